@@ -1,0 +1,99 @@
+# cartouche — plain Makefile.
+#   make run      install missing Debian packages, build, bake assets, start on 127.0.0.1:8080
+#   make test     build and run every test (unit, integration, sanitizers), with a summary line
+#   make bench    the capacity harness (writes bench/RESULTS.md)
+#   make SANITIZE=address,undefined test   the suites against an ASan+UBSan build
+
+CC       ?= cc
+SANITIZE ?=
+BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+comma    := ,
+PORT     ?= 8080
+
+PKGS     := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libevent \
+            libevent_pthreads jansson expat sqlite3
+# Recursive (=) on purpose: pkg-config runs only when compiling, after `make deps`.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+OPT      ?= -O2
+CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Wno-unused-parameter \
+            -Isrc $(PKG_CFLAGS) $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+LDFLAGS  += $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+BIN      := $(BUILD)/cartouche
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages: what running needs, and what testing/benchmarking adds.
+RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
+             libpng-dev libturbojpeg0-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
+             fonts-dejavu-core fonts-droid-fallback fonts-noto-core marble-qt-data
+TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
+             clang libclang-rt-14-dev nginx-light memcached
+PYTHON    := /usr/bin/python3
+
+.PHONY: all run deps test-deps assets test unit integration bench clean fuzz
+all: $(BIN)
+
+# Install only the missing packages; `apt-get update` once, and only when something is missing.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	  grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "cartouche: installing missing Debian packages:" $$missing; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+	    </dev/null >/dev/null || exit 1; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(RUN_PKGS))
+test-deps: deps
+	$(call install_missing,$(TEST_PKGS))
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+# Pre-baked backgrounds (tiles, device art); skips what is already baked.
+assets: $(BIN)
+	$(BIN) bake --assets assets
+
+run: deps
+	@$(MAKE) --no-print-directory all assets
+	@echo "cartouche: serving on http://127.0.0.1:$(PORT)/"
+	exec $(BIN) --listen 127.0.0.1:$(PORT)
+
+unit: $(UNIT_BINS)
+	@pass=0; fail=0; for t in $(UNIT_BINS); do \
+	  if CMOCKA_MESSAGE_OUTPUT=stdout $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	done; echo "unit: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+integration: $(BIN) assets
+	CARTOUCHE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/integration
+
+test: test-deps
+	@$(MAKE) --no-print-directory all assets
+	@tests/run-all.sh
+
+bench: deps test-deps
+	@$(MAKE) --no-print-directory all assets
+	bench/run.sh
+
+clean:
+	rm -rf build build-*

@@ -1,0 +1,283 @@
+/* query.c — query-string parsing, validation, typed getters and canonical form. */
+#include "query.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int query_unescape(const char *src, size_t len, char **out, size_t *outlen)
+{
+    char *d = malloc(len + 1);
+    if (!d)
+        return -1;
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)src[i];
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%') {
+            if (i + 2 >= len) {
+                free(d);
+                return -1;
+            }
+            int a = hexval((unsigned char)src[i + 1]), b = hexval((unsigned char)src[i + 2]);
+            if (a < 0 || b < 0) {
+                free(d);
+                return -1;
+            }
+            c = a * 16 + b;
+            i += 2;
+        }
+        if (c == 0) {
+            free(d);
+            return -1;
+        }
+        d[j++] = (char)c;
+    }
+    d[j] = 0;
+    *out = d;
+    if (outlen)
+        *outlen = j;
+    return 0;
+}
+
+void query_free(query *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->p[i].key);
+        free(q->p[i].val);
+    }
+    free(q->p);
+    q->p = NULL;
+    q->n = 0;
+}
+
+int query_parse(const char *raw, query *q, size_t max_params, err_t *err)
+{
+    q->p = NULL;
+    q->n = 0;
+    if (!raw || !*raw)
+        return 0;
+    size_t cap = 0;
+    const char *s = raw;
+    while (*s) {
+        const char *amp = strchr(s, '&');
+        size_t seglen = amp ? (size_t)(amp - s) : strlen(s);
+        if (seglen > 0) {
+            const char *eq = memchr(s, '=', seglen);
+            size_t klen = eq ? (size_t)(eq - s) : seglen;
+            const char *v = eq ? eq + 1 : s + seglen;
+            size_t vlen = eq ? seglen - klen - 1 : 0;
+            char *key = NULL, *val = NULL;
+            size_t outvlen = 0;
+            if (query_unescape(s, klen, &key, NULL) < 0) {
+                err_set(err, ERR_BAD_PARAM, "", "malformed percent-escape in a parameter name");
+                goto fail;
+            }
+            if (!*key) {
+                free(key);
+                err_set(err, ERR_BAD_PARAM, "", "parameter with an empty name");
+                goto fail;
+            }
+            if (query_unescape(v, vlen, &val, &outvlen) < 0) {
+                err_set(err, ERR_BAD_PARAM, key, "%.60s has a malformed percent-escape or NUL", key);
+                free(key);
+                goto fail;
+            }
+            if (q->n >= max_params) {
+                free(key);
+                free(val);
+                err_set(err, ERR_BAD_REQUEST, "", "too many query parameters (limit %zu)", max_params);
+                goto fail;
+            }
+            if (q->n == cap) {
+                cap = cap ? cap * 2 : 8;
+                query_param *np = realloc(q->p, cap * sizeof *np);
+                if (!np) {
+                    free(key);
+                    free(val);
+                    err_set(err, ERR_INTERNAL, "", "out of memory");
+                    goto fail;
+                }
+                q->p = np;
+            }
+            q->p[q->n++] = (query_param){key, val, outvlen};
+        }
+        if (!amp)
+            break;
+        s = amp + 1;
+    }
+    return 0;
+fail:
+    query_free(q);
+    return -1;
+}
+
+static const query_key *find_key(const char *key, const query_key *allowed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(allowed[i].key);
+        if (l && allowed[i].key[l - 1] == '.') {
+            if (strncmp(key, allowed[i].key, l) == 0 && key[l])
+                return &allowed[i];
+        } else if (strcmp(key, allowed[i].key) == 0) {
+            return &allowed[i];
+        }
+    }
+    return NULL;
+}
+
+int query_check(const query *q, const query_key *allowed, size_t n_allowed, err_t *err)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const query_key *k = find_key(q->p[i].key, allowed, n_allowed);
+        if (!k) {
+            err_set(err, ERR_UNKNOWN_PARAM, q->p[i].key, "unknown parameter '%.60s'", q->p[i].key);
+            return -1;
+        }
+        if (k->repeatable)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(q->p[j].key, q->p[i].key) == 0) {
+                err_set(err, ERR_DUP_PARAM, q->p[i].key, "parameter '%.60s' given more than once",
+                        q->p[i].key);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+const char *query_get(const query *q, const char *key)
+{
+    for (size_t i = 0; i < q->n; i++)
+        if (strcmp(q->p[i].key, key) == 0)
+            return q->p[i].val;
+    return NULL;
+}
+
+int query_long(const query *q, const char *key, long lo, long hi, long def, long *out, err_t *err)
+{
+    const char *v = query_get(q, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || errno || x < lo || x > hi) {
+        err_set(err, ERR_BAD_PARAM, key, "%s must be an integer in %ld..%ld", key, lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int query_double(const query *q, const char *key, double lo, double hi, double def, double *out,
+                 err_t *err)
+{
+    const char *v = query_get(q, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (!*v || *end || errno || !isfinite(x) || x < lo || x > hi) {
+        err_set(err, ERR_BAD_PARAM, key, "%s must be a number in %g..%g", key, lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int query_enum(const query *q, const char *key, const char *const *choices, int def, int *out,
+               err_t *err)
+{
+    const char *v = query_get(q, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    for (int i = 0; choices[i]; i++) {
+        if (strcmp(v, choices[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    char list[160] = "";
+    for (int i = 0; choices[i]; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? "|" : "", choices[i]);
+    }
+    err_set(err, ERR_BAD_PARAM, key, "%s must be one of %s", key, list);
+    return -1;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+    const query_param *x = *(const query_param *const *)a, *y = *(const query_param *const *)b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x < y ? -1 : x > y; /* stable: keep the original order of repeatables */
+}
+
+static void append_escaped(char **d, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':' || c == ';') {
+            *(*d)++ = (char)c;
+        } else {
+            *(*d)++ = '%';
+            *(*d)++ = hex[c >> 4];
+            *(*d)++ = hex[c & 15];
+        }
+    }
+}
+
+char *query_canonical(const query *q)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < q->n; i++)
+        need += 3 * strlen(q->p[i].key) + 3 * q->p[i].vlen + 2;
+    const query_param **order = malloc((q->n ? q->n : 1) * sizeof *order);
+    char *out = malloc(need);
+    if (!order || !out) {
+        free(order);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < q->n; i++)
+        order[i] = &q->p[i];
+    qsort(order, q->n, sizeof *order, cmp_param);
+    char *d = out;
+    for (size_t i = 0; i < q->n; i++) {
+        if (i)
+            *d++ = '&';
+        append_escaped(&d, order[i]->key, strlen(order[i]->key));
+        *d++ = '=';
+        append_escaped(&d, order[i]->val, order[i]->vlen);
+    }
+    *d = 0;
+    free(order);
+    return out;
+}

@@ -1,0 +1,44 @@
+/* render.h — what a renderer sees: per-thread render state and the image job contract.
+ *
+ * Every image route describes its output with an image_spec and supplies a draw_fn. A worker
+ * thread creates the target (a pooled image surface, or a cairo PDF stream for .pdf), applies
+ * cairo_scale(spec.scale), calls draw with the cairo_t in layout units (width x height), then
+ * encodes into a pooled output buffer. draw_fn runs on a worker: it must not touch the
+ * request, libevent, or anything not owned by its argument or the render_ctx. */
+#ifndef CARTOUCHE_RENDER_H
+#define CARTOUCHE_RENDER_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "text.h"
+
+typedef enum { IMG_JPEG, IMG_PNG, IMG_PDF } img_format;
+
+typedef struct {
+    int width, height; /* layout size in user units, before scale */
+    int scale;         /* 1 or 2: pixels per unit */
+    img_format format;
+    int quality;       /* JPEG 1..100 */
+    int subsamp444;    /* JPEG 4:4:4 instead of 4:2:0 */
+} image_spec;
+
+/* Per-thread render state, created once per worker and never shared. */
+typedef struct render_ctx render_ctx;
+
+text_fonts *render_ctx_fonts(render_ctx *rc);
+
+typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+
+/* Paint a pre-decoded background surface at (0,0) filling the layout, as fast as possible
+ * (straight copy when formats and sizes match). bg may be NULL. */
+void render_paint_background(cairo_t *cr, cairo_surface_t *bg);
+
+/* MIME type and file extension of a format. */
+const char *img_format_mime(img_format f);
+const char *img_format_ext(img_format f);
+/* "jpg" / "png" / "pdf" → format; -1 if unknown. */
+int img_format_from_ext(const char *ext);
+
+#endif

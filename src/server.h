@@ -1,0 +1,47 @@
+/* server.h — the HTTP layer as route handlers see it.
+ *
+ * A handler runs on the I/O loop: it validates the request into a plain struct, then either
+ * replies directly (JSON, pre-encoded bytes) or hands an image job to the worker pool with
+ * http_reply_image(). Every reply goes through these functions so that ETag/If-None-Match,
+ * HEAD, Cache-Control, CORS, metrics and logging are handled once. */
+#ifndef CARTOUCHE_SERVER_H
+#define CARTOUCHE_SERVER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "query.h"
+#include "render.h"
+
+typedef struct http_req http_req;
+
+enum { HTTP_M_GET = 1, HTTP_M_HEAD = 2, HTTP_M_POST = 4 };
+
+int http_req_method(const http_req *rq);
+/* Parsed query (already percent-decoded). Handlers validate it with query_check(). */
+const query *http_req_query(const http_req *rq);
+/* Path capture i (0-based) of the route pattern, percent-decoded. */
+const char *http_req_capture(const http_req *rq, int i);
+/* Request body (POST), its length, and a request header (NULL if absent). */
+const unsigned char *http_req_body(const http_req *rq, size_t *len);
+const char *http_req_header(const http_req *rq, const char *name);
+
+/* Error reply: JSON body, status from the error kind, Cache-Control: no-store. */
+void http_reply_error(http_req *rq, const err_t *err);
+/* JSON reply (steals a reference to body). cache_control NULL = "no-cache". */
+void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control);
+/* JSON reply with a strong ETag (If-None-Match honoured). */
+void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control);
+/* Bytes that outlive the request (pre-encoded tiles, static files): replied zero-copy with no
+ * cleanup; ETag from key, If-None-Match and HEAD honoured. */
+void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len,
+                       const char *key, const char *cache_control);
+/* Render on the worker pool: key is the canonical request (route + canonical query + versions
+ * of what it depends on); ETag, If-None-Match, render cache, single-flight, admission control
+ * and the reply are handled here. free_arg(arg) is called exactly once, on the I/O loop. */
+void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
+                      const char *cache_control, draw_fn draw, void *arg,
+                      void (*free_arg)(void *));
+
+#endif
