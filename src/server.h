@@ -37,6 +37,10 @@ void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const cha
  * cleanup; ETag from key, If-None-Match and HEAD honoured. */
 void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len,
                        const char *key, const char *cache_control);
+/* A byte range of an open file that outlives the request (tile packs): sent with sendfile
+ * where possible; ETag from key, If-None-Match and HEAD honoured. */
+void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, size_t len,
+                     const char *key, const char *cache_control);
 /* Render on the worker pool: key is the canonical request (route + canonical query + versions
  * of what it depends on); ETag, If-None-Match, render cache, single-flight, admission control
  * and the reply are handled here. free_arg(arg) is called exactly once, on the I/O loop. */
