@@ -18,7 +18,7 @@ static int hexval(int c)
     return -1;
 }
 
-int query_unescape(const char *src, size_t len, char **out, size_t *outlen)
+static int unescape(const char *src, size_t len, int plus_is_space, char **out, size_t *outlen)
 {
     char *d = malloc(len + 1);
     if (!d)
@@ -26,7 +26,7 @@ int query_unescape(const char *src, size_t len, char **out, size_t *outlen)
     size_t j = 0;
     for (size_t i = 0; i < len; i++) {
         int c = (unsigned char)src[i];
-        if (c == '+') {
+        if (c == '+' && plus_is_space) {
             c = ' ';
         } else if (c == '%') {
             if (i + 2 >= len) {
@@ -52,6 +52,16 @@ int query_unescape(const char *src, size_t len, char **out, size_t *outlen)
     if (outlen)
         *outlen = j;
     return 0;
+}
+
+int query_unescape(const char *src, size_t len, char **out, size_t *outlen)
+{
+    return unescape(src, len, 1, out, outlen);
+}
+
+int query_unescape_path(const char *src, size_t len, char **out, size_t *outlen)
+{
+    return unescape(src, len, 0, out, outlen);
 }
 
 void query_free(query *q)

@@ -53,4 +53,7 @@ char *query_canonical(const query *q);
 /* Percent-decode src[0..len) into a malloc'd string; -1 on a malformed escape or NUL. */
 int query_unescape(const char *src, size_t len, char **out, size_t *outlen);
 
+/* The same for a path segment, where '+' is a literal plus. */
+int query_unescape_path(const char *src, size_t len, char **out, size_t *outlen);
+
 #endif

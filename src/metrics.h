@@ -1,0 +1,43 @@
+/* metrics.h — process-wide counters and gauges, exported in Prometheus text format.
+ * Counters are atomics so workers may update them without locks. */
+#ifndef CARTOUCHE_METRICS_H
+#define CARTOUCHE_METRICS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#define METRICS_MAX_ROUTES 32
+
+typedef struct {
+    atomic_long queue_depth;     /* jobs waiting for a worker */
+    atomic_long in_flight;       /* jobs being rendered */
+    atomic_long workers;
+    atomic_long connections;     /* open client connections */
+    atomic_long accept_paused;   /* 1 while accept is paused at the cap */
+    atomic_long pool_bytes;      /* bytes held from the memory budget (surfaces + outputs) */
+    atomic_long pool_budget;     /* the budget */
+    atomic_long pool_waits;      /* times a job waited for pooled memory */
+    atomic_long cache_bytes;
+    atomic_long cache_entries;
+    atomic_long cache_hits;
+    atomic_long cache_misses;
+    atomic_long coalesced;       /* requests served by another request's render */
+    atomic_long rejected_busy;   /* 503s from admission control */
+    atomic_long renders;
+    atomic_long render_errors;
+    atomic_long l2_hits;
+    atomic_long l2_errors;
+} metrics_gauges;
+
+extern metrics_gauges metrics_g;
+
+/* Register a route label at start-up; returns its index. */
+int metrics_route(const char *name);
+/* Record one finished request. */
+void metrics_request(int route, int status, double seconds);
+/* Prometheus text exposition; malloc'd, caller frees. */
+char *metrics_render(void);
+/* Resident set size and its peak (VmRSS, VmHWM) in bytes, from /proc/self/status. */
+void metrics_rss(long *rss, long *hwm);
+
+#endif

@@ -1,0 +1,55 @@
+/* pool.h — the worker threads, the bounded job queue between the I/O loop and them, and
+ * the memory budget that render surfaces and encoded outputs are charged to.
+ *
+ * The I/O loop submits jobs (pool_submit never blocks: a full queue is refused so the caller
+ * answers 503). Workers run job->run with their per-thread render_ctx, then hand the job back
+ * to the loop, which calls job->done there. Encoded bytes travel as refcounted blobs charged
+ * to the budget until the last reference (reply in flight, cache entry) is dropped. */
+#ifndef CARTOUCHE_POOL_H
+#define CARTOUCHE_POOL_H
+
+#include <event2/event.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "render.h"
+
+typedef struct pool_job pool_job;
+struct pool_job {
+    void (*run)(pool_job *job, render_ctx *rc); /* on a worker */
+    void (*done)(pool_job *job);                /* on the I/O loop */
+    double deadline;                            /* monotonic seconds; run after it → expired */
+    int expired;                                /* set by the worker instead of running */
+    pool_job *next;
+};
+
+/* Start n workers (render_ctx created per thread from the fonts manifest). budget in bytes. */
+int pool_start(struct event_base *base, int n, size_t queue_depth, size_t budget,
+               const char *fonts_manifest, err_t *err);
+/* Stop workers after the queue drains (used at shutdown). */
+void pool_stop(void);
+/* Queue a job; -1 if the queue is full. */
+int pool_submit(pool_job *job);
+size_t pool_queue_len(void);
+
+/* Memory budget: reserve blocks until the bytes are free or deadline (monotonic seconds) passes
+ * (-1 then). try never blocks. */
+int pool_reserve(size_t n, double deadline);
+int pool_try_reserve(size_t n);
+void pool_release(size_t n);
+
+/* Refcounted encoded bytes charged to the budget. */
+typedef struct {
+    atomic_int refs;
+    size_t len;
+    unsigned char data[];
+} blob;
+
+/* A blob of len bytes; waits for budget until deadline; NULL if it passes. refs = 1. */
+blob *blob_new(size_t len, double deadline);
+void blob_ref(blob *b);
+void blob_unref(blob *b);
+
+double pool_now(void); /* monotonic seconds */
+
+#endif

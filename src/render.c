@@ -1,0 +1,207 @@
+/* render.c — per-thread render state (fonts, TurboJPEG handle, a reused surface charged to the
+ * memory budget, an encode buffer) and the image job: target → draw → encode → blob. */
+#include "render_ctx.h"
+
+#include <cairo-pdf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+#include "encode.h"
+
+/* PDF page size: one layout unit is half a point, so a 1920x1080 card is a 13.3x7.5 in page. */
+#define PDF_PT_PER_UNIT 0.5
+
+/* The spec of the job this worker is drawing, for render_paint_background's layout size. */
+static __thread const image_spec *current_spec;
+
+struct render_ctx {
+    int id;
+    int scale; /* of the job being drawn */
+    text_fonts *fonts;
+    tjhandle tj;
+    cairo_surface_t *surf; /* reused while the size stays the same */
+    size_t surf_bytes;     /* charged to the budget */
+    outbuf out;
+};
+
+render_ctx *render_ctx_new(int id, const char *fonts_manifest, err_t *err)
+{
+    render_ctx *rc = calloc(1, sizeof *rc);
+    if (!rc) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    rc->id = id;
+    rc->fonts = text_fonts_new(fonts_manifest, err);
+    rc->tj = tjInitCompress();
+    if (!rc->fonts || !rc->tj) {
+        if (rc->fonts && !rc->tj)
+            err_set(err, ERR_INTERNAL, NULL, "tjInitCompress failed");
+        render_ctx_free(rc);
+        return NULL;
+    }
+    return rc;
+}
+
+static void drop_surface(render_ctx *rc)
+{
+    if (rc->surf) {
+        cairo_surface_destroy(rc->surf);
+        pool_release(rc->surf_bytes);
+    }
+    rc->surf = NULL;
+    rc->surf_bytes = 0;
+}
+
+void render_ctx_free(render_ctx *rc)
+{
+    if (!rc)
+        return;
+    drop_surface(rc);
+    if (rc->tj)
+        tjDestroy(rc->tj);
+    text_fonts_free(rc->fonts);
+    outbuf_free(&rc->out);
+    free(rc);
+}
+
+text_fonts *render_ctx_fonts(render_ctx *rc)
+{
+    return rc->fonts;
+}
+
+int render_ctx_scale(render_ctx *rc)
+{
+    return rc->scale;
+}
+
+static cairo_surface_t *get_surface(render_ctx *rc, int w, int h, double deadline, err_t *err)
+{
+    if (rc->surf && cairo_image_surface_get_width(rc->surf) == w &&
+        cairo_image_surface_get_height(rc->surf) == h)
+        return rc->surf;
+    drop_surface(rc);
+    size_t bytes = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w) * (size_t)h;
+    if (pool_reserve(bytes, deadline) < 0) {
+        err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
+        return NULL;
+    }
+    rc->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    rc->surf_bytes = bytes;
+    if (cairo_surface_status(rc->surf) != CAIRO_STATUS_SUCCESS) {
+        drop_surface(rc);
+        err_set(err, ERR_INTERNAL, NULL, "cannot create a %dx%d surface", w, h);
+        return NULL;
+    }
+    return rc->surf;
+}
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    return outbuf_append(closure, data, len) < 0 ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+static int draw_on(cairo_surface_t *target, double scale, const image_spec *spec, draw_fn draw,
+                   void *arg, render_ctx *rc, err_t *err)
+{
+    cairo_t *cr = cairo_create(target);
+    cairo_scale(cr, scale, scale);
+    int rv = draw(arg, rc, cr, err);
+    if (rv == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        err_set(err, ERR_INTERNAL, NULL, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
+        rv = -1;
+    }
+    cairo_destroy(cr);
+    return rv;
+}
+
+int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg, double deadline,
+                 blob **out, err_t *err)
+{
+    rc->scale = spec->scale;
+    rc->out.len = 0;
+    current_spec = spec;
+    if (spec->format == IMG_PDF) {
+        cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(
+            pdf_write, &rc->out, spec->width * PDF_PT_PER_UNIT, spec->height * PDF_PT_PER_UNIT);
+        int rv = draw_on(pdf, PDF_PT_PER_UNIT, spec, draw, arg, rc, err);
+        cairo_surface_finish(pdf);
+        if (rv == 0 && cairo_surface_status(pdf) != CAIRO_STATUS_SUCCESS) {
+            err_set(err, ERR_INTERNAL, NULL, "PDF: %s",
+                    cairo_status_to_string(cairo_surface_status(pdf)));
+            rv = -1;
+        }
+        cairo_surface_destroy(pdf);
+        if (rv < 0)
+            return -1;
+    } else {
+        cairo_surface_t *s = get_surface(rc, spec->width * spec->scale, spec->height * spec->scale,
+                                         deadline, err);
+        if (!s || draw_on(s, spec->scale, spec, draw, arg, rc, err) < 0)
+            return -1;
+        int rv = spec->format == IMG_JPEG
+                     ? encode_jpeg(rc->tj, s, spec->quality, spec->subsamp444, &rc->out, err)
+                     : encode_png(s, &rc->out, err);
+        if (rv < 0)
+            return -1;
+    }
+    blob *b = blob_new(rc->out.len, deadline);
+    if (!b) {
+        err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
+        return -1;
+    }
+    memcpy(b->data, rc->out.data, rc->out.len);
+    *out = b;
+    return 0;
+}
+
+void render_paint_background(cairo_t *cr, cairo_surface_t *bg)
+{
+    if (!bg)
+        return;
+    cairo_surface_t *target = cairo_get_target(cr);
+    if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE &&
+        cairo_image_surface_get_format(target) == cairo_image_surface_get_format(bg) &&
+        cairo_image_surface_get_width(target) == cairo_image_surface_get_width(bg) &&
+        cairo_image_surface_get_height(target) == cairo_image_surface_get_height(bg) &&
+        cairo_image_surface_get_stride(target) == cairo_image_surface_get_stride(bg)) {
+        /* Same pixels, same layout: a straight copy is several times faster than pixman. */
+        cairo_surface_flush(target);
+        memcpy(cairo_image_surface_get_data(target), cairo_image_surface_get_data(bg),
+               (size_t)cairo_image_surface_get_stride(bg) * (size_t)cairo_image_surface_get_height(bg));
+        cairo_surface_mark_dirty(target);
+        return;
+    }
+    /* Other targets (PDF, or a background of another resolution): scale it to the layout. */
+    const image_spec *spec = current_spec;
+    double sx = spec ? (double)spec->width / cairo_image_surface_get_width(bg) : 1;
+    double sy = spec ? (double)spec->height / cairo_image_surface_get_height(bg) : 1;
+    cairo_save(cr);
+    cairo_scale(cr, sx, sy);
+    cairo_set_source_surface(cr, bg, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}
+
+const char *img_format_mime(img_format f)
+{
+    return f == IMG_JPEG ? "image/jpeg" : f == IMG_PNG ? "image/png" : "application/pdf";
+}
+
+const char *img_format_ext(img_format f)
+{
+    return f == IMG_JPEG ? "jpg" : f == IMG_PNG ? "png" : "pdf";
+}
+
+int img_format_from_ext(const char *ext)
+{
+    if (strcmp(ext, "jpg") == 0 || strcmp(ext, "jpeg") == 0)
+        return IMG_JPEG;
+    if (strcmp(ext, "png") == 0)
+        return IMG_PNG;
+    if (strcmp(ext, "pdf") == 0)
+        return IMG_PDF;
+    return -1;
+}

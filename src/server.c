@@ -1,0 +1,951 @@
+/* server.c — speaks HTTP: the libevent loop, connection accounting (cap, TCP_NODELAY, header
+ * timeout), the route table, request validation common to every route, every kind of reply
+ * (errors, JSON, static bytes, rendered images with ETag/304/HEAD/cache/single-flight/503),
+ * metrics and the access log, and the signals (SIGTERM drain, SIGHUP reload).
+ *
+ * Only the I/O loop thread touches evhttp objects. Image jobs go to pool.c's workers and come
+ * back through pool_job.done on this loop, where the reply is sent exactly once. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <sys/queue.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "app.h"
+#include "cache.h"
+#include "etag.h"
+#include "log.h"
+#include "metrics.h"
+#include "pool.h"
+#include "render_ctx.h"
+#include "routes.h"
+
+app_state app;
+
+#define MAX_CAPTURES 6
+
+struct http_req {
+    struct evhttp_request *ev;
+    query q;
+    char *cap[MAX_CAPTURES];
+    int ncap;
+    int method;
+    int route;          /* metrics label index */
+    double t0;
+    const char *cache;  /* "hit", "miss", "coalesced", "-" for the log */
+    char allow[32];     /* Allow header of a 405 */
+    struct http_req *next_waiter;
+};
+
+/* ---------------------------------------------------------------- connections */
+
+typedef struct conn {
+    struct evhttp_connection *evcon;
+    struct bufferevent *bev;
+    struct event *header_timer; /* a request must arrive within header_timeout */
+    int busy;                   /* a request of this connection is being answered */
+    struct conn *hnext;
+} conn;
+
+static struct {
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;
+    struct evconnlistener *listener;
+    conn *conns[1024]; /* by evcon pointer */
+    long pending;      /* requests accepted and not yet answered */
+    struct event *sig_term, *sig_int, *sig_hup, *drain_timer;
+    char cache_control[64];
+} S;
+
+static size_t conn_slot(const void *evcon)
+{
+    return ((uintptr_t)evcon >> 4) % (sizeof S.conns / sizeof S.conns[0]);
+}
+
+static conn *conn_find(struct evhttp_connection *evcon)
+{
+    if (!evcon)
+        return NULL;
+    for (conn *c = S.conns[conn_slot(evcon)]; c; c = c->hnext)
+        if (c->evcon == evcon)
+            return c;
+    return NULL;
+}
+
+static void accept_update(void)
+{
+    long n = atomic_load(&metrics_g.connections);
+    int paused = atomic_load(&metrics_g.accept_paused) != 0;
+    if (!S.listener || app.draining)
+        return;
+    if (!paused && n >= app.cfg.max_connections) {
+        evconnlistener_disable(S.listener);
+        atomic_store(&metrics_g.accept_paused, 1);
+    } else if (paused && n < app.cfg.max_connections) {
+        evconnlistener_enable(S.listener);
+        atomic_store(&metrics_g.accept_paused, 0);
+    }
+}
+
+static void on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+    conn **pp = &S.conns[conn_slot(evcon)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if ((*pp)->evcon == evcon) {
+            conn *c = *pp;
+            *pp = c->hnext;
+            event_free(c->header_timer);
+            free(c);
+            break;
+        }
+    }
+    atomic_fetch_sub(&metrics_g.connections, 1);
+    accept_update();
+}
+
+/* Slowloris: the connection did not deliver a whole request in time. */
+static void on_header_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    if (!c->busy)
+        evhttp_connection_free(c->evcon); /* runs on_conn_close */
+}
+
+static void header_timer_start(conn *c)
+{
+    struct timeval tv = {app.cfg.header_timeout_s, 0};
+    evtimer_add(c->header_timer, &tv);
+}
+
+/* Runs once right after accept: evhttp has wired the bufferevent to its connection by now,
+ * so the connection is reachable as the bufferevent's callback argument. We hold a reference
+ * on the bufferevent until here so it cannot be freed under us. */
+static void on_accepted(evutil_socket_t fd, short what, void *arg)
+{
+    struct bufferevent *bev = arg;
+    void *cbarg = NULL;
+    bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
+    struct evhttp_connection *evcon = cbarg;
+    if (!evcon) { /* already closed by evhttp */
+        atomic_fetch_sub(&metrics_g.connections, 1);
+        accept_update();
+        bufferevent_decref(bev);
+        return;
+    }
+    int one = 1;
+    evutil_socket_t sfd = bufferevent_getfd(bev);
+    if (sfd >= 0)
+        setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    conn *c = calloc(1, sizeof *c);
+    if (c) {
+        c->evcon = evcon;
+        c->bev = bev;
+        c->header_timer = evtimer_new(S.base, on_header_timeout, c);
+        size_t s = conn_slot(evcon);
+        c->hnext = S.conns[s];
+        S.conns[s] = c;
+        header_timer_start(c);
+    }
+    evhttp_connection_set_closecb(evcon, on_conn_close, NULL);
+    bufferevent_decref(bev);
+}
+
+static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
+{
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        return NULL;
+    bufferevent_incref(bev);
+    atomic_fetch_add(&metrics_g.connections, 1);
+    accept_update();
+    event_base_once(base, -1, EV_TIMEOUT, on_accepted, bev, NULL);
+    return bev;
+}
+
+/* ---------------------------------------------------------------- replies */
+
+const char *app_cache_control(void)
+{
+    return S.cache_control;
+}
+
+static void maybe_finish_drain(void);
+
+static void req_free(http_req *rq)
+{
+    query_free(&rq->q);
+    for (int i = 0; i < rq->ncap; i++)
+        free(rq->cap[i]);
+    free(rq);
+}
+
+/* The one place a reply leaves: status, metrics, access log, connection state. */
+static void send_and_free(http_req *rq, int status, const char *reason, struct evbuffer *body,
+                          size_t body_len)
+{
+    struct evhttp_request *ev = rq->ev;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
+    conn *c = conn_find(evcon);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
+    if (app.draining)
+        evhttp_add_header(oh, "Connection", "close");
+    double ms = (pool_now() - rq->t0) * 1e3;
+    metrics_request(rq->route, status, ms / 1e3);
+    log_msg("access", "%s %s %d %zu %.1fms %s",
+            rq->method == HTTP_M_GET ? "GET" : rq->method == HTTP_M_HEAD ? "HEAD"
+            : rq->method == HTTP_M_POST ? "POST" : "OTHER",
+            evhttp_request_get_uri(ev), status, body_len, ms, rq->cache);
+    evhttp_send_reply(ev, status, reason, body);
+    if (c) {
+        c->busy = 0;
+        header_timer_start(c);
+    }
+    S.pending--;
+    req_free(rq);
+    maybe_finish_drain();
+}
+
+static const char *reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Error";
+    }
+}
+
+static void common_headers(http_req *rq, const char *ctype, const char *cache_control)
+{
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
+    if (ctype)
+        evhttp_add_header(oh, "Content-Type", ctype);
+    if (cache_control)
+        evhttp_add_header(oh, "Cache-Control", cache_control);
+}
+
+static void reply_json_status(http_req *rq, int status, json_t *body, const char *cache_control,
+                              const char *etag)
+{
+    char *txt = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(body);
+    size_t len = txt ? strlen(txt) : 0;
+    common_headers(rq, "application/json", cache_control);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    if (etag)
+        evhttp_add_header(oh, "ETag", etag);
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len + 1);
+    evhttp_add_header(oh, "Content-Length", clen);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD && txt) {
+        evbuffer_add(b, txt, len);
+        evbuffer_add(b, "\n", 1);
+    }
+    free(txt);
+    send_and_free(rq, status, reason_of(status), b, len + 1);
+    evbuffer_free(b);
+}
+
+void http_reply_error(http_req *rq, const err_t *err)
+{
+    int status = err_status(err->kind);
+    json_t *e = json_pack("{s:i, s:s, s:s}", "status", status, "code", err_code(err->kind),
+                          "message", err->msg);
+    if (err->param[0])
+        json_object_set_new(e, "param", json_string(err->param));
+    if (status == 503)
+        evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Retry-After", "1");
+    if (status == 405)
+        evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Allow",
+                          rq->allow[0] ? rq->allow : "GET, HEAD");
+    rq->cache = "-";
+    reply_json_status(rq, status, json_pack("{s:o}", "error", e), "no-store", NULL);
+}
+
+static void reply_error_kind(http_req *rq, err_kind kind, const char *param, const char *msg)
+{
+    err_t e = {0};
+    err_set(&e, kind, param, "%s", msg);
+    http_reply_error(rq, &e);
+}
+
+void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control)
+{
+    reply_json_status(rq, status, body, cache_control ? cache_control : "no-cache", NULL);
+}
+
+static void reply_not_modified(http_req *rq, const char *etag, const char *cache_control)
+{
+    common_headers(rq, NULL, cache_control);
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "ETag", etag);
+    send_and_free(rq, 304, "Not Modified", NULL, 0);
+}
+
+void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    etag_make(key, etag);
+    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+        json_decref(body);
+        reply_not_modified(rq, etag, cache_control);
+        return;
+    }
+    reply_json_status(rq, 200, body, cache_control, etag);
+}
+
+static void bytes_headers(http_req *rq, const char *mime, size_t len, const char *etag,
+                          const char *cache_control)
+{
+    common_headers(rq, mime, cache_control);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    evhttp_add_header(oh, "ETag", etag);
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    evhttp_add_header(oh, "Content-Length", clen);
+}
+
+void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len, const char *key,
+                       const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    etag_make(key, etag);
+    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+        reply_not_modified(rq, etag, cache_control);
+        return;
+    }
+    bytes_headers(rq, mime, len, etag, cache_control);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD)
+        evbuffer_add_reference(b, data, len, NULL, NULL);
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, size_t len,
+                     const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    etag_make(key, etag);
+    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+        reply_not_modified(rq, etag, cache_control);
+        return;
+    }
+    bytes_headers(rq, mime, len, etag, cache_control);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD) {
+        /* The segment shares the caller's fd and must not close it. */
+        struct evbuffer_file_segment *seg =
+            evbuffer_file_segment_new(fd, offset, (ev_off_t)len, EVBUF_FS_DISABLE_LOCKING |
+                                                                    EVBUF_FS_DISABLE_MMAP);
+        if (!seg || evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len) < 0) {
+            if (seg)
+                evbuffer_file_segment_free(seg);
+            evbuffer_free(b);
+            reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the tile store");
+            return;
+        }
+        evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
+    }
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+static void blob_cleanup(const void *data, size_t len, void *arg)
+{
+    blob_unref(arg);
+}
+
+static void reply_blob(http_req *rq, blob *b, const char *mime, const char *etag,
+                       const char *cache_control)
+{
+    bytes_headers(rq, mime, b->len, etag, cache_control);
+    struct evbuffer *buf = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD) {
+        blob_ref(b);
+        evbuffer_add_reference(buf, b->data, b->len, blob_cleanup, b); /* zero-copy */
+    }
+    send_and_free(rq, 200, "OK", buf, b->len);
+    evbuffer_free(buf);
+}
+
+/* ---------------------------------------------------------------- image jobs */
+
+typedef struct render_job {
+    pool_job base;
+    char etag[ETAG_LEN];
+    image_spec spec;
+    char cache_control[128];
+    draw_fn draw;
+    void *arg;
+    void (*free_arg)(void *);
+    blob *result;
+    err_t err;
+    http_req *waiters; /* first is the request that started it; the rest coalesced */
+    struct render_job *hnext;
+} render_job;
+
+static render_job *inflight[1024];
+
+static size_t inflight_slot(const char *etag)
+{
+    return (size_t)(etag_hash(ETAG_SEED, etag, strlen(etag)) % 1024);
+}
+
+static render_job *inflight_find(const char *etag)
+{
+    for (render_job *j = inflight[inflight_slot(etag)]; j; j = j->hnext)
+        if (strcmp(j->etag, etag) == 0)
+            return j;
+    return NULL;
+}
+
+static void inflight_remove(render_job *job)
+{
+    render_job **pp = &inflight[inflight_slot(job->etag)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if (*pp == job) {
+            *pp = job->hnext;
+            return;
+        }
+    }
+}
+
+static void job_run(pool_job *pj, render_ctx *rc)
+{
+    render_job *job = (render_job *)pj;
+    if (render_image(rc, &job->spec, job->draw, job->arg, job->base.deadline, &job->result,
+                     &job->err) < 0) {
+        atomic_fetch_add(&metrics_g.render_errors, 1);
+        job->result = NULL;
+    } else {
+        atomic_fetch_add(&metrics_g.renders, 1);
+    }
+}
+
+static void job_done(pool_job *pj)
+{
+    render_job *job = (render_job *)pj;
+    inflight_remove(job);
+    if (job->base.expired) {
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
+    }
+    if (job->result)
+        cache_put(job->etag, job->result);
+    http_req *w = job->waiters;
+    while (w) {
+        http_req *next = w->next_waiter;
+        if (job->result)
+            reply_blob(w, job->result, img_format_mime(job->spec.format), job->etag,
+                       job->cache_control);
+        else
+            http_reply_error(w, &job->err);
+        w = next;
+    }
+    blob_unref(job->result);
+    if (job->free_arg)
+        job->free_arg(job->arg);
+    free(job);
+}
+
+void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
+                      const char *cache_control, draw_fn draw, void *arg, void (*free_arg)(void *))
+{
+    char etag[ETAG_LEN];
+    char fullkey[64];
+    snprintf(fullkey, sizeof fullkey, "|%d|%d|%d|%d|%dx%d", spec->format, spec->scale, spec->quality,
+             spec->subsamp444, spec->width, spec->height);
+    size_t klen = strlen(key) + strlen(fullkey) + 1;
+    char *k = malloc(klen);
+    if (!k) {
+        if (free_arg)
+            free_arg(arg);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    snprintf(k, klen, "%s%s", key, fullkey);
+    etag_make(k, etag);
+    free(k);
+    if (!cache_control)
+        cache_control = S.cache_control;
+
+    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+        if (free_arg)
+            free_arg(arg);
+        reply_not_modified(rq, etag, cache_control);
+        return;
+    }
+    blob *hit = cache_get(etag);
+    if (hit) {
+        if (free_arg)
+            free_arg(arg);
+        rq->cache = "hit";
+        reply_blob(rq, hit, img_format_mime(spec->format), etag, cache_control);
+        blob_unref(hit);
+        return;
+    }
+    render_job *same = inflight_find(etag);
+    if (same) { /* single-flight: answer with the render already under way */
+        if (free_arg)
+            free_arg(arg);
+        rq->cache = "coalesced";
+        atomic_fetch_add(&metrics_g.coalesced, 1);
+        http_req **tail = &same->waiters;
+        while (*tail)
+            tail = &(*tail)->next_waiter;
+        rq->next_waiter = NULL;
+        *tail = rq;
+        return;
+    }
+    render_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        if (free_arg)
+            free_arg(arg);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    memcpy(job->etag, etag, ETAG_LEN);
+    job->spec = *spec;
+    snprintf(job->cache_control, sizeof job->cache_control, "%s", cache_control);
+    job->draw = draw;
+    job->arg = arg;
+    job->free_arg = free_arg;
+    job->waiters = rq;
+    rq->next_waiter = NULL;
+    rq->cache = "miss";
+    job->base.run = job_run;
+    job->base.done = job_done;
+    job->base.deadline = pool_now() + app.cfg.deadline_ms / 1e3;
+    if (pool_submit(&job->base) < 0) {
+        if (free_arg)
+            free_arg(arg);
+        free(job);
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: render queue full, retry shortly");
+        return;
+    }
+    size_t s = inflight_slot(etag);
+    job->hnext = inflight[s];
+    inflight[s] = job;
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+int http_req_method(const http_req *rq)
+{
+    return rq->method;
+}
+
+const query *http_req_query(const http_req *rq)
+{
+    return &rq->q;
+}
+
+const char *http_req_capture(const http_req *rq, int i)
+{
+    return i >= 0 && i < rq->ncap ? rq->cap[i] : NULL;
+}
+
+const unsigned char *http_req_body(const http_req *rq, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
+    *len = evbuffer_get_length(in);
+    return *len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
+}
+
+const char *http_req_header(const http_req *rq, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(rq->ev), name);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static void route_healthz(http_req *rq)
+{
+    http_reply_json(rq, 200, json_pack("{s:s}", "status", "ok"), "no-store");
+}
+
+static void route_readyz(http_req *rq)
+{
+    if (app.ready && !app.draining) {
+        http_reply_json(rq, 200, json_pack("{s:s}", "status", "ready"), "no-store");
+        return;
+    }
+    reply_error_kind(rq, ERR_BUSY, NULL, app.draining ? "draining" : "starting");
+}
+
+static void route_metrics(http_req *rq)
+{
+    char *txt = metrics_render();
+    size_t len = txt ? strlen(txt) : 0;
+    common_headers(rq, "text/plain; version=0.0.4", "no-store");
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Content-Length", clen);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD && txt)
+        evbuffer_add(b, txt, len);
+    free(txt);
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+typedef struct {
+    int methods;
+    const char *pattern; /* segments; "*" captures one segment */
+    void (*handler)(http_req *rq);
+    const char *label;   /* metrics route label */
+    int id;
+} route;
+
+static route routes[] = {
+    {HTTP_M_GET | HTTP_M_HEAD, "/healthz", route_healthz, "healthz", 0},
+    {HTTP_M_GET | HTTP_M_HEAD, "/readyz", route_readyz, "readyz", 0},
+    {HTTP_M_GET | HTTP_M_HEAD, "/metrics", route_metrics, "metrics", 0},
+    ROUTES_TABLE
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* Match path against pattern; on success the decoded captures are stored in rq. 0 no match,
+ * 1 match, -1 malformed escape (400). */
+static int match_route(const char *pattern, const char *path, http_req *rq)
+{
+    const char *p = pattern, *s = path;
+    rq->ncap = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return 0;
+        p++;
+        s++;
+        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p), sl = se ? (size_t)(se - s) : strlen(s);
+        if (pl == 1 && *p == '*') {
+            if (sl == 0 || rq->ncap == MAX_CAPTURES)
+                return 0;
+            char *d;
+            if (query_unescape_path(s, sl, &d, NULL) < 0)
+                return -1;
+            rq->cap[rq->ncap++] = d;
+        } else if (pl != sl || memcmp(p, s, pl) != 0) {
+            return 0;
+        }
+        p += pl;
+        s += sl;
+    }
+    return *p == 0 && *s == 0;
+}
+
+static void clear_captures(http_req *rq)
+{
+    for (int i = 0; i < rq->ncap; i++)
+        free(rq->cap[i]);
+    rq->ncap = 0;
+}
+
+static int method_of(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET: return HTTP_M_GET;
+    case EVHTTP_REQ_HEAD: return HTTP_M_HEAD;
+    case EVHTTP_REQ_POST: return HTTP_M_POST;
+    default: return 0;
+    }
+}
+
+static void allow_list(int methods, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", methods & HTTP_M_GET ? "GET, HEAD" : "",
+             (methods & HTTP_M_GET) && (methods & HTTP_M_POST) ? ", " : "",
+             methods & HTTP_M_POST ? "POST" : "");
+}
+
+/* Limits every request is held to before any route sees it. */
+static int check_limits(http_req *rq, err_t *err)
+{
+    struct evhttp_request *ev = rq->ev;
+    const char *uri = evhttp_request_get_uri(ev);
+    if ((long)strlen(uri) > app.cfg.max_uri) {
+        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", app.cfg.max_uri);
+        return -1;
+    }
+    struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
+    long count = 0, bytes = 0;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, h, next)
+    {
+        count++;
+        bytes += (long)(strlen(kv->key) + strlen(kv->value) + 4);
+    }
+    if (count > app.cfg.max_header_count || bytes > app.cfg.max_headers) {
+        err_set(err, ERR_HEADERS, NULL, "request headers exceed %ld headers or %ld bytes",
+                app.cfg.max_header_count, app.cfg.max_headers);
+        return -1;
+    }
+    const char *te = evhttp_find_header(h, "Transfer-Encoding");
+    if (te && evhttp_find_header(h, "Content-Length")) {
+        err_set(err, ERR_BAD_REQUEST, NULL, "both Content-Length and Transfer-Encoding given");
+        return -1;
+    }
+    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > app.cfg.max_body) {
+        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", app.cfg.max_body);
+        return -1;
+    }
+    return 0;
+}
+
+static void on_request(struct evhttp_request *ev, void *arg)
+{
+    http_req *rq = calloc(1, sizeof *rq);
+    if (!rq) {
+        evhttp_send_error(ev, 500, "Internal Server Error");
+        return;
+    }
+    rq->ev = ev;
+    rq->t0 = pool_now();
+    rq->cache = "-";
+    rq->method = method_of(evhttp_request_get_command(ev));
+    rq->route = metrics_route("other");
+    S.pending++;
+    conn *c = conn_find(evhttp_request_get_connection(ev));
+    if (c) {
+        c->busy = 1;
+        evtimer_del(c->header_timer);
+    }
+
+    err_t err = {0};
+    if (check_limits(rq, &err) < 0) {
+        http_reply_error(rq, &err);
+        return;
+    }
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!path || path[0] != '/') {
+        reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed request target");
+        return;
+    }
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        int m = match_route(routes[i].pattern, path, rq);
+        if (m < 0) {
+            reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed percent-escape in the path");
+            return;
+        }
+        if (m == 0) {
+            clear_captures(rq);
+            continue;
+        }
+        rq->route = routes[i].id;
+        if (!(rq->method & routes[i].methods)) {
+            allow_list(routes[i].methods, rq->allow, sizeof rq->allow);
+            err_set(&err, ERR_METHOD, NULL, "method not allowed; allowed: %s", rq->allow);
+            http_reply_error(rq, &err);
+            return;
+        }
+        if (query_parse(uri ? evhttp_uri_get_query(uri) : NULL, &rq->q, 512, &err) < 0) {
+            http_reply_error(rq, &err);
+            return;
+        }
+        routes[i].handler(rq);
+        return;
+    }
+    reply_error_kind(rq, ERR_NOT_FOUND, NULL, "no such route");
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static void finish_drain(evutil_socket_t fd, short what, void *arg)
+{
+    log_msg("info", "drained (%ld requests unanswered), exiting", S.pending);
+    event_base_loopexit(S.base, NULL);
+}
+
+static void maybe_finish_drain(void)
+{
+    if (app.draining && S.pending == 0 && S.drain_timer)
+        event_active(S.drain_timer, EV_TIMEOUT, 0);
+}
+
+static void on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+    if (app.draining)
+        return;
+    app.draining = 1;
+    log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, S.pending,
+            app.cfg.drain_s);
+    if (S.bound) { /* close the listening socket: new connections are refused */
+        evhttp_del_accept_socket(S.http, S.bound);
+        S.bound = NULL;
+        S.listener = NULL;
+    }
+    S.drain_timer = evtimer_new(S.base, finish_drain, NULL);
+    struct timeval tv = {app.cfg.drain_s, 0};
+    evtimer_add(S.drain_timer, &tv);
+    maybe_finish_drain();
+}
+
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+    err_t err = {0};
+    if (server_reload(&err) < 0)
+        log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", err.msg);
+    else
+        log_msg("info", "SIGHUP: templates and configuration reloaded");
+}
+
+/* ---------------------------------------------------------------- start */
+
+static void set_cache_control(void)
+{
+    snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", app.cfg.max_age);
+}
+
+int server_reload(err_t *err)
+{
+    config c = app.cfg;
+    if (app.cfg.config_path[0]) {
+        config fresh;
+        config_defaults(&fresh);
+        snprintf(fresh.config_path, sizeof fresh.config_path, "%s", app.cfg.config_path);
+        if (config_load_file(&fresh, app.cfg.config_path, err) < 0)
+            return -1;
+        /* Settings that can change while running; addresses, threads and budgets need a restart. */
+        c.max_age = fresh.max_age;
+        c.max_uri = fresh.max_uri;
+        c.max_headers = fresh.max_headers;
+        c.max_header_count = fresh.max_header_count;
+        c.max_body = fresh.max_body;
+        c.max_connections = fresh.max_connections;
+        c.deadline_ms = fresh.deadline_ms;
+        c.header_timeout_s = fresh.header_timeout_s;
+        c.max_text = fresh.max_text;
+        c.max_labels = fresh.max_labels;
+    }
+    text_fonts *tf = text_fonts_new(c.fonts_manifest, err);
+    if (!tf)
+        return -1;
+    template_set *ts = template_set_load(c.templates_dir, c.assets_dir, tf, err);
+    text_fonts_free(tf);
+    if (!ts)
+        return -1;
+    template_set *old = app.templates;
+    app.templates = ts;
+    app.cfg = c;
+    set_cache_control();
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
+    if (old)
+        template_set_unref(old);
+    return 0;
+}
+
+int server_run(const config *cfg)
+{
+    app.cfg = *cfg;
+    set_cache_control();
+    err_t err = {0};
+    evthread_use_pthreads();
+    signal(SIGPIPE, SIG_IGN);
+    S.base = event_base_new();
+    S.http = evhttp_new(S.base);
+    if (!S.base || !S.http) {
+        log_msg("error", "cannot create the event loop");
+        return 1;
+    }
+    for (size_t i = 0; i < N_ROUTES; i++)
+        routes[i].id = metrics_route(routes[i].label);
+    metrics_route("other");
+
+    /* libevent's own limits sit above ours, so that we answer 414/431 with our JSON errors. */
+    long hdr_cap = (app.cfg.max_headers > app.cfg.max_uri ? app.cfg.max_headers : app.cfg.max_uri) * 8;
+    evhttp_set_max_headers_size(S.http, hdr_cap);
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
+    evhttp_set_timeout(S.http, (int)app.cfg.io_timeout_s);
+    evhttp_set_allowed_methods(S.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+                                           EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+                                           EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    evhttp_set_default_content_type(S.http, "application/json");
+    evhttp_set_gencb(S.http, on_request, NULL);
+    evhttp_set_bevcb(S.http, on_new_bev, NULL);
+
+    S.bound = evhttp_bind_socket_with_handle(S.http, app.cfg.listen_host, (ev_uint16_t)app.cfg.listen_port);
+    if (!S.bound) {
+        log_msg("error", "cannot listen on %s:%d", app.cfg.listen_host, app.cfg.listen_port);
+        return 1;
+    }
+    S.listener = evhttp_bound_socket_get_listener(S.bound);
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int port = app.cfg.listen_port;
+        if (getsockname(evhttp_bound_socket_get_fd(S.bound), (struct sockaddr *)&ss, &sl) == 0)
+            port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                  : ((struct sockaddr_in *)&ss)->sin_port);
+        log_msg("info", "listening on http://%s:%d/", app.cfg.listen_host, port);
+    }
+
+    S.sig_term = evsignal_new(S.base, SIGTERM, on_sigterm, NULL);
+    S.sig_int = evsignal_new(S.base, SIGINT, on_sigterm, NULL);
+    S.sig_hup = evsignal_new(S.base, SIGHUP, on_sighup, NULL);
+    event_add(S.sig_term, NULL);
+    event_add(S.sig_int, NULL);
+    event_add(S.sig_hup, NULL);
+
+    /* Load while already answering /healthz and /readyz (503 until ready). */
+    if (server_reload(&err) < 0 || routes_load(&app.cfg, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 2;
+    }
+    int threads = app.cfg.threads;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 2;
+    }
+    size_t budget = (size_t)app.cfg.memory_budget_mb << 20;
+    if (cache_init(budget / 4) < 0 ||
+        pool_start(S.base, threads, (size_t)app.cfg.queue_depth, budget, app.cfg.fonts_manifest, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 1;
+    }
+    app.ready = 1;
+    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB, %d templates", threads,
+            app.cfg.queue_depth, app.cfg.memory_budget_mb, app.templates->n);
+
+    event_base_dispatch(S.base);
+
+    pool_stop();
+    routes_unload();
+    cache_free_all();
+    evhttp_free(S.http);
+    event_free(S.sig_term);
+    event_free(S.sig_int);
+    event_free(S.sig_hup);
+    if (S.drain_timer)
+        event_free(S.drain_timer);
+    template_set_unref(app.templates);
+    app.templates = NULL;
+    event_base_free(S.base);
+    return 0;
+}
