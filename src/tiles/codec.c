@@ -1,0 +1,313 @@
+/* codec.c — JPEG (libjpeg-turbo) and PNG (libpng) encode/decode for tiles and source imagery.
+ * A tjhandle is made per call: bake encodes thousands of tiles per handle-less call cheaply
+ * enough (handle creation is microseconds), and decoding on workers stays free of shared state. */
+#include "tiles/codec.h"
+
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+void tiles_raster_free(tiles_raster *r)
+{
+    free(r->px);
+    r->px = NULL;
+    r->w = r->h = 0;
+}
+
+static int is_png(const unsigned char *d, size_t len)
+{
+    return len >= 8 && png_sig_cmp((png_const_bytep)d, 0, 8) == 0;
+}
+
+static int is_jpeg(const unsigned char *d, size_t len)
+{
+    return len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+}
+
+/* ---- decode ---- */
+
+static int decode_jpeg(const unsigned char *data, size_t len, int pixfmt, int channels,
+                       tiles_raster *out, err_t *err)
+{
+    tjhandle tj = tjInitDecompress();
+    if (!tj) {
+        err_set(err, ERR_INTERNAL, NULL, "tjInitDecompress failed");
+        return -1;
+    }
+    int w, h, ss, cs;
+    if (tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &ss, &cs) != 0) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "not a readable JPEG: %s", tjGetErrorStr2(tj));
+        tjDestroy(tj);
+        return -1;
+    }
+    out->px = malloc((size_t)w * h * channels);
+    if (!out->px) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory decoding a %dx%d JPEG", w, h);
+        tjDestroy(tj);
+        return -1;
+    }
+    if (tjDecompress2(tj, data, (unsigned long)len, out->px, w, w * channels, h, pixfmt,
+                      TJFLAG_ACCURATEDCT) != 0) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "JPEG decode failed: %s", tjGetErrorStr2(tj));
+        free(out->px);
+        out->px = NULL;
+        tjDestroy(tj);
+        return -1;
+    }
+    tjDestroy(tj);
+    out->w = w;
+    out->h = h;
+    out->channels = channels;
+    return 0;
+}
+
+/* libpng's simplified API; fmt is a PNG_FORMAT_* value with 4 bytes per pixel. */
+static int decode_png(const unsigned char *data, size_t len, unsigned fmt, tiles_raster *out,
+                      int *has_alpha, err_t *err)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&img, data, len)) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "not a readable PNG: %s", img.message);
+        return -1;
+    }
+    if (has_alpha)
+        *has_alpha = (img.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+    img.format = fmt;
+    out->px = malloc(PNG_IMAGE_SIZE(img));
+    if (!out->px) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory decoding a %ux%u PNG", img.width,
+                img.height);
+        png_image_free(&img);
+        return -1;
+    }
+    if (!png_image_finish_read(&img, NULL, out->px, 0, NULL)) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "PNG decode failed: %s", img.message);
+        free(out->px);
+        out->px = NULL;
+        return -1;
+    }
+    out->w = (int)img.width;
+    out->h = (int)img.height;
+    out->channels = 4;
+    return 0;
+}
+
+int tiles_codec_decode_raster(const unsigned char *data, size_t len, tiles_raster *out,
+                              err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    if (is_jpeg(data, len))
+        return decode_jpeg(data, len, TJPF_RGBA, 4, out, err);
+    if (is_png(data, len))
+        return decode_png(data, len, PNG_FORMAT_RGBA, out, NULL, err);
+    err_set(err, ERR_UNSUPPORTED, NULL, "neither JPEG nor PNG data");
+    return -1;
+}
+
+int tiles_codec_read_file(const char *path, tiles_raster *out, err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(err, ERR_NOT_FOUND, NULL, "%s: cannot open", path);
+        return -1;
+    }
+    unsigned char *buf = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            unsigned char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                err_set(err, ERR_INTERNAL, NULL, "%s: out of memory", path);
+                return -1;
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        if (n == 0)
+            break;
+        len += n;
+    }
+    fclose(f);
+    int rc = tiles_codec_decode_raster(buf, len, out, err);
+    free(buf);
+    if (rc != 0) {
+        char m[sizeof err->msg];
+        snprintf(m, sizeof m, "%s", err ? err->msg : "");
+        err_set(err, ERR_UNPROCESSABLE, NULL, "%s: %s", path, m);
+    }
+    return rc;
+}
+
+cairo_surface_t *tiles_codec_decode_surface(const unsigned char *data, size_t len, err_t *err)
+{
+    tiles_raster r;
+    memset(&r, 0, sizeof r);
+    int alpha = 0;
+    /* Cairo's pixels are native-endian 32-bit 0xAARRGGBB: BGRA bytes on little-endian. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const int tjfmt = TJPF_BGRX;
+    const unsigned pngfmt = PNG_FORMAT_BGRA;
+#else
+    const int tjfmt = TJPF_XRGB;
+    const unsigned pngfmt = PNG_FORMAT_ARGB;
+#endif
+    if (is_jpeg(data, len)) {
+        if (decode_jpeg(data, len, tjfmt, 4, &r, err) != 0)
+            return NULL;
+    } else if (is_png(data, len)) {
+        if (decode_png(data, len, pngfmt, &r, &alpha, err) != 0)
+            return NULL;
+    } else {
+        err_set(err, ERR_UNSUPPORTED, NULL, "neither JPEG nor PNG data");
+        return NULL;
+    }
+    cairo_format_t cf = alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24;
+    cairo_surface_t *s = cairo_image_surface_create(cf, r.w, r.h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        tiles_raster_free(&r);
+        err_set(err, ERR_INTERNAL, NULL, "cannot create a %dx%d surface", r.w, r.h);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < r.h; y++) {
+        uint32_t *d = (uint32_t *)(dst + (size_t)y * stride);
+        const uint32_t *src = (const uint32_t *)(r.px + (size_t)y * r.w * 4);
+        if (!alpha) {
+            memcpy(d, src, (size_t)r.w * 4);
+            continue;
+        }
+        for (int x = 0; x < r.w; x++) {
+            uint32_t p = src[x];
+            uint32_t a = p >> 24;
+            if (a == 255) {
+                d[x] = p;
+            } else {
+                uint32_t rr = ((p >> 16) & 255) * a / 255, gg = ((p >> 8) & 255) * a / 255,
+                         bb = (p & 255) * a / 255;
+                d[x] = (a << 24) | (rr << 16) | (gg << 8) | bb;
+            }
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    tiles_raster_free(&r);
+    return s;
+}
+
+/* ---- encode ---- */
+
+int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **out, size_t *len,
+                            err_t *err)
+{
+    tjhandle tj = tjInitCompress();
+    if (!tj) {
+        err_set(err, ERR_INTERNAL, NULL, "tjInitCompress failed");
+        return -1;
+    }
+    unsigned char *buf = NULL;
+    unsigned long size = 0;
+    int pf = r->channels == 4 ? TJPF_RGBX : TJPF_RGB;
+    if (tjCompress2(tj, r->px, r->w, r->w * r->channels, r->h, pf, &buf, &size, TJSAMP_420,
+                    quality, 0) != 0) {
+        err_set(err, ERR_INTERNAL, NULL, "JPEG encode failed: %s", tjGetErrorStr2(tj));
+        tjFree(buf);
+        tjDestroy(tj);
+        return -1;
+    }
+    tjDestroy(tj);
+    /* Hand back a malloc'd copy so that every buffer of this module is freed with free(). */
+    *out = malloc(size);
+    if (!*out) {
+        tjFree(buf);
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    memcpy(*out, buf, size);
+    *len = size;
+    tjFree(buf);
+    return 0;
+}
+
+typedef struct {
+    unsigned char *d;
+    size_t len, cap;
+    int failed;
+} membuf;
+
+static void png_write_mem(png_structp png, png_bytep data, png_size_t n)
+{
+    membuf *m = png_get_io_ptr(png);
+    if (m->failed)
+        return;
+    if (m->len + n > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < m->len + n)
+            cap *= 2;
+        unsigned char *nd = realloc(m->d, cap);
+        if (!nd) {
+            m->failed = 1;
+            return;
+        }
+        m->d = nd;
+        m->cap = cap;
+    }
+    memcpy(m->d + m->len, data, n);
+    m->len += n;
+}
+
+static void png_flush_mem(png_structp png)
+{
+    (void)png;
+}
+
+int tiles_codec_encode_png(const tiles_raster *r, unsigned char **out, size_t *len, err_t *err)
+{
+    membuf m = {0};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        err_set(err, ERR_INTERNAL, NULL, "png_create_write_struct failed");
+        return -1;
+    }
+    png_bytep *rows = malloc(sizeof(png_bytep) * (size_t)r->h);
+    if (!rows || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(rows);
+        free(m.d);
+        err_set(err, ERR_INTERNAL, NULL, "PNG encode failed");
+        return -1;
+    }
+    png_set_write_fn(png, &m, png_write_mem, png_flush_mem);
+    /* Fast compression: level 1 with the Sub/Up filters is several times faster than the
+     * default and within ~15 % of its size on smooth imagery. */
+    png_set_compression_level(png, 1);
+    png_set_filter(png, 0, PNG_FILTER_SUB | PNG_FILTER_UP);
+    png_set_IHDR(png, info, (png_uint_32)r->w, (png_uint_32)r->h, 8,
+                 r->channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (int y = 0; y < r->h; y++)
+        rows[y] = r->px + (size_t)y * r->w * r->channels;
+    png_write_image(png, rows);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(rows);
+    if (m.failed) {
+        free(m.d);
+        err_set(err, ERR_INTERNAL, NULL, "out of memory encoding PNG");
+        return -1;
+    }
+    *out = m.d;
+    *len = m.len;
+    return 0;
+}

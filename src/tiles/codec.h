@@ -1,0 +1,37 @@
+/* codec.h — the image codecs the tile module needs: decoding source imagery (JPEG/PNG files)
+ * into RGBA rasters at bake time, encoding tiles (libjpeg-turbo tjCompress2, libpng with fast
+ * compression) into memory, and decoding pre-encoded tiles into cairo surfaces on a worker. */
+#ifndef CARTOUCHE_TILES_CODEC_H
+#define CARTOUCHE_TILES_CODEC_H
+
+#include <cairo.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* An 8-bit raster, channels 3 (RGB) or 4 (RGBA, straight alpha), rows packed. */
+typedef struct {
+    int w, h, channels;
+    uint8_t *px;
+} tiles_raster;
+
+void tiles_raster_free(tiles_raster *r);
+
+/* Read a .jpg/.jpeg/.png file into an RGBA raster (alpha 255 for JPEG). */
+int tiles_codec_read_file(const char *path, tiles_raster *out, err_t *err);
+
+/* Encode a raster; *out is malloc'd (caller frees). JPEG ignores alpha (caller flattens). */
+int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **out, size_t *len,
+                            err_t *err);
+int tiles_codec_encode_png(const tiles_raster *r, unsigned char **out, size_t *len, err_t *err);
+
+/* Decode JPEG or PNG bytes into a new cairo image surface (ARGB32 premultiplied for PNG with
+ * alpha, RGB24 otherwise). NULL + err on failure. Thread-safe (no shared state). */
+cairo_surface_t *tiles_codec_decode_surface(const unsigned char *data, size_t len, err_t *err);
+
+/* Decode JPEG or PNG bytes into an RGBA raster. */
+int tiles_codec_decode_raster(const unsigned char *data, size_t len, tiles_raster *out,
+                              err_t *err);
+
+#endif

@@ -1,0 +1,37 @@
+/* tiles.h — satellite tiles, static maps, place labels and the scene catalogue: what main.c
+ * and server.c call. Everything else of src/tiles/ is internal to the module. */
+#ifndef CARTOUCHE_TILES_H
+#define CARTOUCHE_TILES_H
+
+#include "err.h"
+
+typedef struct http_req http_req;
+
+/* `cartouche bake` (tile part). argv[0] is ignored (program or subcommand name); options:
+ *   --assets DIR        assets directory (default "assets"); output in DIR/baked/tiles/
+ *   --marble-dir DIR    Marble data (default /usr/share/marble/data)
+ *   --image FILE --bounds W,S,E,N --layer NAME [--datetime ISO8601]
+ *                       add a georeferenced equirectangular JPEG/PNG as layer NAME
+ *   --force             re-bake even if up to date
+ * Without --image, bakes the Blue Marble and City Lights layers and the place index,
+ * skipping whatever is already up to date. Prints progress and errors; returns 0 or 1. */
+int tiles_bake_main(int argc, char **argv);
+
+/* Open every baked layer's packs, the place index and the scene catalogue under
+ * assets_dir/baked/tiles. Fails (ERR_CONFIG) if nothing is baked. Call once at start-up. */
+int tiles_load(const char *assets_dir, err_t *err);
+void tiles_unload(void);
+
+/* Route handlers (run on the I/O loop). Patterns and captures:
+ *   tiles_route_tile       /v1/tiles/ * / * / * / *   0 layer, 1 z, 2 x, 3 "y[@2x].jpg|png"
+ *   tiles_route_tilejson   /v1/tiles/ *               0 "layer.json"
+ *   tiles_route_static     /v1/static
+ *   tiles_route_scenes     /v1/scenes
+ *   tiles_route_thumbnail  /v1/scenes/ * / *          0 scene id, 1 "thumbnail.jpg|png" */
+void tiles_route_tile(http_req *rq);
+void tiles_route_tilejson(http_req *rq);
+void tiles_route_static(http_req *rq);
+void tiles_route_scenes(http_req *rq);
+void tiles_route_thumbnail(http_req *rq);
+
+#endif
