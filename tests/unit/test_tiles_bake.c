@@ -1,0 +1,363 @@
+/* test_tiles_bake.c — reprojection of Blue Marble into Mercator tiles (colours at known
+ * places, no seams at tile edges or the antimeridian), filters on synthetic sources, tile
+ * packs, and baking a user image as a layer end to end. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tiles/codec.h"
+#include "tiles/layer.h"
+#include "tiles/pack.h"
+#include "tiles/reproject.h"
+#include "tiles/tilemath.h"
+#include "tiles/tiles.h"
+
+#define BLUEMARBLE "/usr/share/marble/data/maps/earth/bluemarble/bluemarble.jpg"
+
+static tiles_raster bm;
+static tiles_source bm_src;
+
+static int setup(void **state)
+{
+    (void)state;
+    err_t err;
+    if (tiles_codec_read_file(BLUEMARBLE, &bm, &err) != 0) {
+        fprintf(stderr, "%s (install marble-qt-data)\n", err.msg);
+        return -1;
+    }
+    bm_src = (tiles_source){&bm, -180, -90, 180, 90};
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tiles_raster_free(&bm);
+    return 0;
+}
+
+/* Render one tile alone. */
+static uint8_t *tile(const tiles_source *s, int z, int x, int y, int size)
+{
+    uint8_t *px = malloc((size_t)size * size * 4);
+    err_t err;
+    assert_non_null(px);
+    assert_int_equal(tiles_reproject_band(s, z, y, x, x, size, px, &err), 0);
+    return px;
+}
+
+/* Pixel of (lat, lng) in its tile at zoom z. */
+static const uint8_t *pixel_at(const tiles_source *s, double lat, double lng, int z, int size,
+                               uint8_t **owned)
+{
+    int tx, ty;
+    tiles_tile_of(lat, lng, z, &tx, &ty);
+    double world = tiles_world_size(z, size);
+    int px = (int)(tiles_lng_to_x(lng, world)) - tx * size;
+    int py = (int)(tiles_lat_to_y(lat, world)) - ty * size;
+    *owned = tile(s, z, tx, ty, size);
+    return *owned + ((size_t)py * size + px) * 4;
+}
+
+static void test_known_places(void **state)
+{
+    (void)state;
+    uint8_t *t;
+    /* Open Pacific, south of Hawaii: deep (dark) blue; the source there is about (2,0,20). */
+    const uint8_t *p = pixel_at(&bm_src, 5.0, -150.0, 3, 256, &t);
+    assert_true(p[2] >= p[0] + 10 && p[2] >= p[1] + 10 && p[0] < 40 && p[1] < 40);
+    assert_int_equal(p[3], 255);
+    free(t);
+    /* Sahara (Libyan desert): sand — red high, blue well below red. */
+    p = pixel_at(&bm_src, 25.0, 20.0, 4, 512, &t);
+    assert_true(p[0] > 150 && p[0] > p[2] + 40 && p[1] > p[2]);
+    free(t);
+    /* Antarctica at the bottom of the world: near white. */
+    p = pixel_at(&bm_src, -80.0, 40.0, 2, 256, &t);
+    assert_true(p[0] > 200 && p[1] > 200 && p[2] > 200);
+    free(t);
+    /* Amazon rainforest: green dominates. */
+    p = pixel_at(&bm_src, -4.0, -63.0, 5, 256, &t);
+    assert_true(p[1] > p[0] && p[1] > p[2]);
+    free(t);
+}
+
+/* Mean absolute difference between column ca of a and column cb of b (RGB). */
+static double col_diff(const uint8_t *a, int ca, const uint8_t *b, int cb, int size)
+{
+    double s = 0;
+    for (int y = 0; y < size; y++)
+        for (int c = 0; c < 3; c++)
+            s += fabs((double)a[((size_t)y * size + ca) * 4 + c] -
+                      b[((size_t)y * size + cb) * 4 + c]);
+    return s / (size * 3.0);
+}
+
+static double row_diff(const uint8_t *a, int ra, const uint8_t *b, int rb, int size)
+{
+    double s = 0;
+    for (int x = 0; x < size; x++)
+        for (int c = 0; c < 3; c++)
+            s += fabs((double)a[((size_t)ra * size + x) * 4 + c] -
+                      b[((size_t)rb * size + x) * 4 + c]);
+    return s / (size * 3.0);
+}
+
+/* Across an edge the step must look like any step inside the tile. */
+static void assert_no_seam_x(int z, int xa, int xb, int y, int size)
+{
+    uint8_t *a = tile(&bm_src, z, xa, y, size), *b = tile(&bm_src, z, xb, y, size);
+    double edge = col_diff(a, size - 1, b, 0, size);
+    double inside = (col_diff(a, size - 2, a, size - 1, size) + col_diff(b, 0, b, 1, size)) / 2;
+    if (!(edge <= 2.0 * inside + 1.0))
+        fail_msg("seam between z%d %d/%d and %d/%d: edge %.2f, inside %.2f", z, xa, y, xb, y,
+                 edge, inside);
+    free(a);
+    free(b);
+}
+
+static void test_no_seams(void **state)
+{
+    (void)state;
+    assert_no_seam_x(3, 3, 4, 2, 256); /* Europe, vertical edge */
+    assert_no_seam_x(5, 16, 17, 12, 512);
+    assert_no_seam_x(3, 7, 0, 4, 256); /* antimeridian: last column wraps to the first */
+    assert_no_seam_x(6, 63, 0, 35, 256);
+    /* Horizontal edge between rows. */
+    uint8_t *a = tile(&bm_src, 4, 8, 5, 256), *b = tile(&bm_src, 4, 8, 6, 256);
+    double edge = row_diff(a, 255, b, 0, 256);
+    double inside = (row_diff(a, 254, a, 255, 256) + row_diff(b, 0, b, 1, 256)) / 2;
+    assert_true(edge <= 2.0 * inside + 1.0);
+    free(a);
+    free(b);
+}
+
+/* A tile is the same whether made alone or inside a band of neighbours. */
+static void test_band_independent(void **state)
+{
+    (void)state;
+    const int size = 256, z = 3, y = 3;
+    uint8_t *band = malloc((size_t)8 * size * size * 4);
+    err_t err;
+    assert_int_equal(tiles_reproject_band(&bm_src, z, y, 0, 7, size, band, &err), 0);
+    uint8_t *alone = tile(&bm_src, z, 5, y, size);
+    for (int r = 0; r < size; r++)
+        assert_memory_equal(band + ((size_t)r * 8 * size + 5 * size) * 4,
+                            alone + (size_t)r * size * 4, (size_t)size * 4);
+    free(band);
+    free(alone);
+}
+
+static void test_synthetic_filters(void **state)
+{
+    (void)state;
+    /* Constant source: every filter must reproduce the constant exactly (weights sum to 1). */
+    tiles_raster c = {64, 32, 4, malloc(64 * 32 * 4)};
+    for (int i = 0; i < 64 * 32; i++) {
+        c.px[i * 4] = 200;
+        c.px[i * 4 + 1] = 100;
+        c.px[i * 4 + 2] = 50;
+        c.px[i * 4 + 3] = 255;
+    }
+    tiles_source cs = {&c, -180, -90, 180, 90};
+    for (int z = 0; z <= 4; z += 4) { /* the 64 px source is upsampled (bicubic) at both */
+        uint8_t *t = tile(&cs, z, 0, 0, 256);
+        for (int i = 0; i < 256 * 256; i++)
+            if (t[i * 4] != 200 || t[i * 4 + 1] != 100 || t[i * 4 + 2] != 50 || t[i * 4 + 3] != 255)
+                fail_msg("constant source not reproduced at z%d pixel %d", z, i);
+        free(t);
+    }
+    tiles_raster_free(&c);
+
+    /* Downsampling is an area average: a 1-px checkerboard at 8 source px per output px
+     * averages to mid-grey, not to aliasing patterns. */
+    tiles_raster k = {2048, 1024, 4, malloc(2048 * 1024 * 4)};
+    for (int y = 0; y < 1024; y++)
+        for (int x = 0; x < 2048; x++) {
+            uint8_t v = ((x + y) & 1) ? 255 : 0;
+            uint8_t *p = k.px + ((size_t)y * 2048 + x) * 4;
+            p[0] = p[1] = p[2] = v;
+            p[3] = 255;
+        }
+    tiles_source ks = {&k, -180, -90, 180, 90};
+    uint8_t *t = tile(&ks, 0, 0, 0, 256);
+    for (int y = 100; y < 156; y++) /* near the equator, where rows shrink the most */
+        for (int x = 0; x < 256; x++) {
+            int v = t[((size_t)y * 256 + x) * 4];
+            if (v < 110 || v > 145)
+                fail_msg("checkerboard downsampled to %d at %d,%d", v, x, y);
+        }
+    free(t);
+    tiles_raster_free(&k);
+}
+
+static void test_partial_source(void **state)
+{
+    (void)state;
+    tiles_raster r = {100, 100, 4, malloc(100 * 100 * 4)};
+    memset(r.px, 255, 100 * 100 * 4);
+    tiles_source s = {&r, 10, 40, 20, 50}; /* central Europe, opaque white */
+    assert_false(tiles_source_is_world(&s));
+    assert_true(tiles_source_covers_tile(&s, 0, 0, 0));
+    assert_true(tiles_source_covers_tile(&s, 3, 4, 2));
+    assert_false(tiles_source_covers_tile(&s, 3, 3, 2));
+    assert_false(tiles_source_covers_tile(&s, 3, 4, 4));
+    uint8_t *own;
+    const uint8_t *p = pixel_at(&s, 45.0, 15.0, 5, 256, &own);
+    assert_int_equal(p[3], 255);
+    free(own);
+    p = pixel_at(&s, 45.0, 25.0, 5, 256, &own); /* same tile row, east of the image */
+    assert_int_equal(p[3], 0);
+    free(own);
+    /* Across the antimeridian: 170E..170W. */
+    tiles_source am = {&r, 170, -10, -170, 10};
+    assert_true(tiles_source_covers_tile(&am, 2, 0, 1));
+    assert_true(tiles_source_covers_tile(&am, 2, 3, 1));
+    assert_false(tiles_source_covers_tile(&am, 2, 1, 1));
+    p = pixel_at(&am, 0.0, 179.0, 4, 256, &own);
+    assert_int_equal(p[3], 255);
+    free(own);
+    p = pixel_at(&am, 0.0, -175.0, 4, 256, &own);
+    assert_int_equal(p[3], 255);
+    free(own);
+    tiles_raster_free(&r);
+}
+
+static void test_pack_round_trip(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cartouche-test-pack-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/t.pack", dir);
+    err_t err;
+    tiles_pack_writer *w = tiles_pack_create(path, 3, &err);
+    assert_non_null(w);
+    assert_int_equal(tiles_pack_add(w, 0, 0, 0, "zero", 4, &err), 0);
+    assert_int_equal(tiles_pack_add(w, 3, 7, 5, "three-seven-five", 16, &err), 0);
+    assert_int_equal(tiles_pack_add(w, 4, 0, 0, "x", 1, &err), -1); /* beyond maxzoom */
+    assert_int_equal(tiles_pack_finish(w, &err), 0);
+    tiles_pack p;
+    assert_int_equal(tiles_pack_open(&p, path, &err), 0);
+    assert_int_equal(p.tiles, 2);
+    unsigned char *d;
+    size_t n;
+    assert_int_equal(tiles_pack_read(&p, 3, 7, 5, &d, &n, &err), 0);
+    assert_int_equal(n, 16);
+    assert_memory_equal(d, "three-seven-five", 16);
+    free(d);
+    long long off;
+    assert_int_equal(tiles_pack_lookup(&p, 0, 0, 0, &off, &n), 0);
+    assert_int_equal(n, 4);
+    assert_int_equal(tiles_pack_lookup(&p, 3, 7, 4, &off, &n), -1);
+    assert_int_equal(tiles_pack_lookup(&p, 3, 8, 0, &off, &n), -1);
+    tiles_pack_close(&p);
+    /* A truncated pack is refused with a reason. */
+    assert_int_equal(truncate(path, 40), 0);
+    assert_int_equal(tiles_pack_open(&p, path, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Bake a small user image (10x10 degrees over the Alps) as a layer. */
+static void test_bake_user_layer(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cartouche-test-bake-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char img[256], path[512];
+    snprintf(img, sizeof img, "%s/alps.png", dir);
+    tiles_raster r = {200, 200, 4, malloc(200 * 200 * 4)};
+    for (int i = 0; i < 200 * 200; i++) {
+        r.px[i * 4] = 20;
+        r.px[i * 4 + 1] = 180;
+        r.px[i * 4 + 2] = 40;
+        r.px[i * 4 + 3] = 255;
+    }
+    unsigned char *png;
+    size_t len;
+    err_t err;
+    assert_int_equal(tiles_codec_encode_png(&r, &png, &len, &err), 0);
+    FILE *f = fopen(img, "wb");
+    assert_non_null(f);
+    fwrite(png, 1, len, f);
+    fclose(f);
+    free(png);
+    tiles_raster_free(&r);
+
+    char *argv[] = {"bake", "--assets", dir, "--image", img, "--bounds", "5,40,15,50",
+                    "--layer", "alps", "--datetime", "2021-06-01T00:00:00Z", NULL};
+    assert_int_equal(tiles_bake_main(11, argv), 0);
+    snprintf(path, sizeof path, "%s/baked/tiles/alps.layer.json", dir);
+    tiles_layer_meta m;
+    assert_int_equal(tiles_layer_read(path, &m, &err), 0);
+    assert_true(m.user && m.has_alpha);
+    assert_string_equal(m.datetime, "2021-06-01T00:00:00Z");
+    assert_int_equal(m.nscenes, 1);
+    assert_true(m.scenes[0].mean[1] > 170 && m.scenes[0].mean[0] < 30);
+    tiles_layer_free(&m);
+
+    tiles_pack p;
+    snprintf(path, sizeof path, "%s/baked/tiles/alps.256.png.pack", dir);
+    assert_int_equal(tiles_pack_open(&p, path, &err), 0);
+    unsigned char *d;
+    int tx, ty;
+    tiles_tile_of(45, 10, 6, &tx, &ty);
+    assert_int_equal(tiles_pack_read(&p, 6, tx, ty, &d, &len, &err), 0);
+    tiles_raster t;
+    assert_int_equal(tiles_codec_decode_raster(d, len, &t, &err), 0);
+    assert_int_equal(t.w, 256);
+    assert_true(t.px[128 * 256 * 4 + 128 * 4 + 1] > 170); /* green, opaque */
+    assert_int_equal(t.px[128 * 256 * 4 + 128 * 4 + 3], 255);
+    tiles_raster_free(&t);
+    free(d);
+    tiles_tile_of(45, 30, 6, &tx, &ty); /* east of the image: no tile */
+    long long off;
+    assert_int_equal(tiles_pack_lookup(&p, 6, tx, ty, &off, &len), -1);
+    /* The z0 tile exists and is transparent outside the image. */
+    assert_int_equal(tiles_pack_read(&p, 0, 0, 0, &d, &len, &err), 0);
+    assert_int_equal(tiles_codec_decode_raster(d, len, &t, &err), 0);
+    assert_int_equal(t.px[3], 0);
+    tiles_raster_free(&t);
+    free(d);
+    tiles_pack_close(&p);
+
+    /* A second bake skips: the pack is not rewritten. */
+    struct stat st1, st2;
+    assert_int_equal(stat(path, &st1), 0);
+    sleep(1);
+    assert_int_equal(tiles_bake_main(11, argv), 0);
+    assert_int_equal(stat(path, &st2), 0);
+    assert_true(st1.st_mtime == st2.st_mtime);
+
+    /* Bad arguments are refused. */
+    char *bad[] = {"bake", "--assets", dir, "--image", img, "--bounds", "15,40,5", "--layer",
+                   "alps", NULL};
+    assert_int_equal(tiles_bake_main(9, bad), 1);
+    char *badname[] = {"bake", "--assets", dir, "--image", img, "--bounds", "5,40,15,50",
+                       "--layer", "Bad Name", NULL};
+    assert_int_equal(tiles_bake_main(9, badname), 1);
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_places),     cmocka_unit_test(test_no_seams),
+        cmocka_unit_test(test_band_independent), cmocka_unit_test(test_synthetic_filters),
+        cmocka_unit_test(test_partial_source),   cmocka_unit_test(test_pack_round_trip),
+        cmocka_unit_test(test_bake_user_layer),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
