@@ -1,0 +1,405 @@
+/* test_refcard_devices.c — the device registry: shipped layouts load and are geometrically sound
+ * (inside the canvas, no overlapping callouts, leaders not running through other boxes), broken
+ * files are rejected with the file and field named, matching by game name and USB id, and the
+ * art bakes to decodable backgrounds once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "refcard/devart.h"
+#include "refcard/devices.h"
+
+static const char *templates_dir(void)
+{
+    const char *t = getenv("CARTOUCHE_TEMPLATES");
+    return t ? t : "templates";
+}
+
+static int setup_registry(void **state)
+{
+    err_t err = {0};
+    if (devices_load(templates_dir(), NULL, &err) < 0) {
+        fprintf(stderr, "devices_load: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown_registry(void **state)
+{
+    devices_unload();
+    return 0;
+}
+
+static int rects_overlap(const device_rect *a, const device_rect *b)
+{
+    return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+static int inside_canvas(const device_rect *r)
+{
+    return r->x >= 0 && r->y >= 0 && r->x + r->w <= DEVICE_CANVAS_W && r->y + r->h <= DEVICE_CANVAS_H;
+}
+
+/* Does segment p-q pass through the interior of r (shrunk by 1 unit)? Sampled: segments are
+ * short and boxes large, so 2-unit steps cannot miss a box. */
+static int segment_hits(device_point p, device_point q, const device_rect *r)
+{
+    double len = fabs(q.x - p.x) + fabs(q.y - p.y);
+    int steps = (int)(len / 2) + 1;
+    for (int i = 0; i <= steps; i++) {
+        double x = p.x + (q.x - p.x) * i / steps, y = p.y + (q.y - p.y) * i / steps;
+        if (x > r->x + 1 && x < r->x + r->w - 1 && y > r->y + 1 && y < r->y + r->h - 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* The placed boxes of a device: groups as one box, callouts outside groups. */
+typedef struct {
+    device_rect box;
+    const char *id;
+    int n_via;
+    const device_point *via;
+    int has_anchor;
+    device_point anchor;
+} placed;
+
+static size_t placed_boxes(const device *d, placed *out)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < d->n_groups; g++)
+        out[n++] = (placed){d->groups[g].box, d->groups[g].id, d->groups[g].n_via, d->groups[g].via, 1,
+                            d->groups[g].anchor};
+    for (size_t i = 0; i < d->n_callouts; i++)
+        if (d->callouts[i].group < 0)
+            out[n++] = (placed){d->callouts[i].box, d->callouts[i].id, d->callouts[i].n_via, d->callouts[i].via,
+                                d->callouts[i].has_anchor, d->callouts[i].anchor};
+    return n;
+}
+
+static void test_shipped_devices_load(void **state)
+{
+    /* The devices the product promises, by registry id. */
+    const char *ids[] = {"warthog-stick", "warthog-throttle", "t16000m", "twcs", "x52", "x56-stick",
+                         "x56-throttle", "vkb-gladiator-nxt-evo", "vpc-constellation-alpha",
+                         "vpc-mongoost-50cm3", "tflight-hotas", "tfrp-pedals", "mfg-crosswind",
+                         "xbox-gamepad", "keyboard"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const device *d = devices_get(ids[i]);
+        if (!d)
+            fail_msg("device %s missing from the registry", ids[i]);
+        assert_true(d->n_callouts > 0);
+        assert_non_null(d->art);
+    }
+    assert_true(devices_count() >= sizeof ids / sizeof ids[0]);
+    assert_null(devices_get("no-such-device"));
+}
+
+static void test_callouts_inside_and_apart(void **state)
+{
+    for (size_t i = 0; i < devices_count(); i++) {
+        const device *d = devices_at(i);
+        placed *pl = calloc(d->n_callouts + d->n_groups, sizeof *pl);
+        size_t n = placed_boxes(d, pl);
+        for (size_t a = 0; a < n; a++) {
+            if (!inside_canvas(&pl[a].box))
+                fail_msg("%s: %s leaves the canvas", d->id, pl[a].id);
+            if (rects_overlap(&pl[a].box, &d->extras))
+                fail_msg("%s: %s overlaps the extras box", d->id, pl[a].id);
+            for (size_t b = a + 1; b < n; b++)
+                if (rects_overlap(&pl[a].box, &pl[b].box))
+                    fail_msg("%s: %s overlaps %s", d->id, pl[a].id, pl[b].id);
+        }
+        /* Callouts of one group must not overlap each other either. */
+        for (size_t a = 0; a < d->n_callouts; a++)
+            for (size_t b = a + 1; b < d->n_callouts; b++)
+                if (d->callouts[a].group >= 0 && d->callouts[a].group == d->callouts[b].group &&
+                    rects_overlap(&d->callouts[a].box, &d->callouts[b].box))
+                    fail_msg("%s: %s overlaps %s", d->id, d->callouts[a].id, d->callouts[b].id);
+        /* A routed leader (box → via points) must not run through another box. The last leg,
+         * via → anchor, goes over the drawing and is not checked. */
+        for (size_t a = 0; a < n; a++) {
+            if (!pl[a].n_via)
+                continue;
+            for (int k = 0; k + 1 < pl[a].n_via; k++)
+                for (size_t b = 0; b < n; b++)
+                    if (b != a && segment_hits(pl[a].via[k], pl[a].via[k + 1], &pl[b].box))
+                        fail_msg("%s: the leader of %s runs through %s", d->id, pl[a].id, pl[b].id);
+        }
+        /* Every callout outside a keyboard points at the drawing. */
+        if (d->kind != DEVICE_KEYBOARD)
+            for (size_t a = 0; a < n; a++)
+                if (!pl[a].has_anchor)
+                    fail_msg("%s: %s has no leader", d->id, pl[a].id);
+        free(pl);
+    }
+}
+
+static void test_keyboard_has_every_key(void **state)
+{
+    const device *kb = devices_get("keyboard");
+    assert_non_null(kb);
+    assert_int_equal(kb->kind, DEVICE_KEYBOARD);
+    assert_int_equal(kb->n_callouts, 104); /* full-size ANSI */
+    const char *keys[] = {"key:Escape", "key:F12", "key:Grave", "key:Backspace", "key:NumLock",
+                          "key:NumpadEnter", "key:Space", "key:RightControl", "key:UpArrow", "key:Pause",
+                          "key:A", "key:Z", "key:0", "key:Numpad0", "key:NumpadDecimal", "key:Apostrophe"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const device_callout *c = devices_callout_for(kb, keys[i]);
+        if (!c)
+            fail_msg("keyboard has no %s", keys[i]);
+        assert_true(c->legend[0] != '\0');
+    }
+}
+
+static void test_find_by_game_name(void **state)
+{
+    const device *d = devices_find("elite", "ThrustMasterWarthogJoystick", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "warthog-stick");
+    d = devices_find("elite", "T16000MTHROTTLE", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "twcs");
+    d = devices_find("elite", "SaitekX52Pro", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "x52");
+    /* Windows product names are matched case-insensitively and without padding. */
+    d = devices_find("msfs2020", "  joystick - hotas warthog ", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "warthog-stick");
+    d = devices_find("msfs2020", "Throttle - HOTAS Warthog", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "warthog-throttle");
+    /* Another game's name is still recognised when the game has none of its own. */
+    d = devices_find("il2", "X56 H.O.T.A.S. Stick", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "x56-stick");
+    d = devices_find(NULL, "Keyboard", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "keyboard");
+    assert_null(devices_find("elite", "SomeHomebuiltPanel", 0, 0));
+    assert_null(devices_find("elite", "", 0, 0));
+    assert_null(devices_find("elite", NULL, 0, 0));
+}
+
+static void test_find_by_usb(void **state)
+{
+    const device *d = devices_find(NULL, NULL, 0x044F, 0x0402);
+    assert_non_null(d);
+    assert_string_equal(d->id, "warthog-stick");
+    d = devices_find("elite", "anything", 0x231D, 0x0200);
+    assert_non_null(d);
+    assert_string_equal(d->id, "vkb-gladiator-nxt-evo");
+    /* Elite names unprofiled devices by hex VID+PID. */
+    d = devices_find("elite", "044F0404", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "warthog-throttle");
+    d = devices_find("elite", "06a30762", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "x52");
+    assert_null(devices_find(NULL, "DEADBEEF", 0, 0));
+    /* An unknown USB id falls back to the name. */
+    d = devices_find("elite", "SaitekX56Throttle", 0x1234, 0x5678);
+    assert_non_null(d);
+    assert_string_equal(d->id, "x56-throttle");
+}
+
+static void test_list_json(void **state)
+{
+    json_t *list = devices_list_json();
+    assert_true(json_is_array(list));
+    assert_int_equal(json_array_size(list), devices_count());
+    int saw = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "id")), "warthog-stick") == 0) {
+            saw = 1;
+            assert_string_equal(json_string_value(json_object_get(e, "kind")), "stick");
+            assert_string_equal(json_string_value(json_array_get(json_object_get(e, "usb"), 0)), "044F:0402");
+            json_t *elite = json_object_get(json_object_get(e, "games"), "elite");
+            assert_string_equal(json_string_value(json_array_get(elite, 0)), "ThrustMasterWarthogJoystick");
+        }
+    }
+    assert_true(saw);
+    json_decref(list);
+}
+
+/* ---- validation of broken files ------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/devices/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void clear_dir(void)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -f %s/devices/*.json", tmpdir);
+    assert_int_equal(system(cmd), 0);
+}
+
+#define GOOD_HEAD                                                                                       \
+    "{\"id\": \"pad\", \"name\": \"Test pad\", \"kind\": \"gamepad\", \"usb\": [\"1234:5678\"],\n"         \
+    " \"games\": {\"elite\": [\"TestPad\"]}, \"canvas\": {\"width\": 1920, \"height\": 1080},\n"        \
+    " \"background\": \"baked/devices/pad.png\", \"extras\": [600, 980, 700, 80],\n"                    \
+    " \"art\": [{\"circle\": [960, 540, 100], \"fill\": \"body\"}],\n"
+
+static void expect_error(const char *file, const char *text, const char *needle1, const char *needle2)
+{
+    clear_dir();
+    write_file(file, text);
+    err_t err = {0};
+    size_t before = devices_count();
+    assert_int_equal(devices_load(tmpdir, NULL, &err), -1);
+    if (!strstr(err.msg, needle1) || (needle2 && !strstr(err.msg, needle2)))
+        fail_msg("error \"%s\" does not name \"%s\" / \"%s\"", err.msg, needle1, needle2 ? needle2 : "");
+    assert_int_equal(err.kind, ERR_CONFIG);
+    assert_int_equal(devices_count(), before); /* the previous registry stays */
+}
+
+static void test_rejects_broken_files(void **state)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cartouche-devtest-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s/devices", tmpdir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+
+    /* A correct file loads: the errors below come from the one change each makes. */
+    clear_dir();
+    write_file("pad.json", GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": "
+                                     "[\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
+    err_t err = {0};
+    if (devices_load(tmpdir, NULL, &err) < 0)
+        fail_msg("good file rejected: %s", err.msg);
+    assert_int_equal(devices_count(), 1);
+    assert_non_null(devices_find("elite", "TestPad", 0, 0));
+
+    expect_error("pad.json", GOOD_HEAD " \"callouts\": [}", "pad.json", "line");
+    expect_error("pad.json",
+                 "{\"id\": \"pad\", \"kind\": \"gamepad\", \"usb\": [], \"games\": {}, \"canvas\": "
+                 "{\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
+                 "\"art\": [], \"callouts\": []}",
+                 "pad.json", "name: missing field");
+    expect_error("pad.json",
+                 GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": [\"pad:a\"], "
+                           "\"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}, {\"id\": \"b\", \"label\": "
+                           "\"B\", \"controls\": [\"button:2\", \"pad:a\"], \"box\": [20, 160, 300, 50], "
+                           "\"anchor\": [960, 540]}]}",
+                 "pad.json", "callouts[1] (b).controls[1]: duplicate control id \"pad:a\"");
+    expect_error("pad.json",
+                 GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": [\"button:0\"], "
+                           "\"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}",
+                 "pad.json", "controls[0]: \"button:0\" is not a control id");
+    expect_error("pad.json",
+                 GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": [\"pad:a\"], "
+                           "\"box\": [1800, 100, 300, 50], \"anchor\": [960, 540]}]}",
+                 "pad.json", "callouts[0] (a).box");
+    expect_error("pad.json",
+                 GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": [\"pad:a\"], "
+                           "\"box\": [20, 100, 300, 50]}]}",
+                 "pad.json", "anchor: missing field");
+    expect_error("other.json",
+                 GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": [\"pad:a\"], "
+                           "\"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}",
+                 "other.json", "does not match the file name");
+    expect_error("pad.json",
+                 "{\"id\": \"pad\", \"name\": \"P\", \"kind\": \"gamepad\", \"usb\": [\"12345678\"], \"games\": {}, "
+                 "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
+                 "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": []}",
+                 "pad.json", "usb[0]");
+    expect_error("pad.json",
+                 "{\"id\": \"pad\", \"name\": \"P\", \"kind\": \"gamepad\", \"usb\": [], \"games\": {}, "
+                 "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
+                 "\"extras\": [600, 980, 700, 80], \"art\": [{\"path\": \"M 1 2 Q 3 4\"}], \"callouts\": []}",
+                 "pad.json", "art[0].path");
+    expect_error("pad.json",
+                 "{\"id\": \"pad\", \"name\": \"P\", \"kind\": \"wheel\", \"usb\": [], \"games\": {}, "
+                 "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
+                 "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": []}",
+                 "pad.json", "kind");
+    /* Two files claiming the same USB id. */
+    clear_dir();
+    write_file("pad.json", GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": "
+                                     "[\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
+    write_file("pad2.json",
+               "{\"id\": \"pad2\", \"name\": \"P2\", \"kind\": \"gamepad\", \"usb\": [\"1234:5678\"], \"games\": {}, "
+               "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad2.png\", "
+               "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": [{\"id\": \"a\", \"label\": \"A\", "
+               "\"controls\": [\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
+    err = (err_t){0};
+    assert_int_equal(devices_load(tmpdir, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "1234:5678 is also claimed"));
+
+    clear_dir();
+    rmdir(sub);
+    rmdir(tmpdir);
+    devices_unload();
+    assert_int_equal(setup_registry(NULL), 0);
+}
+
+/* Bake the art, decode it back through devices_load, and check the second bake is a no-op. */
+static void test_bake_and_decode(void **state)
+{
+    char assets[64] = "/tmp/cartouche-devart-XXXXXX";
+    assert_non_null(mkdtemp(assets));
+    err_t err = {0};
+    int n = devart_bake(templates_dir(), assets, &err);
+    if (n < 0)
+        fail_msg("bake: %s", err.msg);
+    assert_int_equal((size_t)n, devices_count());
+    assert_int_equal(devart_bake(templates_dir(), assets, &err), 0);
+    if (devices_load(templates_dir(), assets, &err) < 0)
+        fail_msg("load with backgrounds: %s", err.msg);
+    const device *d = devices_get("warthog-stick");
+    cairo_surface_t *bg1 = devices_background(d, 1), *bg2 = devices_background(d, 2);
+    assert_non_null(bg1);
+    assert_non_null(bg2);
+    assert_int_equal(cairo_image_surface_get_width(bg1), 1920);
+    assert_int_equal(cairo_image_surface_get_height(bg2), 2160);
+    /* The drawing is there: the centre column has ink (the grip), the far corner is paper. */
+    cairo_surface_flush(bg1);
+    const unsigned char *px = cairo_image_surface_get_data(bg1);
+    int stride = cairo_image_surface_get_stride(bg1);
+    uint32_t corner = *(const uint32_t *)(px + 5 * stride + 5 * 4);
+    int inked = 0;
+    for (int y = 100; y < 1000; y++)
+        inked += *(const uint32_t *)(px + y * stride + 960 * 4) != corner;
+    assert_true(inked > 300);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", assets);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_devices_load),
+        cmocka_unit_test(test_callouts_inside_and_apart),
+        cmocka_unit_test(test_keyboard_has_every_key),
+        cmocka_unit_test(test_find_by_game_name),
+        cmocka_unit_test(test_find_by_usb),
+        cmocka_unit_test(test_list_json),
+        cmocka_unit_test(test_rejects_broken_files),
+        cmocka_unit_test(test_bake_and_decode),
+    };
+    return cmocka_run_group_tests(tests, setup_registry, teardown_registry);
+}
