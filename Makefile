@@ -70,6 +70,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
+$(BUILD)/bench/%: bench/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
 # Pre-baked backgrounds (tiles, device art); skips what is already baked.
 assets: $(BIN)
 	$(BIN) bake --assets assets
@@ -80,9 +84,14 @@ run: deps
 	exec $(BIN) --listen 127.0.0.1:$(PORT)
 
 unit: $(UNIT_BINS)
-	@pass=0; fail=0; for t in $(UNIT_BINS); do \
-	  if CMOCKA_MESSAGE_OUTPUT=stdout $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
-	done; echo "unit: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	@pass=0; fail=0; bad=""; for t in $(UNIT_BINS); do \
+	  out=$$(CMOCKA_MESSAGE_OUTPUT=stdout $$t 2>&1); rc=$$?; echo "$$out"; \
+	  p=$$(echo "$$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1); \
+	  f=$$(echo "$$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1); \
+	  pass=$$((pass + $${p:-0})); fail=$$((fail + $${f:-0})); \
+	  if [ $$rc -ne 0 ]; then bad="$$bad $$t"; [ -n "$$f" ] || fail=$$((fail + 1)); fi; \
+	done; [ -z "$$bad" ] || echo "failing unit binaries:$$bad"; \
+	echo "unit: $$pass passed, $$fail failed"; [ -z "$$bad" ]
 
 integration: $(BIN) assets
 	CARTOUCHE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/integration
@@ -91,8 +100,8 @@ test: test-deps
 	@$(MAKE) --no-print-directory all assets
 	@tests/run-all.sh
 
-bench: deps test-deps
-	@$(MAKE) --no-print-directory all assets
+bench: test-deps
+	@$(MAKE) --no-print-directory all assets $(BUILD)/bench/render_bench
 	bench/run.sh
 
 clean:

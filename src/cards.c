@@ -6,15 +6,10 @@
 #include <string.h>
 
 #include "app.h"
+#include "cards.h"
 #include "routes.h"
 
-typedef struct {
-    template_set *set; /* holds the templates alive while the job runs */
-    const template *t;
-    char **text;       /* per slot; NULL = empty */
-} card_job;
-
-static void card_job_free(void *arg)
+void cards_job_free(void *arg)
 {
     card_job *j = arg;
     if (!j)
@@ -22,11 +17,12 @@ static void card_job_free(void *arg)
     for (int i = 0; j->t && i < j->t->n_slots; i++)
         free(j->text[i]);
     free(j->text);
-    template_set_unref(j->set);
+    if (j->set)
+        template_set_unref(j->set);
     free(j);
 }
 
-static int card_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     card_job *j = arg;
     const template *t = j->t;
@@ -303,7 +299,7 @@ void cards_route_card(http_req *rq)
         goto oom;
     snprintf(key, klen, "card:%s:%s?%s", t->name, t->version, canon);
     image_spec spec = {t->width, t->height, (int)scale, (img_format)fmt, (int)quality, sub == 1};
-    http_reply_image(rq, key, &spec, NULL, card_draw, job, card_job_free);
+    http_reply_image(rq, key, &spec, NULL, cards_draw, job, cards_job_free);
     free(key);
     free(canon);
     query_free(&merged);
@@ -311,7 +307,7 @@ void cards_route_card(http_req *rq)
 oom:
     err_set(&err, ERR_INTERNAL, NULL, "out of memory");
 fail:
-    card_job_free(job);
+    cards_job_free(job);
     free(canon);
     query_free(&merged);
     http_reply_error(rq, &err);

@@ -231,7 +231,7 @@ int pool_start(struct event_base *base, int n, size_t queue_depth, size_t budget
     atomic_store(&metrics_g.pool_budget, (long)budget);
     snprintf(P.fonts_manifest, sizeof P.fonts_manifest, "%s", fonts_manifest);
     P.done_ev = event_new(base, -1, 0, on_done, NULL);
-    P.threads = calloc((size_t)n, sizeof *P.threads);
+    P.threads = calloc((size_t)(n > 0 ? n : 1), sizeof *P.threads);
     if (!P.done_ev || !P.threads) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory starting the worker pool");
         return -1;

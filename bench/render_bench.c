@@ -1,0 +1,165 @@
+/* render_bench — the W1 card without HTTP.
+ *
+ *   render_bench split N         one thread: ms per card, and the copy / draw / encode split
+ *   render_bench bound T SECS    T threads running the server's render+encode pipeline
+ *                                (render_image) for SECS seconds: the hardware bound in cards/s
+ *
+ * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks. Run from the repo
+ * root (it reads templates/, assets/ and fonts/). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+#include "cards.h"
+#include "encode.h"
+#include "pool.h"
+#include "render_ctx.h"
+
+static template_set *set;
+static const template *w1;
+static const char *fonts = "fonts/fonts.json";
+
+static card_job *make_job(long seed)
+{
+    card_job *j = calloc(1, sizeof *j);
+    j->t = w1;
+    j->text = calloc((size_t)w1->n_slots, sizeof *j->text);
+    for (int i = 0; i < w1->n_slots; i++) {
+        char buf[512];
+        if (i == 0)
+            snprintf(buf, sizeof buf, "%s #%ld", w1->slots[i].def, seed);
+        else
+            snprintf(buf, sizeof buf, "%s", w1->slots[i].def);
+        j->text[i] = strdup(buf);
+    }
+    return j;
+}
+
+static int split(long n)
+{
+    err_t err = {0};
+    text_fonts *tf = text_fonts_new(fonts, &err);
+    tjhandle tj = tjInitCompress();
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
+    outbuf out = {0};
+    double t_copy = 0, t_draw = 0, t_enc = 0;
+    size_t bytes = 0;
+    for (long i = 0; i < n + 5; i++) {
+        card_job *j = make_job(i);
+        double t0 = pool_now();
+        cairo_t *cr = cairo_create(s);
+        render_paint_background(cr, w1->bg);
+        double t1 = pool_now();
+        for (int k = 0; k < w1->n_slots; k++)
+            if (text_draw(tf, cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style, w1->slots[k].box,
+                          NULL, &err) < 0) {
+                fprintf(stderr, "draw: %s\n", err.msg);
+                return 1;
+            }
+        cairo_destroy(cr);
+        double t2 = pool_now();
+        if (encode_jpeg(tj, s, 85, 0, &out, &err) < 0) {
+            fprintf(stderr, "encode: %s\n", err.msg);
+            return 1;
+        }
+        double t3 = pool_now();
+        if (i >= 5) { /* warm-up excluded */
+            t_copy += t1 - t0;
+            t_draw += t2 - t1;
+            t_enc += t3 - t2;
+            bytes += out.len;
+        }
+        cards_job_free(j);
+    }
+    double total = t_copy + t_draw + t_enc;
+    printf("cards=%ld ms_per_card=%.3f copy_ms=%.3f draw_ms=%.3f encode_ms=%.3f bytes=%zu\n", n,
+           total * 1e3 / n, t_copy * 1e3 / n, t_draw * 1e3 / n, t_enc * 1e3 / n, bytes / (size_t)n);
+    cairo_surface_write_to_png(s, "build/bench-w1.png");
+    outbuf_free(&out);
+    cairo_surface_destroy(s);
+    tjDestroy(tj);
+    text_fonts_free(tf);
+    return 0;
+}
+
+static double stop_at;
+static long done_total;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void *bound_worker(void *arg)
+{
+    err_t err = {0};
+    render_ctx *rc = render_ctx_new((int)(long)arg, fonts, &err);
+    if (!rc) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
+    long n = 0, seed = (long)arg * 100000000L;
+    while (pool_now() < stop_at) {
+        card_job *j = make_job(seed++);
+        blob *b = NULL;
+        if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
+            fprintf(stderr, "render: %s\n", err.msg);
+            exit(1);
+        }
+        blob_unref(b);
+        cards_job_free(j);
+        n++;
+    }
+    render_ctx_free(rc);
+    pthread_mutex_lock(&mu);
+    done_total += n;
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+static int bound(int threads, double secs)
+{
+    err_t err = {0};
+    struct event_base *base = event_base_new();
+    if (pool_start(base, 0, 1, (size_t)1 << 30, fonts, &err) < 0) { /* budget only, no workers */
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    pthread_t th[64];
+    double t0 = pool_now();
+    stop_at = t0 + secs;
+    for (int i = 0; i < threads; i++)
+        pthread_create(&th[i], NULL, bound_worker, (void *)(long)i);
+    for (int i = 0; i < threads; i++)
+        pthread_join(th[i], NULL);
+    double el = pool_now() - t0;
+    printf("threads=%d cards=%ld seconds=%.2f cards_per_s=%.1f\n", threads, done_total, el,
+           done_total / el);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    err_t err = {0};
+    text_fonts *tf = text_fonts_new(fonts, &err);
+    if (!tf) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    set = template_set_load("templates", "assets", tf, &err);
+    text_fonts_free(tf);
+    if (!set || !(w1 = template_set_find(set, "w1"))) {
+        fprintf(stderr, "templates: %s\n", err.msg);
+        return 1;
+    }
+    int rc;
+    if (argc >= 2 && strcmp(argv[1], "split") == 0)
+        rc = split(argc > 2 ? atol(argv[2]) : 200);
+    else if (argc >= 2 && strcmp(argv[1], "bound") == 0)
+        rc = bound(argc > 2 ? atoi(argv[2]) : 2, argc > 3 ? atof(argv[3]) : 10);
+    else {
+        fprintf(stderr, "usage: render_bench split [N] | bound [THREADS] [SECONDS]\n");
+        rc = 2;
+    }
+    template_set_unref(set);
+    return rc;
+}

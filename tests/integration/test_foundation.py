@@ -1,0 +1,276 @@
+"""The HTTP/CDN contract of the foundation issue, against the real binary."""
+import io
+import json
+import socket
+import threading
+
+import pytest
+import requests
+from PIL import Image
+
+
+def error_of(r, status, param=None):
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"] == "application/json"
+    assert r.headers["Cache-Control"] == "no-store"
+    body = r.json()["error"]
+    assert body["status"] == status
+    assert body["message"]
+    if param is not None:
+        assert body.get("param") == param, body
+    return body
+
+
+def test_health_and_ready(server):
+    r = server.get("/healthz")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    assert server.get("/readyz").status_code == 200
+
+
+def test_metrics_prometheus(server):
+    server.get("/healthz")
+    text = server.get("/metrics").text
+    assert 'cartouche_requests_total{route="healthz",status="200"}' in text
+    for name in ("cartouche_request_duration_seconds_bucket", "cartouche_queue_depth",
+                 "cartouche_renders_in_flight", "cartouche_workers", "process_resident_memory_bytes"):
+        assert name in text
+    assert server.metric("cartouche_workers") >= 1
+    assert server.metric("process_resident_memory_bytes") > 1e6
+
+
+def test_templates_listing(server):
+    r = server.get("/v1/templates")
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    names = [t["name"] for t in r.json()["templates"]]
+    assert "w1" in names
+    w1 = server.get("/v1/templates/w1").json()
+    assert (w1["width"], w1["height"]) == (1920, 1080)
+    assert len(w1["slots"]) == 64 and "jpg" in w1["formats"]
+    error_of(server.get("/v1/templates/nope"), 404)
+
+
+def test_w1_card_headers_and_image(server):
+    r = server.get("/v1/cards/w1.jpg?seed=1")
+    assert r.status_code == 200
+    h = r.headers
+    assert h["Content-Type"] == "image/jpeg"
+    assert h["Cache-Control"].startswith("public, max-age=")
+    assert h["Access-Control-Allow-Origin"] == "*"
+    assert h["ETag"].startswith('"') and h["ETag"].endswith('"')
+    assert int(h["Content-Length"]) == len(r.content) > 50000
+    img = Image.open(io.BytesIO(r.content))
+    assert img.size == (1920, 1080) and img.format == "JPEG"
+
+
+def test_etag_depends_on_parameters(server):
+    a = server.get("/v1/cards/w1.jpg?seed=1").headers["ETag"]
+    b = server.get("/v1/cards/w1.jpg?seed=2").headers["ETag"]
+    c = server.get("/v1/cards/w1.jpg?seed=1&q=85").headers["ETag"]
+    d = server.get("/v1/cards/w1.jpg?q=85&seed=1").headers["ETag"]
+    assert a != b
+    assert c == d  # canonical: order does not matter
+
+
+def test_head_same_headers_no_body(server):
+    g = server.get("/v1/cards/w1.jpg?seed=7")
+    h = requests.head(server.url + "/v1/cards/w1.jpg?seed=7", timeout=30)
+    assert h.status_code == 200 and h.content == b""
+    for k in ("ETag", "Content-Length", "Content-Type", "Cache-Control"):
+        assert h.headers[k] == g.headers[k]
+
+
+@pytest.mark.parametrize("inm", ["{tag}", '"zzz", {tag}', "W/{tag}", "*", '"a",W/{tag} '])
+def test_if_none_match_304(server, inm):
+    tag = server.get("/v1/cards/w1.jpg?seed=3").headers["ETag"]
+    r = server.get("/v1/cards/w1.jpg?seed=3", headers={"If-None-Match": inm.format(tag=tag)})
+    assert r.status_code == 304 and r.content == b""
+    assert r.headers["ETag"] == tag
+    assert r.headers["Cache-Control"].startswith("public")
+
+
+@pytest.mark.parametrize("inm", ['"nope"', "garbage", 'W/"x", garbage', ""])
+def test_if_none_match_other_200(server, inm):
+    r = server.get("/v1/cards/w1.jpg?seed=3", headers={"If-None-Match": inm})
+    assert r.status_code == 200 and len(r.content) > 0
+
+
+def test_unknown_and_duplicate_parameters(server):
+    e = error_of(server.get("/v1/cards/w1.jpg?sed=1"), 400, "sed")
+    assert "sed" in e["message"]
+    error_of(server.get("/v1/cards/w1.jpg?seed=1&seed=2"), 400, "seed")
+    error_of(server.get("/v1/cards/w1.jpg?text.nope=x"), 400, "text.nope")
+
+
+@pytest.mark.parametrize("qs,param,needle", [
+    ("q=0", "q", "1..100"), ("q=101", "q", "1..100"), ("q=abc", "q", "1..100"),
+    ("scale=3", "scale", "1..2"), ("scale=0", "scale", "1..2"), ("scale=-1", "scale", "1..2"),
+    ("subsampling=422", "subsampling", "420|444"), ("seed=-5", "seed", None),
+    ("seed=1e9", "seed", None),
+])
+def test_bad_values(server, qs, param, needle):
+    e = error_of(server.get("/v1/cards/w1.jpg?" + qs), 400, param)
+    if needle:
+        assert needle in e["message"]
+
+
+def test_not_found(server):
+    error_of(server.get("/nope"), 404)
+    error_of(server.get("/v1/cards/nope.jpg"), 404)
+    error_of(server.get("/v1/cards/w1.gif"), 404)
+    error_of(server.get("/v1/cards/w1"), 404)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_method_not_allowed(server, method):
+    r = requests.request(method, server.url + "/v1/cards/w1.jpg", timeout=10)
+    e = error_of(r, 405)
+    assert "GET" in r.headers["Allow"]
+    r = requests.request(method, server.url + "/healthz", timeout=10)
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD"
+
+
+def test_formats_png_pdf(server):
+    r = server.get("/v1/cards/w1.png?seed=9")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(r.content)).size == (1920, 1080)
+    r = server.get("/v1/cards/w1.pdf?seed=9")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    error_of(server.get("/v1/cards/w1.png?q=50"), 400, "q")
+
+
+def test_scale_2(server):
+    r = server.get("/v1/cards/w1.jpg?seed=1&scale=2")
+    assert r.status_code == 200
+    assert Image.open(io.BytesIO(r.content)).size == (3840, 2160)
+
+
+def test_post_json_body(server):
+    body = {"text": {"l1": "Posted label"}, "seed": 4, "q": 70}
+    r = requests.post(server.url + "/v1/cards/w1.jpg", json=body, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/jpeg"
+    g = server.get("/v1/cards/w1.jpg?text.l1=Posted%20label&seed=4&q=70")
+    assert g.headers["ETag"] == r.headers["ETag"]  # same canonical request
+    error_of(requests.post(server.url + "/v1/cards/w1.jpg", data=b"{nope", timeout=10,
+                           headers={"Content-Type": "application/json"}), 400)
+    error_of(requests.post(server.url + "/v1/cards/w1.jpg?seed=1", json={"seed": 2}, timeout=10), 400, "seed")
+    error_of(requests.post(server.url + "/v1/cards/w1.jpg", json={"text": {"l1": 5}}, timeout=10), 400, "text.l1")
+
+
+def test_invalid_utf8_text(server):
+    error_of(server.get("/v1/cards/w1.jpg?text.l1=%C3%28"), 400, "text.l1")
+    error_of(server.get("/v1/cards/w1.jpg?text.l1=%C0%AF"), 400, "text.l1")  # overlong '/'
+    error_of(server.get("/v1/cards/w1.jpg?text.l1=a%00b"), 400, "text.l1")
+    error_of(server.get("/v1/cards/w1.jpg?text.l1=" + "x" * 201), 400, "text.l1")
+
+
+def raw(server, data, read=65536):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(data)
+        chunks = b""
+        while True:
+            try:
+                c = s.recv(read)
+            except socket.timeout:
+                break
+            if not c:
+                break
+            chunks += c
+        return chunks
+
+
+def test_request_line_too_long_414(server):
+    r = server.get("/v1/cards/w1.jpg?text.l1=" + "a" * 9000)
+    error_of(r, 414)
+
+
+def test_headers_too_large_431(server):
+    error_of(server.get("/healthz", headers={f"X-H{i}": "v" for i in range(1000)}), 431)
+    error_of(server.get("/healthz", headers={"X-Big": "v" * 100000}), 431)
+    assert server.get("/healthz").status_code == 200
+
+
+def test_body_too_large_413(start_server):
+    s = start_server("--max-body", "2048")
+    r = requests.post(s.url + "/v1/cards/w1.jpg", data=b"x" * 100000, timeout=10,
+                      headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert s.get("/healthz").status_code == 200
+
+
+def test_http10_and_keepalive(server):
+    out = raw(server, b"GET /healthz HTTP/1.0\r\n\r\n")
+    assert out.startswith(b"HTTP/1.0 200") or out.startswith(b"HTTP/1.1 200")
+    # two pipelined HTTP/1.1 requests on one connection
+    out = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert out.count(b"HTTP/1.1 200") == 2
+    with requests.Session() as sess:  # keep-alive reuse
+        for _ in range(3):
+            assert sess.get(server.url + "/healthz", timeout=5).status_code == 200
+
+
+def test_conflicting_length_and_chunked_400(server):
+    out = raw(server, b"POST /v1/cards/w1.jpg HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                      b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")
+    assert out.split(b"\r\n")[0].split()[1] == b"400"
+
+
+def test_queue_full_503(start_server):
+    s = start_server("--threads", "1", "--queue-depth", "1")
+    results = []
+
+    def hit(i):
+        try:
+            r = s.get(f"/v1/cards/w1.png?seed={i}&scale=2")
+            results.append((r.status_code, r.headers.get("Retry-After"), r.headers.get("Cache-Control")))
+        except requests.RequestException as e:
+            results.append((str(e), None, None))
+
+    ts = [threading.Thread(target=hit, args=(i,)) for i in range(12)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    codes = [r[0] for r in results]
+    assert set(codes) <= {200, 503}, codes
+    assert 503 in codes and 200 in codes
+    for code, retry, cc in results:
+        if code == 503:
+            assert retry and cc == "no-store"
+    assert s.get("/healthz").status_code == 200
+
+
+def test_identical_concurrent_requests_one_render(start_server):
+    s = start_server("--threads", "1")
+    before = s.metric("cartouche_renders_total")
+    out = []
+    ts = [threading.Thread(target=lambda: out.append(s.get("/v1/cards/w1.jpg?seed=424242"))) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert all(r.status_code == 200 for r in out)
+    assert len({r.headers["ETag"] for r in out}) == 1
+    assert len({r.content for r in out}) == 1
+    assert s.metric("cartouche_renders_total") - before == 1
+
+
+def test_bad_flags_exit_2(tmp_path):
+    import subprocess
+    from conftest import BIN, ROOT
+    for args in (["--threads", "x"], ["--nope"], ["--listen", "nowhere"]):
+        p = subprocess.run([BIN] + args, cwd=ROOT, capture_output=True, timeout=10)
+        assert p.returncode == 2, args
+        assert b"cartouche:" in p.stderr
+    cfg = tmp_path / "bad.json"
+    cfg.write_text('{"max_age": "soon"}')
+    p = subprocess.run([BIN, "--config", str(cfg)], cwd=ROOT, capture_output=True, timeout=10)
+    assert p.returncode == 2 and b"max_age" in p.stderr
+
+
+def test_config_file(start_server, tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"max_age": 123}))
+    s = start_server("--config", str(cfg))
+    assert s.get("/v1/cards/w1.jpg?seed=1").headers["Cache-Control"] == "public, max-age=123"

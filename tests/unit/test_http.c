@@ -1,0 +1,168 @@
+/* Unit tests of the HTTP contract's pure parts: query parsing and validation, canonical form,
+ * ETags and If-None-Match matching, config flags. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "etag.h"
+#include "query.h"
+
+static void test_parse_decodes(void **state)
+{
+    query q;
+    err_t err = {0};
+    assert_int_equal(query_parse("a=1&text.title=Hello%20World&b=x+y&empty=", &q, 64, &err), 0);
+    assert_int_equal(q.n, 4);
+    assert_string_equal(query_get(&q, "text.title"), "Hello World");
+    assert_string_equal(query_get(&q, "b"), "x y");
+    assert_string_equal(query_get(&q, "empty"), "");
+    assert_null(query_get(&q, "missing"));
+    query_free(&q);
+}
+
+static void test_parse_rejects(void **state)
+{
+    query q;
+    err_t err = {0};
+    assert_int_equal(query_parse("a=%zz", &q, 64, &err), -1);
+    assert_string_equal(err.param, "a");
+    assert_int_equal(query_parse("a=%00x", &q, 64, &err), -1);
+    assert_int_equal(query_parse("a=%4", &q, 64, &err), -1);
+    assert_int_equal(query_parse("=x", &q, 64, &err), -1);
+    assert_int_equal(query_parse("a=1&b=2&c=3", &q, 2, &err), -1);
+    assert_int_equal(err_status(err.kind), 400);
+}
+
+static void test_check_unknown_and_dup(void **state)
+{
+    static const query_key keys[] = {{"seed", 0}, {"text.", 0}, {"marker", 1}};
+    query q;
+    err_t err = {0};
+    assert_int_equal(query_parse("sed=1", &q, 64, &err), 0);
+    assert_int_equal(query_check(&q, keys, 3, &err), -1);
+    assert_int_equal(err.kind, ERR_UNKNOWN_PARAM);
+    assert_string_equal(err.param, "sed");
+    query_free(&q);
+    assert_int_equal(query_parse("seed=1&seed=2", &q, 64, &err), 0);
+    assert_int_equal(query_check(&q, keys, 3, &err), -1);
+    assert_int_equal(err.kind, ERR_DUP_PARAM);
+    query_free(&q);
+    assert_int_equal(query_parse("marker=1&marker=2&text.a=x&text.b=y", &q, 64, &err), 0);
+    assert_int_equal(query_check(&q, keys, 3, &err), 0);
+    query_free(&q);
+    assert_int_equal(query_parse("text.=x", &q, 64, &err), 0);
+    assert_int_equal(query_check(&q, keys, 3, &err), -1); /* a prefix alone is no slot */
+    query_free(&q);
+}
+
+static void test_typed_getters(void **state)
+{
+    query q;
+    err_t err = {0};
+    long v;
+    double d;
+    int e;
+    static const char *const subs[] = {"420", "444", NULL};
+    assert_int_equal(query_parse("q=90&zoom=19&scale=1e9&lat=12.5&sub=444&bad=12x", &q, 64, &err), 0);
+    assert_int_equal(query_long(&q, "q", 1, 100, 85, &v, &err), 0);
+    assert_int_equal(v, 90);
+    assert_int_equal(query_long(&q, "absent", 1, 100, 85, &v, &err), 0);
+    assert_int_equal(v, 85);
+    assert_int_equal(query_long(&q, "zoom", 0, 18, 0, &v, &err), -1);
+    assert_non_null(strstr(err.msg, "0..18"));
+    assert_string_equal(err.param, "zoom");
+    assert_int_equal(query_long(&q, "scale", 1, 2, 1, &v, &err), -1);
+    assert_int_equal(query_long(&q, "bad", 0, 100, 0, &v, &err), -1);
+    assert_int_equal(query_double(&q, "lat", -90, 90, 0, &d, &err), 0);
+    assert_true(d == 12.5);
+    assert_int_equal(query_enum(&q, "sub", subs, 0, &e, &err), 0);
+    assert_int_equal(e, 1);
+    query_free(&q);
+}
+
+static void test_canonical_sorted_and_normalised(void **state)
+{
+    query a, b;
+    err_t err = {0};
+    assert_int_equal(query_parse("b=2&a=h%C3%A9llo+w&m=1&m=0", &a, 64, &err), 0);
+    assert_int_equal(query_parse("a=h%c3%a9llo%20w&m=1&b=2&m=0", &b, 64, &err), 0);
+    char *ca = query_canonical(&a), *cb = query_canonical(&b);
+    assert_string_equal(ca, cb);
+    assert_string_equal(ca, "a=h%C3%A9llo%20w&b=2&m=1&m=0");
+    free(ca);
+    free(cb);
+    query_free(&a);
+    query_free(&b);
+}
+
+static void test_etag_stable_and_distinct(void **state)
+{
+    char a[ETAG_LEN], b[ETAG_LEN], c[ETAG_LEN];
+    etag_make("card:w1:v1?seed=1", a);
+    etag_make("card:w1:v1?seed=1", b);
+    etag_make("card:w1:v1?seed=2", c);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    assert_int_equal(strlen(a), 18);
+    assert_true(a[0] == '"' && a[17] == '"');
+}
+
+static void test_if_none_match(void **state)
+{
+    const char *tag = "\"0123456789abcdef\"";
+    assert_true(etag_match("\"0123456789abcdef\"", tag));
+    assert_true(etag_match("W/\"0123456789abcdef\"", tag));
+    assert_true(etag_match("\"aaaa\", \"0123456789abcdef\"", tag));
+    assert_true(etag_match("\"aaaa\",W/\"0123456789abcdef\" ", tag));
+    assert_true(etag_match("*", tag));
+    assert_true(etag_match("  *  ", tag));
+    assert_false(etag_match("\"aaaa\"", tag));
+    assert_false(etag_match("0123456789abcdef", tag));
+    assert_false(etag_match("garbage \"0123456789abcdef\"", tag));
+    assert_false(etag_match("\"0123456789abcdef", tag));
+    assert_false(etag_match("", tag));
+    assert_false(etag_match(NULL, tag));
+    assert_false(etag_match("*, \"x\"", tag));
+}
+
+static void test_config_flags(void **state)
+{
+    config c;
+    err_t err = {0};
+    config_defaults(&c);
+    char *ok[] = {"--listen", "0.0.0.0:9090", "--threads", "3", "--memory-budget", "80", "--max-age=60"};
+    assert_int_equal(config_from_args(&c, 7, ok, &err), 0);
+    assert_string_equal(c.listen_host, "0.0.0.0");
+    assert_int_equal(c.listen_port, 9090);
+    assert_int_equal(c.threads, 3);
+    assert_int_equal(c.memory_budget_mb, 80);
+    assert_int_equal(c.max_age, 60);
+    char *bad1[] = {"--threads", "many"};
+    assert_int_equal(config_from_args(&c, 2, bad1, &err), -1);
+    assert_string_equal(err.param, "threads");
+    char *bad2[] = {"--nope", "1"};
+    assert_int_equal(config_from_args(&c, 2, bad2, &err), -1);
+    char *bad3[] = {"--listen", "8080"};
+    assert_int_equal(config_from_args(&c, 2, bad3, &err), -1);
+    char *bad4[] = {"--threads"};
+    assert_int_equal(config_from_args(&c, 1, bad4, &err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_decodes),
+        cmocka_unit_test(test_parse_rejects),
+        cmocka_unit_test(test_check_unknown_and_dup),
+        cmocka_unit_test(test_typed_getters),
+        cmocka_unit_test(test_canonical_sorted_and_normalised),
+        cmocka_unit_test(test_etag_stable_and_distinct),
+        cmocka_unit_test(test_if_none_match),
+        cmocka_unit_test(test_config_flags),
+    };
+    return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+}
