@@ -26,9 +26,12 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     card_job *j = arg;
     const template *t = j->t;
-    cairo_surface_t *bg = template_background(t, render_ctx_scale(rc));
+    int scale = render_ctx_scale(rc);
+    cairo_surface_t *bg = template_background(t, scale);
     if (bg) {
-        render_paint_background(cr, bg);
+        /* Text stays inside the slot boxes, so only they need restoring between cards. */
+        unsigned long long tag = strtoull(t->version, NULL, 16) * 2 + (unsigned)scale;
+        render_reuse_background(rc, cr, bg, tag, &t->slots[0].box, t->n_slots, sizeof t->slots[0]);
     } else {
         cairo_set_source_rgba(cr, t->bg_color.r, t->bg_color.g, t->bg_color.b, 1);
         cairo_paint(cr);

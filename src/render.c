@@ -22,6 +22,8 @@ struct render_ctx {
     tjhandle tj;
     cairo_surface_t *surf; /* reused while the size stays the same */
     size_t surf_bytes;     /* charged to the budget */
+    unsigned long long surf_tag; /* background the surface holds outside the last job's rects */
+    unsigned long long prev_tag; /* surf_tag as the previous job left it */
     outbuf out;
 };
 
@@ -82,6 +84,7 @@ static cairo_surface_t *get_surface(render_ctx *rc, int w, int h, double deadlin
         cairo_image_surface_get_height(rc->surf) == h)
         return rc->surf;
     drop_surface(rc);
+    rc->prev_tag = rc->surf_tag = 0;
     size_t bytes = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w) * (size_t)h;
     if (pool_reserve(bytes, deadline) < 0) {
         err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
@@ -122,6 +125,9 @@ int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg
     rc->scale = spec->scale;
     rc->out.len = 0;
     current_spec = spec;
+    /* Any job that does not call render_reuse_background leaves the surface unknown. */
+    rc->prev_tag = rc->surf_tag;
+    rc->surf_tag = 0;
     if (spec->format == IMG_PDF) {
         cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(
             pdf_write, &rc->out, spec->width * PDF_PT_PER_UNIT, spec->height * PDF_PT_PER_UNIT);
@@ -183,6 +189,51 @@ void render_paint_background(cairo_t *cr, cairo_surface_t *bg)
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
     cairo_restore(cr);
+}
+
+static int same_layout(cairo_surface_t *a, cairo_surface_t *b)
+{
+    return cairo_image_surface_get_format(a) == cairo_image_surface_get_format(b) &&
+           cairo_image_surface_get_width(a) == cairo_image_surface_get_width(b) &&
+           cairo_image_surface_get_height(a) == cairo_image_surface_get_height(b) &&
+           cairo_image_surface_get_stride(a) == cairo_image_surface_get_stride(b);
+}
+
+int render_reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, unsigned long long tag,
+                            const text_box *rects, int n_rects, size_t rect_stride)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+    if (!bg || !tag || target != rc->surf || !same_layout(target, bg)) {
+        render_paint_background(cr, bg);
+        return 0;
+    }
+    int reused = rc->prev_tag == tag;
+    if (!reused) {
+        render_paint_background(cr, bg);
+    } else {
+        /* Restore the rectangles (in pixels, grown by a margin for antialiasing and halos). */
+        cairo_surface_flush(target);
+        int w = cairo_image_surface_get_width(bg), h = cairo_image_surface_get_height(bg);
+        int stride = cairo_image_surface_get_stride(bg);
+        unsigned char *dst = cairo_image_surface_get_data(target);
+        const unsigned char *src = cairo_image_surface_get_data(bg);
+        for (int i = 0; i < n_rects; i++) {
+            const text_box *r = (const text_box *)((const char *)rects + (size_t)i * rect_stride);
+            int s = rc->scale, m = 4 * s;
+            int x0 = (int)(r->x * s) - m, y0 = (int)(r->y * s) - m;
+            int x1 = (int)((r->x + r->w) * s) + m + 1, y1 = (int)((r->y + r->h) * s) + m + 1;
+            x0 = x0 < 0 ? 0 : x0;
+            y0 = y0 < 0 ? 0 : y0;
+            x1 = x1 > w ? w : x1;
+            y1 = y1 > h ? h : y1;
+            for (int y = y0; y < y1 && x1 > x0; y++)
+                memcpy(dst + (size_t)y * (size_t)stride + (size_t)x0 * 4,
+                       src + (size_t)y * (size_t)stride + (size_t)x0 * 4, (size_t)(x1 - x0) * 4);
+        }
+        cairo_surface_mark_dirty(target);
+    }
+    rc->surf_tag = tag;
+    return reused;
 }
 
 const char *img_format_mime(img_format f)

@@ -36,6 +36,15 @@ typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
  * (straight copy when formats and sizes match). bg may be NULL. */
 void render_paint_background(cairo_t *cr, cairo_surface_t *bg);
 
+/* Reuse of the worker's surface between jobs of the same background. A draw_fn that changes
+ * pixels only inside known rectangles may call render_reuse_background(): if the surface still
+ * holds the background identified by tag from the previous job, only the rectangles are
+ * restored from bg (1 returned); otherwise the whole background is painted (0). The draw_fn
+ * then promises, by having called it, that it draws only inside those rectangles. tag must
+ * identify bg and the rectangles (e.g. a template version hash mixed with the scale). */
+int render_reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, unsigned long long tag,
+                            const text_box *rects, int n_rects, size_t rect_stride);
+
 /* MIME type and file extension of a format. */
 const char *img_format_mime(img_format f);
 const char *img_format_ext(img_format f);

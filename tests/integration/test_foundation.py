@@ -274,3 +274,14 @@ def test_config_file(start_server, tmp_path):
     cfg.write_text(json.dumps({"max_age": 123}))
     s = start_server("--config", str(cfg))
     assert s.get("/v1/cards/w1.jpg?seed=1").headers["Cache-Control"] == "public, max-age=123"
+
+
+def test_surface_reuse_is_exact(start_server):
+    """Workers restore only the label boxes between cards; the bytes must equal a fresh render."""
+    a = start_server("--threads", "1")
+    for seed in (11, 12, 13):
+        a.get(f"/v1/cards/w1.png?seed={seed}&text.l5=Long%20label%20number%20{seed}%20goes%20here")
+    reused = a.get("/v1/cards/w1.png?seed=99").content
+    b = start_server("--threads", "1")
+    fresh = b.get("/v1/cards/w1.png?seed=99").content
+    assert reused == fresh
