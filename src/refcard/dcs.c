@@ -153,7 +153,7 @@ static int need(const luat_value *v, luat_type t, int line, const char *what, er
 
 /* One ["added"] entry of command id, as a binding. */
 static int added_binding(const luat_value *entry, const char *id, const char *name, int is_axis,
-                         const char *joystick, binding_set *out, err_t *err)
+                         int secondary, const char *joystick, binding_set *out, err_t *err)
 {
     char what[160];
     snprintf(what, sizeof what, "a binding of %.60s", id);
@@ -168,6 +168,7 @@ static int added_binding(const luat_value *entry, const char *id, const char *na
     if (name)
         snprintf(b.action, sizeof b.action, "%s", name);
     b.is_axis = is_axis;
+    b.secondary = secondary;
     b.line = entry->line;
     dcs_input(&b.input, key->str, joystick);
     const luat_value *reformers = luat_get(entry, "reformers");
@@ -235,7 +236,7 @@ static int read_diffs(const luat_value *diffs, const char *group, int is_axis,
             return -1;
         for (size_t k = 0; k < added->n_fields; k++)
             if (added_binding(&added->fields[k].value, f->key.str, name ? name->str : NULL,
-                              is_axis, joystick, out, err) < 0)
+                              is_axis, k > 0, joystick, out, err) < 0)
                 return -1;
     }
     return 0;

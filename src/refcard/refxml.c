@@ -15,6 +15,7 @@ struct refxml {
     int depth;      /* current element depth as the handlers see it */
     int wrapped;    /* 1 while inside the synthetic wrapper */
     int failed;     /* a handler or a guard stopped the parser */
+    int closing;    /* feeding the wrapper's end tag: an error now means the file ended early */
     err_t err;
     /* refxml_root() only */
     char *root_name;
@@ -144,8 +145,17 @@ static void expat_error(refxml *x, err_t *err)
             *err = x->err;
         return;
     }
-    err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: %s", (int)XML_GetCurrentLineNumber(x->p),
-            XML_ErrorString(XML_GetErrorCode(x->p)));
+    if (x->closing) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: unexpected end of file (truncated file?)",
+                (int)XML_GetCurrentLineNumber(x->p));
+        return;
+    }
+    enum XML_Error code = XML_GetErrorCode(x->p);
+    /* These are what a file cut short produces; say so. */
+    int cut = code == XML_ERROR_UNCLOSED_TOKEN || code == XML_ERROR_NO_ELEMENTS ||
+              code == XML_ERROR_PARTIAL_CHAR || code == XML_ERROR_UNCLOSED_CDATA_SECTION;
+    err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: %s%s", (int)XML_GetCurrentLineNumber(x->p),
+            XML_ErrorString(code), cut ? " (truncated file?)" : "");
 }
 
 /* Length of a leading BOM, whitespace and <?xml ...?> declaration; *newlines gets how many
@@ -184,6 +194,14 @@ int refxml_parse(const char *data, size_t len, const refxml_handlers *h, err_t *
 
     int rc = 0;
     if (h->wrap) {
+        /* Inside the wrapper a DOCTYPE is a mere syntax error; check the prolog on its own
+         * first so a DTD gets the same clear refusal as in a single-root file. */
+        char first[64];
+        int line;
+        if (refxml_root(data, len, first, sizeof first, &line, err) < 0) {
+            XML_ParserFree(x.p);
+            return -1;
+        }
         int nl;
         size_t skip = decl_prefix(data, len, &nl);
         static const char open[] = "<" WRAP_NAME ">", close[] = "</" WRAP_NAME ">";
@@ -197,8 +215,10 @@ int refxml_parse(const char *data, size_t len, const refxml_handlers *h, err_t *
         }
         if (rc == 0)
             rc = feed(&x, data + skip, len - skip, 0);
-        if (rc == 0)
+        if (rc == 0) {
+            x.closing = 1;
             rc = feed(&x, close, sizeof close - 1, 1);
+        }
     } else {
         rc = feed(&x, data, len, 1);
     }

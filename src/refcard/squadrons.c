@@ -369,6 +369,8 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b, int *boun
             return 0;
         break;
     case 3: /* joystick */
+        if ((axis == AXIS_NONE || axis == 0) && (button == unmapped || button < 0))
+            return 0; /* an unbound joystick slot carries deviceid -1 */
         if (devid < 0 || devid >= MAX_JOYSTICKS) {
             err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: %.60s slot %d: joystick deviceid %ld out of range",
                     s->line, s->concept, s->slot, devid);
