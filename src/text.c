@@ -72,6 +72,7 @@ struct text_layout {
     double radius, halo_width;
     int nglyphs, ngroups;
     cairo_glyph_t *glyphs;
+    int *clusters;
     glyph_group *groups;
 };
 
@@ -303,6 +304,16 @@ static void cut_line(fit_ctx *x, int li, double W, int keep_max)
     }
     if (brk > a && c < end && width(x, a, brk) >= 0.5 * W)
         c = brk;
+    /* "Toggle /…" reads worse than "Toggle…": drop separators left dangling before the cut */
+    while (c > a && c < sh->p[ln->para].end) {
+        uint32_t cp = sh->c[c - 1].cp;
+        if (!(sh->c[c - 1].flags & TC_SPACE) && !strchr("/-,;:|([", cp < 128 ? (int)cp : 1) &&
+            cp != 0x2013 && cp != 0x2014)
+            break;
+        if (!(sh->c[c - 1].flags & TC_CLUSTER))
+            break;
+        c--;
+    }
     ln->b = c;
     ln->ell = 1;
     ln->soft = 0;
@@ -367,8 +378,8 @@ static int fit_truncated(fit_ctx *x, const text_style *st, double s, int wrap)
 
 typedef struct {
     text_layout *lo;
+    const text_glyph *ell_glyph;
     double ox, base, s;
-    int last_face;
 } emit_ctx;
 
 static void emit_glyph(void *arg, const text_glyph *g, float pen)
@@ -383,6 +394,7 @@ static void emit_glyph(void *arg, const text_glyph *g, float pen)
         lo->groups[lo->ngroups++] = (glyph_group){g->face, lo->nglyphs, 0};
     }
     lo->groups[lo->ngroups - 1].count++;
+    lo->clusters[lo->nglyphs] = g == e->ell_glyph ? -1 : g->cluster;
     lo->glyphs[lo->nglyphs++] = (cairo_glyph_t){
         g->gid, e->ox + e->s * (pen + g->xoff), e->base - e->s * g->yoff};
 }
@@ -412,12 +424,13 @@ static text_layout *layout_build(fit_ctx *x, const text_style *st, text_box box,
 {
     int cap = x->sh->ng + 1;
     size_t bytes = sizeof(text_layout) + (size_t)cap * sizeof(cairo_glyph_t) +
-                   (size_t)cap * sizeof(glyph_group);
+                   (size_t)cap * sizeof(glyph_group) + (size_t)cap * sizeof(int);
     text_layout *lo = calloc(1, bytes);
     if (!lo)
         return NULL;
     lo->glyphs = (cairo_glyph_t *)(lo + 1);
-    lo->groups = (void *)(lo->glyphs + cap);
+    lo->groups = (glyph_group *)(lo->glyphs + cap);
+    lo->clusters = (int *)(lo->groups + cap);
     lo->tf = x->tf;
     lo->box = box;
     lo->color = st->color;
@@ -461,7 +474,7 @@ static text_layout *layout_build(fit_ctx *x, const text_style *st, text_box box,
     }
 
     int has = 0;
-    emit_ctx ec = {lo, 0, 0, s, -1};
+    emit_ctx ec = {lo, &x->fam->ell, 0, 0, s};
     for (int i = 0; i < x->nlines; i++) {
         line_t *ln = &x->lines[i];
         line_ext *e = &x->ext[i];
@@ -634,6 +647,8 @@ text_layout *text_layout_fit(text_fonts *tf, const char *utf8, size_t len, const
         }
 #undef CAND
     }
+    if (sh->nc == 0)
+        x.nlines = 0; /* empty text: no line, nothing cut */
     /* 3: min size, cut with an ellipsis. */
     if (!ok) {
         s = mins;
@@ -655,6 +670,17 @@ text_layout *text_layout_fit(text_fonts *tf, const char *utf8, size_t len, const
 void text_layout_metrics(const text_layout *lo, text_metrics *out)
 {
     *out = lo->m;
+}
+
+int text_layout_glyph_count(const text_layout *lo)
+{
+    return lo->nglyphs;
+}
+
+void text_layout_glyph_at(const text_layout *lo, int i, text_glyph_pos *out)
+{
+    *out = (text_glyph_pos){lo->glyphs[i].index, lo->glyphs[i].x, lo->glyphs[i].y,
+                            lo->clusters[i]};
 }
 
 void text_layout_free(text_layout *lo)
@@ -692,6 +718,21 @@ static void set_font(const text_layout *lo, cairo_t *cr, int face, const cairo_m
     }
 }
 
+/* The slow halo: stroke the glyph outlines of groups [from, ngroups) directly. */
+static void draw_halo_path(const text_layout *lo, cairo_t *cr, const cairo_matrix_t *ctm, int from)
+{
+    cairo_new_path(cr);
+    for (int i = from; i < lo->ngroups; i++) {
+        set_font(lo, cr, lo->groups[i].face, ctm);
+        cairo_glyph_path(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
+    }
+    cairo_set_line_width(cr, lo->halo_width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke_preserve(cr);
+    cairo_fill(cr);
+}
+
 void text_layout_draw(const text_layout *lo, cairo_t *cr)
 {
     cairo_save(cr);
@@ -704,16 +745,18 @@ void text_layout_draw(const text_layout *lo, cairo_t *cr)
         cairo_matrix_t ctm;
         cairo_get_matrix(cr, &ctm);
         if (lo->halo_width > 0) {
-            cairo_new_path(cr);
-            for (int i = 0; i < lo->ngroups; i++) {
-                set_font(lo, cr, lo->groups[i].face, &ctm);
-                cairo_glyph_path(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
-            }
             cairo_set_source_rgba(cr, lo->halo.r, lo->halo.g, lo->halo.b, lo->halo.a);
-            cairo_set_line_width(cr, lo->halo_width);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-            cairo_stroke(cr);
+            int i;
+            for (i = 0; i < lo->ngroups; i++) { /* stroked glyphs, cached by cairo */
+                cairo_scaled_font_t *sf = text_font_halo_scaled(lo->tf, lo->groups[i].face,
+                                                                lo->halo_width, lo->m.size, &ctm);
+                if (!sf)
+                    break;
+                cairo_set_scaled_font(cr, sf);
+                cairo_show_glyphs(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
+            }
+            if (i < lo->ngroups) /* more halo widths than we keep fonts for: stroke here */
+                draw_halo_path(lo, cr, &ctm, i);
         }
         cairo_set_source_rgba(cr, lo->color.r, lo->color.g, lo->color.b, lo->color.a);
         for (int i = 0; i < lo->ngroups; i++) {

@@ -38,7 +38,7 @@ typedef struct {
     double line_spacing; /* multiple of the font's line height; 0 = 1.0 */
     int wrap;           /* 0: single line (shrink, then ellipsis); 1: may wrap */
     int max_lines;      /* 0 = as many as fit */
-    text_align align;
+    text_align align;   /* LEFT = start, RIGHT = end: an RTL paragraph's "left" is its right edge */
     text_valign valign;
     text_rgba color;    /* text colour */
     text_rgba fill;     /* box fill; a == 0 means none */
@@ -76,6 +76,17 @@ void text_layout_free(text_layout *lo);
 /* Fit and draw in one go (fill, halo and text). Returns 0, or -1 with err. metrics may be NULL. */
 int text_draw(text_fonts *tf, cairo_t *cr, const char *utf8, size_t len, const text_style *st,
               text_box box, text_metrics *metrics, err_t *err);
+
+/* The glyphs a layout draws, for tests and debugging: glyph id, origin in user space, and the
+ * index of the first code point of its cluster in the label (counted after decoding, with
+ * newlines and control characters removed). */
+typedef struct {
+    unsigned long index;
+    double x, y;
+    int cluster;
+} text_glyph_pos;
+int text_layout_glyph_count(const text_layout *lo);
+void text_layout_glyph_at(const text_layout *lo, int i, text_glyph_pos *out);
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, no NUL). */
 int text_utf8_valid(const char *s, size_t len);

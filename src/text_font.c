@@ -143,7 +143,9 @@ cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
     cairo_matrix_t fm, dev = *ctm;
     cairo_matrix_init_scale(&fm, size, size);
     dev.x0 = dev.y0 = 0;
-    cairo_scaled_font_t *sf = cairo_scaled_font_create(tf->faces[face].cairo, &fm, &dev, tf->opts);
+    cairo_font_face_t *ff = face < TEXT_MAX_FACES ? tf->faces[face].cairo
+                                                  : tf->halos[face - TEXT_MAX_FACES].cairo;
+    cairo_scaled_font_t *sf = cairo_scaled_font_create(ff, &fm, &dev, tf->opts);
     if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
         cairo_scaled_font_destroy(sf);
         return NULL;
@@ -151,6 +153,72 @@ cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
     tf->sf[i] = (text_sf_entry){face, size, ctm->xx, ctm->yx, ctm->xy, ctm->yy, sf};
     tf->sf_used++;
     return sf;
+}
+
+/* ---- halos ---- */
+
+typedef struct {
+    cairo_font_face_t *base;
+    double width;
+} halo_info;
+
+static const cairo_user_data_key_t halo_key;
+
+static void halo_info_free(void *p)
+{
+    halo_info *h = p;
+    cairo_font_face_destroy(h->base);
+    free(h);
+}
+
+/* cairo calls this once per glyph and size, and caches the result like any glyph: the stroke is
+ * paid once, not per label. cr is in font space (1 unit = 1 em). */
+static cairo_status_t halo_render_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
+                                        cairo_text_extents_t *extents)
+{
+    halo_info *h = cairo_font_face_get_user_data(cairo_scaled_font_get_font_face(sf), &halo_key);
+    cairo_matrix_t fm;
+    cairo_scaled_font_get_font_matrix(sf, &fm);
+    double size = fm.yy != 0 ? fabs(fm.yy) : 1;
+    cairo_glyph_t g = {glyph, 0, 0};
+    cairo_set_font_face(cr, h->base);
+    cairo_set_font_size(cr, 1.0);
+    cairo_glyph_path(cr, &g, 1);
+    cairo_set_line_width(cr, h->width / size);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke_preserve(cr);
+    cairo_fill(cr);
+    return cairo_status(cr);
+}
+
+cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double width, double size,
+                                           const cairo_matrix_t *ctm)
+{
+    int k;
+    for (k = 0; k < tf->nhalos; k++)
+        if (tf->halos[k].face == face && tf->halos[k].width == width)
+            break;
+    if (k == tf->nhalos) {
+        if (k == TEXT_MAX_HALOS)
+            return NULL;
+        halo_info *h = malloc(sizeof *h);
+        if (!h)
+            return NULL;
+        cairo_font_face_t *uf = cairo_user_font_face_create();
+        cairo_user_font_face_set_render_glyph_func(uf, halo_render_glyph);
+        h->base = cairo_font_face_reference(tf->faces[face].cairo);
+        h->width = width;
+        if (cairo_font_face_set_user_data(uf, &halo_key, h, halo_info_free) != CAIRO_STATUS_SUCCESS) {
+            halo_info_free(h);
+            cairo_font_face_destroy(uf);
+            return NULL;
+        }
+        tf->halos[k] = (text_halo_face){face, width, uf};
+        tf->nhalos++;
+    }
+    /* in the scaled-font cache, halo k of any face is "face" TEXT_MAX_FACES + k */
+    return text_font_scaled(tf, TEXT_MAX_FACES + k, size, ctm);
 }
 
 /* ---- loading ---- */
@@ -445,6 +513,8 @@ void text_fonts_free(text_fonts *tf)
         hb_buffer_destroy(tf->buf);
     if (tf->opts)
         cairo_font_options_destroy(tf->opts);
+    for (int i = 0; i < tf->nhalos; i++)
+        cairo_font_face_destroy(tf->halos[i].cairo);
     for (int i = 0; i < tf->nfaces; i++) {
         hb_font_destroy(tf->faces[i].hb);
         /* The FT_Face goes in face_owner_done, when cairo lets go of the face. */

@@ -101,6 +101,14 @@ typedef struct {
     int missing; /* glyphs no font of the chain covers */
 } text_shaped;
 
+typedef struct { /* glyphs stroked for halos: a cairo user font over a face, per width */
+    int face;
+    double width; /* user-space units */
+    cairo_font_face_t *cairo;
+} text_halo_face;
+
+#define TEXT_MAX_HALOS 16
+
 struct text_fonts {
     text_ftlib *lib;
     text_face faces[TEXT_MAX_FACES];
@@ -116,6 +124,8 @@ struct text_fonts {
     int npref;
     cairo_font_options_t *opts;
     hb_buffer_t *buf;
+    text_halo_face halos[TEXT_MAX_HALOS];
+    int nhalos;
     text_sf_entry sf[TEXT_SF_CACHE];
     unsigned sf_used;
     text_shaped sh; /* scratch for the label being laid out */
@@ -129,6 +139,10 @@ int text_font_covers(const text_fonts *tf, int face, uint32_t cp);
 /* Scaled font for face at size under the device matrix ctm (translation ignored); borrowed. */
 cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
                                       const cairo_matrix_t *ctm);
+/* Scaled font whose glyphs are face's glyphs stroked with a round pen of width (user units)
+ * and filled: drawing a halo costs one cached show_glyphs. NULL when there are too many widths. */
+cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double width, double size,
+                                           const cairo_matrix_t *ctm);
 /* Ink box of glyph gid of face, in em, y up; 0 if the glyph has no ink. */
 int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0, float *x1,
                         float *y0, float *y1);
