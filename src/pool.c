@@ -149,6 +149,31 @@ int pool_submit(pool_job *job)
     return 0;
 }
 
+void pool_expire(double now)
+{
+    pool_job *expired = NULL, **tail = &expired;
+    pthread_mutex_lock(&P.mu);
+    /* FIFO: every job past its deadline is at the head. */
+    while (P.head && P.head->deadline < now) {
+        pool_job *j = P.head;
+        P.head = j->next;
+        if (!P.head)
+            P.tail = NULL;
+        P.len--;
+        j->expired = 1;
+        j->next = NULL;
+        *tail = j;
+        tail = &j->next;
+    }
+    atomic_store(&metrics_g.queue_depth, (long)P.len);
+    pthread_mutex_unlock(&P.mu);
+    while (expired) {
+        pool_job *next = expired->next;
+        expired->done(expired);
+        expired = next;
+    }
+}
+
 size_t pool_queue_len(void)
 {
     pthread_mutex_lock(&P.mu);

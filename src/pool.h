@@ -31,6 +31,9 @@ void pool_stop(void);
 /* Queue a job; -1 if the queue is full. */
 int pool_submit(pool_job *job);
 size_t pool_queue_len(void);
+/* On the I/O loop: answer (done, expired = 1) every queued job whose deadline has passed, so
+ * that a client waits at most its deadline for a 503 instead of its turn at a worker. */
+void pool_expire(double now);
 
 /* Memory budget: reserve blocks until the bytes are free or deadline (monotonic seconds) passes
  * (-1 then). try never blocks. */

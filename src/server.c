@@ -18,6 +18,7 @@
 #include <event2/thread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static struct {
     struct evconnlistener *listener;
     conn *conns[1024]; /* by evcon pointer */
     long pending;      /* requests accepted and not yet answered */
-    struct event *sig_term, *sig_int, *sig_hup, *drain_timer;
+    struct event *sig_term, *sig_int, *sig_hup, *drain_timer, *expire_timer;
     char cache_control[64];
 } S;
 
@@ -775,6 +776,11 @@ static void on_request(struct evhttp_request *ev, void *arg)
     reply_error_kind(rq, ERR_NOT_FOUND, NULL, "no such route");
 }
 
+static void on_expire_tick(evutil_socket_t fd, short what, void *arg)
+{
+    pool_expire(pool_now());
+}
+
 /* ---------------------------------------------------------------- signals */
 
 static void finish_drain(evutil_socket_t fd, short what, void *arg)
@@ -867,6 +873,10 @@ int server_run(const config *cfg)
     set_cache_control();
     err_t err = {0};
     evthread_use_pthreads();
+    /* Encoded outputs are a few hundred KB, allocated on workers and freed on the loop: a fixed
+     * mmap threshold returns them to the system at once instead of growing the heaps. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_ARENA_MAX, 2);
     signal(SIGPIPE, SIG_IGN);
     S.base = event_base_new();
     S.http = evhttp_new(S.base);
@@ -929,12 +939,17 @@ int server_run(const config *cfg)
         log_msg("error", "%s", err.msg);
         return 1;
     }
+    /* Queued jobs past their deadline are answered 503 promptly, 50 times a second. */
+    S.expire_timer = event_new(S.base, -1, EV_PERSIST, on_expire_tick, NULL);
+    struct timeval tick = {0, 20000};
+    event_add(S.expire_timer, &tick);
     app.ready = 1;
     log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB, %d templates", threads,
             app.cfg.queue_depth, app.cfg.memory_budget_mb, app.templates->n);
 
     event_base_dispatch(S.base);
 
+    event_free(S.expire_timer);
     pool_stop();
     routes_unload();
     cache_free_all();

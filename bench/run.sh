@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The capacity harness (`make bench`): against the real binary on loopback, bounded in time.
+# Phases: the hardware bound (render+encode on N threads, no HTTP), W1 uncached at c50/c200/c1000,
+# W1 cache hit, tiles and static map where they exist, 5 bursts of 1000 connections x 5 requests,
+# with the server's VmHWM after each phase. Writes bench/RESULTS.md.
+# BENCH_QUICK=1 shortens every phase (for a smoke run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BIN=$BUILD/cartouche
+PORT=${BENCH_PORT:-18090}
+URL=http://127.0.0.1:$PORT
+D_LONG=15s; D=10s; BOUND_S=10
+if [ "${BENCH_QUICK:-}" = 1 ]; then D_LONG=3s; D=3s; BOUND_S=3; fi
+ulimit -n 65536 2>/dev/null || ulimit -n 4096
+threads=$(nproc)
+out=$(mktemp -d)
+results=()
+
+vmhwm() { awk '/VmHWM/ {print $2}' /proc/"$SERVER_PID"/status; }
+
+echo "== hardware bound: render+encode on $threads threads, ${BOUND_S}s"
+bound=$($BUILD/bench/render_bench bound "$threads" "$BOUND_S")
+echo "$bound"
+bound_rps=$(echo "$bound" | sed -n 's/.*cards_per_s=\([0-9.]*\).*/\1/p')
+split=$($BUILD/bench/render_bench split 200)
+echo "$split"
+
+$BIN --listen 127.0.0.1:$PORT --max-connections 2000 >"$out/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$out"' EXIT
+for _ in $(seq 100); do curl -sf $URL/readyz >/dev/null && break; sleep 0.1; done
+
+run_wrk() { # label conns duration env...
+    local label=$1 c=$2 d=$3; shift 3
+    local line
+    line=$(env "$@" wrk -t2 -c"$c" -d"$d" --latency --timeout 30s -s bench/wrk_report.lua "$URL/" \
+           2>&1 | grep '^RESULT' | sed 's/^RESULT //')
+    local hwm; hwm=$(vmhwm)
+    echo "$label: $line hwm_kb=$hwm"
+    results+=("$label|$line|$hwm")
+}
+
+run_wrk "W1 uncached c50" 50 $D_LONG PATH_PREFIX=/v1/cards/w1.jpg?seed=
+run_wrk "W1 uncached c200" 200 $D PATH_PREFIX=/v1/cards/w1.jpg?seed=
+run_wrk "W1 uncached c1000" 1000 $D PATH_PREFIX=/v1/cards/w1.jpg?seed=
+curl -sf -o /dev/null "$URL/v1/cards/w1.jpg?seed=1"
+run_wrk "W1 cache hit c50" 50 $D FIXED_PATH=/v1/cards/w1.jpg?seed=1
+if curl -sf -o /dev/null "$URL/v1/tiles/bluemarble/3/4/2.jpg"; then
+    run_wrk "tile unlabelled c50" 50 $D FIXED_PATH=/v1/tiles/bluemarble/3/4/2.jpg
+    run_wrk "tile labelled uncached c50" 50 $D PATH_PREFIX="/v1/tiles/bluemarble/5/16/10.jpg?labels=places&q="
+fi
+if curl -sf -o /dev/null "$URL/v1/static?center=48.8,2.3&zoom=4&size=1024x768"; then
+    static="/v1/static?center=48.8,2.3&zoom=4&size=1024x768"
+    for i in $(seq 20); do static="$static&label=$((30 + i)),$((i * 3 - 20)),Label%20$i"; done
+    run_wrk "static 1024x768 20 labels c50" 50 $D PATH_PREFIX="$static&marker=0,0,"
+fi
+
+echo "== bursts: 5 x 1000 connections x 5 requests"
+burst=$(/usr/bin/python3 bench/burst.py $PORT "/v1/cards/w1.jpg?seed=" 5 1000 5 | grep '^RESULT' | sed 's/^RESULT //')
+burst_hwm=$(vmhwm)
+echo "bursts: $burst hwm_kb=$burst_hwm"
+healthy=$(curl -s -o /dev/null -w '%{http_code}' $URL/healthz)
+echo "healthz after bursts: $healthy"
+kill -TERM $SERVER_PID; wait $SERVER_PID || true
+
+/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "${results[@]}" <<'PY' > bench/RESULTS.md
+import datetime, json, platform, subprocess, sys
+bound = float(sys.argv[1]); split = sys.argv[2]; burst = json.loads(sys.argv[3])
+burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; rows = sys.argv[6:]
+def ver(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip().splitlines()[0]
+    except Exception:
+        return "?"
+cpu = ver("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+print("# Bench results\n")
+print(f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by `make bench` on {platform.node()}: "
+      f"{ver('nproc')} cores ({cpu.strip()}), {ver('uname -r')}, {ver('wrk --version 2>&1 | head -1')}, "
+      f"libjpeg-turbo {ver('pkg-config --modversion libturbojpeg')}, cairo {ver('pkg-config --modversion cairo')}.")
+print("All load from the same machine over loopback; figures are noisy, compare ratios within this run.\n")
+print(f"Hardware bound (render+encode, no HTTP, all cores): **{bound:.0f} cards/s**. One thread: `{split}`.\n")
+print("| phase | 200/s | % of bound | all req/s | p50 ms | p99 ms | statuses | socket errors | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|")
+peak = burst_hwm
+for r in rows:
+    label, js, hwm = r.split("|")
+    d = json.loads(js); hwm = int(hwm); peak = max(peak, hwm)
+    ok = d["statuses"].get("200", 0) / d["seconds"]
+    pct = f"{100 * ok / bound:.0f} %" if "W1 uncached" in label else ""
+    st = ", ".join(f"{k}: {v}" for k, v in sorted(d["statuses"].items()))
+    errs = f"connect {d['connect_errors']}, read {d['read_errors']}, write {d['write_errors']}, timeout {d['timeouts']}"
+    print(f"| {label} | {ok:.0f} | {pct} | {d['rps']:.0f} | {d['p50_ms']:.1f} | {d['p99_ms']:.1f} | {st} | {errs} | {hwm / 1024:.1f} |")
+print(f"\nBursts (5 x 1000 concurrent connections x 5 requests, unique URLs): {burst['sent']} sent, "
+      f"{burst['200']} answered 200, {burst['503']} answered 503, {burst['other']} other, "
+      f"{burst['unanswered']} unanswered ({burst['errors']} connection errors), {burst['seconds']} s; "
+      f"/healthz afterwards: {healthy}; peak RSS {burst_hwm / 1024:.1f} MB.\n")
+print(f"**Peak RSS through all phases: {peak / 1024:.1f} MB.**")
+PY
+cat bench/RESULTS.md
