@@ -1,0 +1,442 @@
+/* draw.c — painting tiles, graticules, labels, markers and paths; the worker jobs (see
+ * draw.h). Backgrounds are decoded from the packs on the worker and copied at whole device
+ * pixels, never resampled; everything else is drawn in layout units over them. */
+#include "tiles/draw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tiles/codec.h"
+#include "tiles/tilemath.h"
+
+/* Where a layer has no imagery (outside a user image, beyond the poles). */
+static const double empty_rgb[3] = {0.0, 0.0, 0.0};
+
+/* Decode tile (z, x, y) of layer at scale from its pack: JPEG for opaque layers, PNG (alpha)
+ * for user layers. NULL without error if the layer has no such tile. */
+static cairo_surface_t *background_tile(const tiles_layer *L, int z, int x, int y, int scale,
+                                        err_t *err)
+{
+    const tiles_pack *p = &L->packs[scale - 1][L->meta.has_alpha ? 1 : 0];
+    long long off;
+    size_t len;
+    if (tiles_pack_lookup(p, z, x, y, &off, &len) != 0)
+        return NULL;
+    unsigned char *d;
+    if (tiles_pack_read(p, z, x, y, &d, &len, err) != 0)
+        return NULL;
+    cairo_surface_t *s = tiles_codec_decode_surface(d, len, err);
+    free(d);
+    return s;
+}
+
+/* Paint a decoded tile with its top-left at layout (lx, ly), at whole device pixels. */
+static void paint_at_device(cairo_t *cr, cairo_surface_t *s, double lx, double ly)
+{
+    double dx = lx, dy = ly;
+    cairo_user_to_device(cr, &dx, &dy);
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_set_source_surface(cr, s, round(dx), round(dy));
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}
+
+/* ---- graticule ---- */
+
+static double graticule_step(int z)
+{
+    static const double step[TILES_MAX_ZOOM + 1] = {30, 30, 20, 10, 10, 5, 2};
+    return step[z < 0 ? 0 : z > TILES_MAX_ZOOM ? TILES_MAX_ZOOM : z];
+}
+
+static void degree_text(double v, int lat, char *out, size_t cap)
+{
+    const char *hemi = lat ? (v > 0 ? "N" : v < 0 ? "S" : "") : (v > 0 ? "E" : v < 0 ? "W" : "");
+    if (!lat && fabs(v) == 180)
+        hemi = "";
+    snprintf(out, cap, "%g°%s", fabs(v), hemi);
+}
+
+#define GRAT_LABEL_W 48.0
+#define GRAT_LABEL_H 14.0
+
+void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,
+                          double h)
+{
+    const double world = tiles_world_size(z, TILES_TILE_SIZE), step = graticule_step(z);
+    const double lat_max = floor(TILES_MAX_LAT / step) * step;
+    cairo_save(cr);
+    cairo_set_line_width(cr, 1.0);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.45);
+    /* Meridians, over every world copy the view shows. */
+    long k0 = (long)floor(ox / world), k1 = (long)floor((ox + w) / world);
+    for (long k = k0; k <= k1; k++)
+        for (double lng = -180; lng < 180; lng += step) {
+            double x = tiles_lng_to_x(lng, world) + k * world - ox;
+            if (x < -1 || x > w + 1)
+                continue;
+            cairo_move_to(cr, x, fmax(0, -oy));
+            cairo_line_to(cr, x, fmin(h, world - oy));
+        }
+    for (double lat = -lat_max; lat <= lat_max; lat += step) {
+        double y = tiles_lat_to_y(lat, world) - oy;
+        if (y < -1 || y > h + 1)
+            continue;
+        cairo_move_to(cr, 0, y);
+        cairo_line_to(cr, w, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    if (!tf)
+        return;
+    /* Degree labels at each crossing: latitude above the parallel, longitude below it, both
+     * just east of the meridian. Boxes are fixed-size so every tile draws them alike. */
+    text_style st;
+    memset(&st, 0, sizeof st);
+    st.font = "sans";
+    st.max_size = st.min_size = 9.0;
+    st.align = TEXT_ALIGN_LEFT;
+    st.color = (text_rgba){1, 1, 1, 0.9};
+    st.halo = (text_rgba){0, 0, 0, 0.6};
+    st.halo_width = 2.0;
+    for (long k = k0 - 1; k <= k1; k++)
+        for (double lng = -180; lng < 180; lng += step) {
+            double x = tiles_lng_to_x(lng, world) + k * world - ox;
+            if (x + GRAT_LABEL_W < 0 || x > w)
+                continue;
+            for (double lat = -lat_max; lat <= lat_max; lat += step) {
+                double y = tiles_lat_to_y(lat, world) - oy;
+                if (y + GRAT_LABEL_H < 0 || y - GRAT_LABEL_H > h)
+                    continue;
+                char t[32];
+                degree_text(lat, 1, t, sizeof t);
+                st.valign = TEXT_VALIGN_BOTTOM;
+                text_box above = {x + 1, y - GRAT_LABEL_H, GRAT_LABEL_W, GRAT_LABEL_H};
+                text_draw(tf, cr, t, strlen(t), &st, above, NULL, NULL);
+                degree_text(lng, 0, t, sizeof t);
+                st.valign = TEXT_VALIGN_TOP;
+                text_box below = {x + 1, y, GRAT_LABEL_W, GRAT_LABEL_H};
+                text_draw(tf, cr, t, strlen(t), &st, below, NULL, NULL);
+            }
+        }
+}
+
+/* ---- place labels ---- */
+
+/* Placement order (index) first, so labels paint in priority order in every tile. */
+static int cmp_hit(const void *a, const void *b)
+{
+    const tiles_label_hit *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->shift < y->shift ? -1 : x->shift > y->shift;
+}
+
+int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
+                      double oy, double w, double h, err_t *err)
+{
+    enum { MAX_HITS = 4096 };
+    tiles_label_hit *hits = malloc(sizeof *hits * MAX_HITS);
+    if (!hits) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    /* A view wider than the world sees several copies: look at each world-sized slice. */
+    size_t n = 0;
+    for (double sx = 0; sx < w && n < MAX_HITS; sx += set->world) {
+        double x0 = ox + sx, x1 = fmin(ox + w, x0 + set->world);
+        double base = floor(x0 / set->world) * set->world; /* x0 - base in [0, world) */
+        size_t got = tiles_labels_in_rect(set, x0 - base, oy, x1 - base, oy + h, hits + n,
+                                          MAX_HITS - n);
+        got = got > MAX_HITS - n ? MAX_HITS - n : got;
+        for (size_t i = 0; i < got; i++)
+            hits[n + i].shift += base;
+        n += got;
+    }
+    /* Slices of a wide view can find the same label copy twice; keep one. */
+    qsort(hits, n, sizeof *hits, cmp_hit);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || hits[u - 1].index != hits[i].index || hits[u - 1].shift != hits[i].shift)
+            hits[u++] = hits[i];
+    n = u;
+    for (size_t i = 0; i < n; i++) {
+        const tiles_label *l = &set->labels[hits[i].index];
+        double dx = l->dot_x + hits[i].shift - ox, dy = l->dot_y - oy;
+        cairo_new_path(cr);
+        cairo_arc(cr, dx, dy, TILES_LABEL_DOT_R, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.8);
+        cairo_set_line_width(cr, 1.0);
+        cairo_stroke(cr);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const tiles_label *l = &set->labels[hits[i].index];
+        text_style st;
+        tiles_place_style(l->size, l->bold, &st);
+        text_box box = {l->x + hits[i].shift - ox, l->y - oy, l->w, l->h};
+        if (text_draw(tf, cr, l->place->name, strlen(l->place->name), &st, box, NULL, err) != 0)
+            continue; /* one unrenderable name must not blank the tile */
+    }
+    free(hits);
+    return 0;
+}
+
+/* ---- jobs ---- */
+
+int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const tiles_tile_job *j = arg;
+    cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
+    cairo_paint(cr);
+    err_t e2 = {0};
+    cairo_surface_t *bg = background_tile(j->layer, j->z, j->x, j->y, j->scale, &e2);
+    if (!bg && e2.kind != ERR_NONE) {
+        *err = e2;
+        return -1;
+    }
+    if (bg) {
+        if (cairo_image_surface_get_format(bg) == CAIRO_FORMAT_RGB24)
+            render_paint_background(cr, bg); /* straight copy into the target */
+        else
+            paint_at_device(cr, bg, 0, 0);
+        cairo_surface_destroy(bg);
+    }
+    text_fonts *tf = render_ctx_fonts(rc);
+    double ox = (double)j->x * TILES_TILE_SIZE, oy = (double)j->y * TILES_TILE_SIZE;
+    if (j->graticule)
+        tiles_draw_graticule(cr, tf, j->z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE);
+    if (j->places) {
+        const tiles_label_set *set = tiles_store_labels(j->z, tf, err);
+        if (!set || tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE,
+                                      err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void path_xy(double lat, double lng, double world, double ox, double oy, double *x,
+                    double *y)
+{
+    *x = tiles_lng_to_x(lng, world) - ox;
+    *y = tiles_lat_to_y(lat, world) - oy;
+}
+
+/* x of a point moved by whole worlds to be nearest to the view centre. */
+static double nearest_copy(double x, double w, double world)
+{
+    double c = w / 2;
+    return x + round((c - x) / world) * world;
+}
+
+static void draw_marker(cairo_t *cr, text_fonts *tf, double x, double y, const char *text)
+{
+    /* A pin: a circle on a short stem, pointing at (x, y). */
+    cairo_new_path(cr);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x - 4, y - 10);
+    cairo_arc(cr, x, y - 14, 6.5, M_PI * 0.78, M_PI * 2.22);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.86, 0.16, 0.16);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, 1.5);
+    cairo_stroke(cr);
+    cairo_arc(cr, x, y - 14, 2.2, 0, 2 * M_PI);
+    cairo_fill(cr);
+    if (!text)
+        return;
+    text_style st;
+    tiles_place_style(13, 1, &st);
+    st.max_size = 13;
+    st.min_size = 9;
+    st.align = TEXT_ALIGN_LEFT;
+    text_box box = {x + 9, y - 26, 220, 24};
+    text_draw(tf, cr, text, strlen(text), &st, box, NULL, NULL);
+}
+
+int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const tiles_static_job *j = arg;
+    const tiles_static_req *r = &j->req;
+    const int z = r->zoom, n = 1 << z;
+    const double world = tiles_world_size(z, TILES_TILE_SIZE);
+    const double ox = r->origin_x, oy = r->origin_y, w = r->width, h = r->height;
+    cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
+    cairo_paint(cr);
+    long tx0 = (long)floor(ox / TILES_TILE_SIZE), tx1 = (long)floor((ox + w - 1) / TILES_TILE_SIZE);
+    long ty0 = (long)floor(oy / TILES_TILE_SIZE), ty1 = (long)floor((oy + h - 1) / TILES_TILE_SIZE);
+    for (long ty = ty0 < 0 ? 0 : ty0; ty <= ty1 && ty < n; ty++)
+        for (long tx = tx0; tx <= tx1; tx++) {
+            int wx = (int)(((tx % n) + n) % n); /* the world repeats east and west */
+            err_t e2 = {0};
+            cairo_surface_t *bg = background_tile(j->layer, z, wx, (int)ty, r->scale, &e2);
+            if (!bg) {
+                if (e2.kind != ERR_NONE) {
+                    *err = e2;
+                    return -1;
+                }
+                continue;
+            }
+            paint_at_device(cr, bg, tx * TILES_TILE_SIZE - ox, ty * TILES_TILE_SIZE - oy);
+            cairo_surface_destroy(bg);
+        }
+    text_fonts *tf = render_ctx_fonts(rc);
+    if (r->graticule)
+        tiles_draw_graticule(cr, tf, z, ox, oy, w, h);
+    if (r->places) {
+        const tiles_label_set *set = tiles_store_labels(z, tf, err);
+        if (!set || tiles_draw_places(cr, tf, set, ox, oy, w, h, err) != 0)
+            return -1;
+    }
+    /* Paths: each point is moved by whole worlds to stay next to the previous one, so a path
+     * across the antimeridian takes the short way. */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < r->npaths; i++) {
+        const tiles_static_path *p = &r->paths[i];
+        double px = 0, py = 0;
+        cairo_new_path(cr);
+        for (size_t k = 0; k < p->n; k++) {
+            double x, y;
+            path_xy(p->pts[k][0], p->pts[k][1], world, ox, oy, &x, &y);
+            x = k == 0 ? nearest_copy(x, w, world) : x + round((px - x) / world) * world;
+            if (k == 0)
+                cairo_move_to(cr, x, y);
+            else
+                cairo_line_to(cr, x, y);
+            px = x;
+            py = y;
+        }
+        (void)py;
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.6);
+        cairo_set_line_width(cr, 5);
+        cairo_stroke_preserve(cr);
+        cairo_set_source_rgb(cr, 1.0, 0.8, 0.1);
+        cairo_set_line_width(cr, 3);
+        cairo_stroke(cr);
+    }
+    for (size_t i = 0; i < r->nlabels; i++) {
+        const tiles_static_point *p = &r->labels[i];
+        double x, y;
+        path_xy(p->lat, p->lng, world, ox, oy, &x, &y);
+        x = nearest_copy(x, w, world);
+        text_style st;
+        tiles_place_style(15, 1, &st);
+        st.min_size = 9;
+        st.wrap = 1;
+        st.max_lines = 2;
+        text_box box = {x - 120, y - 22, 240, 44}; /* centred on the point */
+        if (text_draw(tf, cr, p->text, strlen(p->text), &st, box, NULL, err) != 0) {
+            snprintf(err->param, sizeof err->param, "label");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < r->nmarkers; i++) {
+        const tiles_static_point *p = &r->markers[i];
+        double x, y;
+        path_xy(p->lat, p->lng, world, ox, oy, &x, &y);
+        draw_marker(cr, tf, nearest_copy(x, w, world), y, p->text);
+    }
+    return 0;
+}
+
+void tiles_static_job_free(void *arg)
+{
+    tiles_static_job *j = arg;
+    if (!j)
+        return;
+    tiles_static_free(&j->req);
+    free(j);
+}
+
+int tiles_blur_surface(cairo_surface_t *s, double sigma)
+{
+    if (sigma <= 0)
+        return 0;
+    cairo_surface_flush(s);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int r = (int)ceil(3 * sigma);
+    float *k = malloc(sizeof(float) * (2 * r + 1));
+    int n = w > h ? w : h;
+    float *line = malloc(sizeof(float) * 4 * n);
+    if (!k || !line) {
+        free(k);
+        free(line);
+        return -1;
+    }
+    float sum = 0;
+    for (int i = -r; i <= r; i++)
+        sum += k[i + r] = expf(-(float)(i * i) / (float)(2 * sigma * sigma));
+    for (int i = 0; i <= 2 * r; i++)
+        k[i] /= sum;
+    /* Two passes (rows, then columns); edges clamp. */
+    for (int pass = 0; pass < 2; pass++) {
+        int len = pass ? h : w, count = pass ? w : h;
+        for (int c = 0; c < count; c++) {
+            for (int i = 0; i < len; i++) {
+                float acc[4] = {0, 0, 0, 0};
+                for (int t = -r; t <= r; t++) {
+                    int q = i + t < 0 ? 0 : i + t >= len ? len - 1 : i + t;
+                    const unsigned char *p =
+                        pass ? px + (size_t)q * stride + (size_t)c * 4 : px + (size_t)c * stride + (size_t)q * 4;
+                    for (int ch = 0; ch < 4; ch++)
+                        acc[ch] += k[t + r] * p[ch];
+                }
+                memcpy(line + i * 4, acc, sizeof acc);
+            }
+            for (int i = 0; i < len; i++) {
+                unsigned char *p =
+                    pass ? px + (size_t)i * stride + (size_t)c * 4 : px + (size_t)c * stride + (size_t)i * 4;
+                for (int ch = 0; ch < 4; ch++)
+                    p[ch] = (unsigned char)fminf(255.f, line[i * 4 + ch] + 0.5f);
+            }
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    free(k);
+    free(line);
+    return 0;
+}
+
+int tiles_draw_thumb_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const tiles_thumb_job *j = arg;
+    cairo_surface_t *src;
+    if (j->z < 0) {
+        src = tiles_codec_decode_surface(j->layer->thumb, j->layer->thumb_len, err);
+    } else {
+        src = background_tile(j->layer, j->z, j->x, j->y, 1, err);
+        if (!src && err->kind == ERR_NONE)
+            err_set(err, ERR_NOT_FOUND, NULL, "scene tile %d/%d/%d is not baked", j->z, j->x, j->y);
+    }
+    if (!src)
+        return -1;
+    cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
+    cairo_paint(cr);
+    cairo_save(cr);
+    cairo_scale(cr, (double)j->width / cairo_image_surface_get_width(src),
+                (double)j->height / cairo_image_surface_get_height(src));
+    cairo_set_source_surface(cr, src, 0, 0);
+    /* GOOD is a box filter when shrinking: every source pixel counts. */
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(src);
+    if (j->blur > 0) {
+        cairo_surface_t *t = cairo_get_target(cr);
+        if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE ||
+            tiles_blur_surface(t, j->blur) != 0) {
+            err_set(err, ERR_INTERNAL, NULL, "blur failed");
+            return -1;
+        }
+    }
+    return 0;
+}

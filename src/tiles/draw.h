@@ -1,0 +1,45 @@
+/* draw.h — what the tile module paints on a worker: pre-baked background tiles, the
+ * graticule, place labels, markers, free-text labels and paths, and the three draw_fn jobs
+ * (labelled tile, static map, scene thumbnail). All positions are global pixels at the job's
+ * zoom; a view is a rectangle of that space with its top-left at (ox, oy). */
+#ifndef CARTOUCHE_TILES_DRAW_H
+#define CARTOUCHE_TILES_DRAW_H
+
+#include <cairo.h>
+
+#include "render.h"
+#include "tiles/staticmap.h"
+#include "tiles/store.h"
+
+typedef struct {
+    const tiles_layer *layer;
+    int z, x, y, scale;
+    int places, graticule;
+} tiles_tile_job;
+
+typedef struct {
+    const tiles_layer *layer;
+    tiles_static_req req;
+} tiles_static_job;
+
+typedef struct {
+    const tiles_layer *layer;
+    int z, x, y;      /* tile scene; z = -1: the layer's baked thumbnail */
+    int width, height;
+    double blur;      /* Gaussian sigma in output pixels, 0 = none */
+} tiles_thumb_job;
+
+int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+int tiles_draw_thumb_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+void tiles_static_job_free(void *arg);
+
+/* Pieces, for the jobs above and for tests. */
+void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,
+                          double h);
+int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
+                      double oy, double w, double h, err_t *err);
+/* Separable Gaussian blur of an RGB24/ARGB32 image surface in place. */
+int tiles_blur_surface(cairo_surface_t *s, double sigma);
+
+#endif
