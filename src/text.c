@@ -333,7 +333,7 @@ static int prev_cluster(const fit_ctx *x, int a, int c)
 /* Phase 3: min size, as many lines as fit, the last one cut with "…". 0, or -1: nothing fits. */
 static int fit_truncated(fit_ctx *x, const text_style *st, double s, int wrap)
 {
-    double W = x->aw / s;
+    double W = x->aw / s, wrapW = W;
     int nfit = 0;
     while (s * block_height_em(x, nfit + 1) <= x->ch + EPS && nfit < x->sh->nc + x->sh->np)
         nfit++;
@@ -344,30 +344,42 @@ static int fit_truncated(fit_ctx *x, const text_style *st, double s, int wrap)
     for (int guard = 0; nfit >= 1 && guard < 64; guard++) {
         int over;
         if (wrap) {
-            over = lines_wrap(x, W, nfit) != 0;
+            over = lines_wrap(x, wrapW, nfit) != 0;
         } else {
             lines_paragraphs(x);
             over = x->nlines > 1;
             x->nlines = 1;
         }
-        int last = x->nlines - 1;
+        int last = x->nlines - 1, rewrap = 0;
         if (over || x->sh->cut || width(x, x->lines[last].a, x->lines[last].b) > W + EPS)
             cut_line(x, last, W, -1);
         for (int tries = 0; tries < 4 * TEXT_MAX_CHARS; tries++) {
             int bad = -1, r = lines_check(x, s, &bad);
             if (r == 0)
                 return 0;
-            if (r != 1)
-                break; /* too tall: one line fewer */
+            if (r == 2 && x->nlines == 1)
+                bad = 0; /* one line whose ink is too tall (stacked marks): cut it */
+            else if (r != 1)
+                break;   /* too tall: one line fewer */
             line_t *ln = &x->lines[bad];
+            if (r == 1 && wrap && bad < x->nlines - 1 && !ln->ell) {
+                /* ink overhangs the advances: wrap a little narrower, keep all lines */
+                double excess = (x->ext[bad].x1 - x->ext[bad].x0) - W;
+                double w = width(x, ln->a, ln->b) - (excess > 0 ? excess : 0) - 1e-4;
+                wrapW = w < wrapW ? w : wrapW - 1e-4;
+                rewrap = 1;
+                break;
+            }
             if (bad < x->nlines - 1 || !ln->ell) {
-                cut_line(x, bad, W, -1); /* ink wider than advances: cut this line instead */
+                cut_line(x, bad, W, -1);
                 continue;
             }
             if (ln->b == ln->a)
                 break; /* not even "…" fits on this line */
             cut_line(x, bad, W, prev_cluster(x, ln->a, ln->b));
         }
+        if (rewrap)
+            continue;
         nfit = x->nlines - 1 < nfit - 1 ? x->nlines - 1 : nfit - 1;
     }
     x->nlines = 0;

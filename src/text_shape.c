@@ -91,12 +91,23 @@ static int no_break_after(uint32_t cp)
     return 0;
 }
 
+/* At most this many combining marks in a row (Unicode's stream-safe limit, UAX #15): more are
+ * never meaningful text, and shaping them would only cost time. */
+#define MAX_MARK_RUN 30
+
 /* Newlines, tabs and control characters: what a label does with them. */
 static int clean_text(uint32_t *cps, int n, int keep_newlines)
 {
-    int o = 0;
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    int o = 0, marks = 0;
     for (int i = 0; i < n; i++) {
         uint32_t cp = cps[i];
+        if (cp >= 0x300 && is_mark(hb_unicode_general_category(uf, cp))) {
+            if (++marks > MAX_MARK_RUN)
+                continue;
+        } else {
+            marks = 0;
+        }
         if (cp == '\r') {
             if (i + 1 < n && cps[i + 1] == '\n')
                 continue;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -493,6 +494,19 @@ static void test_rtl_order(void **state)
     assert_true(he3.x < he0.x);
     assert_true(he0.x < d.x);
     text_layout_free(lo);
+
+    /* RTL paragraph with Latin inside: "שלום abc עולם" reads right to left, so the first Hebrew
+     * word is at the right, "abc" (left to right) in the middle, the second word at the left */
+    lo = fit("שלום abc עולם", &st, (text_box){0, 0, 400, 40}, &m);
+    text_glyph_pos w1, la, lc, w2;
+    assert_true(glyph_of_cluster(lo, 0, &w1));
+    assert_true(glyph_of_cluster(lo, 5, &la));
+    assert_true(glyph_of_cluster(lo, 7, &lc));
+    assert_true(glyph_of_cluster(lo, 9, &w2));
+    assert_true(la.x < lc.x);
+    assert_true(lc.x < w1.x);
+    assert_true(w2.x < la.x);
+    text_layout_free(lo);
 }
 
 static void test_shaping(void **state)
@@ -600,6 +614,64 @@ static void test_hostile(void **state)
     text_layout_free(lo);
 }
 
+/* ---- threads: each has its own fonts; same input, same pixels ---- */
+
+static const char *thread_texts[] = {"Landing Gear Toggle / Emergency Extend", "Gear ↑ العجلات",
+                                     "Fahrwerk 起落架 שלום", "ภาษาไทย สวัสดีครับ", "Boost"};
+
+static void *thread_card(void *arg)
+{
+    cairo_surface_t **out = arg;
+    err_t err = {0};
+    text_fonts *own = text_fonts_new(manifest(), &err);
+    if (!own)
+        return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 480, 400);
+    cairo_t *cr = cairo_create(s);
+    for (int round = 0; round < 40; round++) {
+        cairo_save(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        for (int i = 0; i < 40; i++) {
+            text_style st = style(18 - i % 5, 8, i % 2);
+            if (i % 3 == 0)
+                st.halo = (text_rgba){1, 1, 1, 1}, st.halo_width = 2;
+            const char *t = thread_texts[i % 5];
+            text_box b = {(i % 4) * 120, (i / 4) * 40, 116 - i % 7, 36};
+            text_draw(own, cr, t, strlen(t), &st, b, NULL, NULL);
+        }
+    }
+    cairo_destroy(cr);
+    text_fonts_free(own);
+    *out = s;
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    pthread_t th[2];
+    cairo_surface_t *out[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_card, &out[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    assert_non_null(out[0]);
+    assert_non_null(out[1]);
+    cairo_surface_flush(out[0]);
+    cairo_surface_flush(out[1]);
+    size_t bytes = (size_t)cairo_image_surface_get_stride(out[0]) * 400;
+    assert_memory_equal(cairo_image_surface_get_data(out[0]), cairo_image_surface_get_data(out[1]),
+                        bytes);
+    const uint32_t *px = (const uint32_t *)cairo_image_surface_get_data(out[0]);
+    size_t inked = 0;
+    for (size_t i = 0; i < bytes / 4; i++)
+        inked += px[i] >> 24 != 0;
+    assert_true(inked > 1000); /* something was drawn */
+    cairo_surface_destroy(out[0]);
+    cairo_surface_destroy(out[1]);
+}
+
 /* ---- sheet ---- */
 
 static void render_sheet(const char *path)
@@ -677,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_fit_flags),   cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_rtl_order),   cmocka_unit_test(test_shaping),
         cmocka_unit_test(test_hostile),     cmocka_unit_test(test_fit_matrix),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_sheet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
