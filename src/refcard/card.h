@@ -1,0 +1,55 @@
+/* card.h — draws one device's reference card from its bindings: the device drawing with every
+ * bound control's action(s) in its callout, modifier tags and category colours with a legend;
+ * the keyboard with actions inside the keys; or, for a device the registry does not know, a
+ * generic card listing every bound control in columns. Draws at 1920x1080 user units; the
+ * caller creates the target, applies the pixel scale and encodes. */
+#ifndef CARTOUCHE_CARD_H
+#define CARTOUCHE_CARD_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "refcard/bindings.h"
+#include "refcard/devices.h"
+#include "text.h"
+
+#define CARD_W 1920
+#define CARD_H 1080
+
+/* What a drawn card contains, for the refcard summary ("controls not shown and why") and tests. */
+typedef struct {
+    int bindings;         /* bindings given */
+    int bindings_shown;   /* drawn with their action text (callout, key, extras or generic list) */
+    int bindings_more;    /* counted in a visible "+N more" line because the page was full */
+    int labels;           /* action labels drawn */
+    int truncated;        /* labels that needed an ellipsis even at the minimum size */
+    int controls;         /* distinct bound controls */
+    int controls_on_layout; /* of which shown in the device's own callouts or keys */
+} card_stats;
+
+typedef struct {
+    const device *dev;            /* registry entry; NULL draws the generic card */
+    const binding *const *items;  /* this device's bindings (see card_select) */
+    size_t n_items;
+    const char *game;             /* game id ("elite"): resolves modifier devices; may be NULL */
+    const char *game_name;        /* "Elite Dangerous" */
+    const char *profile;          /* preset/profile name; NULL or "" if none */
+    const char *device_name;      /* title; NULL = dev->name */
+    cairo_surface_t *background;  /* devices_background(dev, scale); NULL draws the art live */
+    card_stats *stats;            /* filled if not NULL */
+} card_job;
+
+/* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label). */
+int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);
+
+/* Pick from set the bindings whose input belongs to dev (when dev is not NULL; matched through
+ * devices_find with the game's device name and USB id) or, for a generic card, whose input
+ * device name equals device_name. out must hold set->n pointers. Returns how many. */
+size_t card_select(const binding_set *set, const device *dev, const char *device_name,
+                   const binding **out);
+
+/* "button:17" → "Button 17", "hat:1:upleft" → "Hat 1 ↖", "axis:rz" → "RZ axis", "key:A" → "A". */
+void card_control_name(const char *control, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,328 @@
+/* test_refcard_card.c — reference cards drawn from synthetic binding sets: every binding is
+ * accounted for (drawn, or counted in a visible "+N more"), labels are not cut at ordinary
+ * densities, controls off the layout land in "also bound", unknown devices get the generic
+ * list, the keyboard card fills keys. CARD_SAMPLES=dir writes the cards as PNG to look at;
+ * CARD_BENCH=1 prints the single-thread draw time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "refcard/card.h"
+#include "refcard/devart.h"
+#include "refcard/devices.h"
+
+static text_fonts *fonts;
+
+static int setup(void **state)
+{
+    err_t err = {0};
+    const char *t = getenv("CARTOUCHE_TEMPLATES");
+    if (devices_load(t ? t : "templates", NULL, &err) < 0) {
+        fprintf(stderr, "devices_load: %s\n", err.msg);
+        return -1;
+    }
+    fonts = text_fonts_new("fonts/fonts.json", &err);
+    if (!fonts) {
+        fprintf(stderr, "fonts: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    text_fonts_free(fonts);
+    devices_unload();
+    return 0;
+}
+
+/* Realistic action labels, long and short, as game tables name them. */
+static const char *actions[] = {
+    "Landing gear", "Cycle next fire group", "Target ahead", "Deploy hardpoints",
+    "Primary fire", "Secondary fire", "Flight assist toggle", "Boost", "Frame shift drive",
+    "Supercruise", "Hyperspace jump", "Silent running", "Deploy heat sink", "Chaff launcher",
+    "Shield cell", "Increase engines power", "Increase weapons power", "Increase systems power",
+    "Balance power", "Next target", "Previous target", "Select highest threat",
+    "Cycle next subsystem", "Night vision", "Ship lights", "Cargo scoop",
+    "Orbit lines toggle", "Galaxy map", "System map", "Request docking", "Head look reset",
+    "Pitch", "Roll", "Yaw", "Throttle", "Lateral thrust", "Vertical thrust",
+    "Set speed to 50%", "Set speed to 100%", "Reverse thrust",
+};
+
+static void add(binding_set *set, const char *device, const char *control, const char *action,
+                const char *context, const char *mod_device, const char *mod_control)
+{
+    binding b = {0};
+    snprintf(b.input.device, sizeof b.input.device, "%s", device);
+    snprintf(b.input.control, sizeof b.input.control, "%s", control);
+    snprintf(b.action, sizeof b.action, "%s", action);
+    snprintf(b.action_id, sizeof b.action_id, "%s", action);
+    snprintf(b.context, sizeof b.context, "%s", context);
+    b.is_axis = strncmp(control, "axis:", 5) == 0;
+    if (mod_device) {
+        snprintf(b.modifiers[0].device, sizeof b.modifiers[0].device, "%s", mod_device);
+        snprintf(b.modifiers[0].control, sizeof b.modifiers[0].control, "%s", mod_control);
+        b.n_modifiers = 1;
+    }
+    err_t err;
+    assert_int_equal(bindings_add(set, &b, 100000, &err), 0);
+}
+
+/* The first name Elite (or any game) uses for the device. */
+static const char *game_name_of(const device *d)
+{
+    for (size_t k = 0; k < d->n_names; k++)
+        if (strcmp(d->names[k].game, "elite") == 0)
+            return d->names[k].name;
+    return d->names[0].name;
+}
+
+/* Bind every control of the layout; every third control gets a second action in another
+ * context, every seventh a third one with a modifier. */
+static void bind_all(binding_set *set, const device *d, int dense)
+{
+    const char *name = game_name_of(d);
+    size_t a = 0;
+    for (size_t i = 0; i < d->n_callouts; i++)
+        for (int k = 0; k < d->callouts[i].n_controls; k++) {
+            const char *c = d->callouts[i].controls[k];
+            /* One id per physical control: gamepads list pad:a and button:1 for the same one. */
+            if (k > 0 && d->callouts[i].tags[k][0] == '\0')
+                continue;
+            add(set, name, c, actions[a++ % (sizeof actions / sizeof actions[0])], "Ship", NULL, NULL);
+            if (dense && i % 3 == 0)
+                add(set, name, c, actions[a++ % (sizeof actions / sizeof actions[0])], "SRV", NULL, NULL);
+            if (dense && i % 7 == 0)
+                add(set, name, c, actions[a++ % (sizeof actions / sizeof actions[0])], "On foot", name,
+                    d->callouts[0].controls[0]);
+        }
+}
+
+static void save_sample(cairo_surface_t *s, const char *name)
+{
+    const char *dir = getenv("CARD_SAMPLES");
+    if (!dir)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.png", dir, name);
+    assert_int_equal(cairo_surface_write_to_png(s, path), CAIRO_STATUS_SUCCESS);
+}
+
+/* Background as the server has it: drawn once, outside the timed draw. */
+static cairo_surface_t *background_of(const device *d)
+{
+    cairo_surface_t *bg = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
+    cairo_t *cr = cairo_create(bg);
+    devart_draw(cr, d);
+    cairo_destroy(cr);
+    return bg;
+}
+
+static card_stats draw_card(const device *d, const binding_set *set, const char *sample)
+{
+    const binding **items = calloc(set->n + 1, sizeof *items);
+    size_t n = card_select(set, d, d ? NULL : set->items[0].input.device, items);
+    cairo_surface_t *bg = d ? background_of(d) : NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
+    cairo_t *cr = cairo_create(s);
+    card_stats st;
+    card_job job = {.dev = d, .items = items, .n_items = n, .game = "elite", .game_name = "Elite Dangerous",
+                    .profile = "Custom", .device_name = d ? NULL : set->items[0].input.device,
+                    .background = bg, .stats = &st};
+    err_t err = {0};
+    if (card_draw(cr, fonts, &job, &err) < 0)
+        fail_msg("card_draw: %s", err.msg);
+    assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    if (getenv("CARD_BENCH") && d) {
+        struct timespec t0, t1;
+        int reps = 40;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int r = 0; r < reps; r++)
+            card_draw(cr, fonts, &job, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("# %-26s %3zu bindings: %.2f ms per card\n", d->id, n,
+               ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) / reps);
+    }
+    cairo_destroy(cr);
+    if (sample)
+        save_sample(s, sample);
+    cairo_surface_destroy(s);
+    if (bg)
+        cairo_surface_destroy(bg);
+    free(items);
+    assert_int_equal(st.bindings, (int)n);
+    return st;
+}
+
+static void test_every_device_every_control(void **state)
+{
+    for (size_t i = 0; i < devices_count(); i++) {
+        const device *d = devices_at(i);
+        binding_set set = {.game = "elite"};
+        bind_all(&set, d, 0);
+        char name[96];
+        snprintf(name, sizeof name, "%s", d->id);
+        card_stats st = draw_card(d, &set, name);
+        if (st.bindings_shown != st.bindings || st.bindings_more != 0)
+            fail_msg("%s: %d of %d bindings drawn", d->id, st.bindings_shown, st.bindings);
+        if (st.truncated)
+            fail_msg("%s: %d labels cut with one action per control", d->id, st.truncated);
+        assert_int_equal(st.controls_on_layout, st.controls);
+        bindings_free(&set);
+    }
+}
+
+static void test_dense_bindings_all_shown(void **state)
+{
+    const char *ids[] = {"warthog-stick", "x52", "vpc-mongoost-50cm3", "xbox-gamepad"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const device *d = devices_get(ids[i]);
+        assert_non_null(d);
+        binding_set set = {.game = "elite"};
+        bind_all(&set, d, 1);
+        char name[96];
+        snprintf(name, sizeof name, "%s-dense", d->id);
+        card_stats st = draw_card(d, &set, name);
+        if (st.bindings_shown != st.bindings)
+            fail_msg("%s: %d of %d bindings drawn", d->id, st.bindings_shown, st.bindings);
+        /* Three actions in a hat cell may need an ellipsis at the minimum size; it must be rare. */
+        if (st.truncated * 10 > st.labels)
+            fail_msg("%s: %d of %d labels cut", d->id, st.truncated, st.labels);
+        bindings_free(&set);
+    }
+}
+
+static void test_off_layout_controls_listed(void **state)
+{
+    const device *d = devices_get("warthog-stick");
+    binding_set set = {.game = "elite"};
+    add(&set, "ThrustMasterWarthogJoystick", "button:1", "Primary fire", "Ship", NULL, NULL);
+    add(&set, "ThrustMasterWarthogJoystick", "button:40", "Galaxy map", "Ship", NULL, NULL);
+    add(&set, "ThrustMasterWarthogJoystick", "hat:2:up", "Night vision", "Ship", NULL, NULL);
+    add(&set, "ThrustMasterWarthogJoystick", "axis:slider1", "Throttle", "Ship", NULL, NULL);
+    /* Another device's binding is not this card's. */
+    add(&set, "ThrustMasterWarthogThrottle", "button:1", "Boost", "Ship", NULL, NULL);
+    card_stats st = draw_card(d, &set, "warthog-stick-extras");
+    assert_int_equal(st.bindings, 4);
+    assert_int_equal(st.bindings_shown, 4);
+    assert_int_equal(st.controls, 4);
+    assert_int_equal(st.controls_on_layout, 1);
+    bindings_free(&set);
+}
+
+static void test_keyboard_card(void **state)
+{
+    const device *kb = devices_get("keyboard");
+    binding_set set = {.game = "elite"};
+    const char *keys[] = {"W", "A", "S", "D", "Space", "LeftShift", "LeftControl", "Tab", "Escape", "F1",
+                          "1", "2", "3", "4", "G", "L", "H", "J", "Enter", "Backspace", "UpArrow",
+                          "Numpad5", "NumpadEnter", "Q", "E", "R", "X", "Z", "M", "Comma", "F24"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char c[48];
+        snprintf(c, sizeof c, "key:%s", keys[i]);
+        add(&set, "Keyboard", c, actions[i % (sizeof actions / sizeof actions[0])], i % 4 ? "Ship" : "SRV", NULL,
+            NULL);
+        if (i % 5 == 0)
+            add(&set, "Keyboard", c, actions[(i + 9) % (sizeof actions / sizeof actions[0])], "On foot",
+                "Keyboard", "key:LeftAlt");
+    }
+    card_stats st = draw_card(kb, &set, "keyboard");
+    assert_int_equal(st.bindings_shown, st.bindings);
+    /* F24 is not on an ANSI keyboard: it is listed under "also bound". */
+    assert_int_equal(st.controls_on_layout, st.controls - 1);
+    assert_true(st.truncated * 10 <= st.labels);
+    bindings_free(&set);
+}
+
+static void test_generic_card_lists_everything(void **state)
+{
+    binding_set set = {.game = "elite"};
+    char c[48];
+    for (int i = 1; i <= 60; i++) {
+        snprintf(c, sizeof c, "button:%d", i);
+        add(&set, "HomebuiltButtonBox", c, actions[i % 40], i % 2 ? "Ship" : "SRV", NULL, NULL);
+    }
+    add(&set, "HomebuiltButtonBox", "hat:1:up", "Next target", "Ship", NULL, NULL);
+    add(&set, "HomebuiltButtonBox", "hat:1:upleft", "Previous target", "Ship", "HomebuiltButtonBox", "button:1");
+    add(&set, "HomebuiltButtonBox", "axis:x", "Roll", "Ship", NULL, NULL);
+    add(&set, "HomebuiltButtonBox", "axis:x", "Steering", "SRV", NULL, NULL);
+    assert_null(devices_find("elite", "HomebuiltButtonBox", 0, 0));
+    card_stats st = draw_card(NULL, &set, "generic");
+    assert_int_equal(st.bindings, 64);
+    assert_int_equal(st.bindings_shown, 64);
+    assert_int_equal(st.bindings_more, 0);
+    assert_int_equal(st.controls, 63);
+    assert_int_equal(st.labels, 63); /* one entry per control */
+    assert_int_equal(st.truncated, 0);
+    bindings_free(&set);
+}
+
+static void test_generic_card_overflow_says_so(void **state)
+{
+    binding_set set = {.game = "elite"};
+    char c[48];
+    for (int i = 1; i <= 400; i++) {
+        snprintf(c, sizeof c, "button:%d", i);
+        add(&set, "HugePanel", c, actions[i % 40], "Ship", NULL, NULL);
+    }
+    card_stats st = draw_card(NULL, &set, "generic-overflow");
+    assert_int_equal(st.bindings, 400);
+    assert_true(st.bindings_more > 0);
+    assert_int_equal(st.bindings_shown + st.bindings_more, 400);
+    assert_true(st.bindings_shown > 150); /* the page is used, not given up */
+    bindings_free(&set);
+}
+
+static void test_bad_utf8_is_an_error(void **state)
+{
+    const device *d = devices_get("t16000m");
+    binding_set set = {.game = "elite"};
+    add(&set, "T16000M", "button:1", "Fire \xff\xfe", "Ship", NULL, NULL);
+    const binding *items[1] = {&set.items[0]};
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
+    cairo_t *cr = cairo_create(s);
+    card_job job = {.dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous"};
+    err_t err = {0};
+    assert_int_equal(card_draw(cr, fonts, &job, &err), -1);
+    assert_true(err.msg[0] != '\0');
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    bindings_free(&set);
+}
+
+static void test_control_names(void **state)
+{
+    char buf[64];
+    card_control_name("button:17", buf, sizeof buf);
+    assert_string_equal(buf, "Button 17");
+    card_control_name("hat:2:upleft", buf, sizeof buf);
+    assert_string_equal(buf, "Hat 2 \u2196");
+    card_control_name("axis:rz", buf, sizeof buf);
+    assert_string_equal(buf, "RZ axis");
+    card_control_name("axis:slider1", buf, sizeof buf);
+    assert_string_equal(buf, "Slider 1");
+    card_control_name("key:LeftShift", buf, sizeof buf);
+    assert_string_equal(buf, "LeftShift");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_control_names),
+        cmocka_unit_test(test_every_device_every_control),
+        cmocka_unit_test(test_dense_bindings_all_shown),
+        cmocka_unit_test(test_off_layout_controls_listed),
+        cmocka_unit_test(test_keyboard_card),
+        cmocka_unit_test(test_generic_card_lists_everything),
+        cmocka_unit_test(test_generic_card_overflow_says_so),
+        cmocka_unit_test(test_bad_utf8_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
