@@ -442,7 +442,7 @@ static void test_coverage(void **state)
 {
     const char *covered[] = {"Fahrwerk 起落架 שלום", "Gear ↑ العجلات", "ภาษาไทย", "नमस्ते",
                              "起落架", "✈ ⚠ ★", "e\xCC\x81\xCC\x82", "Привет Ελληνικά",
-                             "한국어 ひらがな カタカナ", "فارسی اردو", "(起落架) 12:30"};
+                             "ひらがな カタカナ 漢字", "فارسی اردو", "(起落架) 12:30"};
     text_style st = style(18, 8, 1);
     text_metrics m;
     for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++) {
