@@ -360,10 +360,12 @@ const char *games_action_label(const char *game, const char *action_id, char *bu
         if (s == w)
             continue;
         unsigned char prev = (unsigned char)s[-1], next = (unsigned char)s[1];
-        /* CamelCase: "GearToggle", "UIFocus" (break before the F), "SetSpeed25". */
+        /* CamelCase: "GearToggle", "UIFocus" (break before the F), "SetSpeed25"; in capitals
+         * "THROTTLE1" -> "Throttle 1" but "N1" stays whole. */
         int brk = (islower(prev) && isupper(c)) ||
                   (isupper(prev) && isupper(c) && islower(next) && !shouting) ||
-                  (isalpha(prev) && isdigit(c)) || (isdigit(prev) && isalpha(c) && !shouting);
+                  (isalpha(prev) && isdigit(c) && (!shouting || s - w >= 3)) ||
+                  (isdigit(prev) && isalpha(c) && !shouting);
         if (brk) {
             put_word(buf, n, &len, w, (size_t)(s - w), shouting);
             w = s;
