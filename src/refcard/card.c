@@ -8,6 +8,7 @@
  * action, and its modifier combination as a tag ("M1") explained in the legend. */
 #include "refcard/card.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,21 @@ void card_control_name(const char *c, char *out, size_t cap)
     } else if (strncmp(c, "key:", 4) == 0) {
         snprintf(out, cap, "%s", c + 4);
     } else if (strncmp(c, "pad:", 4) == 0) {
-        snprintf(out, cap, "Pad %s", c + 4);
+        const char *p = c + 4;
+        if (strncmp(p, "dpad_", 5) == 0) {
+            const char *arrow = p + 5;
+            for (size_t i = 0; i < sizeof card_dirs / sizeof card_dirs[0]; i++)
+                if (strcmp(p + 5, card_dirs[i].dir) == 0)
+                    arrow = card_dirs[i].arrow;
+            snprintf(out, cap, "D-pad %s", arrow);
+        } else if (strlen(p) <= 2) {
+            size_t i = 0;
+            for (; p[i] && i + 1 < cap; i++)
+                out[i] = (char)toupper((unsigned char)p[i]);
+            out[i] = '\0';
+        } else {
+            snprintf(out, cap, "%c%s", toupper((unsigned char)p[0]), p + 1);
+        }
     } else {
         snprintf(out, cap, "%s", c);
     }
@@ -770,17 +785,26 @@ static void card_generic(card_state *st)
     /* Pick the largest row height at which every entry and heading fits in the columns; at the
      * smallest, keep what fits and end with a "+N more" line. */
     const double x0 = 30, y0 = CARD_TITLE_H + 10, w = CARD_W - 60, h = CARD_H - y0 - 20;
-    const int ncols = 4;
-    const double colw = (w - (ncols - 1) * 24) / ncols;
+    /* Four columns, or up to six narrower ones before giving up on listing everything. */
+    int ncols = 4;
     double rh = 40;
     int per_col = 0;
-    for (; rh >= 15; rh -= 1) {
-        per_col = (int)(h / rh);
-        if ((size_t)(per_col * ncols) >= nc + (size_t)nheads * 2)
+    for (;; ncols++) {
+        for (rh = 40; rh >= 15; rh -= 1) {
+            per_col = (int)(h / rh);
+            if ((size_t)(per_col * ncols) >= nc + (size_t)nheads * 2)
+                break;
+        }
+        if (rh >= 15 || ncols == 6)
             break;
     }
     if (rh < 15)
         rh = 15, per_col = (int)(h / rh);
+    const double colw = (w - (ncols - 1) * 24) / ncols;
+    /* Balance the columns rather than filling the first ones to the bottom. */
+    int need_rows = (int)((nc + (size_t)nheads * 2 + ncols - 1) / ncols) + 1;
+    if (need_rows < per_col)
+        per_col = need_rows;
     int capacity = per_col * ncols;
     /* Reserve the last slot for the "+N more" line when not everything fits. */
     int fits_all = (size_t)capacity >= nc + (size_t)nheads * 2;

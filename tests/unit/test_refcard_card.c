@@ -308,6 +308,14 @@ static void test_control_names(void **state)
     assert_string_equal(buf, "RZ axis");
     card_control_name("axis:slider1", buf, sizeof buf);
     assert_string_equal(buf, "Slider 1");
+    card_control_name("pad:rt", buf, sizeof buf);
+    assert_string_equal(buf, "RT");
+    card_control_name("pad:a", buf, sizeof buf);
+    assert_string_equal(buf, "A");
+    card_control_name("pad:dpad_left", buf, sizeof buf);
+    assert_string_equal(buf, "D-pad \u2190");
+    card_control_name("pad:start", buf, sizeof buf);
+    assert_string_equal(buf, "Start");
     card_control_name("key:LeftShift", buf, sizeof buf);
     assert_string_equal(buf, "LeftShift");
 }
