@@ -12,6 +12,11 @@
  * box minus padding minus PIXEL_MARGIN, because cairo 1.16 rounds each glyph origin to a whole
  * pixel when it draws to an image. Nothing is drawn outside the box and no glyph is cut.
  *
+ * Drawing: optional rounded box fill, then the halo (the same glyphs from a cairo user font that
+ * strokes each outline once per size, so cairo caches the stroked glyph like any other), then
+ * the text. A layout draws with the scaled fonts of the text_fonts it was made with: draw it on
+ * the same thread, before that text_fonts is freed.
+ *
  * Bidi: lines are broken in logical order and each line's runs are reordered visually (UAX #9
  * rule L2). Alignment follows the paragraph: TEXT_ALIGN_LEFT means "start", so an RTL paragraph
  * aligned "left" sits at the right edge, and TEXT_ALIGN_RIGHT means "end". */
@@ -470,6 +475,7 @@ static text_layout *layout_build(fit_ctx *x, const text_style *st, text_box box,
     double top = -1e9, bot = 1e9;
     for (int i = 0; i < x->nlines; i++) {
         line_ext *e = &x->ext[i];
+        line_walk(x, &x->lines[i], e, NULL, NULL);
         if (e->x0 > e->x1)
             continue;
         if (e->top - i * x->L > top)
@@ -490,7 +496,6 @@ static text_layout *layout_build(fit_ctx *x, const text_style *st, text_box box,
     for (int i = 0; i < x->nlines; i++) {
         line_t *ln = &x->lines[i];
         line_ext *e = &x->ext[i];
-        line_walk(x, ln, e, NULL, NULL);
         double adv = s * e->adv, ox;
         text_align al = st->align;
         if (x->sh->p[ln->para].base_level & 1) /* start/end follow the paragraph direction */
@@ -665,9 +670,6 @@ text_layout *text_layout_fit(text_fonts *tf, const char *utf8, size_t len, const
     if (!ok) {
         s = mins;
         fit_truncated(&x, st, s, st->wrap);
-    } else {
-        int bad;
-        lines_check(&x, s, &bad); /* fills ext */
     }
     text_layout *lo = layout_build(&x, st, box, s, pad, hw);
     if (!lo) {
