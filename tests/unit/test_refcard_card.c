@@ -297,6 +297,44 @@ static void test_bad_utf8_is_an_error(void **state)
     bindings_free(&set);
 }
 
+/* The caller applies scale 2 and passes the 2x background: the card lands on the 3840x2160
+ * target at the same places, twice as sharp. */
+static void test_scale_two(void **state)
+{
+    const device *d = devices_get("t16000m");
+    binding_set set = {.game = "elite"};
+    add(&set, "T16000M", "button:1", "Primary fire", "Ship", NULL, NULL);
+    const binding *items[1] = {&set.items[0]};
+    cairo_surface_t *bg = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2 * CARD_W, 2 * CARD_H);
+    cairo_t *bcr = cairo_create(bg);
+    cairo_scale(bcr, 2, 2);
+    devart_draw(bcr, d);
+    cairo_destroy(bcr);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2 * CARD_W, 2 * CARD_H);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, 2, 2);
+    card_stats st;
+    card_job job = {.dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous",
+                    .background = bg, .stats = &st};
+    err_t err = {0};
+    assert_int_equal(card_draw(cr, fonts, &job, &err), 0);
+    cairo_destroy(cr);
+    save_sample(s, "t16000m@2x");
+    /* The trigger's callout box (canvas units) has ink in its text area at pixel scale 2. */
+    const device_callout *co = devices_callout_for(d, "button:1");
+    cairo_surface_flush(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s), dark = 0;
+    for (int y = (int)(2 * (co->box.y + 18)); y < (int)(2 * (co->box.y + co->box.h - 2)); y++)
+        for (int x = (int)(2 * (co->box.x + 12)); x < (int)(2 * (co->box.x + 200)); x++)
+            dark += px[y * stride + x * 4 + 1] < 100;
+    assert_true(dark > 200);
+    assert_int_equal(st.bindings_shown, 1);
+    cairo_surface_destroy(s);
+    cairo_surface_destroy(bg);
+    bindings_free(&set);
+}
+
 static void test_control_names(void **state)
 {
     char buf[64];
@@ -331,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_generic_card_lists_everything),
         cmocka_unit_test(test_generic_card_overflow_says_so),
         cmocka_unit_test(test_bad_utf8_is_an_error),
+        cmocka_unit_test(test_scale_two),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
