@@ -20,7 +20,8 @@
  * Button 12" (1-based), "Joystick Pov Up" (also "JoystickPov Left"), "Joystick L-Axis X"
  * (X/Y/Z), "Joystick R-Axis Z" (RX/RY/RZ), "Joystick Slider X" (slider, Y = dial), often
  * with a trailing space; keyboard keys by name ("G", "Left Shift", "Num 1", "F9"). Axis
- * dead zones live in <Axes> per axis, in percent. */
+ * dead zones live in <Axes> per axis, in percent. We found no reliable record of "reverse
+ * axis" in these files, so inverted stays 0. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
