@@ -103,24 +103,26 @@ void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double 
     st.color = (text_rgba){1, 1, 1, 0.9};
     st.halo = (text_rgba){0, 0, 0, 0.6};
     st.halo_width = 2.0;
+    /* One label per crossing, alternating like a chessboard: latitudes on the "white"
+     * crossings, longitudes on the "black" ones, so the grid is readable but not crowded. */
+    const int nlng = (int)lround(360.0 / step);
     for (long k = k0 - 1; k <= k1; k++)
-        for (double lng = -180; lng < 180; lng += step) {
+        for (int i = 0; i < nlng; i++) {
+            double lng = -180 + i * step;
             double x = tiles_lng_to_x(lng, world) + k * world - ox;
             if (x + GRAT_LABEL_W < 0 || x > w)
                 continue;
-            for (double lat = -lat_max; lat <= lat_max; lat += step) {
+            for (int jy = 0; -lat_max + jy * step <= lat_max + 1e-9; jy++) {
+                double lat = -lat_max + jy * step;
                 double y = tiles_lat_to_y(lat, world) - oy;
                 if (y + GRAT_LABEL_H < 0 || y - GRAT_LABEL_H > h)
                     continue;
                 char t[32];
-                degree_text(lat, 1, t, sizeof t);
+                int is_lat = (i + jy) % 2 == 0;
+                degree_text(is_lat ? lat : lng, is_lat, t, sizeof t);
                 st.valign = TEXT_VALIGN_BOTTOM;
                 text_box above = {x + 1, y - GRAT_LABEL_H, GRAT_LABEL_W, GRAT_LABEL_H};
                 text_draw(tf, cr, t, strlen(t), &st, above, NULL, NULL);
-                degree_text(lng, 0, t, sizeof t);
-                st.valign = TEXT_VALIGN_TOP;
-                text_box below = {x + 1, y, GRAT_LABEL_W, GRAT_LABEL_H};
-                text_draw(tf, cr, t, strlen(t), &st, below, NULL, NULL);
             }
         }
 }
@@ -136,8 +138,22 @@ static int cmp_hit(const void *a, const void *b)
     return x->shift < y->shift ? -1 : x->shift > y->shift;
 }
 
+static int hits_avoid(const tiles_label *l, double sx, double ox, double oy,
+                      const tiles_view_box *avoid, size_t navoid)
+{
+    double x0 = fmin(l->x, l->dot_x - TILES_LABEL_DOT_R) + sx - ox;
+    double x1 = fmax(l->x + l->w, l->dot_x + TILES_LABEL_DOT_R) + sx - ox;
+    double y0 = fmin(l->y, l->dot_y - TILES_LABEL_DOT_R) - oy;
+    double y1 = fmax(l->y + l->h, l->dot_y + TILES_LABEL_DOT_R) - oy;
+    for (size_t i = 0; i < navoid; i++)
+        if (x0 < avoid[i].x1 && avoid[i].x0 < x1 && y0 < avoid[i].y1 && avoid[i].y0 < y1)
+            return 1;
+    return 0;
+}
+
 int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
-                      double oy, double w, double h, err_t *err)
+                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
+                      err_t *err)
 {
     enum { MAX_HITS = 4096 };
     tiles_label_hit *hits = malloc(sizeof *hits * MAX_HITS);
@@ -162,7 +178,9 @@ int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, d
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (u == 0 || hits[u - 1].index != hits[i].index || hits[u - 1].shift != hits[i].shift)
-            hits[u++] = hits[i];
+            if (!avoid || !hits_avoid(&set->labels[hits[i].index], hits[i].shift, ox, oy,
+                                      avoid, navoid))
+                hits[u++] = hits[i];
     n = u;
     for (size_t i = 0; i < n; i++) {
         const tiles_label *l = &set->labels[hits[i].index];
@@ -214,7 +232,7 @@ int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     if (j->places) {
         const tiles_label_set *set = tiles_store_labels(j->z, tf, err);
         if (!set || tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE,
-                                      err) != 0)
+                                      NULL, 0, err) != 0)
             return -1;
     }
     return 0;
@@ -234,6 +252,42 @@ static double nearest_copy(double x, double w, double world)
     return x + round((c - x) / world) * world;
 }
 
+/* Marker captions sit right of the pin; free labels are centred on their point. */
+static const text_style marker_style = {
+    .font = "sans-bold", .max_size = 13, .min_size = 9, .align = TEXT_ALIGN_LEFT,
+    .valign = TEXT_VALIGN_CENTER, .color = {1, 1, 1, 1}, .halo = {0, 0, 0, 0.75},
+    .halo_width = 3.0,
+};
+static const text_style free_label_style = {
+    .font = "sans-bold", .max_size = 15, .min_size = 9, .wrap = 1, .max_lines = 2,
+    .align = TEXT_ALIGN_CENTER, .valign = TEXT_VALIGN_CENTER, .color = {1, 1, 1, 1},
+    .halo = {0, 0, 0, 0.75}, .halo_width = 3.0,
+};
+
+static text_box marker_box(double x, double y)
+{
+    return (text_box){x + 9, y - 26, 220, 24};
+}
+
+static text_box free_label_box(double x, double y)
+{
+    return (text_box){x - 120, y - 22, 240, 44};
+}
+
+/* The ink box text would have in box (the whole box if it cannot be laid out). */
+static void ink_box(text_fonts *tf, const char *text, const text_style *st, text_box box,
+                    tiles_view_box *out)
+{
+    *out = (tiles_view_box){box.x, box.y, box.x + box.w, box.y + box.h};
+    text_layout *lo = text_layout_fit(tf, text, strlen(text), st, box, NULL);
+    if (!lo)
+        return;
+    text_metrics m;
+    text_layout_metrics(lo, &m);
+    text_layout_free(lo);
+    *out = (tiles_view_box){m.ink.x, m.ink.y, m.ink.x + m.ink.w, m.ink.y + m.ink.h};
+}
+
 static void draw_marker(cairo_t *cr, text_fonts *tf, double x, double y, const char *text)
 {
     /* A pin: a circle on a short stem, pointing at (x, y). */
@@ -249,15 +303,8 @@ static void draw_marker(cairo_t *cr, text_fonts *tf, double x, double y, const c
     cairo_stroke(cr);
     cairo_arc(cr, x, y - 14, 2.2, 0, 2 * M_PI);
     cairo_fill(cr);
-    if (!text)
-        return;
-    text_style st;
-    tiles_place_style(13, 1, &st);
-    st.max_size = 13;
-    st.min_size = 9;
-    st.align = TEXT_ALIGN_LEFT;
-    text_box box = {x + 9, y - 26, 220, 24};
-    text_draw(tf, cr, text, strlen(text), &st, box, NULL, NULL);
+    if (text)
+        text_draw(tf, cr, text, strlen(text), &marker_style, marker_box(x, y), NULL, NULL);
 }
 
 int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
@@ -290,8 +337,35 @@ int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     if (r->graticule)
         tiles_draw_graticule(cr, tf, z, ox, oy, w, h);
     if (r->places) {
+        /* The caller's markers and labels win: places under them are left out. */
+        size_t navoid = 0;
+        tiles_view_box *avoid = malloc(sizeof *avoid * (r->nmarkers * 2 + r->nlabels + 1));
         const tiles_label_set *set = tiles_store_labels(z, tf, err);
-        if (!set || tiles_draw_places(cr, tf, set, ox, oy, w, h, err) != 0)
+        if (!avoid || !set) {
+            free(avoid);
+            if (!avoid)
+                err_set(err, ERR_INTERNAL, NULL, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < r->nmarkers; i++) {
+            const tiles_static_point *p = &r->markers[i];
+            double x, y;
+            path_xy(p->lat, p->lng, world, ox, oy, &x, &y);
+            x = nearest_copy(x, w, world);
+            avoid[navoid++] = (tiles_view_box){x - 8, y - 22, x + 8, y + 1};
+            if (p->text)
+                ink_box(tf, p->text, &marker_style, marker_box(x, y), &avoid[navoid++]);
+        }
+        for (size_t i = 0; i < r->nlabels; i++) {
+            const tiles_static_point *p = &r->labels[i];
+            double x, y;
+            path_xy(p->lat, p->lng, world, ox, oy, &x, &y);
+            x = nearest_copy(x, w, world);
+            ink_box(tf, p->text, &free_label_style, free_label_box(x, y), &avoid[navoid++]);
+        }
+        int rv = tiles_draw_places(cr, tf, set, ox, oy, w, h, avoid, navoid, err);
+        free(avoid);
+        if (rv != 0)
             return -1;
     }
     /* Paths: each point is moved by whole worlds to stay next to the previous one, so a path
@@ -326,13 +400,8 @@ int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
         double x, y;
         path_xy(p->lat, p->lng, world, ox, oy, &x, &y);
         x = nearest_copy(x, w, world);
-        text_style st;
-        tiles_place_style(15, 1, &st);
-        st.min_size = 9;
-        st.wrap = 1;
-        st.max_lines = 2;
-        text_box box = {x - 120, y - 22, 240, 44}; /* centred on the point */
-        if (text_draw(tf, cr, p->text, strlen(p->text), &st, box, NULL, err) != 0) {
+        if (text_draw(tf, cr, p->text, strlen(p->text), &free_label_style, free_label_box(x, y),
+                      NULL, err) != 0) {
             snprintf(err->param, sizeof err->param, "label");
             return -1;
         }

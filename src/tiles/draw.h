@@ -37,8 +37,16 @@ void tiles_static_job_free(void *arg);
 /* Pieces, for the jobs above and for tests. */
 void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,
                           double h);
+/* A rectangle of a view, layout units: x0, y0 (top-left) to x1, y1. */
+typedef struct {
+    double x0, y0, x1, y1;
+} tiles_view_box;
+
+/* Draw the placed labels (and dots) of set that intersect the view; labels touching any of the
+ * avoid boxes (view coordinates; may be NULL) are left out. */
 int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
-                      double oy, double w, double h, err_t *err);
+                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
+                      err_t *err);
 /* Separable Gaussian blur of an RGB24/ARGB32 image surface in place. */
 int tiles_blur_surface(cairo_surface_t *s, double sigma);
 

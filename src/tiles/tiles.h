@@ -13,6 +13,7 @@ typedef struct http_req http_req;
  *   --image FILE --bounds W,S,E,N --layer NAME [--datetime ISO8601]
  *                       add a georeferenced equirectangular JPEG/PNG as layer NAME
  *   --force             re-bake even if up to date
+ *   --templates DIR     accepted and ignored (the device-art baker's option)
  * Without --image, bakes the Blue Marble and City Lights layers and the place index,
  * skipping whatever is already up to date. Prints progress and errors; returns 0 or 1. */
 int tiles_bake_main(int argc, char **argv);
