@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what running needs, and what testing/benchmarking adds.
 RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
              libpng-dev libturbojpeg0-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
-             fonts-dejavu-core fonts-droid-fallback fonts-noto-core marble-qt-data
+             fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached
 PYTHON    := /usr/bin/python3

@@ -21,9 +21,9 @@ static template_set *set;
 static const template *w1;
 static const char *fonts = "fonts/fonts.json";
 
-static card_job *make_job(long seed)
+static template_job *make_job(long seed)
 {
-    card_job *j = calloc(1, sizeof *j);
+    template_job *j = calloc(1, sizeof *j);
     j->t = w1;
     j->text = calloc((size_t)w1->n_slots, sizeof *j->text);
     for (int i = 0; i < w1->n_slots; i++) {
@@ -47,7 +47,7 @@ static int split(long n)
     double t_copy = 0, t_draw = 0, t_enc = 0;
     size_t bytes = 0;
     for (long i = 0; i < n + 5; i++) {
-        card_job *j = make_job(i);
+        template_job *j = make_job(i);
         double t0 = pool_now();
         cairo_t *cr = cairo_create(s);
         render_paint_background(cr, w1->bg);
@@ -79,7 +79,7 @@ static int split(long n)
     image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
     double tp = 0;
     for (long i = 0; i < n + 5; i++) {
-        card_job *j = make_job(i);
+        template_job *j = make_job(i);
         blob *b = NULL;
         double t0 = pool_now();
         if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
@@ -119,7 +119,7 @@ static void *bound_worker(void *arg)
     image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
     long n = 0, seed = (long)arg * 100000000L;
     while (pool_now() < stop_at) {
-        card_job *j = make_job(seed++);
+        template_job *j = make_job(seed++);
         blob *b = NULL;
         if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
             fprintf(stderr, "render: %s\n", err.msg);

@@ -11,7 +11,7 @@
 
 void cards_job_free(void *arg)
 {
-    card_job *j = arg;
+    template_job *j = arg;
     if (!j)
         return;
     for (int i = 0; j->t && i < j->t->n_slots; i++)
@@ -24,7 +24,7 @@ void cards_job_free(void *arg)
 
 int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
-    card_job *j = arg;
+    template_job *j = arg;
     const template *t = j->t;
     int scale = render_ctx_scale(rc);
     cairo_surface_t *bg = template_background(t, scale);
@@ -171,7 +171,7 @@ void cards_route_card(http_req *rq)
                                      {"seed", 0}};
     static const char *const subs[] = {"420", "444", NULL};
     err_t err = {0};
-    card_job *job = NULL;
+    template_job *job = NULL;
     char *canon = NULL;
     query merged = {0};
     const query *q = http_req_query(rq);

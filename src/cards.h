@@ -9,7 +9,7 @@ typedef struct {
     template_set *set; /* holds the templates alive while the job runs (may be NULL in bench) */
     const template *t;
     char **text;       /* per slot; NULL = empty */
-} card_job;
+} template_job;
 
 /* draw_fn of a card job: background, then every slot's text fitted into its box. */
 int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);

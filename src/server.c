@@ -272,6 +272,11 @@ static void reply_json_status(http_req *rq, int status, json_t *body, const char
     evbuffer_free(b);
 }
 
+void http_reply_header(http_req *rq, const char *name, const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), name, value);
+}
+
 void http_reply_error(http_req *rq, const err_t *err)
 {
     int status = err_status(err->kind);

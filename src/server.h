@@ -27,6 +27,8 @@ const char *http_req_capture(const http_req *rq, int i);
 const unsigned char *http_req_body(const http_req *rq, size_t *len);
 const char *http_req_header(const http_req *rq, const char *name);
 
+/* Add a response header to the reply that follows (e.g. Location). */
+void http_reply_header(http_req *rq, const char *name, const char *value);
 /* Error reply: JSON body, status from the error kind, Cache-Control: no-store. */
 void http_reply_error(http_req *rq, const err_t *err);
 /* JSON reply (steals a reference to body). cache_control NULL = "no-cache". */
