@@ -48,7 +48,7 @@ curl -sf -o /dev/null "$URL/v1/cards/w1.jpg?seed=1"
 run_wrk "W1 cache hit c50" 50 $D FIXED_PATH=/v1/cards/w1.jpg?seed=1
 if curl -sf -o /dev/null "$URL/v1/tiles/bluemarble/3/4/2.jpg"; then
     run_wrk "tile unlabelled c50" 50 $D FIXED_PATH=/v1/tiles/bluemarble/3/4/2.jpg
-    run_wrk "tile labelled uncached c50" 50 $D PATH_PREFIX="/v1/tiles/bluemarble/5/16/10.jpg?labels=places&q="
+    run_wrk "tile labelled uncached c50" 50 $D TILE_LAYER=bluemarble TILE_Z=6 "TILE_QUERY=?labels=places"
 fi
 if curl -sf -o /dev/null "$URL/v1/static?center=48.8,2.3&zoom=4&size=1024x768"; then
     static="/v1/static?center=48.8,2.3&zoom=4&size=1024x768"

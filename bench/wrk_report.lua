@@ -4,6 +4,8 @@
 -- JSON line: requests, req/s, p50/p99 (ms), statuses, socket errors.
 local prefix = os.getenv("PATH_PREFIX")
 local fixed = os.getenv("FIXED_PATH")
+-- TILE_LAYER + TILE_Z + TILE_QUERY: walk every tile of that zoom once per thread (unique URLs).
+local tile_layer, tile_z, tile_query = os.getenv("TILE_LAYER"), tonumber(os.getenv("TILE_Z") or ""), os.getenv("TILE_QUERY") or ""
 local threads = {}
 local nthreads = 0
 
@@ -21,6 +23,12 @@ request = function()
     return wrk.format("GET", fixed)
   end
   counter = counter + 1
+  if tile_layer then
+    local n = 2 ^ tile_z
+    local i = (counter * 2 + (tid or 0)) % (n * n)
+    return wrk.format("GET", string.format("/v1/tiles/%s/%d/%d/%d.jpg%s", tile_layer, tile_z,
+                                           i % n, math.floor(i / n), tile_query))
+  end
   return wrk.format("GET", prefix .. ((tid or 0) * 100000000 + counter))
 end
 

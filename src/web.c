@@ -11,7 +11,7 @@
 #include "routes.h"
 
 typedef struct {
-    char path[160]; /* URL path: "/", "/static/app.js", "/static/leaflet/leaflet.js" */
+    char path[512]; /* URL path: "/", "/static/app.js", "/static/leaflet/leaflet.js" */
     char *data;
     size_t len;
     const char *mime;
@@ -80,7 +80,7 @@ static int add_dir(const char *dir, const char *url_prefix, err_t *err)
     while (rc == 0 && (e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        char fs[1024], url[256];
+        char fs[1024], url[512];
         snprintf(fs, sizeof fs, "%s/%s", dir, e->d_name);
         snprintf(url, sizeof url, "%s/%s", url_prefix, e->d_name);
         struct stat st;
