@@ -3,6 +3,8 @@
  *   render_bench split N         one thread: ms per card, and the copy / draw / encode split
  *   render_bench bound T SECS    T threads running the server's render+encode pipeline
  *                                (render_image) for SECS seconds: the hardware bound in cards/s
+ *   render_bench refcard FILE..  per binding file: parse ms, and per device card the draw and
+ *                                draw+JPEG-encode ms on one thread (1920x1080)
  *
  * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks. Run from the repo
  * root (it reads templates/, assets/ and fonts/). */
@@ -13,6 +15,9 @@
 #include <turbojpeg.h>
 
 #include "cards.h"
+#include "refcard/card.h"
+#include "refcard/devices.h"
+#include "refcard/games.h"
 #include "encode.h"
 #include "pool.h"
 #include "render_ctx.h"
@@ -104,6 +109,103 @@ static int split(long n)
     return 0;
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *d = malloc((size_t)n + 1);
+    if (d && fread(d, 1, (size_t)n, f) != (size_t)n) {
+        free(d);
+        d = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return d;
+}
+
+typedef struct {
+    const device *dev;
+    const binding_set *set;
+    const binding **sel;
+    size_t n;
+} refcard_arg;
+
+static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    refcard_arg *a = arg;
+    card_job cj = {a->dev, a->sel, a->n, a->set->game, a->set->game_name, a->set->profile, NULL, NULL, NULL};
+    return card_draw(cr, render_ctx_fonts(rc), &cj, err);
+}
+
+static int refcard(int nfiles, char **files)
+{
+    err_t err = {0};
+    if (games_load("templates/games", &err) < 0 || devices_load("templates", NULL, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    render_ctx *rc = render_ctx_new(0, fonts, &err);
+    const int reps = 20;
+    for (int f = 0; f < nfiles; f++) {
+        size_t len;
+        char *data = slurp(files[f], &len);
+        binding_set set = {0};
+        const char *base = strrchr(files[f], '/') ? strrchr(files[f], '/') + 1 : files[f];
+        double t0 = pool_now();
+        for (int i = 0; i < reps; i++) {
+            bindings_free(&set);
+            memset(&set, 0, sizeof set);
+            if (!data || games_parse_named(NULL, base, data, len, &set, &err) < 0) {
+                fprintf(stderr, "%s: %s\n", files[f], err.msg);
+                return 1;
+            }
+        }
+        printf("%s: %zu bindings, parse %.3f ms\n", base, set.n, (pool_now() - t0) * 1e3 / reps);
+        for (size_t d = 0; d < devices_count(); d++) {
+            const device *dev = devices_at(d);
+            const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
+            size_t n = card_select(&set, dev, NULL, sel);
+            if (n) {
+                refcard_arg a = {dev, &set, sel, n};
+                cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
+                double t1 = pool_now();
+                for (int i = 0; i < reps; i++) {
+                    cairo_t *cr = cairo_create(s);
+                    cairo_set_source_rgb(cr, 1, 1, 1);
+                    cairo_paint(cr);
+                    refcard_bench_draw(&a, rc, cr, &err);
+                    cairo_destroy(cr);
+                }
+                double draw = (pool_now() - t1) * 1e3 / reps;
+                image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
+                double t2 = pool_now();
+                for (int i = 0; i < reps; i++) {
+                    blob *b = NULL;
+                    if (render_image(rc, &spec, refcard_bench_draw, &a, pool_now() + 10, &b, &err) < 0) {
+                        fprintf(stderr, "%s\n", err.msg);
+                        return 1;
+                    }
+                    blob_unref(b);
+                }
+                printf("  %-18s %3zu bindings: draw %.2f ms, draw+jpeg %.2f ms\n", dev->id, n, draw,
+                       (pool_now() - t2) * 1e3 / reps);
+                cairo_surface_destroy(s);
+            }
+            free(sel);
+        }
+        bindings_free(&set);
+        free(data);
+    }
+    render_ctx_free(rc);
+    devices_unload();
+    games_unload();
+    return 0;
+}
+
 static double stop_at;
 static long done_total;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -173,10 +275,12 @@ int main(int argc, char **argv)
     int rc;
     if (argc >= 2 && strcmp(argv[1], "split") == 0)
         rc = split(argc > 2 ? atol(argv[2]) : 200);
+    else if (argc >= 3 && strcmp(argv[1], "refcard") == 0)
+        rc = refcard(argc - 2, argv + 2);
     else if (argc >= 2 && strcmp(argv[1], "bound") == 0)
         rc = bound(argc > 2 ? atoi(argv[2]) : 2, argc > 3 ? atof(argv[3]) : 10);
     else {
-        fprintf(stderr, "usage: render_bench split [N] | bound [THREADS] [SECONDS]\n");
+        fprintf(stderr, "usage: render_bench split [N] | bound [THREADS] [SECONDS] | refcard FILE...\n");
         rc = 2;
     }
     template_set_unref(set);
