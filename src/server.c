@@ -194,6 +194,15 @@ static void req_free(http_req *rq)
     free(rq);
 }
 
+static void on_reply_written(struct evhttp_request *ev, void *arg)
+{
+    conn *c = conn_find(evhttp_request_get_connection(ev));
+    if (c) {
+        c->busy = 0;
+        header_timer_start(c);
+    }
+}
+
 /* The one place a reply leaves: status, metrics, access log, connection state. */
 static void send_and_free(http_req *rq, int status, const char *reason, struct evbuffer *body,
                           size_t body_len)
@@ -210,11 +219,11 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
             rq->method == HTTP_M_GET ? "GET" : rq->method == HTTP_M_HEAD ? "HEAD"
             : rq->method == HTTP_M_POST ? "POST" : "OTHER",
             evhttp_request_get_uri(ev), status, body_len, ms, rq->cache);
+    /* The next request's clock starts once this reply has been written out, so a slow but
+     * reading client is governed by the write timeout, not the header timeout. */
+    if (c)
+        evhttp_request_set_on_complete_cb(ev, on_reply_written, NULL);
     evhttp_send_reply(ev, status, reason, body);
-    if (c) {
-        c->busy = 0;
-        header_timer_start(c);
-    }
     S.pending--;
     req_free(rq);
     maybe_finish_drain();
