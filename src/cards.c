@@ -109,17 +109,13 @@ static int body_to_query(http_req *rq, query *q, err_t *err)
                     rc = -1;
                     goto done;
                 }
-                query_param *np = realloc(q->p, (q->n + 1) * sizeof *np);
-                if (!np)
-                    goto oom;
-                q->p = np;
-                q->p[q->n++] = (query_param){strdup(key), strdup(json_string_value(sv)),
-                                             json_string_length(sv)};
                 if (memchr(json_string_value(sv), 0, json_string_length(sv))) {
                     err_set(err, ERR_BAD_PARAM, key, "%s contains NUL", key);
                     rc = -1;
                     goto done;
                 }
+                if (query_add(q, key, json_string_value(sv), json_string_length(sv)) < 0)
+                    goto oom;
             }
             continue;
         }
@@ -134,11 +130,8 @@ static int body_to_query(http_req *rq, query *q, err_t *err)
             rc = -1;
             goto done;
         }
-        query_param *np = realloc(q->p, (q->n + 1) * sizeof *np);
-        if (!np)
+        if (query_add(q, k, s, strlen(s)) < 0)
             goto oom;
-        q->p = np;
-        q->p[q->n++] = (query_param){strdup(k), strdup(s), strlen(s)};
     }
 done:
     json_decref(root);
@@ -199,13 +192,9 @@ void cards_route_card(http_req *rq)
     }
     if (http_req_method(rq) == HTTP_M_POST) {
         /* Query parameters and a JSON body together: one list, so duplicates are caught. */
-        for (size_t i = 0; i < q->n; i++) {
-            query_param *np = realloc(merged.p, (merged.n + 1) * sizeof *np);
-            if (!np)
+        for (size_t i = 0; i < q->n; i++)
+            if (query_add(&merged, q->p[i].key, q->p[i].val, q->p[i].vlen) < 0)
                 goto oom;
-            merged.p = np;
-            merged.p[merged.n++] = (query_param){strdup(q->p[i].key), strdup(q->p[i].val), q->p[i].vlen};
-        }
         if (body_to_query(rq, &merged, &err) < 0)
             goto fail;
         q = &merged;

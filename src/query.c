@@ -136,6 +136,24 @@ fail:
     return -1;
 }
 
+int query_add(query *q, const char *key, const char *val, size_t vlen)
+{
+    query_param *np = realloc(q->p, (q->n + 1) * sizeof *np);
+    if (!np)
+        return -1;
+    q->p = np;
+    char *k = strdup(key), *v = malloc(vlen + 1);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    memcpy(v, val, vlen);
+    v[vlen] = 0;
+    q->p[q->n++] = (query_param){k, v, vlen};
+    return 0;
+}
+
 static const query_key *find_key(const char *key, const query_key *allowed, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -31,6 +31,9 @@ typedef struct {
 int query_parse(const char *raw, query *q, size_t max_params, err_t *err);
 void query_free(query *q);
 
+/* Append a copy of key=val (vlen bytes); -1 on out-of-memory. */
+int query_add(query *q, const char *key, const char *val, size_t vlen);
+
 /* Every key must match an entry of allowed (n_allowed entries); non-repeatable keys at most once. */
 int query_check(const query *q, const query_key *allowed, size_t n_allowed, err_t *err);
 

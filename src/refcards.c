@@ -347,34 +347,29 @@ void refcards_route_card(http_req *rq)
     http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, refcard_job_free);
 }
 
-void refcards_route_devices(http_req *rq)
+/* A registry listing with an ETag from its content. */
+static void reply_listing(http_req *rq, const char *name, json_t *list)
 {
     err_t err = {0};
     if (query_check(http_req_query(rq), NULL, 0, &err) < 0) {
+        json_decref(list);
         http_reply_error(rq, &err);
         return;
     }
-    json_t *list = devices_list_json();
     char *txt = json_dumps(list, JSON_COMPACT);
-    char key[64];
-    snprintf(key, sizeof key, "devices:%llu",
+    char key[96];
+    snprintf(key, sizeof key, "%s:%llu", name,
              (unsigned long long)(txt ? etag_hash(ETAG_SEED, txt, strlen(txt)) : 0));
     free(txt);
-    http_reply_json_etag(rq, json_pack("{s:o}", "devices", list), key, "public, max-age=300");
+    http_reply_json_etag(rq, json_pack("{s:o}", name, list), key, "public, max-age=300");
+}
+
+void refcards_route_devices(http_req *rq)
+{
+    reply_listing(rq, "devices", devices_list_json());
 }
 
 void refcards_route_games(http_req *rq)
 {
-    err_t err = {0};
-    if (query_check(http_req_query(rq), NULL, 0, &err) < 0) {
-        http_reply_error(rq, &err);
-        return;
-    }
-    json_t *list = games_list_json();
-    char *txt = json_dumps(list, JSON_COMPACT);
-    char key[64];
-    snprintf(key, sizeof key, "games:%llu",
-             (unsigned long long)(txt ? etag_hash(ETAG_SEED, txt, strlen(txt)) : 0));
-    free(txt);
-    http_reply_json_etag(rq, json_pack("{s:o}", "games", list), key, "public, max-age=300");
+    reply_listing(rq, "games", games_list_json());
 }

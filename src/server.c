@@ -321,13 +321,14 @@ static void reply_not_modified(http_req *rq, const char *etag, const char *cache
     send_and_free(rq, 304, "Not Modified", NULL, 0);
 }
 
+static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
+                                 char etag[ETAG_LEN]);
+
 void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control)
 {
     char etag[ETAG_LEN];
-    etag_make(key, etag);
-    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+    if (answered_not_modified(rq, key, cache_control, etag)) {
         json_decref(body);
-        reply_not_modified(rq, etag, cache_control);
         return;
     }
     reply_json_status(rq, 200, body, cache_control, etag);
@@ -344,15 +345,23 @@ static void bytes_headers(http_req *rq, const char *mime, size_t len, const char
     evhttp_add_header(oh, "Content-Length", clen);
 }
 
+/* ETag of key into etag; 1 (and the 304 sent) when the client's copy is current. */
+static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
+                                 char etag[ETAG_LEN])
+{
+    etag_make(key, etag);
+    if (!etag_match(http_req_header(rq, "If-None-Match"), etag))
+        return 0;
+    reply_not_modified(rq, etag, cache_control);
+    return 1;
+}
+
 void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len, const char *key,
                        const char *cache_control)
 {
     char etag[ETAG_LEN];
-    etag_make(key, etag);
-    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
-        reply_not_modified(rq, etag, cache_control);
+    if (answered_not_modified(rq, key, cache_control, etag))
         return;
-    }
     bytes_headers(rq, mime, len, etag, cache_control);
     struct evbuffer *b = evbuffer_new();
     if (rq->method != HTTP_M_HEAD)
@@ -365,11 +374,8 @@ void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, s
                      const char *key, const char *cache_control)
 {
     char etag[ETAG_LEN];
-    etag_make(key, etag);
-    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
-        reply_not_modified(rq, etag, cache_control);
+    if (answered_not_modified(rq, key, cache_control, etag))
         return;
-    }
     bytes_headers(rq, mime, len, etag, cache_control);
     struct evbuffer *b = evbuffer_new();
     if (rq->method != HTTP_M_HEAD) {
