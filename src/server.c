@@ -170,6 +170,9 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
     struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
     if (!bev)
         return NULL;
+    /* libevent writes 16 KB per syscall by default; a 300 KB image would take 20 writes. */
+    bufferevent_set_max_single_write(bev, 1 << 20);
+    bufferevent_set_max_single_read(bev, 256 << 10);
     bufferevent_incref(bev);
     atomic_fetch_add(&metrics_g.connections, 1);
     accept_update();
