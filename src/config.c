@@ -36,7 +36,7 @@ static const opt_def opts[] = {
     LNG(max_body, 1024, 268435456, "request body limit, bytes (default 4194304)"),
     LNG(max_connections, 4, 1000000, "open connections before accept pauses (default 1024)"),
     LNG(queue_depth, 1, 100000, "render jobs waiting before 503 (default 1024)"),
-    LNG(deadline_ms, 10, 600000, "a job not started within this gets 503 (default 750)"),
+    LNG(deadline_ms, 10, 600000, "a job not started within this gets 503 (default 600)"),
     LNG(memory_budget_mb, 16, 65536, "render surfaces + encode buffers + cache, MiB (default 64)"),
     LNG(header_timeout_s, 1, 3600, "request must arrive within this, seconds (default 10)"),
     LNG(io_timeout_s, 1, 3600, "idle keep-alive / slow client timeout, seconds (default 30)"),
@@ -61,7 +61,7 @@ void config_defaults(config *c)
     c->max_body = 4 << 20;
     c->max_connections = 1024;
     c->queue_depth = 1024;
-    c->deadline_ms = 750;
+    c->deadline_ms = 600;
     c->memory_budget_mb = 64;
     c->header_timeout_s = 10;
     c->io_timeout_s = 30;

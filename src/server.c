@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "app.h"
@@ -901,6 +902,16 @@ int server_run(const config *cfg)
     mallopt(M_MMAP_THRESHOLD, 64 * 1024);
     mallopt(M_ARENA_MAX, 2);
     signal(SIGPIPE, SIG_IGN);
+    /* Every connection is a descriptor: raise the soft limit to the hard one, and say so if
+     * the connection cap still does not fit (accept would fail with EMFILE before the cap). */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+        if ((rlim_t)app.cfg.max_connections + 64 > nofile.rlim_cur)
+            log_msg("warn", "--max-connections %ld exceeds the open-file limit %llu; lower it or raise "
+                    "the limit (ulimit -n)", app.cfg.max_connections, (unsigned long long)nofile.rlim_cur);
+    }
     S.base = event_base_new();
     S.http = evhttp_new(S.base);
     if (!S.base || !S.http) {
