@@ -22,4 +22,10 @@ void outbuf_free(outbuf *o);
 int encode_jpeg(void *tj, cairo_surface_t *s, int quality, int subsamp444, outbuf *o, err_t *err);
 int encode_png(cairo_surface_t *s, outbuf *o, err_t *err);
 
+/* The same for packed rasters of 3 (RGB) or 4 (RGBA, straight alpha) channels; JPEG ignores
+ * alpha (flatten first). Used by the bake step. */
+int encode_jpeg_raster(void *tj, const unsigned char *px, int w, int h, int channels, int quality,
+                       outbuf *o, err_t *err);
+int encode_png_raster(const unsigned char *px, int w, int h, int channels, outbuf *o, err_t *err);
+
 #endif

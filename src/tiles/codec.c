@@ -3,6 +3,8 @@
  * enough (handle creation is microseconds), and decoding on workers stays free of shared state. */
 #include "tiles/codec.h"
 
+#include "encode.h"
+
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,111 +205,36 @@ cairo_surface_t *tiles_codec_decode_surface(const unsigned char *data, size_t le
     return s;
 }
 
-/* ---- encode ---- */
+/* ---- encode: the project's one JPEG/PNG encoder (encode.c), into malloc'd buffers ---- */
 
 int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **out, size_t *len,
                             err_t *err)
 {
     tjhandle tj = tjInitCompress();
+    outbuf o = {0};
     if (!tj) {
         err_set(err, ERR_INTERNAL, NULL, "tjInitCompress failed");
         return -1;
     }
-    unsigned char *buf = NULL;
-    unsigned long size = 0;
-    int pf = r->channels == 4 ? TJPF_RGBX : TJPF_RGB;
-    if (tjCompress2(tj, r->px, r->w, r->w * r->channels, r->h, pf, &buf, &size, TJSAMP_420,
-                    quality, 0) != 0) {
-        err_set(err, ERR_INTERNAL, NULL, "JPEG encode failed: %s", tjGetErrorStr2(tj));
-        tjFree(buf);
-        tjDestroy(tj);
-        return -1;
-    }
+    int rc = encode_jpeg_raster(tj, r->px, r->w, r->h, r->channels, quality, &o, err);
     tjDestroy(tj);
-    /* Hand back a malloc'd copy so that every buffer of this module is freed with free(). */
-    *out = malloc(size);
-    if (!*out) {
-        tjFree(buf);
-        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    if (rc < 0) {
+        outbuf_free(&o);
         return -1;
     }
-    memcpy(*out, buf, size);
-    *len = size;
-    tjFree(buf);
+    *out = o.data;
+    *len = o.len;
     return 0;
-}
-
-typedef struct {
-    unsigned char *d;
-    size_t len, cap;
-    int failed;
-} membuf;
-
-static void png_write_mem(png_structp png, png_bytep data, png_size_t n)
-{
-    membuf *m = png_get_io_ptr(png);
-    if (m->failed)
-        return;
-    if (m->len + n > m->cap) {
-        size_t cap = m->cap ? m->cap : 65536;
-        while (cap < m->len + n)
-            cap *= 2;
-        unsigned char *nd = realloc(m->d, cap);
-        if (!nd) {
-            m->failed = 1;
-            return;
-        }
-        m->d = nd;
-        m->cap = cap;
-    }
-    memcpy(m->d + m->len, data, n);
-    m->len += n;
-}
-
-static void png_flush_mem(png_structp png)
-{
-    (void)png;
 }
 
 int tiles_codec_encode_png(const tiles_raster *r, unsigned char **out, size_t *len, err_t *err)
 {
-    membuf m = {0};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (!png || !info) {
-        png_destroy_write_struct(&png, &info);
-        err_set(err, ERR_INTERNAL, NULL, "png_create_write_struct failed");
+    outbuf o = {0};
+    if (encode_png_raster(r->px, r->w, r->h, r->channels, &o, err) < 0) {
+        outbuf_free(&o);
         return -1;
     }
-    png_bytep *rows = malloc(sizeof(png_bytep) * (size_t)r->h);
-    if (!rows || setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(rows);
-        free(m.d);
-        err_set(err, ERR_INTERNAL, NULL, "PNG encode failed");
-        return -1;
-    }
-    png_set_write_fn(png, &m, png_write_mem, png_flush_mem);
-    /* Fast compression: level 1 with the Sub/Up filters is several times faster than the
-     * default and within ~15 % of its size on smooth imagery. */
-    png_set_compression_level(png, 1);
-    png_set_filter(png, 0, PNG_FILTER_SUB | PNG_FILTER_UP);
-    png_set_IHDR(png, info, (png_uint_32)r->w, (png_uint_32)r->h, 8,
-                 r->channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    for (int y = 0; y < r->h; y++)
-        rows[y] = r->px + (size_t)y * r->w * r->channels;
-    png_write_image(png, rows);
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    free(rows);
-    if (m.failed) {
-        free(m.d);
-        err_set(err, ERR_INTERNAL, NULL, "out of memory encoding PNG");
-        return -1;
-    }
-    *out = m.d;
-    *len = m.len;
+    *out = o.data;
+    *len = o.len;
     return 0;
 }
