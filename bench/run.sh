@@ -25,6 +25,11 @@ echo "$bound"
 bound_rps=$(echo "$bound" | sed -n 's/.*cards_per_s=\([0-9.]*\).*/\1/p')
 split=$($BUILD/bench/render_bench split 200)
 echo "$split"
+refcard=$($BUILD/bench/render_bench refcard tests/data/bindings/elite_warthog.binds \
+          tests/data/bindings/msfs_warthog_stick.xml tests/data/bindings/squadrons_warthog.profile \
+          tests/data/bindings/dcs_warthog_stick.diff.lua)
+echo "$refcard"
+printf '%s\n' "$refcard" > "$out/refcard.txt"
 
 $BIN --listen 127.0.0.1:$PORT --max-connections 2000 >"$out/server.log" 2>&1 &
 SERVER_PID=$!
@@ -64,10 +69,10 @@ healthy=$(curl -s -o /dev/null -w '%{http_code}' $URL/healthz)
 echo "healthz after bursts: $healthy"
 kill -TERM $SERVER_PID; wait $SERVER_PID || true
 
-/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "${results[@]}" <<'PY' > bench/RESULTS.md
+/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "$out/refcard.txt" "${results[@]}" <<'PY' > bench/RESULTS.md
 import datetime, json, platform, subprocess, sys
 bound = float(sys.argv[1]); split = sys.argv[2]; burst = json.loads(sys.argv[3])
-burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; rows = sys.argv[6:]
+burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; refcard = open(sys.argv[6]).read(); rows = sys.argv[7:]
 def ver(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip().splitlines()[0]
@@ -95,6 +100,9 @@ print(f"\nBursts (5 x 1000 concurrent connections x 5 requests, unique URLs): {b
       f"{burst['200']} answered 200, {burst['503']} answered 503, {burst['other']} other, "
       f"{burst['unanswered']} unanswered ({burst['errors']} connection errors), {burst['seconds']} s; "
       f"/healthz afterwards: {healthy}; peak RSS {burst_hwm / 1024:.1f} MB.\n")
-print(f"**Peak RSS through all phases: {peak / 1024:.1f} MB.**")
+print(f"**Peak RSS through all phases: {peak / 1024:.1f} MB.**\n")
+print("Controller reference cards, one thread, no HTTP (`render_bench refcard`): parse time per binding "
+      "file, and per device card the draw time and draw + JPEG encode time (1920x1080):\n")
+print("```\n" + refcard.strip() + "\n```")
 PY
 cat bench/RESULTS.md
