@@ -1,0 +1,846 @@
+#!/usr/bin/env python3
+"""Generate templates/devices/*.json: device art (vector shapes) and callout layouts.
+Art is authored in a local frame and mapped into the card's art region; callout boxes are
+laid out in columns; leaders of outer columns are routed through gaps of the inner ones."""
+import json, math, os, sys
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'templates', 'devices')
+TOP, BOTTOM = 104, 1066
+GAP = 6
+
+def r1(v): return round(v, 1)
+
+class Xf:
+    """local frame (lw x lh) -> canvas region (x0,y0,w,h), uniform scale, centred"""
+    def __init__(self, lw, lh, x0, y0, w, h):
+        s = min(w / lw, h / lh)
+        self.s = s
+        self.ox = x0 + (w - lw * s) / 2
+        self.oy = y0 + (h - lh * s) / 2
+    def p(self, x, y): return [r1(self.ox + x * self.s), r1(self.oy + y * self.s)]
+    def d(self, v): return r1(v * self.s)
+
+class Art:
+    def __init__(self, xf): self.xf, self.shapes = xf, []
+    def _st(self, sh, fill, stroke):
+        if fill is not None: sh['fill'] = fill
+        if stroke is not None: sh['stroke'] = stroke
+        self.shapes.append(sh); return sh
+    def path(self, d, fill='body', stroke=None):
+        # d: list of tuples ('M',x,y) ('L',x,y) ('C',x1,y1,x2,y2,x,y) ('Z',)
+        out = []
+        for c in d:
+            out.append(c[0])
+            for i in range(1, len(c), 2):
+                out += self.xf.p(c[i], c[i + 1])
+        return self._st({'path': ' '.join(str(v) for v in out)}, fill, stroke)
+    def rrect(self, x, y, w, h, r, fill='body', stroke=None):
+        p = self.xf.p(x, y)
+        return self._st({'rrect': [p[0], p[1], self.xf.d(w), self.xf.d(h), self.xf.d(r)]}, fill, stroke)
+    def circle(self, x, y, r, fill='control', stroke=None):
+        p = self.xf.p(x, y)
+        return self._st({'circle': [p[0], p[1], self.xf.d(r)]}, fill, stroke)
+    def ellipse(self, x, y, rx, ry, fill='body', stroke=None):
+        p = self.xf.p(x, y)
+        return self._st({'ellipse': [p[0], p[1], self.xf.d(rx), self.xf.d(ry)]}, fill, stroke)
+    def hat(self, x, y, r, ways=4):
+        p = self.xf.p(x, y)
+        return self._st({'hat': [p[0], p[1], self.xf.d(r), ways]}, None, None)
+    def line(self, pts, stroke=None):
+        return self._st({'line': [self.xf.p(x, y) for x, y in pts]}, None, stroke)
+    def arc(self, x, y, r, a1, a2, stroke=None):
+        p = self.xf.p(x, y)
+        return self._st({'arc': [p[0], p[1], self.xf.d(r), a1, a2]}, None, stroke)
+    def toggle(self, x, y, up=True):
+        self.rrect(x - 9, y - 9, 18, 18, 3, fill='body2')
+        self.line([(x, y), (x, y - 26 if up else y + 26)], stroke=5)
+        self.circle(x, y - 26 if up else y + 26, 5, fill='dark')
+
+# ---- callout specs ---------------------------------------------------------------------
+def C(cid, label, controls, anchor, tags=None):
+    return {'kind': 'c', 'id': cid, 'label': label, 'controls': controls, 'anchor': anchor,
+            'tags': tags}
+
+def AX(name, label, anchor):
+    return C('axis_' + name, label, ['axis:' + name], anchor)
+
+DIRS8 = ['up', 'upright', 'right', 'downright', 'down', 'downleft', 'left', 'upleft']
+ARROW = {'up': '\u2191', 'upright': '\u2197', 'right': '\u2192', 'downright': '\u2198',
+         'down': '\u2193', 'downleft': '\u2199', 'left': '\u2190', 'upleft': '\u2196', 'push': 'push'}
+CELL = {'upleft': (0, 0), 'up': (1, 0), 'upright': (2, 0), 'left': (0, 1), 'push': (1, 1),
+        'right': (2, 1), 'downleft': (0, 2), 'down': (1, 2), 'downright': (2, 2)}
+
+def ROSE(gid, label, anchor, dirs):
+    """dirs: {dir: [control ids]} ; dir in DIRS8 or 'push'"""
+    return {'kind': 'r', 'id': gid, 'label': label, 'anchor': anchor, 'dirs': dirs}
+
+def POV(n, gid, label, anchor, ways=8):
+    ds = DIRS8 if ways == 8 else ['up', 'right', 'down', 'left']
+    return ROSE(gid, label, anchor, {d: ['hat:%d:%s' % (n, d)] for d in ds})
+
+def BHAT(gid, label, anchor, first, order=('up', 'right', 'down', 'left', 'push'), n=None):
+    n = n or len(order)
+    return ROSE(gid, label, anchor, {d: ['button:%d' % (first + i)] for i, d in enumerate(order[:n])})
+
+def SPACER(rows=1): return {'kind': 's', 'rows': rows}
+
+# ---- layout ----------------------------------------------------------------------------
+def layout(dev, xf, columns, pitch=60, center=True):
+    """columns: list of dicts {x, w, items, outer (bool), inner_of (index)}"""
+    bh = pitch - GAP
+    callouts, groups = [], []
+    # Routed layouts keep one row grid for all columns (leaders pass through the gaps of the
+    # inner columns), centred as a whole; two-column layouts centre each column.
+    def rows_of(col): return sum(3 if it['kind'] == 'r' else it.get('rows', 1) for it in col['items'])
+    grid_rows = max(rows_of(c) for c in columns)
+    grid_y = TOP + ((BOTTOM - TOP + GAP) - grid_rows * pitch) / 2
+    colboxes = []
+    for ci, col in enumerate(columns):
+        rows = sum(3 if it['kind'] == 'r' else it.get('rows', 1) for it in col['items'])
+        avail = int((BOTTOM - TOP + GAP) / pitch)
+        if rows > avail:
+            raise SystemExit('%s: column %d has %d rows, room for %d' % (dev, ci, rows, avail))
+        y = TOP
+        if center and not col.get('outer') and not col.get('has_outer'):
+            y = TOP + ((BOTTOM - TOP + GAP) - rows * pitch) / 2
+        elif center:
+            y = grid_y
+        boxes = []
+        for it in col['items']:
+            if it['kind'] == 's':
+                y += pitch * it['rows']; continue
+            if it['kind'] == 'c':
+                box = [col['x'], r1(y), col['w'], bh]
+                c = {'id': it['id'], 'label': it['label'], 'controls': it['controls'], 'box': box,
+                     'anchor': xf.p(*it['anchor'])}
+                if it.get('tags'): c['tags'] = it['tags']
+                callouts.append(c); boxes.append((box, c)); y += pitch
+            else:
+                gh = 3 * pitch - GAP
+                gbox = [col['x'], r1(y), col['w'], gh]
+                cw = (col['w'] - 2 * GAP - 8) / 3
+                ch = (gh - 2 * GAP - 8) / 3
+                g = {'id': it['id'], 'label': it['label'], 'box': gbox, 'anchor': xf.p(*it['anchor'])}
+                groups.append(g); boxes.append((gbox, g))
+                for d, ctl in it['dirs'].items():
+                    cx, cy = CELL[d]
+                    hatname = it['label'].split(' ')[0]
+                    lab = '%s %s' % (hatname, ARROW[d])
+                    callouts.append({'id': '%s_%s' % (it['id'], d), 'label': lab, 'controls': ctl,
+                                     'group': it['id'],
+                                     'box': [r1(col['x'] + 4 + cx * (cw + GAP)), r1(y + 4 + cy * (ch + GAP)),
+                                             r1(cw), r1(ch)]})
+                y += 3 * pitch
+        colboxes.append(boxes)
+    # route leaders of outer columns through the gaps of their inner column
+    for ci, col in enumerate(columns):
+        if not col.get('outer'): continue
+        inner = columns[col['inner']]
+        ib = sorted(b for b, _ in colboxes[col['inner']])
+        gaps = []  # y centres of free gaps in the inner column
+        prev = min(b[1] for b in ib) - 60 if ib else TOP - GAP
+        prev = max(prev, TOP - GAP)
+        for b in ib:
+            if b[1] - prev >= GAP - 0.5:
+                # a big free stretch offers several lanes
+                n = max(1, int((b[1] - prev) / 12))
+                for k in range(n):
+                    gaps.append(r1(prev + (b[1] - prev) * (k + 1) / (n + 1)))
+            prev = b[1] + b[3]
+        n = max(1, int((BOTTOM - prev) / 12))
+        for k in range(n): gaps.append(r1(prev + (BOTTOM - prev) * (k + 1) / (n + 1)))
+        used = set()
+        left = col['x'] < inner['x']
+        chan0 = (col['x'] + col['w'] + inner['x']) / 2 if left else (inner['x'] + inner['w'] + col['x']) / 2
+        beyond = inner['x'] + inner['w'] + 10 if left else inner['x'] - 10
+        lane = 0
+        for box, obj in colboxes[ci]:
+            ym = box[1] + box[3] / 2
+            best = min((g for g in gaps if g not in used), key=lambda g: abs(g - ym))
+            used.add(best)
+            cx = chan0 + ((lane % 3) - 1) * 4
+            lane += 1
+            obj['via'] = [[r1(cx), r1(ym)], [r1(cx), best], [r1(beyond), best]]
+    return callouts, groups
+
+def cols2(left, right):
+    return [{'x': 24, 'w': 540, 'items': left}, {'x': 1356, 'w': 540, 'items': right}]
+
+def cols4(lo, li, ri, ro):
+    W = 292
+    return [{'x': 14, 'w': W, 'items': lo, 'outer': True, 'inner': 1},
+            {'x': 326, 'w': W, 'items': li, 'has_outer': True},
+            {'x': 1302, 'w': W, 'items': ri, 'has_outer': True},
+            {'x': 1614, 'w': W, 'items': ro, 'outer': True, 'inner': 2}]
+
+ART2 = (600, 112, 720, 940)
+ART4 = (640, 112, 640, 940)
+
+def emit(dev):
+    path = os.path.join(OUT, dev['id'] + '.json')
+    dev = dict(dev)
+    dev['background'] = 'baked/devices/%s.png' % dev['id']
+    dev['canvas'] = {'width': 1920, 'height': 1080}
+    order = ['id', 'name', 'kind', 'usb', 'games', 'notes', 'canvas', 'background', 'extras',
+             'art', 'groups', 'callouts']
+    out = {k: dev[k] for k in order if k in dev}
+    with open(path, 'w') as f:
+        s = json.dumps(out, indent=1, ensure_ascii=False)
+        f.write(s + '\n')
+    print('wrote', path, len(dev.get('callouts', [])), 'callouts')
+
+EXTRAS2 = [640, 968, 640, 92]
+EXTRAS4 = [660, 968, 600, 92]
+
+# ---- archetype drawings (local frames) --------------------------------------------------
+def stick_body(a, x0=0, scale=1.0, head='round', y0=0):
+    """a stick seen from the pilot's seat, in a 1000x1300 frame (x0 shifts it)"""
+    def P(*v):
+        return tuple(v[i] * scale + (x0 if i % 2 == 0 else y0) for i in range(len(v)))
+    a.rrect(*P(140, 1060), 720 * scale, 200 * scale, 40 * scale, fill='body2')
+    a.rrect(*P(180, 1090), 640 * scale, 60 * scale, 24 * scale, fill='body')
+    a.path([('M',) + P(400, 1072), ('L',) + P(440, 900), ('L',) + P(560, 900), ('L',) + P(600, 1072), ('Z',)],
+           fill='body2')
+    for yy in (940, 980, 1020):
+        t = (yy - 900) / 172
+        a.line([P(440 - 40 * t, yy), P(560 + 40 * t, yy)], stroke=1.5)
+    a.rrect(*P(425, 858), 150 * scale, 46 * scale, 12 * scale, fill='body2')
+    if head == 'round':
+        g = [('M',) + P(392, 866), ('C',) + P(372, 760, 330, 640, 338, 520), ('C',) + P(344, 430, 300, 370, 300, 280),
+             ('C',) + P(300, 160, 390, 100, 500, 100), ('C',) + P(640, 100, 720, 170, 716, 290),
+             ('C',) + P(713, 380, 676, 420, 688, 500), ('C',) + P(700, 600, 768, 650, 746, 760),
+             ('C',) + P(730, 830, 664, 866, 612, 866), ('Z',)]
+    else:  # angular F-16-like head leaning forward
+        g = [('M',) + P(392, 866), ('C',) + P(370, 760, 340, 650, 345, 540), ('L',) + P(330, 330),
+             ('C',) + P(325, 250, 330, 160, 420, 130), ('L',) + P(640, 110), ('C',) + P(700, 108, 730, 150, 725, 220),
+             ('L',) + P(700, 470), ('C',) + P(700, 600, 770, 650, 748, 760),
+             ('C',) + P(732, 830, 664, 866, 612, 866), ('Z',)]
+    a.path(g, fill='body')
+    # palm rest seam
+    a.path([('M',) + P(690, 520), ('C',) + P(640, 600, 640, 720, 690, 820)], fill='none', stroke=1.5)
+
+def trigger_shape(a, x, y, s=1.0):
+    a.path([('M', x, y), ('C', x - 50 * s, y + 8 * s, x - 70 * s, y + 60 * s, x - 55 * s, y + 115 * s),
+            ('L', x - 38 * s, y + 112 * s), ('C', x - 45 * s, y + 70 * s, x - 30 * s, y + 42 * s, x + 6 * s, y + 36 * s),
+            ('Z',)], fill='control')
+
+def lever_shape(a, x, y, s=1.0):
+    a.path([('M', x, y), ('C', x - 40 * s, y + 6 * s, x - 52 * s, y + 50 * s, x - 44 * s, y + 90 * s),
+            ('L', x - 28 * s, y + 90 * s), ('C', x - 30 * s, y + 60 * s, x - 22 * s, y + 34 * s, x + 4 * s, y + 30 * s),
+            ('Z',)], fill='control')
+
+def throttle_base(a, x, y, w, h):
+    a.path([('M', x, y + h), ('L', x, y + 90), ('C', x, y + 30, x + 60, y, x + 140, y), ('L', x + w - 140, y),
+            ('C', x + w - 60, y, x + w, y + 30, x + w, y + 90), ('L', x + w, y + h), ('Z',)], fill='body2')
+    a.line([(x + 24, y + h - 40), (x + w - 24, y + h - 40)], stroke=1.5)
+
+def throttle_handle(a, x, y, w, h, lean=40):
+    """a lever: arm from the base slot up to a rounded handle whose top-left is (x,y)"""
+    cx = x + w / 2
+    a.path([('M', cx - 30, y + h - 10), ('L', cx - 44 + lean / 2, y + h + 170), ('L', cx + 44 + lean / 2, y + h + 170),
+            ('L', cx + 30, y + h - 10), ('Z',)], fill='body2')
+    a.path([('M', x + 10, y + h), ('C', x - 16, y + h * 0.6, x - 6, y + h * 0.25, x + w * 0.25, y + 20),
+            ('C', x + w * 0.45, y - 8, x + w * 0.8, y - 6, x + w - 6, y + 40),
+            ('C', x + w + 18, y + h * 0.4, x + w + 10, y + h * 0.75, x + w - 14, y + h), ('Z',)], fill='body')
+
+# ---- devices ---------------------------------------------------------------------------
+def warthog_stick():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='angular')
+    trigger_shape(a, 350, 390)
+    lever_shape(a, 372, 690)
+    a.hat(430, 200, 34, 8)        # H1 trim
+    a.hat(600, 175, 30, 4)        # H2 TMS
+    a.hat(640, 300, 28, 4)        # H3 DMS
+    a.hat(470, 330, 30, 4)        # H4 CMS
+    a.circle(400, 270, 20)        # S1 NWS? master mode
+    a.circle(520, 250, 16, fill='dark')  # S2 weapon release (red)
+    a.rrect(560, 400, 60, 26, 10, fill='control')  # S3 pickle lever
+    left = [POV(1, 'h1', 'H1 trim hat', (430, 200)), BHAT('h2', 'H2 target management', (600, 175), 7, n=4),
+            C('tg1', 'TG1 trigger, 1st stage', ['button:1'], (320, 440)),
+            C('tg2', 'TG2 trigger, 2nd stage', ['button:6'], (310, 480)),
+            C('s4', 'S4 paddle switch', ['button:4'], (345, 740)),
+            AX('x', 'X axis (roll)', (500, 880))]
+    right = [BHAT('h3', 'H3 data management', (640, 300), 11, n=4),
+             BHAT('h4', 'H4 countermeasures', (470, 330), 15, n=5),
+             C('s1', 'S1 index button', ['button:5'], (400, 270)),
+             C('s2', 'S2 weapon release', ['button:2'], (520, 250)),
+             C('s3', 'S3 pinky / nosewheel', ['button:3'], (590, 413)),
+             AX('y', 'Y axis (pitch)', (500, 930))]
+    cs, gs = layout('warthog-stick', xf, cols2(left, right), pitch=62)
+    return dict(id='warthog-stick', name='Thrustmaster HOTAS Warthog Joystick', kind='stick',
+                usb=['044F:0402'],
+                games={'elite': ['ThrustMasterWarthogJoystick'], 'msfs2020': ['Joystick - HOTAS Warthog'],
+                       'dcs': ['Joystick - HOTAS Warthog'], 'squadrons': ['Joystick - HOTAS Warthog']},
+                notes='Button numbers as Windows reports the grip: TG1=1, S2=2, S3=3, S4=4, S1=5, TG2=6, '
+                      'H2=7-10, H3=11-14, H4=15-19 (push 19), H1 is POV 1.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def warthog_throttle():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 60, 900, 880, 340)
+    a.rrect(330, 930, 340, 26, 12, fill='dark')
+    throttle_handle(a, 200, 420, 270, 300)
+    throttle_handle(a, 520, 420, 270, 300)
+    a.rrect(470, 520, 60, 40, 10, fill='body2')  # coupling
+    a.hat(290, 520, 30, 4)        # coolie (left handle top)
+    a.hat(380, 600, 26, 4)        # mic switch
+    a.circle(260, 620, 18)        # slew
+    a.rrect(230, 470, 50, 22, 8, fill='control')   # speedbrake
+    a.rrect(330, 480, 60, 20, 8, fill='control')   # boat switch
+    a.rrect(620, 470, 60, 20, 8, fill='control')   # china hat
+    a.circle(700, 560, 16)        # pinky
+    a.circle(300, 690, 14)        # LTB
+    for i, lx in enumerate((150, 220, 290, 360, 430)):
+        a.toggle(lx, 1080)
+    for i, lx in enumerate((600, 670, 740, 810)):
+        a.toggle(lx, 1080)
+    a.rrect(540, 1150, 360, 40, 10, fill='body')
+    for lx in (580, 660, 740, 820):
+        a.circle(lx, 1170, 11)
+    left = [ROSE('ms', 'MS mic switch', (380, 600), {'up': ['button:3'], 'right': ['button:4'], 'down': ['button:5'],
+                                                      'left': ['button:6'], 'push': ['button:2']}),
+            POV(1, 'cs', 'CS coolie switch', (290, 520), ways=4),
+            C('sc', 'SC slew control push', ['button:1'], (260, 620)),
+            C('spd', 'SPD speedbrake', ['button:7', 'button:8'], (255, 481), tags=['fwd', 'aft']),
+            C('bs', 'BS boat switch', ['button:9', 'button:10'], (360, 490), tags=['fwd', 'aft']),
+            C('ch', 'CH china hat', ['button:11', 'button:12'], (650, 480), tags=['fwd', 'aft']),
+            C('ps', 'PS pinky switch', ['button:13', 'button:14'], (700, 560), tags=['fwd', 'aft']),
+            C('ltb', 'LTB left throttle button', ['button:15'], (300, 690)),
+            AX('rz', 'Left throttle (RZ)', (330, 800)),
+            AX('z', 'Right throttle (Z)', (660, 800))]
+    right = [AX('x', 'Slew X', (248, 610)), AX('y', 'Slew Y', (272, 632)), AX('slider1', 'Friction slider', (500, 980)),
+             C('efl', 'EFL fuel flow left', ['button:16'], (150, 1060)),
+             C('efr', 'EFR fuel flow right', ['button:17'], (220, 1060)),
+             C('eol', 'EOL engine left', ['button:31', 'button:18'], (290, 1060), tags=['ign', 'motor']),
+             C('eor', 'EOR engine right', ['button:32', 'button:19'], (360, 1060), tags=['ign', 'motor']),
+             C('apu', 'APU start', ['button:20'], (430, 1060)),
+             C('lg', 'L/G warning silence', ['button:21'], (610, 1160)),
+             C('flaps', 'FLAPS', ['button:22', 'button:23'], (600, 1060), tags=['up', 'down']),
+             C('eac', 'EAC arm', ['button:24'], (670, 1060)),
+             C('rdr', 'RDR altimeter', ['button:25'], (740, 1060)),
+             C('ape', 'Autopilot engage', ['button:26'], (660, 1170)),
+             C('apm', 'Autopilot mode', ['button:27', 'button:28'], (740, 1170), tags=['path', 'alt']),
+             C('idle', 'Engine idle / cut-off', ['button:30', 'button:29'], (500, 900), tags=['left', 'right'])]
+    cs, gs = layout('warthog-throttle', xf, cols2(left, right), pitch=60)
+    return dict(id='warthog-throttle', name='Thrustmaster HOTAS Warthog Throttle', kind='throttle',
+                usb=['044F:0404'],
+                games={'elite': ['ThrustMasterWarthogThrottle'], 'msfs2020': ['Throttle - HOTAS Warthog'],
+                       'dcs': ['Throttle - HOTAS Warthog'], 'squadrons': ['Throttle - HOTAS Warthog']},
+                notes='Buttons 1-32 as Windows reports them; coolie switch is POV 1. Axis assignment '
+                      '(left throttle RZ, right throttle Z, slew X/Y, friction slider) follows common '
+                      'Elite/DCS profiles; verify on a device.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def t16000m():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='round')
+    trigger_shape(a, 345, 380)
+    a.hat(500, 190, 34, 8)
+    a.circle(380, 250, 20)  # b3 left
+    a.circle(620, 250, 20)  # b4 right
+    a.circle(330, 560, 18)  # b2 thumb
+    bl = [(230, 1120), (290, 1120), (350, 1120), (350, 1180), (290, 1180), (230, 1180)]
+    br = [(650, 1120), (710, 1120), (770, 1120), (770, 1180), (710, 1180), (650, 1180)]
+    for p in bl + br: a.circle(p[0], p[1], 16)
+    a.ellipse(840, 1000, 30, 60, fill='body2')  # throttle wheel
+    left = [POV(1, 'hat', 'Hat 8-way', (500, 190)),
+            C('b1', 'Trigger', ['button:1'], (310, 430)),
+            C('b2', 'Thumb button', ['button:2'], (330, 560)),
+            C('b3', 'Head button left', ['button:3'], (380, 250)),
+            C('b4', 'Head button right', ['button:4'], (620, 250)),
+            AX('x', 'X axis (roll)', (470, 880)), AX('y', 'Y axis (pitch)', (530, 880)),
+            AX('rz', 'Twist (RZ, yaw)', (500, 120))]
+    right = [C('b%d' % (5 + i), 'Base left, button %d' % (5 + i), ['button:%d' % (5 + i)], bl[i]) for i in range(6)] + \
+            [C('b%d' % (11 + i), 'Base right, button %d' % (11 + i), ['button:%d' % (11 + i)], br[i]) for i in range(6)] + \
+            [AX('slider1', 'Throttle wheel (slider)', (840, 1000))]
+    cs, gs = layout('t16000m', xf, cols2(left, right), pitch=62)
+    return dict(id='t16000m', name='Thrustmaster T.16000M FCS Joystick', kind='stick', usb=['044F:B10A'],
+                games={'elite': ['T16000M', 'T16000MFCS'], 'msfs2020': ['T.16000M'], 'dcs': ['T.16000M'],
+                       'squadrons': ['T.16000M']},
+                notes='Base buttons 5-10 (left block) and 11-16 (right block) in Windows order; the '
+                      'top row runs outward-in then the bottom row back, as on the right-hand setting.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def twcs():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 100, 900, 800, 340)
+    a.rrect(250, 930, 420, 26, 12, fill='dark')
+    throttle_handle(a, 300, 300, 380, 420)
+    a.hat(420, 400, 34, 8)      # POV
+    a.hat(560, 420, 26, 4)      # hat B
+    a.hat(560, 520, 26, 4)      # hat C
+    a.circle(420, 520, 26, fill='body2'); a.circle(420, 520, 12)  # mini stick
+    a.circle(380, 620, 16)      # b1
+    a.circle(470, 640, 16)      # b2
+    a.circle(640, 630, 14)      # b3
+    a.rrect(320, 320, 80, 24, 10, fill='control')  # rocker switch top
+    a.rrect(180, 1000, 120, 40, 14, fill='control')  # paddle/rocker axis
+    a.rrect(700, 1000, 120, 40, 14, fill='control')  # antenna/friction
+    left = [POV(1, 'pov', 'POV hat 8-way', (420, 400)), BHAT('hb', 'Hat B', (560, 420), 5, n=4),
+            C('b1', 'Button 1 (thumb, lower)', ['button:1'], (380, 620)),
+            C('b2', 'Button 2 (thumb, upper)', ['button:2'], (470, 640)),
+            C('b3', 'Button 3 (index)', ['button:3'], (640, 630)),
+            C('b4', 'Mini-stick push', ['button:4'], (420, 520)),
+            C('rocker', 'Rocker switch', ['button:13', 'button:14'], (360, 332), tags=['up', 'down'])]
+    right = [BHAT('hc', 'Hat C', (560, 520), 9, n=4),
+             AX('z', 'Throttle (Z)', (500, 930)), AX('rz', 'Paddle rocker (RZ)', (240, 1020)),
+             AX('x', 'Mini-stick X', (408, 512)), AX('y', 'Mini-stick Y', (432, 528)),
+             AX('slider1', 'Antenna / slider', (760, 1020))]
+    cs, gs = layout('twcs', xf, cols2(left, right), pitch=62)
+    return dict(id='twcs', name='Thrustmaster TWCS Throttle', kind='throttle', usb=['044F:B687'],
+                games={'elite': ['T16000MTHROTTLE', 'TWCSThrottle'], 'msfs2020': ['TWCS Throttle'],
+                       'dcs': ['TWCS Throttle'], 'squadrons': ['TWCS Throttle']},
+                notes='Buttons 1-14 and POV as Windows reports them; the exact placement of buttons 1-4 '
+                      'and the two 4-way hats follows the manual from memory: verify on a device.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def x52():
+    xf = Xf(1400, 1300, *ART4); a = Art(xf)
+    # stick on the left (its callouts are on the left), throttle on the right
+    T = 820
+    throttle_base(a, T + 20, 900, 560, 340)
+    a.rrect(T + 140, 930, 320, 24, 12, fill='dark')
+    throttle_handle(a, T + 130, 360, 320, 380)
+    a.hat(T + 230, 460, 26, 4)          # throttle hat H3
+    a.circle(T + 340, 460, 16)          # E
+    a.circle(T + 230, 560, 18)          # D
+    a.circle(T + 350, 560, 14, fill='dark'); a.circle(T + 350, 560, 22, fill='none')  # mouse nub + i
+    a.ellipse(T + 300, 650, 40, 14, fill='body2')  # slider
+    a.circle(T + 140, 500, 24, fill='body2')  # rotary I
+    a.circle(T + 150, 620, 22, fill='body2')  # rotary E
+    a.rrect(T + 400, 640, 40, 30, 8, fill='control')  # scroll
+    for i, lx in enumerate((120, 200, 280)): a.toggle(T + lx, 1080)
+    a.rrect(T + 330, 1040, 200, 80, 12, fill='body')   # MFD
+    S0, SC, SY = -40, 0.8, 250
+    stick_body(a, x0=S0, scale=SC, y0=SY)
+    sx = lambda v: S0 + v * SC
+    sy = lambda v: SY + v * SC
+    trigger_shape(a, sx(345), sy(380), SC)
+    lever_shape(a, sx(372), sy(690), SC)
+    a.hat(sx(420), sy(200), 24, 8); a.hat(sx(600), sy(190), 22, 4)
+    a.circle(sx(510), sy(280), 14, fill='dark')     # fire
+    a.circle(sx(380), sy(300), 12); a.circle(sx(640), sy(300), 12)  # A, B
+    a.circle(sx(700), sy(420), 12)   # C
+    a.rrect(sx(380), sy(1100), 180 * SC, 40 * SC, 8, fill='control')  # mode
+    lo = [POV(1, 'pov1', 'POV 1 stick hat', (sx(420), sy(200))),
+          BHAT('pov2', 'POV 2 stick hat', (sx(600), sy(190)), 16, n=4),
+          C('mode', 'Mode selector', ['button:24', 'button:25', 'button:26'], (sx(440), sy(1113)),
+            tags=['M1', 'M2', 'M3']),
+          C('b6', 'Pinky switch', ['button:6'], (sx(345), sy(740))),
+          AX('rz', 'Stick twist (RZ)', (sx(500), sy(110)))]
+    li = [C('b1', 'Trigger, 1st stage', ['button:1'], (sx(320), sy(430))),
+          C('b15', 'Trigger, 2nd stage', ['button:15'], (sx(305), sy(470))),
+          C('b2', 'Fire button (red)', ['button:2'], (sx(510), sy(280))),
+          C('b3', 'A button', ['button:3'], (sx(380), sy(300))),
+          C('b4', 'B button', ['button:4'], (sx(640), sy(300))),
+          C('b5', 'C button', ['button:5'], (sx(700), sy(420))),
+          AX('x', 'Stick X (roll)', (sx(470), sy(880))), AX('y', 'Stick Y (pitch)', (sx(530), sy(880)))]
+    ri = [C('b7', 'D button', ['button:7'], (T + 230, 560)),
+          C('b8', 'E button', ['button:8'], (T + 340, 460)),
+          C('b30', 'i button', ['button:30'], (T + 372, 560)),
+          C('b31', 'Mouse button', ['button:31'], (T + 350, 560)),
+          C('scroll', 'Scroll wheel', ['button:32', 'button:33', 'button:34'], (T + 420, 655),
+            tags=['push', 'down', 'up']),
+          AX('z', 'Throttle (Z)', (T + 290, 930)), AX('rx', 'Rotary I (RX)', (T + 140, 500)),
+          AX('ry', 'Rotary E (RY)', (T + 150, 620)), AX('slider1', 'Slider (throttle)', (T + 300, 650))]
+    ro = [BHAT('h3', 'H3 throttle hat', (T + 230, 460), 20, n=4),
+          C('t12', 'T1 / T2 toggle', ['button:9', 'button:10'], (T + 120, 1060), tags=['up', 'down']),
+          C('t34', 'T3 / T4 toggle', ['button:11', 'button:12'], (T + 200, 1060), tags=['up', 'down']),
+          C('t56', 'T5 / T6 toggle', ['button:13', 'button:14'], (T + 280, 1060), tags=['up', 'down']),
+          C('mfd', 'MFD function / start / reset', ['button:27', 'button:28', 'button:29'], (T + 430, 1080),
+            tags=['fn', 'start', 'reset'])]
+    cs, gs = layout('x52', xf, cols4(lo, li, ri, ro), pitch=72)
+    return dict(id='x52', name='Saitek / Logitech X52 and X52 Pro', kind='stick',
+                usb=['06A3:0255', '06A3:075C', '06A3:0762'],
+                games={'elite': ['SaitekX52', 'SaitekX52Pro'],
+                       'msfs2020': ['Saitek X52 Flight Control System', 'Saitek X52 Pro Flight Control System',
+                                    'X52 H.O.T.A.S.', 'X52 Professional H.O.T.A.S.'],
+                       'dcs': ['Saitek X52 Flight Control System', 'Saitek X52 Pro Flight Control System'],
+                       'squadrons': ['Saitek X52 Flight Control System']},
+                notes='Stick and throttle are one USB device. 06A3:0762 is the X52 Pro; 0255 and 075C are '
+                      'X52 revisions. Buttons 30-34 (i, mouse, scroll) vary between X52 and X52 Pro '
+                      'drivers: verify.',
+                extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
+
+def x56_stick():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='round')
+    trigger_shape(a, 345, 380)
+    lever_shape(a, 372, 690)
+    a.hat(420, 200, 30, 8)    # H1
+    a.hat(600, 190, 26, 4)    # H2
+    a.hat(640, 330, 26, 4)    # H3
+    a.circle(500, 270, 18, fill='dark')   # A
+    a.circle(380, 320, 16)    # B
+    a.circle(470, 380, 22, fill='body2'); a.circle(470, 380, 10)  # C mini-stick
+    left = [POV(1, 'h1', 'H1 hat', (420, 200)), BHAT('h2', 'H2 hat', (600, 190), 7, n=4),
+            C('b1', 'Trigger', ['button:1'], (310, 430)), C('b2', 'A button (red)', ['button:2'], (500, 270)),
+            C('b3', 'B button', ['button:3'], (380, 320)), C('b4', 'C mini-stick push', ['button:4'], (470, 380))]
+    right = [BHAT('h3', 'H3 hat', (640, 330), 11, n=4),
+             C('b5', 'D pinky trigger', ['button:5'], (345, 740)),
+             AX('x', 'X axis (roll)', (470, 880)), AX('y', 'Y axis (pitch)', (530, 880)),
+             AX('rz', 'Twist (RZ)', (500, 120)), AX('rx', 'Mini-stick X', (458, 372)),
+             AX('ry', 'Mini-stick Y', (482, 388))]
+    cs, gs = layout('x56-stick', xf, cols2(left, right), pitch=62)
+    return dict(id='x56-stick', name='Saitek / Logitech X56 H.O.T.A.S. Stick', kind='stick',
+                usb=['0738:2221', '06A3:0C2E'],
+                games={'elite': ['SaitekX56Joystick'],
+                       'msfs2020': ['X56 H.O.T.A.S. Stick', 'Saitek Pro Flight X-56 Rhino Stick'],
+                       'dcs': ['Saitek Pro Flight X-56 Rhino Stick', 'X56 H.O.T.A.S. Stick'],
+                       'squadrons': ['X56 H.O.T.A.S. Stick']},
+                notes='0738:2221 is the Mad Catz/Saitek Rhino stick; the Logitech-branded PID 06A3:0C2E is '
+                      'uncertain. Button order (trigger, A, B, C, D, H2, H3) from the manual, from memory.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def x56_throttle():
+    xf = Xf(1000, 1300, *ART4); a = Art(xf)
+    throttle_base(a, 40, 880, 920, 360)
+    a.rrect(300, 910, 400, 26, 12, fill='dark')
+    throttle_handle(a, 180, 400, 280, 320)
+    throttle_handle(a, 540, 400, 280, 320)
+    a.hat(260, 480, 24, 4)     # H3
+    a.hat(360, 520, 24, 4)     # H4
+    a.circle(300, 600, 20, fill='body2'); a.circle(300, 600, 9)   # mini stick
+    a.circle(390, 430, 14)     # E
+    a.circle(640, 470, 20, fill='body2')  # F rotary
+    a.circle(720, 520, 20, fill='body2')  # G rotary
+    a.circle(230, 650, 14)     # I
+    a.circle(700, 620, 14)     # H
+    a.rrect(600, 660, 60, 22, 8, fill='control')  # K1 wheel
+    a.rrect(380, 650, 24, 60, 8, fill='control')  # SLD
+    for lx in (180, 270, 360): a.circle(lx, 1000, 15, fill='dark')  # SW1-3
+    for lx in (640, 730, 820): a.circle(lx, 1000, 15, fill='dark')  # SW4-6
+    for lx in (200, 340, 660, 800): a.toggle(lx, 1130)
+    a.circle(500, 1140, 26, fill='body2'); a.circle(500, 1060, 20, fill='body2')  # RTY3/4
+    a.rrect(440, 1180, 120, 34, 10, fill='control')  # mode
+    lo = [BHAT('h3', 'H3 hat', (260, 480), 20, n=4), BHAT('h4', 'H4 hat', (360, 520), 24, n=4),
+          C('e', 'E button', ['button:1'], (390, 430)), C('f', 'F rotary push', ['button:2'], (640, 470)),
+          C('g', 'G rotary push', ['button:3'], (720, 520)), C('i', 'I button', ['button:4'], (230, 650)),
+          C('h', 'H button', ['button:5'], (700, 620)),
+          C('k1', 'K1 wheel', ['button:28', 'button:29'], (630, 671), tags=['up', 'down']),
+          C('ms', 'Mini-stick push', ['button:30'], (300, 600)),
+          C('sld', 'SLD slide switch', ['button:31'], (392, 680))]
+    li = [C('sw%d' % (i + 1), 'SW%d base button' % (i + 1), ['button:%d' % (6 + i)], p)
+          for i, p in enumerate([(180, 1000), (270, 1000), (360, 1000), (640, 1000), (730, 1000), (820, 1000)])] + \
+         [C('tgl%d' % (i + 1), 'TGL%d toggle' % (i + 1), ['button:%d' % (12 + 2 * i), 'button:%d' % (13 + 2 * i)], p,
+            tags=['up', 'down']) for i, p in enumerate([(200, 1104), (340, 1104), (660, 1104), (800, 1104)])] + \
+         [C('mode', 'Mode M1 / M2 / S1', ['button:32', 'button:33', 'button:34'], (500, 1197),
+            tags=['M1', 'M2', 'S1'])]
+    ri = [AX('x', 'Left throttle (X)', (320, 820)), AX('y', 'Right throttle (Y)', (680, 820)),
+          AX('z', 'F rotary (Z)', (655, 470)), AX('rx', 'Mini-stick X (RX)', (290, 592)),
+          AX('ry', 'Mini-stick Y (RY)', (310, 608)), AX('rz', 'G rotary (RZ)', (730, 520)),
+          AX('slider1', 'RTY3 rotary (slider 1)', (500, 1060)), AX('slider2', 'RTY4 rotary (slider 2)', (500, 1140))]
+    cs, gs = layout('x56-throttle', xf, cols4(lo, li, ri, []), pitch=60)
+    return dict(id='x56-throttle', name='Saitek / Logitech X56 H.O.T.A.S. Throttle', kind='throttle',
+                usb=['0738:A221', '06A3:0C2D'],
+                games={'elite': ['SaitekX56Throttle'],
+                       'msfs2020': ['X56 H.O.T.A.S. Throttle', 'Saitek Pro Flight X-56 Rhino Throttle'],
+                       'dcs': ['Saitek Pro Flight X-56 Rhino Throttle', 'X56 H.O.T.A.S. Throttle'],
+                       'squadrons': ['X56 H.O.T.A.S. Throttle']},
+                notes='0738:A221 is the Mad Catz/Saitek Rhino throttle; the Logitech PID 06A3:0C2D is '
+                      'uncertain. Button and axis numbering from the manual, from memory: verify on a device.',
+                extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
+
+def vkb_gladiator():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='round')
+    trigger_shape(a, 345, 380)
+    a.hat(430, 190, 26, 8)    # A1 hat + ministick
+    a.hat(590, 200, 26, 4)    # A3
+    a.hat(640, 330, 24, 4)    # A4
+    a.hat(380, 420, 24, 4)    # C1
+    a.circle(510, 260, 16, fill='dark')   # A2
+    a.circle(640, 430, 14)    # B1
+    a.circle(360, 560, 14)    # D1
+    a.rrect(440, 330, 40, 20, 7, fill='control')  # rapid fire
+    for lx in (300, 370, 440): a.circle(lx, 1120, 14)  # F1-F3
+    a.circle(620, 1120, 20, fill='body2')  # En1
+    a.toggle(720, 1140)       # Sw1
+    left = [POV(1, 'a1', 'A1 hat', (430, 190)), BHAT('a3', 'A3 hat', (590, 200), 6),
+            C('b1', 'Trigger, 1st stage', ['button:1'], (310, 430)),
+            C('b2', 'Trigger, 2nd stage', ['button:2'], (300, 470)),
+            C('b3', 'A2 button (red)', ['button:3'], (510, 260)),
+            C('b4', 'B1 button', ['button:4'], (640, 430)),
+            C('b5', 'D1 button', ['button:5'], (360, 560)),
+            C('rf', 'Rapid-fire lever', ['button:21', 'button:22'], (460, 340), tags=['fwd', 'back'])]
+    right = [BHAT('a4', 'A4 hat', (640, 330), 11), BHAT('c1', 'C1 hat', (380, 420), 16),
+             C('en1', 'En1 encoder', ['button:23', 'button:24'], (620, 1120), tags=['up', 'down']),
+             C('sw1', 'Sw1 switch', ['button:25', 'button:26'], (720, 1114), tags=['up', 'down']),
+             C('f', 'F1 / F2 / F3', ['button:27', 'button:28', 'button:29'], (370, 1120), tags=['F1', 'F2', 'F3']),
+             AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880)), AX('rz', 'Twist (RZ)', (500, 110)),
+             AX('rx', 'A1 mini-stick X', (418, 182)), AX('ry', 'A1 mini-stick Y', (442, 198))]
+    cs, gs = layout('vkb-gladiator-nxt-evo', xf, cols2(left, right), pitch=57)
+    return dict(id='vkb-gladiator-nxt-evo', name='VKB Gladiator NXT EVO', kind='stick',
+                usb=['231D:0200', '231D:0201'],
+                games={'elite': ['VKBGladiatorNXTEVO', '231D0200', 'VKBsimGladiatorEVOR'],
+                       'msfs2020': ['VKBsim Gladiator EVO R', 'VKBsim Gladiator EVO L', ' VKB-Sim Gladiator EVO R '],
+                       'dcs': ['VKBsim Gladiator EVO R', 'VKBsim Gladiator EVO L'],
+                       'squadrons': ['VKBsim Gladiator EVO R']},
+                notes='231D:0200 is the right-hand EVO, 0201 the left-hand one (both commonly reported). '
+                      'Button numbers are VKB\'s factory profile (Space Combat grip); hats A3/A4/C1 are '
+                      'buttons up, right, down, left, push. VKBDevCfg can renumber everything.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def vpc_alpha():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='angular')
+    trigger_shape(a, 350, 390)
+    lever_shape(a, 372, 700)
+    a.hat(430, 190, 28, 4)    # A1 hat
+    a.hat(610, 180, 26, 4)    # B1 hat
+    a.hat(650, 320, 24, 4)    # C1 hat
+    a.hat(470, 330, 24, 4)    # D1 hat
+    a.circle(520, 250, 14, fill='dark')   # A2
+    a.circle(380, 290, 14)    # B2
+    a.circle(420, 470, 20, fill='body2'); a.circle(420, 470, 9)  # E1 ministick
+    a.rrect(560, 420, 60, 22, 8, fill='control')  # flip trigger
+    lo = [BHAT('a1', 'A1 hat', (430, 190), 5), BHAT('d1', 'D1 hat', (470, 330), 20)]
+    li = [BHAT('b1', 'B1 hat', (610, 180), 10), BHAT('c1', 'C1 hat', (650, 320), 15),
+          C('t1', 'Trigger, 1st stage', ['button:1'], (320, 440)),
+          C('t2', 'Trigger, 2nd stage', ['button:2'], (310, 480)),
+          C('flip', 'Flip trigger', ['button:3'], (590, 431)),
+          C('a2', 'A2 button', ['button:4'], (520, 250)),
+          C('b2', 'B2 button', ['button:25'], (380, 290)),
+          C('e1', 'E1 mini-stick push', ['button:26'], (420, 470)),
+          C('pinky', 'Pinky lever', ['button:27'], (345, 750)),
+          AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880)), AX('rz', 'Twist (RZ)', (500, 110)),
+          AX('rx', 'E1 mini-stick X', (408, 462)), AX('ry', 'E1 mini-stick Y', (432, 478))]
+    lo += li[2:7]; li = li[:2] + li[7:]
+    cs, gs = layout('vpc-constellation-alpha', xf, cols2(lo, li), pitch=60)
+    return dict(id='vpc-constellation-alpha', name='Virpil Constellation Alpha', kind='stick',
+                usb=['3344:0194', '3344:838F', '3344:8130'],
+                games={'elite': ['VPCConstellationAlpha'],
+                       'msfs2020': ['R-VPC Stick MT-50CM3', 'VPC Stick MT-50CM3', 'R-VPC Stick WarBRD',
+                                    'VPC Constellation ALPHA-R'],
+                       'dcs': ['R-VPC Stick MT-50CM3', 'R-VPC Stick WarBRD'],
+                       'squadrons': ['R-VPC Stick MT-50CM3']},
+                notes='Virpil devices report the base\'s USB id, and the PID depends on base and firmware '
+                      'profile (3344:0194, 838F and 8130 have all been seen); Elite writes Virpil devices as '
+                      'hex VID+PID. Button numbers follow a typical VPC Configurator profile: verify.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def mongoost():
+    xf = Xf(1000, 1300, *ART4); a = Art(xf)
+    throttle_base(a, 40, 880, 920, 360)
+    a.rrect(300, 910, 400, 26, 12, fill='dark')
+    throttle_handle(a, 170, 380, 290, 340)
+    throttle_handle(a, 540, 380, 290, 340)
+    a.hat(250, 460, 24, 4); a.hat(360, 470, 24, 4)      # left handle A, B
+    a.hat(620, 460, 24, 4); a.hat(730, 480, 24, 4)      # right handle C, D
+    a.circle(300, 580, 20, fill='body2'); a.circle(300, 580, 9)   # mini-stick
+    a.circle(400, 600, 14); a.circle(660, 600, 14); a.circle(760, 610, 14)
+    a.rrect(560, 660, 60, 22, 8, fill='control')
+    for i, lx in enumerate((160, 240, 320, 400)): a.toggle(lx, 1120)
+    for i, lx in enumerate((600, 680, 760, 840)): a.circle(lx, 1110, 15, fill='dark')
+    a.circle(500, 1160, 24, fill='body2')
+    lo = [BHAT('a', 'A hat', (250, 460), 1), BHAT('b', 'B hat', (360, 470), 6),
+          C('ms', 'Mini-stick push', ['button:21'], (300, 580)),
+          C('lb', 'Left handle button', ['button:22'], (400, 600)),
+          C('li', 'Left index button', ['button:23'], (230, 520)),
+          C('lp', 'Left pinky button', ['button:24'], (200, 650)),
+          C('ltg', 'Left thumb toggle', ['button:25', 'button:26'], (330, 520), tags=['fwd', 'aft'])]
+    li = [C('tgl%d' % (i + 1), 'Base toggle T%d' % (i + 1), ['button:%d' % (35 + 2 * i), 'button:%d' % (36 + 2 * i)],
+            (lx, 1094), tags=['up', 'down']) for i, lx in enumerate((160, 240, 320, 400))] + \
+         [C('bb%d' % (i + 1), 'Base button B%d' % (i + 1), ['button:%d' % (43 + i)], (lx, 1110))
+          for i, lx in enumerate((600, 680, 760, 840))] + \
+         [C('enc', 'Base encoder', ['button:47', 'button:48'], (500, 1160), tags=['cw', 'ccw']),
+          AX('z', 'Left lever (Z)', (330, 820)), AX('rz', 'Right lever (RZ)', (680, 820)),
+          AX('x', 'Mini-stick X', (288, 572)), AX('y', 'Mini-stick Y', (312, 588))]
+    ri = [BHAT('c', 'C hat', (620, 460), 11), BHAT('d', 'D hat', (730, 480), 16),
+          C('rb', 'Right handle button', ['button:27'], (660, 600)),
+          C('rb2', 'Right thumb button', ['button:28'], (760, 610)),
+          C('ri', 'Right index button', ['button:29'], (600, 520)),
+          C('rp', 'Right pinky button', ['button:30'], (820, 650)),
+          C('rw', 'Right wheel', ['button:31', 'button:32'], (590, 671), tags=['fwd', 'aft']),
+          C('rtg', 'Right toggle', ['button:33', 'button:34'], (700, 530), tags=['fwd', 'aft'])]
+    ro = [AX('slider1', 'Left rotary (slider 1)', (230, 760)), AX('slider2', 'Right rotary (slider 2)', (780, 760)),
+          AX('rx', 'Friction / slider (RX)', (500, 960)), AX('ry', 'Base rotary (RY)', (500, 1180))]
+    cs, gs = layout('vpc-mongoost-50cm3', xf, cols4(lo, li, ri, ro), pitch=60)
+    return dict(id='vpc-mongoost-50cm3', name='Virpil MongoosT-50CM3 Throttle', kind='throttle',
+                usb=['3344:8194', '3344:0197', '3344:0501'],
+                games={'elite': ['VPCMongoosT50CM3Throttle', '33448194'],
+                       'msfs2020': ['VPC MongoosT-50CM3 Throttle', 'LEFT VPC MongoosT-50CM3 Throttle'],
+                       'dcs': ['VPC MongoosT-50CM3 Throttle', 'LEFT VPC MongoosT-50CM3 Throttle'],
+                       'squadrons': ['VPC MongoosT-50CM3 Throttle']},
+                notes='Virpil PIDs depend on the firmware profile (8194, 0197 and 0501 have all been reported). '
+                      'Button numbers follow a plain VPC Configurator profile and are illustrative: a user who '
+                      'renumbered gets every binding on the card anyway (controls not on this layout are '
+                      'listed under "also bound").',
+                extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
+
+def tflight():
+    xf = Xf(1400, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 20, 900, 460, 340)
+    a.rrect(120, 930, 260, 24, 12, fill='dark')
+    throttle_handle(a, 110, 400, 280, 340)
+    a.circle(200, 500, 16); a.circle(300, 520, 16)   # L1? R1?
+    a.circle(200, 610, 16); a.circle(300, 630, 16)
+    a.rrect(170, 700, 160, 30, 12, fill='control')  # rocker
+
+    stick_body(a, x0=560, scale=0.8, y0=230)
+    sx = lambda v: 560 + v * 0.8
+    sy = lambda v: 230 + v * 0.8
+    trigger_shape(a, sx(345), sy(380), 0.8)
+    a.hat(sx(500), sy(190), 26, 8)
+    a.circle(sx(380), sy(260), 16); a.circle(sx(620), sy(260), 16); a.circle(sx(340), sy(540), 14)
+    left = [POV(1, 'hat', 'Hat 8-way', (sx(500), sy(190))),
+            C('b1', 'Trigger', ['button:1'], (sx(310), sy(430))), C('b2', 'Thumb button', ['button:2'], (sx(340), sy(540))),
+            C('b3', 'Head button left', ['button:3'], (sx(380), sy(260))),
+            C('b4', 'Head button right', ['button:4'], (sx(620), sy(260))),
+            AX('x', 'X axis (roll)', (sx(470), sy(880))), AX('y', 'Y axis (pitch)', (sx(530), sy(880))),
+            AX('rz', 'Twist (RZ)', (sx(500), sy(110)))]
+    right = [C('b5', 'Throttle button 5', ['button:5'], (200, 500)), C('b6', 'Throttle button 6', ['button:6'], (300, 520)),
+             C('b7', 'Throttle button 7', ['button:7'], (200, 610)), C('b8', 'Throttle button 8', ['button:8'], (300, 630)),
+             C('b9', 'SE (select)', ['button:9'], (sx(230), sy(1120))), C('b10', 'ST (start)', ['button:10'], (sx(290), sy(1120))),
+             C('b11', 'Button 11 (base)', ['button:11'], (220, 1080)), C('b12', 'Button 12 (base)', ['button:12'], (280, 1080)),
+             AX('z', 'Throttle lever (Z)', (250, 930)), AX('slider1', 'Rocker (slider)', (250, 715))]
+    a.circle(220, 1080, 13); a.circle(280, 1080, 13)
+    a.circle(sx(230), sy(1120), 12); a.circle(sx(290), sy(1120), 12)
+    cs, gs = layout('tflight-hotas', xf, cols2(left, right), pitch=62)
+    return dict(id='tflight-hotas', name='Thrustmaster T.Flight HOTAS X / HOTAS 4', kind='stick',
+                usb=['044F:B108', '044F:B67B', '044F:B67C'],
+                games={'elite': ['ThrustMasterTFlightHOTASX', 'TFlightHOTASX', 'ThrustMasterHOTAS4', 'TFlightHotas4'],
+                       'msfs2020': ['T.Flight Hotas X', 'T.Flight Hotas 4', 'T.Flight Hotas One'],
+                       'dcs': ['T.Flight Hotas X', 'T.Flight Hotas 4'],
+                       'squadrons': ['T.Flight Hotas X', 'T.Flight Hotas 4']},
+                notes='One USB device with stick and detachable throttle. B108 is the HOTAS X; B67B/B67C are '
+                      'reported for the HOTAS 4 (PC and PS modes). Elite device names for these are not '
+                      'certain; the hex VID+PID form is understood anyway.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def pedals(dev_id, name, usb, games, notes):
+    xf = Xf(1400, 1000, *ART2); a = Art(xf)
+    a.rrect(100, 700, 1200, 160, 40, fill='body2')
+    a.rrect(200, 740, 1000, 60, 20, fill='body')
+    a.path([('M', 560, 760), ('C', 620, 640, 780, 640, 840, 760)], fill='none', stroke=4)  # rudder linkage
+    a.circle(700, 700, 30, fill='body2')
+    for cx, tilt in ((380, -1), (1020, 1)):
+        a.path([('M', cx - 150, 720), ('L', cx - 120, 200), ('C', cx - 118, 150, cx + 118, 150, cx + 120, 200),
+                ('L', cx + 150, 720), ('Z',)], fill='body')
+        a.rrect(cx - 100, 240, 200, 330, 24, fill='control')
+        for yy in range(280, 560, 40):
+            a.line([(cx - 70, yy), (cx + 70, yy)], stroke=1.2)
+        a.rrect(cx - 110, 180, 220, 60, 18, fill='body2')   # toe brake plate
+    left = [AX('x', 'Left toe brake (X)', (380, 210))]
+    right = [AX('y', 'Right toe brake (Y)', (1020, 210))]
+    left.append(AX('rz', 'Rudder (RZ)', (700, 700)))
+    cs, gs = layout(dev_id, xf, cols2(left, right), pitch=90)
+    return dict(id=dev_id, name=name, kind='pedals', usb=usb, games=games, notes=notes,
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def gamepad():
+    xf = Xf(1400, 1000, 600, 112, 720, 856); a = Art(xf)
+    # triggers and bumpers, seen over the top edge
+    a.rrect(250, 150, 200, 90, 30, fill='body2'); a.rrect(950, 150, 200, 90, 30, fill='body2')
+    a.rrect(230, 230, 260, 50, 22, fill='control'); a.rrect(910, 230, 260, 50, 22, fill='control')
+    a.path([('M', 300, 270), ('C', 500, 240, 900, 240, 1100, 270), ('C', 1250, 290, 1330, 420, 1360, 600),
+            ('C', 1390, 800, 1350, 900, 1250, 910), ('C', 1150, 920, 1080, 800, 1000, 720),
+            ('C', 900, 640, 500, 640, 400, 720), ('C', 320, 800, 250, 920, 150, 910),
+            ('C', 50, 900, 10, 800, 40, 600), ('C', 70, 420, 150, 290, 300, 270), ('Z',)], fill='body')
+    a.circle(330, 430, 70, fill='body2'); a.circle(330, 430, 45, fill='control')     # left stick
+    a.circle(880, 600, 70, fill='body2'); a.circle(880, 600, 45, fill='control')     # right stick
+    a.hat(520, 600, 60, 4)                                                            # d-pad
+    for (bx, by, f) in ((1070, 360, 'control'), (1150, 440, 'control'), (990, 440, 'control'), (1070, 520, 'control')):
+        a.circle(bx, by, 36, fill=f)
+    a.circle(600, 420, 20); a.circle(800, 420, 20)   # back / start
+    a.circle(700, 330, 34, fill='body2')             # guide
+    lt = [C('lt', 'LT left trigger', ['pad:lt', 'axis:z'], (350, 180)),
+          C('lb', 'LB left bumper', ['pad:lb', 'button:5'], (360, 255)),
+          C('ls', 'LS left stick click', ['pad:ls', 'button:9'], (330, 430)),
+          C('lx', 'Left stick X', ['pad:lx', 'axis:x'], (280, 430)),
+          C('ly', 'Left stick Y', ['pad:ly', 'axis:y'], (330, 380)),
+          ROSE('dpad', 'D-pad', (520, 600), {'up': ['pad:dpad_up', 'hat:1:up'], 'right': ['pad:dpad_right', 'hat:1:right'],
+                                             'down': ['pad:dpad_down', 'hat:1:down'], 'left': ['pad:dpad_left', 'hat:1:left']}),
+          C('back', 'Back / View', ['pad:back', 'button:7'], (600, 420))]
+    rt = [C('rt', 'RT right trigger', ['pad:rt'], (1050, 180)),
+          C('rb', 'RB right bumper', ['pad:rb', 'button:6'], (1040, 255)),
+          C('y', 'Y button', ['pad:y', 'button:4'], (1070, 360)),
+          C('b', 'B button', ['pad:b', 'button:2'], (1150, 440)),
+          C('x', 'X button', ['pad:x', 'button:3'], (990, 440)),
+          C('a', 'A button', ['pad:a', 'button:1'], (1070, 520)),
+          C('start', 'Start / Menu', ['pad:start', 'button:8'], (800, 420)),
+          C('rs', 'RS right stick click', ['pad:rs', 'button:10'], (880, 600)),
+          C('rx', 'Right stick X', ['pad:rx', 'axis:rx'], (930, 600)),
+          C('ry', 'Right stick Y', ['pad:ry', 'axis:ry'], (880, 650))]
+    cs, gs = layout('xbox-gamepad', xf, cols2(lt, rt), pitch=72)
+    return dict(id='xbox-gamepad', name='Xbox-style gamepad', kind='gamepad',
+                usb=['045E:028E', '045E:02DD', '045E:02EA', '045E:0B12', '045E:0B13'],
+                games={'elite': ['GamePad'], 'msfs2020': ['Controller (Xbox One For Windows)', 'Xbox Controller',
+                                                          'Controller (XBOX 360 For Windows)'],
+                       'dcs': ['Controller (Xbox One For Windows)', 'Controller (XBOX 360 For Windows)'],
+                       'squadrons': ['Gamepad', 'XInput Controller']},
+                notes='Xbox 360 (028E), Xbox One (02DD, 02EA) and Series (0B12, 0B13) controllers. Through '
+                      'DirectInput both triggers share the Z axis (shown on LT); XInput games name them pad:lt '
+                      'and pad:rt.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def keyboard():
+    U, UY, X0, Y0, G = 79.5, 96, 46, 150, 6
+    rows = [
+        [('Escape', 'Esc', 1), None, ('F1', 'F1', 1), ('F2', 'F2', 1), ('F3', 'F3', 1), ('F4', 'F4', 1), (None, 0.5),
+         ('F5', 'F5', 1), ('F6', 'F6', 1), ('F7', 'F7', 1), ('F8', 'F8', 1), (None, 0.5), ('F9', 'F9', 1),
+         ('F10', 'F10', 1), ('F11', 'F11', 1), ('F12', 'F12', 1), (None, 0.5), ('PrintScreen', 'PrtSc', 1),
+         ('ScrollLock', 'ScrLk', 1), ('Pause', 'Pause', 1)],
+        [('Grave', '`', 1)] + [(str(d), str(d), 1) for d in '1234567890'] +
+        [('Minus', '-', 1), ('Equals', '=', 1), ('Backspace', 'Backspace', 2), (None, 0.5), ('Insert', 'Ins', 1),
+         ('Home', 'Home', 1), ('PageUp', 'PgUp', 1), (None, 0.5), ('NumLock', 'Num', 1), ('NumpadDivide', '/', 1),
+         ('NumpadMultiply', '*', 1), ('NumpadMinus', '-', 1)],
+        [('Tab', 'Tab', 1.5)] + [(c, c, 1) for c in 'QWERTYUIOP'] +
+        [('LeftBracket', '[', 1), ('RightBracket', ']', 1), ('Backslash', '\\', 1.5), (None, 0.5),
+         ('Delete', 'Del', 1), ('End', 'End', 1), ('PageDown', 'PgDn', 1), (None, 0.5), ('Numpad7', '7', 1),
+         ('Numpad8', '8', 1), ('Numpad9', '9', 1), ('NumpadPlus', '+', 1, 2)],
+        [('CapsLock', 'Caps', 1.75)] + [(c, c, 1) for c in 'ASDFGHJKL'] +
+        [('Semicolon', ';', 1), ('Apostrophe', "'", 1), ('Enter', 'Enter', 2.25), (None, 4), ('Numpad4', '4', 1),
+         ('Numpad5', '5', 1), ('Numpad6', '6', 1)],
+        [('LeftShift', 'Shift', 2.25)] + [(c, c, 1) for c in 'ZXCVBNM'] +
+        [('Comma', ',', 1), ('Period', '.', 1), ('Slash', '/', 1), ('RightShift', 'Shift', 2.75), (None, 1.5),
+         ('UpArrow', '\u2191', 1), (None, 1.5), ('Numpad1', '1', 1), ('Numpad2', '2', 1), ('Numpad3', '3', 1),
+         ('NumpadEnter', 'Enter', 1, 2)],
+        [('LeftControl', 'Ctrl', 1.25), ('LeftWin', 'Win', 1.25), ('LeftAlt', 'Alt', 1.25), ('Space', 'Space', 6.25),
+         ('RightAlt', 'Alt', 1.25), ('RightWin', 'Win', 1.25), ('Menu', 'Menu', 1.25), ('RightControl', 'Ctrl', 1.25),
+         (None, 0.5), ('LeftArrow', '\u2190', 1), ('DownArrow', '\u2193', 1), ('RightArrow', '\u2192', 1), (None, 0.5),
+         ('Numpad0', '0', 2), ('NumpadDecimal', '.', 1)],
+    ]
+    names = {'Grave': 'Grave / tilde', 'Minus': 'Minus', 'Equals': 'Equals', 'LeftBracket': 'Left bracket',
+             'RightBracket': 'Right bracket', 'Backslash': 'Backslash', 'Semicolon': 'Semicolon',
+             'Apostrophe': 'Apostrophe', 'Comma': 'Comma', 'Period': 'Period', 'Slash': 'Slash'}
+    shapes = [{'rrect': [X0 - 22, Y0 - 22, 23 * U + 44 - G, 6.5 * UY + 44 - G, 18], 'fill': 'body2'}]
+    callouts = []
+    for ri, row in enumerate(rows):
+        x = 0.0
+        y = Y0 + (ri * UY if ri == 0 else (ri + 0.5) * UY)
+        for k in row:
+            if k is None: x += 1; continue
+            if k[0] is None: x += k[1]; continue
+            kid, leg, w = k[0], k[1], k[2]
+            h = k[3] if len(k) > 3 else 1
+            box = [r1(X0 + x * U), r1(y), r1(w * U - G), r1(h * UY - G)]
+            shapes.append({'rrect': box + [7], 'fill': 'control', 'stroke': 1.5})
+            callouts.append({'id': kid.lower(), 'label': names.get(kid, kid), 'legend': leg,
+                             'controls': ['key:' + kid], 'box': box})
+            x += w
+    return dict(id='keyboard', name='Keyboard (full-size ANSI)', kind='keyboard', usb=[],
+                games={'elite': ['Keyboard'], 'msfs2020': ['Keyboard'], 'dcs': ['Keyboard'],
+                       'squadrons': ['Keyboard']},
+                notes='US ANSI 104-key layout; key ids are the normalised key:NAME ids of bindings.h. '
+                      'F13-F24 and mouse bindings are listed under "also bound".',
+                extras=[46, 820, 1828, 236], art=shapes, groups=[], callouts=callouts)
+
+ALL = [warthog_stick, warthog_throttle, t16000m, twcs, x52, x56_stick, x56_throttle, vkb_gladiator,
+       vpc_alpha, mongoost, tflight, gamepad, keyboard,
+       lambda: pedals('tfrp-pedals', 'Thrustmaster T.Flight Rudder Pedals (TFRP)', ['044F:B678', '044F:B679'],
+                      {'elite': ['ThrustMasterTFRPRudderPedals', 'TFRPRudderPedals', 'T-Rudder'],
+                       'msfs2020': ['T.Flight Rudder Pedals', 'T-Rudder'], 'dcs': ['T.Flight Rudder Pedals'],
+                       'squadrons': ['T.Flight Rudder Pedals']},
+                      'B678 and B679 are both reported for the TFRP / T-Rudder family; Elite device names '
+                      'uncertain. Axes as usually reported: rudder RZ, toe brakes X and Y.'),
+       lambda: pedals('mfg-crosswind', 'MFG Crosswind rudder pedals', ['16D0:0A38'],
+                      {'elite': ['MFGCrosswind', '16D00A38'], 'msfs2020': ['MFG Crosswind V2', 'MFG Crosswind V3'],
+                       'dcs': ['MFG Crosswind V2', 'MFG Crosswind V3'], 'squadrons': ['MFG Crosswind V2']},
+                      'USB id 16D0:0A38 (MCS shared VID) as reported by owners; uncertain. Axes: rudder RZ, '
+                      'toe brakes X and Y.')]
+
+if __name__ == '__main__':
+    for f in ALL:
+        emit(f())
