@@ -26,6 +26,7 @@ SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN      := $(BUILD)/cartouche
+LEAFLET  := assets/baked/web/leaflet
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -35,7 +36,8 @@ RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev l
              libpng-dev libturbojpeg0-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
              fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
-             clang libclang-rt-14-dev nginx-light memcached
+             clang libclang-rt-14-dev nginx-light memcached \
+             chromium chromium-driver python3-selenium
 PYTHON    := /usr/bin/python3
 
 .PHONY: all run deps test-deps assets test unit integration bench clean fuzz
@@ -75,8 +77,18 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
 # Pre-baked backgrounds (tiles, device art); skips what is already baked.
-assets: $(BIN)
+assets: $(BIN) $(LEAFLET)/leaflet.js
 	$(BIN) bake --assets assets
+
+# Leaflet for the web page's map, from npm once (kept in build/npm), served by cartouche itself.
+$(LEAFLET)/leaflet.js:
+	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm </dev/null >/dev/null; }
+	@test -f build/npm/node_modules/leaflet/dist/leaflet.js || \
+	  npm install --prefix build/npm --no-audit --no-fund --silent leaflet@1.9
+	@mkdir -p $(LEAFLET)/images
+	cp build/npm/node_modules/leaflet/dist/images/* $(LEAFLET)/images/
+	cp build/npm/node_modules/leaflet/dist/leaflet.css build/npm/node_modules/leaflet/dist/leaflet.js $(LEAFLET)/
 
 run: deps
 	@$(MAKE) --no-print-directory all assets
