@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (tests/fuzz/fuzz_*.c, clang + ASan + UBSan, into build-fuzz/) and
+# runs each for FUZZ_SECONDS (default 30), FUZZ_JOBS at a time (default 2), seeded from the
+# committed corpus tests/fuzz/corpus/<target>/ (new inputs go to build-fuzz/corpus/<target>/,
+# the committed seeds are never modified). Any crash, leak, timeout (FUZZ_TIMEOUT seconds for
+# one input, default 10) or out-of-memory fails the run with a non-zero exit; the input that
+# did it is kept as build-fuzz/artifacts/<target>-crash-… and the last lines of the log printed.
+#   tests/fuzz/run.sh                          every target, 30 s each
+#   FUZZ_SECONDS=3600 tests/fuzz/run.sh games  one target for an hour
+#   build-fuzz/fuzz_games build-fuzz/artifacts/games-crash-…   replay one input
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_JOBS=${FUZZ_JOBS:-2}
+FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
+OUT=build-fuzz
+
+if ! command -v clang >/dev/null; then
+    echo "fuzz: clang is not installed (make test-deps installs clang and libclang-rt-14-dev)" >&2
+    exit 1
+fi
+echo "fuzz: building targets into $OUT/"
+mkdir -p "$OUT"
+if ! make --no-print-directory -s -f tests/fuzz/fuzz.mk -j2 FUZZ_OUT=$OUT >"$OUT/build.log" 2>&1; then
+    tail -40 "$OUT/build.log" >&2
+    echo "fuzz: build failed" >&2
+    exit 1
+fi
+
+if [ $# -gt 0 ]; then
+    targets="$*"
+else
+    targets=$(ls tests/fuzz/fuzz_*.c | sed 's#tests/fuzz/fuzz_\(.*\)\.c#\1#')
+fi
+mkdir -p "$OUT/artifacts" "$OUT/logs"
+
+run_one() { # target name; prints one result line, returns libFuzzer's status
+    local t=$1 bin="$ROOT/$OUT/fuzz_$1" log="$ROOT/$OUT/logs/$1.log"
+    mkdir -p "$ROOT/$OUT/corpus/$t"
+    CARTOUCHE_ROOT="$ROOT" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "$bin" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 \
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$ROOT/$OUT/artifacts/$t-" \
+        "$ROOT/$OUT/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1
+    local rc=$?
+    local runs cov
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+')
+    if [ $rc -eq 0 ]; then
+        echo "fuzz: $t ok (${runs:-?} runs, coverage ${cov:-?} edges, ${FUZZ_SECONDS}s)"
+    else
+        echo "fuzz: $t FAILED (exit $rc) — log $OUT/logs/$t.log, input in $OUT/artifacts/"
+        grep -E 'ERROR:|runtime error|invariant failed|SUMMARY|Test unit written' "$log" | head -8 | sed 's/^/    /'
+    fi
+    return $rc
+}
+export -f run_one
+export ROOT OUT FUZZ_SECONDS FUZZ_TIMEOUT
+
+echo "fuzz: running ${targets//$'\n'/ } for ${FUZZ_SECONDS}s each, $FUZZ_JOBS at a time"
+printf '%s\n' $targets | xargs -P "$FUZZ_JOBS" -I{} bash -c 'run_one {}' >"$OUT/fuzz-summary.txt"
+status=$?
+cat "$OUT/fuzz-summary.txt"
+ok=$(grep -c ' ok ' "$OUT/fuzz-summary.txt")
+bad=$(grep -c 'FAILED' "$OUT/fuzz-summary.txt")
+echo "fuzz: $ok targets passed, $bad failed"
+[ $status -eq 0 ] && [ "$bad" -eq 0 ]
