@@ -1,0 +1,276 @@
+"""The web page at / in real headless Chromium (Debian chromium + chromedriver, driven by selenium)
+against the real binary: upload a binding file through the page's file input and see every card
+load; the Leaflet map's tiles load (and come back 200); the static-map builder and the card
+playground previews load and follow edits; errors and shared #id links. Screenshots of each
+section go to build/screenshots/ for a person to look at.
+
+Each test is bounded by an alarm (the suite must not hang on a stuck browser); without chromium,
+chromedriver or selenium the tests are skipped with the reason (`make test-deps` installs them)."""
+import os
+import shutil
+import signal
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = os.path.join(ROOT, "build", "screenshots")
+BINDS = os.path.join(ROOT, "tests", "data", "bindings")
+TEST_BUDGET_S = 55
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    SELENIUM_ERROR = None
+except ImportError as e:  # reported as the skip reason
+    SELENIUM_ERROR = str(e)
+
+
+def missing_browser():
+    if SELENIUM_ERROR:
+        return "python3-selenium is not installed (" + SELENIUM_ERROR + "); run `make test-deps`"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            return path + " is not installed (Debian chromium, chromium-driver); run `make test-deps`"
+    return None
+
+
+class Budget(Exception):
+    pass
+
+
+@pytest.fixture
+def chromium():
+    """launch(scale=1) starts headless Chromium (new profile each time) at that device scale."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+
+    def over(signum, frame):
+        raise Budget(f"browser test took longer than {TEST_BUDGET_S} s")
+
+    old = signal.signal(signal.SIGALRM, over)
+    signal.alarm(TEST_BUDGET_S)
+    drivers, profiles = [], []
+
+    def launch(scale=1):
+        profile = tempfile.mkdtemp(prefix="cartouche-chromium-")
+        profiles.append(profile)
+        opts = Options()
+        opts.binary_location = CHROMIUM
+        for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--window-size=1280,1000",
+                  f"--force-device-scale-factor={scale}", "--user-data-dir=" + profile):
+            opts.add_argument(a)
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+        drivers.append(driver)
+        driver.set_page_load_timeout(20)
+        driver.set_script_timeout(20)
+        return driver
+
+    try:
+        yield launch
+    finally:
+        for d in drivers:
+            d.quit()
+        for p in profiles:
+            shutil.rmtree(p, ignore_errors=True)
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def wait_js(driver, script, timeout=20, what=None):
+    """Waits until the JavaScript expression `script` is truthy; returns its value."""
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+            lambda d: d.execute_script("return " + script))
+    except Exception:
+        errors = page_errors(driver)
+        raise AssertionError(f"timed out waiting for {what or script}" + (f"; page errors: {errors}" if errors else ""))
+
+
+def page_errors(driver):
+    try:
+        return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    except Exception:
+        return []
+
+
+def shoot(driver, name, element_id=None):
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, name + ".png")
+    if element_id:
+        driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'start'})", element_id)
+        time.sleep(0.2)
+        driver.find_element(By.ID, element_id).screenshot(path)
+    else:
+        driver.save_screenshot(path)
+    assert os.path.getsize(path) > 1000
+    return path
+
+
+def shoot_full_page(driver, name):
+    """The whole page in one image: the window made as tall as the document, then put back."""
+    driver.execute_script("window.scrollTo(0, 0)")
+    height = min(driver.execute_script("return document.documentElement.scrollHeight"), 8000)
+    driver.set_window_size(1280, height)
+    time.sleep(0.5)
+    path = shoot(driver, name)
+    driver.set_window_size(1280, 1000)
+    return path
+
+
+def set_input(driver, element_id, text):
+    e = driver.find_element(By.ID, element_id)
+    e.clear()
+    e.send_keys(text)
+
+
+ALL_CARDS_LOADED = """(() => {
+  const imgs = [...document.querySelectorAll('#card-grid img')];
+  return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0) && imgs.length;
+})()"""
+
+TILES_LOADED = """((layer) => {
+  const tiles = [...document.querySelectorAll('#leaflet-map img.leaflet-tile')];
+  const mine = tiles.filter(t => t.src.includes('/v1/tiles/' + layer + '/'));
+  return mine.length >= 4 && mine.every(t => t.complete && t.classList.contains('leaflet-tile-loaded')) &&
+    mine.map(t => ({src: t.src, w: t.naturalWidth, h: t.naturalHeight}));
+})(%r)"""
+
+
+def test_page_upload_map_static_playground(start_server, chromium):
+    srv = start_server()
+    d = chromium()
+    d.get(srv.url + "/")
+    assert "cartouche" in d.title
+
+    # 1. reference cards: the page's own file input, multipart upload, one <img> per device card.
+    wait_js(d, "document.querySelectorAll('#game-select option').length > 1", what="game list")
+    d.find_element(By.ID, "file-input").send_keys(os.path.join(BINDS, "elite_warthog.binds"))
+    n = wait_js(d, ALL_CARDS_LOADED, what="every card image loaded")
+    with open(os.path.join(BINDS, "elite_warthog.binds"), "rb") as f:
+        summary = requests.post(srv.url + "/v1/refcards", files={"file": ("elite_warthog.binds", f)}, timeout=30).json()
+    assert n == len(summary["devices"]) >= 4
+    assert d.execute_script("return location.hash") == "#" + summary["id"]
+    assert d.find_element(By.ID, "sum-game").text == summary["game_name"]
+    assert d.find_element(By.ID, "sum-bindings").text == str(summary["bindings"])
+    assert d.find_element(By.ID, "share-link").get_attribute("value") == srv.url + "/#" + summary["id"]
+    sizes = d.execute_script("return [...document.querySelectorAll('#card-grid img')].map(i => [i.naturalWidth, i.naturalHeight])")
+    assert all(w >= 800 and h >= 400 for w, h in sizes), sizes
+    links = d.execute_script("return [...document.querySelectorAll('#card-grid .pill')].map(a => a.href)")
+    for dev in summary["devices"]:
+        for fmt in ("jpg", "png", "pdf"):
+            assert srv.url + dev["cards"][fmt] in links
+    pdf = requests.get(next(l for l in links if l.endswith(".pdf")), timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if summary["not_shown"]:
+        assert d.find_element(By.ID, "not-shown-body").get_attribute("childElementCount") == str(len(summary["not_shown"]))
+    shoot(d, "web-refcards", "refcards")
+
+    # 2. map: Leaflet over /v1/tiles with place labels; every tile an image of 256 px that answered 200.
+    tiles = wait_js(d, TILES_LOADED % "bluemarble", what="bluemarble tiles")
+    assert all(t["w"] == 256 and t["h"] == 256 for t in tiles), tiles
+    assert all("labels=places" in t["src"] for t in tiles)
+    statuses = d.execute_script("""return performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/v1/tiles/') && !e.name.endsWith('.json')).map(e => e.responseStatus)""")
+    assert statuses and all(s == 200 for s in statuses), statuses
+    assert requests.get(tiles[0]["src"], timeout=30).status_code == 200
+    attribution = d.find_element(By.CSS_SELECTOR, "#leaflet-map .leaflet-control-attribution").text
+    assert "NASA" in attribution
+
+    # The static-map builder follows the view: its preview is the requested size and its URL works.
+    wait_js(d, "(() => { const i = document.getElementById('st-preview'); return i.complete && i.naturalWidth === 640 && i.naturalHeight === 400; })()",
+            what="static map preview 640x400")
+    url = d.find_element(By.ID, "st-url").get_attribute("value")
+    assert url.startswith(srv.url + "/v1/static?center=") and "zoom=2" in url and "size=640x400" in url
+    assert "marker=45.8326,6.8652,Mont%20Blanc" in url and "label=35,-40,North%20Atlantic" in url
+    r = requests.get(url, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/jpeg"
+
+    # Clicking the map adds a marker; a new size and a joining path reach the preview.
+    rows = len(d.find_elements(By.CSS_SELECTOR, "#st-points .pt-row"))
+    ActionChains(d).move_to_element_with_offset(d.find_element(By.ID, "leaflet-map"), -150, 60).click().perform()
+    wait_js(d, f"document.querySelectorAll('#st-points .pt-row').length === {rows + 1}", what="a marker added by a click")
+    set_input(d, "st-width", "520")
+    d.find_element(By.ID, "st-path").click()
+    wait_js(d, "(() => { const i = document.getElementById('st-preview'); return i.complete && i.naturalWidth === 520 && i.src.includes('path='); })()",
+            what="static map preview 520 wide with a path")
+    url = d.find_element(By.ID, "st-url").get_attribute("value")
+    assert url.count("marker=") == 2 and "size=520x400" in url
+    assert requests.get(url, timeout=30).status_code == 200
+    shoot(d, "web-map", "map")
+
+    # The layer switcher moves the map to City Lights tiles.
+    for label in d.find_elements(By.CSS_SELECTOR, "#leaflet-map .leaflet-control-layers-base label"):
+        if "ight" in label.text:
+            label.click()
+            break
+    else:
+        raise AssertionError("no City Lights entry in the layer switcher")
+    wait_js(d, TILES_LOADED % "citylights", what="citylights tiles")
+    wait_js(d, "document.getElementById('st-url').value.includes('layer=citylights')", what="static map on citylights")
+
+    # 3. playground: preview of the template at its size; typing changes the URL and the image.
+    tpl = requests.get(srv.url + "/v1/templates/og", timeout=30).json()
+    wait_js(d, f"(() => {{ const i = document.getElementById('play-preview'); return i.complete && i.naturalWidth === {tpl['width']}; }})()",
+            what="playground preview")
+    set_input(d, "slot-title", "Typed in a real browser")
+    wait_js(d, "document.getElementById('play-url').value.includes('text.title=Typed%20in%20a%20real%20browser')",
+            what="playground URL follows the title")
+    wait_js(d, "(() => { const i = document.getElementById('play-preview'); return i.complete && i.naturalWidth > 0 && i.src.includes('Typed'); })()",
+            what="playground preview of the new title")
+    play_url = d.find_element(By.ID, "play-url").get_attribute("value")
+    r = requests.get(play_url, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    shoot(d, "web-playground", "playground")
+    shoot_full_page(d, "web-page")
+    assert not page_errors(d), page_errors(d)
+
+
+def test_page_shared_link_and_errors(start_server, chromium):
+    srv = start_server()
+    d = chromium()
+    with open(os.path.join(BINDS, "squadrons_warthog.profile"), "rb") as f:
+        summary = requests.post(srv.url + "/v1/refcards", data=f.read(), timeout=30).json()
+
+    # A shared link (#id) shows the same cards, also after a reload.
+    d.get(srv.url + "/#" + summary["id"])
+    assert wait_js(d, ALL_CARDS_LOADED, what="cards of the shared id") == len(summary["devices"])
+    d.refresh()
+    assert wait_js(d, ALL_CARDS_LOADED, what="cards after a reload") == len(summary["devices"])
+    assert d.find_element(By.ID, "sum-profile").text == (summary.get("profile") or "—")
+
+    # A broken file: the 422's line and reason are on the page, the old cards are gone.
+    d.find_element(By.ID, "file-input").send_keys(os.path.join(BINDS, "bad_truncated.binds"))
+    wait_js(d, "!document.getElementById('upload-error').hidden", what="the upload error")
+    text = d.find_element(By.ID, "upload-error").text
+    assert "bad_truncated.binds" in text and "line 240" in text and "unclosed token" in text, text
+    assert not d.find_element(By.ID, "refcard-result").is_displayed()
+    shoot(d, "web-upload-error", "refcards")
+
+    # An id this server never saw.
+    d.get(srv.url + "/#00000000deadbeef00000000")
+    wait_js(d, "!document.getElementById('upload-error').hidden", what="the unknown-id error")
+    assert "No cards with the id 00000000deadbeef00000000" in d.find_element(By.ID, "upload-error").text
+
+
+def test_map_high_dpi_tiles(start_server, chromium):
+    """On a 2x screen Leaflet asks for the @2x tiles (512 px for the same z/x/y)."""
+    srv = start_server()
+    d = chromium(scale=2)
+    d.get(srv.url + "/#map")
+    assert d.execute_script("return window.devicePixelRatio") == 2
+    tiles = wait_js(d, TILES_LOADED % "bluemarble", what="@2x tiles")
+    assert all("@2x.jpg" in t["src"] and t["w"] == 512 and t["h"] == 512 for t in tiles), tiles
+    shoot(d, "web-map-2x", "map")
