@@ -1,0 +1,207 @@
+/* l2.c — the shared L2 render cache: a memcached client per worker thread (libmemcached).
+ *
+ * Keys are "cartouche:" + the ETag's hex, values the encoded bytes. The ETag already mixes in the
+ * canonical request, the template version and the renderer version, so an entry never goes
+ * stale and is stored without expiry; memcached's own LRU bounds it.
+ *
+ * Workers must never wait long on the L2: connect and poll timeouts are 50 ms, and after a
+ * connection-level failure a worker skips the L2 for L2_RETRY_S before trying again, so an
+ * outage costs at most one short timeout per worker per second, not one per request. The
+ * outage is logged once when it starts and once when it ends. */
+#include "l2.h"
+
+#include <libmemcached/memcached.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "metrics.h"
+
+#define L2_TIMEOUT_MS 50
+#define L2_RETRY_S 1.0
+#define L2_KEY_PREFIX "cartouche:"
+/* memcached's per-item flags: marks our values, so a foreign value under our key is a miss. */
+#define L2_FLAGS 0x43415254u /* "CART" */
+
+typedef struct {
+    memcached_st *mc;
+    double skip_until; /* monotonic seconds: no L2 before this after a failure */
+} l2_conn;
+
+static struct {
+    int on;
+    char host[128];
+    int port;
+    pthread_key_t key; /* l2_conn of the calling worker; freed when the thread exits */
+    atomic_int down;   /* an outage has been logged and not yet its end */
+} L;
+
+static void conn_free(void *p)
+{
+    l2_conn *c = p;
+    if (c) {
+        memcached_free(c->mc);
+        free(c);
+    }
+}
+
+int l2_start(const char *hostport, err_t *err)
+{
+    L.on = 0;
+    if (!hostport || !hostport[0])
+        return 0;
+    const char *colon = strrchr(hostport, ':');
+    const char *host = hostport;
+    size_t hlen = colon ? (size_t)(colon - hostport) : 0;
+    if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') { /* [::1]:11211 */
+        host++;
+        hlen -= 2;
+    }
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (!colon || hlen == 0 || hlen >= sizeof L.host || !colon[1] || *end || port < 1 || port > 65535) {
+        err_set(err, ERR_CONFIG, "memcached", "memcached must be HOST:PORT (port 1..65535), got '%s'",
+                hostport);
+        return -1;
+    }
+    memcpy(L.host, host, hlen);
+    L.host[hlen] = 0;
+    L.port = (int)port;
+    if (pthread_key_create(&L.key, conn_free) != 0) {
+        err_set(err, ERR_INTERNAL, NULL, "cannot create the L2 thread key");
+        return -1;
+    }
+    atomic_store(&L.down, 0);
+    L.on = 1;
+    log_msg("info", "L2 render cache: memcached %s:%d", L.host, L.port);
+    return 0;
+}
+
+void l2_stop(void)
+{
+    if (!L.on)
+        return;
+    /* Workers have exited and their connections were freed by the key's destructor; this
+     * thread may have one too if it ever called in (tests do). */
+    conn_free(pthread_getspecific(L.key));
+    pthread_setspecific(L.key, NULL);
+    pthread_key_delete(L.key);
+    L.on = 0;
+}
+
+int l2_enabled(void)
+{
+    return L.on;
+}
+
+static l2_conn *conn_get(void)
+{
+    l2_conn *c = pthread_getspecific(L.key);
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->mc = memcached_create(NULL);
+    if (!c->mc || memcached_server_add(c->mc, L.host, (in_port_t)L.port) != MEMCACHED_SUCCESS) {
+        conn_free(c);
+        return NULL;
+    }
+    /* Non-blocking I/O is what makes the connect timeout apply. */
+    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, L2_TIMEOUT_MS);
+    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, L2_TIMEOUT_MS);
+    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+    pthread_setspecific(L.key, c);
+    return c;
+}
+
+/* "cartouche:" + the ETag without its quotes; returns the key's length. */
+static size_t make_key(const char *etag, char key[64])
+{
+    size_t n = strlen(L2_KEY_PREFIX);
+    memcpy(key, L2_KEY_PREFIX, n);
+    for (const char *p = etag; *p && n < 63; p++)
+        if (*p != '"')
+            key[n++] = *p;
+    key[n] = 0;
+    return n;
+}
+
+/* The server answered (even if only to refuse): the L2 is up. */
+static void note_up(void)
+{
+    if (atomic_load(&L.down) && atomic_exchange(&L.down, 0))
+        log_msg("info", "L2 memcached %s:%d reachable again", L.host, L.port);
+}
+
+/* A failed operation. Answers memcached gave (value too large, not stored) say nothing about
+ * reachability; anything else is an outage: back off, and log it if nobody has yet. */
+static void note_failure(l2_conn *c, memcached_return_t rc, const char *op)
+{
+    atomic_fetch_add(&metrics_g.l2_errors, 1);
+    if (rc == MEMCACHED_E2BIG || rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) {
+        note_up();
+        return;
+    }
+    c->skip_until = pool_now() + L2_RETRY_S;
+    if (atomic_exchange(&L.down, 1) == 0)
+        log_msg("warn", "L2 memcached %s:%d unreachable (%s: %s): rendering without it, retrying "
+                "every %.0f s", L.host, L.port, op, memcached_strerror(c->mc, rc), L2_RETRY_S);
+}
+
+blob *l2_get(const char *etag, double deadline)
+{
+    if (!L.on)
+        return NULL;
+    l2_conn *c = conn_get();
+    if (!c || pool_now() < c->skip_until)
+        return NULL;
+    char key[64];
+    size_t klen = make_key(etag, key);
+    size_t vlen = 0;
+    uint32_t flags = 0;
+    memcached_return_t rc = MEMCACHED_FAILURE;
+    char *v = memcached_get(c->mc, key, klen, &vlen, &flags, &rc);
+    if (rc == MEMCACHED_NOTFOUND) {
+        note_up();
+        return NULL;
+    }
+    if (rc != MEMCACHED_SUCCESS || !v) {
+        free(v);
+        note_failure(c, rc, "get");
+        return NULL;
+    }
+    note_up();
+    blob *b = NULL;
+    if (flags == L2_FLAGS && vlen > 0 && vlen <= L2_MAX_VALUE) {
+        b = blob_new(vlen, deadline);
+        if (b) {
+            memcpy(b->data, v, vlen);
+            atomic_fetch_add(&metrics_g.l2_hits, 1);
+        }
+    }
+    free(v);
+    return b;
+}
+
+void l2_put(const char *etag, const blob *b)
+{
+    if (!L.on || !b || b->len == 0 || b->len > L2_MAX_VALUE)
+        return;
+    l2_conn *c = conn_get();
+    if (!c || pool_now() < c->skip_until)
+        return;
+    char key[64];
+    size_t klen = make_key(etag, key);
+    memcached_return_t rc =
+        memcached_set(c->mc, key, klen, (const char *)b->data, b->len, 0, L2_FLAGS);
+    if (rc == MEMCACHED_SUCCESS)
+        note_up();
+    else
+        note_failure(c, rc, "set");
+}
