@@ -29,6 +29,7 @@
 #include "app.h"
 #include "cache.h"
 #include "etag.h"
+#include "l2.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
@@ -429,6 +430,7 @@ typedef struct render_job {
     void *arg;
     void (*free_arg)(void *);
     blob *result;
+    int from_l2;       /* result came from the shared L2, not a render */
     err_t err;
     http_req *waiters; /* first is the request that started it; the rest coalesced */
     struct render_job *hnext;
@@ -463,12 +465,19 @@ static void inflight_remove(render_job *job)
 static void job_run(pool_job *pj, render_ctx *rc)
 {
     render_job *job = (render_job *)pj;
+    /* Another instance may have rendered it already: the shared L2 answers before a render. */
+    job->result = l2_get(job->etag, job->base.deadline);
+    if (job->result) {
+        job->from_l2 = 1;
+        return;
+    }
     if (render_image(rc, &job->spec, job->draw, job->arg, job->base.deadline, &job->result,
                      &job->err) < 0) {
         atomic_fetch_add(&metrics_g.render_errors, 1);
         job->result = NULL;
     } else {
         atomic_fetch_add(&metrics_g.renders, 1);
+        l2_put(job->etag, job->result);
     }
 }
 
@@ -482,6 +491,8 @@ static void job_done(pool_job *pj)
     }
     if (job->result)
         cache_put(job->etag, job->result);
+    if (job->from_l2 && job->waiters)
+        job->waiters->cache = "l2";
     http_req *w = job->waiters;
     while (w) {
         http_req *next = w->next_waiter;
@@ -967,6 +978,10 @@ int server_run(const config *cfg)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 2;
     }
+    if (l2_start(app.cfg.memcached, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 2;
+    }
     size_t budget = (size_t)app.cfg.memory_budget_mb << 20;
     if (cache_init(budget / 4) < 0 ||
         pool_start(S.base, threads, (size_t)app.cfg.queue_depth, budget, app.cfg.fonts_manifest, &err) < 0) {
@@ -985,6 +1000,7 @@ int server_run(const config *cfg)
 
     event_free(S.expire_timer);
     pool_stop();
+    l2_stop();
     routes_unload();
     cache_free_all();
     evhttp_free(S.http);
