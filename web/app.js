@@ -74,7 +74,7 @@
     }
   }
 
-  function showError(box, title, message) {
+  function showError(box, title, message, hint) {
     box.replaceChildren();
     if (title) box.append(el('strong', { text: title }));
     const m = /^line (\d+): (.*)$/s.exec(message || '');
@@ -84,6 +84,7 @@
     } else if (message) {
       box.append(el('div', { text: message }));
     }
+    if (hint) box.append(el('div', { class: 'err-hint', text: hint }));
     box.hidden = false;
   }
 
@@ -200,7 +201,9 @@
       shownId = null;
       const title = e.status === 422 ? `Could not read ${file.name}`
         : e.status === 413 ? `${file.name} is too large` : `Upload of ${file.name} failed`;
-      showError($('upload-error'), title, e.message);
+      const g = games.find((x) => x.id === game);
+      showError($('upload-error'), title, e.message, g && e.status === 422
+        ? `It was read as ${g.name} because the game is set by hand; choose “Detect from the file” to let cartouche recognise it.` : null);
     }
   }
 
@@ -250,7 +253,7 @@
       class: 'pill', href: d.cards[fmt] + (extra || ''), download: `${base}-${d.device}${extra ? '@2x' : ''}.${fmt}`, text: label,
     });
     const meta = [`${d.bindings} binding${d.bindings === 1 ? '' : 's'}`];
-    if (!d.registry) meta.push('generic card (device not in the registry)');
+    if (!d.registry || d.registry === 'generic') meta.push('generic card: this device has no drawing yet');
     if (d.game_device && d.game_device !== d.name) meta.push('as “' + d.game_device + '” in the file');
     return el('figure', { class: 'device-card', 'data-device': d.device }, frame,
       el('figcaption', {},
@@ -528,7 +531,7 @@
     $('play-frame').style.aspectRatio = `${t.width} / ${t.height}`;
     const box = $('tpl-slots');
     box.replaceChildren(...t.slots.map((s) => {
-      const long = s.wrap && s.max_length > 80;
+      const long = s.wrap && s.max_length > 80 && t.slots.length <= 8; // many slots: one line each
       const input = el(long ? 'textarea' : 'input', {
         class: 'slot-input', id: 'slot-' + s.id, 'data-slot': s.id, maxlength: s.max_length,
         placeholder: s.default ? 'default: ' + s.default : (s.required ? 'required' : ''), rows: long ? 2 : undefined,
