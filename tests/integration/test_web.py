@@ -6,6 +6,7 @@ section go to build/screenshots/ for a person to look at.
 
 Each test is bounded by an alarm (the suite must not hang on a stuck browser); without chromium,
 chromedriver or selenium the tests are skipped with the reason (`make test-deps` installs them)."""
+import base64
 import os
 import shutil
 import signal
@@ -29,7 +30,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
     SELENIUM_ERROR = None
 except ImportError as e:  # reported as the skip reason
     SELENIUM_ERROR = str(e)
@@ -120,13 +121,15 @@ def shoot(driver, name, element_id=None):
 
 
 def shoot_full_page(driver, name):
-    """The whole page in one image: the window made as tall as the document, then put back."""
-    driver.execute_script("window.scrollTo(0, 0)")
-    height = min(driver.execute_script("return document.documentElement.scrollHeight"), 8000)
-    driver.set_window_size(1280, height)
-    time.sleep(0.5)
-    path = shoot(driver, name)
-    driver.set_window_size(1280, 1000)
+    """The whole page in one image (Chrome DevTools capture beyond the viewport)."""
+    w, h = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": w, "height": min(h, 8000), "scale": 1}})
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, name + ".png")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
     return path
 
 
@@ -140,6 +143,15 @@ ALL_CARDS_LOADED = """(() => {
   const imgs = [...document.querySelectorAll('#card-grid img')];
   return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0) && imgs.length;
 })()"""
+
+DROP_FILE = """
+const [name, text] = arguments;
+const zone = document.getElementById('drop-zone');
+const dt = new DataTransfer();
+dt.items.add(new File([text], name, {type: 'text/xml'}));
+for (const type of ['dragenter', 'dragover', 'drop'])
+  zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+"""
 
 TILES_LOADED = """((layer) => {
   const tiles = [...document.querySelectorAll('#leaflet-map img.leaflet-tile')];
@@ -234,6 +246,14 @@ def test_page_upload_map_static_playground(start_server, chromium):
     r = requests.get(play_url, timeout=30)
     assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
     shoot(d, "web-playground", "playground")
+
+    # Another template: one input per slot, the preview at that template's size.
+    refcard = requests.get(srv.url + "/v1/templates/refcard", timeout=30).json()
+    Select(d.find_element(By.ID, "tpl-select")).select_by_value("refcard")
+    assert len(d.find_elements(By.CSS_SELECTOR, "#tpl-slots .slot-input")) == len(refcard["slots"])
+    wait_js(d, f"(() => {{ const i = document.getElementById('play-preview'); return i.complete && i.src.includes('/v1/cards/refcard.png') && i.naturalWidth === {refcard['width']}; }})()",
+            what="refcard template preview")
+    shoot(d, "web-playground-refcard", "playground")
     shoot_full_page(d, "web-page")
     assert not page_errors(d), page_errors(d)
 
@@ -258,6 +278,20 @@ def test_page_shared_link_and_errors(start_server, chromium):
     assert "bad_truncated.binds" in text and "line 240" in text and "unclosed token" in text, text
     assert not d.find_element(By.ID, "refcard-result").is_displayed()
     shoot(d, "web-upload-error", "refcards")
+
+    # Drag and drop, with the game forced to the wrong one: the error says so; back to detection,
+    # the same dropped file is sent again and read.
+    Select(d.find_element(By.ID, "game-select")).select_by_value("elite")
+    with open(os.path.join(BINDS, "msfs_warthog_stick.xml"), encoding="utf-8") as f:
+        xml = f.read()
+    d.execute_script(DROP_FILE, "msfs_warthog_stick.xml", xml)
+    wait_js(d, "!document.getElementById('upload-error').hidden", what="the forced-game error")
+    text = d.find_element(By.ID, "upload-error").text
+    assert "msfs_warthog_stick.xml" in text and "line " in text and "set by hand" in text, text
+    Select(d.find_element(By.ID, "game-select")).select_by_value("")
+    wait_js(d, ALL_CARDS_LOADED, what="cards of the dropped file")
+    assert d.find_element(By.ID, "sum-game").text == "Microsoft Flight Simulator 2020"
+    assert d.find_element(By.ID, "upload-error").is_displayed() is False
 
     # An id this server never saw.
     d.get(srv.url + "/#00000000deadbeef00000000")
