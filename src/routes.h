@@ -32,6 +32,7 @@ void web_route_file(http_req *rq);
     {GH, "/", web_route_file, "web", 0},                                                \
     {GH, "/static/*", web_route_file, "web", 0},                                        \
     {GH, "/static/*/*", web_route_file, "web", 0},                                      \
+    {GH, "/static/*/*/*", web_route_file, "web", 0},                                    \
     {GH, "/v1/templates", cards_route_list, "templates", 0},                            \
     {GH, "/v1/templates/*", cards_route_describe, "templates", 0},                      \
     {GH | HTTP_M_POST, "/v1/cards/*", cards_route_card, "cards", 0},                    \

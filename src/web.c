@@ -120,10 +120,12 @@ void web_route_file(http_req *rq)
         http_reply_error(rq, &err);
         return;
     }
-    char path[200] = "/";
+    /* Rebuild "/static/a/b/c" from the captures; "/" has none. */
+    char path[512] = "/";
     if (http_req_capture(rq, 0)) {
-        snprintf(path, sizeof path, "/static/%s%s%s", http_req_capture(rq, 0),
-                 http_req_capture(rq, 1) ? "/" : "", http_req_capture(rq, 1) ? http_req_capture(rq, 1) : "");
+        size_t n = (size_t)snprintf(path, sizeof path, "/static");
+        for (int i = 0; http_req_capture(rq, i) && n < sizeof path; i++)
+            n += (size_t)snprintf(path + n, sizeof path - n, "/%s", http_req_capture(rq, i));
     }
     for (size_t i = 0; i < n_files; i++) {
         if (strcmp(files[i].path, path) == 0) {

@@ -285,3 +285,15 @@ def test_surface_reuse_is_exact(start_server):
     b = start_server("--threads", "1")
     fresh = b.get("/v1/cards/w1.png?seed=99").content
     assert reused == fresh
+
+
+def test_web_page_and_static_files(server):
+    r = server.get("/")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert server.get("/static/app.js").status_code == 200
+    img = server.get("/static/leaflet/images/marker-icon.png")
+    assert img.status_code == 200 and img.headers["Content-Type"] == "image/png"
+    # Only files read at start-up are served: nothing reaches the filesystem from a path.
+    for path in ("/static/nope.js", "/static/..%2f..%2fMakefile", "/static/leaflet/..%2f..%2f..%2fREADME.md",
+                 "/static/%2fetc%2fpasswd", "/static/leaflet/images/x%00.png"):
+        assert server.get(path).status_code in (400, 404), path
