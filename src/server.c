@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -742,9 +743,30 @@ static int check_limits(http_req *rq, err_t *err)
                 app.cfg.max_header_count, app.cfg.max_headers);
         return -1;
     }
-    const char *te = evhttp_find_header(h, "Transfer-Encoding");
-    if (te && evhttp_find_header(h, "Content-Length")) {
-        err_set(err, ERR_BAD_REQUEST, NULL, "both Content-Length and Transfer-Encoding given");
+    /* Request smuggling: a body has one framing, or the request is refused and the connection
+     * closed, so that bytes a proxy in front of us framed differently are never read as the next
+     * request. libevent takes the first Content-Length as it comes ("+5" too) and ignores a
+     * Transfer-Encoding other than exactly "chunked". */
+    const char *te = NULL, *cl = NULL, *framing = NULL;
+    TAILQ_FOREACH(kv, h, next)
+    {
+        if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
+            if (te || strcasecmp(kv->value, "chunked") != 0)
+                framing = "Transfer-Encoding other than one \"chunked\"";
+            te = kv->value;
+        } else if (strcasecmp(kv->key, "Content-Length") == 0) {
+            if (cl)
+                framing = "Content-Length given more than once";
+            else if (!*kv->value || strspn(kv->value, "0123456789") != strlen(kv->value))
+                framing = "Content-Length is not a decimal number";
+            cl = kv->value;
+        }
+    }
+    if (te && cl)
+        framing = "both Content-Length and Transfer-Encoding given";
+    if (framing) {
+        evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
+        err_set(err, ERR_BAD_REQUEST, NULL, "%s", framing);
         return -1;
     }
     if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > app.cfg.max_body) {
