@@ -205,7 +205,13 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
     conn *c = conn_find(evhttp_request_get_connection(ev));
     if (c) {
         c->busy = 0;
-        header_timer_start(c);
+        /* libevent never closes a connection after CONNECT (it expects a tunnel to follow);
+         * we refuse CONNECT, so close it now as our reply said, not at the header timeout. */
+        struct timeval now = {0, 0};
+        if (evhttp_request_get_command(ev) == EVHTTP_REQ_CONNECT)
+            evtimer_add(c->header_timer, &now);
+        else
+            header_timer_start(c);
     }
 }
 
