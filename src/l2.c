@@ -97,26 +97,36 @@ int l2_enabled(void)
     return L.on;
 }
 
-static l2_conn *conn_get(void)
+static memcached_st *client_new(void)
 {
-    l2_conn *c = pthread_getspecific(L.key);
-    if (c)
-        return c;
-    c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->mc = memcached_create(NULL);
-    if (!c->mc || memcached_server_add(c->mc, L.host, (in_port_t)L.port) != MEMCACHED_SUCCESS) {
-        conn_free(c);
+    memcached_st *mc = memcached_create(NULL);
+    if (!mc || memcached_server_add(mc, L.host, (in_port_t)L.port) != MEMCACHED_SUCCESS) {
+        memcached_free(mc);
         return NULL;
     }
     /* Non-blocking I/O is what makes the connect timeout apply. */
-    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
-    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, L2_TIMEOUT_MS);
-    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, L2_TIMEOUT_MS);
-    memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
-    pthread_setspecific(L.key, c);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, L2_TIMEOUT_MS);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, L2_TIMEOUT_MS);
+    return mc;
+}
+
+/* The calling worker's client, or NULL while it backs off after a failure. */
+static l2_conn *conn_get(void)
+{
+    l2_conn *c = pthread_getspecific(L.key);
+    if (!c) {
+        if (!(c = calloc(1, sizeof *c)))
+            return NULL;
+        pthread_setspecific(L.key, c);
+    }
+    if (pool_now() < c->skip_until)
+        return NULL;
+    if (!c->mc && !(c->mc = client_new())) {
+        c->skip_until = pool_now() + L2_RETRY_S;
+        return NULL;
+    }
     return c;
 }
 
@@ -152,6 +162,10 @@ static void note_failure(l2_conn *c, memcached_return_t rc, const char *op)
     if (atomic_exchange(&L.down, 1) == 0)
         log_msg("warn", "L2 memcached %s:%d unreachable (%s: %s): rendering without it, retrying "
                 "every %.0f s", L.host, L.port, op, memcached_strerror(c->mc, rc), L2_RETRY_S);
+    /* A fresh client after the back-off: libmemcached's own retry timer has a granularity of
+     * seconds and would keep the server disabled past ours. */
+    memcached_free(c->mc);
+    c->mc = NULL;
 }
 
 blob *l2_get(const char *etag, double deadline)
@@ -159,7 +173,7 @@ blob *l2_get(const char *etag, double deadline)
     if (!L.on)
         return NULL;
     l2_conn *c = conn_get();
-    if (!c || pool_now() < c->skip_until)
+    if (!c)
         return NULL;
     char key[64];
     size_t klen = make_key(etag, key);
@@ -194,7 +208,7 @@ void l2_put(const char *etag, const blob *b)
     if (!L.on || !b || b->len == 0 || b->len > L2_MAX_VALUE)
         return;
     l2_conn *c = conn_get();
-    if (!c || pool_now() < c->skip_until)
+    if (!c)
         return;
     char key[64];
     size_t klen = make_key(etag, key);
