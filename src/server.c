@@ -61,6 +61,7 @@ typedef struct conn {
     struct bufferevent *bev;
     struct event *header_timer; /* a request must arrive within header_timeout */
     int busy;                   /* a request of this connection is being answered */
+    int writing;                /* a reply has been sent and is not yet written out */
     struct conn *hnext;
 } conn;
 
@@ -71,6 +72,7 @@ static struct {
     struct evconnlistener *listener;
     conn *conns[1024]; /* by evcon pointer */
     long pending;      /* requests accepted and not yet answered */
+    long writing;      /* replies sent and not yet written to their sockets (conn.writing) */
     struct event *sig_term, *sig_int, *sig_hup, *drain_timer, *expire_timer;
     char cache_control[64];
 } S;
@@ -105,6 +107,8 @@ static void accept_update(void)
     }
 }
 
+static void maybe_finish_drain(void);
+
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
     conn **pp = &S.conns[conn_slot(evcon)];
@@ -112,6 +116,8 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
         if ((*pp)->evcon == evcon) {
             conn *c = *pp;
             *pp = c->hnext;
+            if (c->writing) /* the client went away before its reply was written */
+                S.writing--;
             event_free(c->header_timer);
             free(c);
             break;
@@ -119,6 +125,7 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
     }
     atomic_fetch_sub(&metrics_g.connections, 1);
     accept_update();
+    maybe_finish_drain();
 }
 
 /* Slowloris: the connection did not deliver a whole request in time. */
@@ -205,6 +212,10 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
     conn *c = conn_find(evhttp_request_get_connection(ev));
     if (c) {
         c->busy = 0;
+        if (c->writing) {
+            c->writing = 0;
+            S.writing--;
+        }
         /* libevent never closes a connection after CONNECT (it expects a tunnel to follow);
          * we refuse CONNECT, so close it now as our reply said, not at the header timeout. */
         struct timeval now = {0, 0};
@@ -213,6 +224,7 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
         else
             header_timer_start(c);
     }
+    maybe_finish_drain();
 }
 
 /* The one place a reply leaves: status, metrics, access log, connection state. */
@@ -233,8 +245,13 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
             evhttp_request_get_uri(ev), status, body_len, ms, rq->cache);
     /* The next request's clock starts once this reply has been written out, so a slow but
      * reading client is governed by the write timeout, not the header timeout. */
-    if (c)
+    if (c) {
         evhttp_request_set_on_complete_cb(ev, on_reply_written, NULL);
+        if (!c->writing) {
+            c->writing = 1;
+            S.writing++;
+        }
+    }
     evhttp_send_reply(ev, status, reason, body);
     S.pending--;
     req_free(rq);
@@ -852,9 +869,11 @@ static void finish_drain(evutil_socket_t fd, short what, void *arg)
     event_base_loopexit(S.base, NULL);
 }
 
+/* Drained when every request is answered and every reply is on the wire: exiting earlier
+ * would drop the tail of a large image still in its connection's output buffer. */
 static void maybe_finish_drain(void)
 {
-    if (app.draining && S.pending == 0 && S.drain_timer)
+    if (app.draining && S.pending == 0 && S.writing == 0 && S.drain_timer)
         event_active(S.drain_timer, EV_TIMEOUT, 0);
 }
 
