@@ -233,9 +233,12 @@ static void *worker_main(void *arg)
             P.tail = NULL;
         P.len--;
         atomic_store(&metrics_g.queue_depth, (long)P.len);
+        /* Stopping means the drain deadline has passed: what is still queued is not rendered
+         * (that could take far past the deadline), only handed back unanswered. */
+        int stopping = P.stopping;
         pthread_mutex_unlock(&P.mu);
 
-        if (pool_now() > job->deadline) {
+        if (stopping || pool_now() > job->deadline) {
             job->expired = 1;
         } else {
             atomic_fetch_add(&metrics_g.in_flight, 1);
