@@ -117,5 +117,9 @@ bench: test-deps
 	@$(MAKE) --no-print-directory all assets $(BUILD)/bench/render_bench
 	bench/run.sh
 
+# libFuzzer targets with clang, FUZZ_SECONDS (default 30) each: tests/fuzz/README.md.
+fuzz:
+	tests/fuzz/run.sh
+
 clean:
 	rm -rf build build-*

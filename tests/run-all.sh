@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every suite: unit (cmocka) and integration (pytest) on the normal build, then again on
-# an ASan+UBSan build; then the fuzz smoke run if clang is there. Ends with one summary line.
+# an ASan+UBSan build; then the fuzz smoke run if clang is there, then the concurrency tests on a
+# ThreadSanitizer build (tests/tsan/run.sh). Ends with one summary line.
 # SUITES="unit integration" limits what runs (e.g. SUITES=unit tests/run-all.sh).
 set -u
 cd "$(dirname "$0")/.."
-SUITES=${SUITES:-"unit integration asan-unit asan-integration fuzz"}
+SUITES=${SUITES:-"unit integration asan-unit asan-integration fuzz tsan"}
 PY=/usr/bin/python3
 pass=0; fail=0; failed_steps=""
 
@@ -48,6 +49,7 @@ for s in $SUITES; do
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             make --no-print-directory -j2 SANITIZE=address,undefined integration ;;
         fuzz) if [ -x tests/fuzz/run.sh ]; then step fuzz tests/fuzz/run.sh; fi ;;
+        tsan) if [ -x tests/tsan/run.sh ]; then step tsan-integration tests/tsan/run.sh; fi ;;
     esac
 done
 
