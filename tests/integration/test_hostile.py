@@ -264,7 +264,7 @@ def test_slow_reader_does_not_hold_worker(start_server, observe):
     assert [c for c, _ in done] == [200, 200, 200], done
     assert read < length, "the slow reader finished first: the test proves nothing"
     assert in_flight == 0
-    observe(f"3 renders 200 within {max(t for _, t in done) - t0:.1f} s while the slow reader had "
+    observe(f"3 renders 200 within {(max(t for _, t in done) - t0) * 1000:.0f} ms while the slow reader had "
             f"{read // 1024} KB of {length // 1024} KB; renders in flight 0")
     still_serves(s, observe)
 

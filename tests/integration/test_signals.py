@@ -2,7 +2,6 @@
 finish, new connections are refused, /readyz says 503 to a connection opened before, exit 0
 within the deadline); SIGHUP swaps templates atomically and keeps the old set when the new one
 is broken; kill -9 in the middle of a stream of uploads loses none that was answered 201."""
-import hashlib
 import http.client
 import json
 import os
@@ -177,8 +176,11 @@ def test_sighup_reloads_templates_atomically(start_server, template_copy, observ
     assert s.get("/v1/templates/zz-bad").status_code == 404
     assert s.get("/v1/cards/og.png?text.title=reload").status_code == 200
     assert s.get("/readyz").status_code == 200
-    observe(f"version {v0['version'][:8]}… → {v1[:8]}… after SIGHUP; broken JSON kept {v1[:8]}… and logged "
-            f"“{line.split('reload failed')[-1].strip()[:90]}”; bad slot logged “{line2.split('reload failed')[-1].strip()[:90]}”")
+    def reason(l):
+        return l.split("configuration:")[-1].strip().replace(str(template_copy) + "/", "")
+
+    observe(f"version {v0['version'][:8]}… → {v1[:8]}… after SIGHUP; broken JSON kept {v1[:8]}…, logged "
+            f"“{reason(line)}”; bad slot kept it too, logged “{reason(line2)}”")
 
 
 def variant(n):
