@@ -27,8 +27,8 @@ step() { # name, then the command
     local name=$1; shift
     local log; log=$(mktemp)
     echo "=== $name"
-    if "$@" 2>&1 | tee "$log"; then :; fi
-    local rc=${PIPESTATUS[0]}
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]} # of the command, not tee (inside an if, it was the if's own status)
     case $name in
         *unit*) count_unit "$log" ;;
         *integration*) count_pytest "$log" ;;
