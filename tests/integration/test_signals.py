@@ -32,9 +32,9 @@ def wait_for(pred, timeout, step=0.05):
     return pred()
 
 
-@case(sends="1 worker, 6 distinct 2x PNG renders in flight plus a keep-alive connection opened before; "
+@case(sends="1 worker, 8 distinct 2x PNG renders in flight plus a keep-alive connection opened before; "
             "SIGTERM; then /readyz on the keep-alive connection and a new connection attempt",
-      expected="all 6 renders 200; /readyz 503 while draining; new connections refused; exit 0 "
+      expected="all 8 renders 200; /readyz 503 while draining; new connections refused; exit 0 "
                "within --drain-s 20")
 def test_sigterm_drains_under_load(start_server, observe):
     s = start_server("--threads", "1", "--deadline-ms", "60000", "--drain-s", "20")
@@ -50,14 +50,22 @@ def test_sigterm_drains_under_load(start_server, observe):
         except requests.RequestException as e:
             results[i] = (repr(e), 0)
 
-    ts = [threading.Thread(target=render, args=(i,)) for i in range(6)]
+    base = s.metric("cartouche_renders_total")
+
+    def all_received_and_queued():
+        # Every request is a job somewhere (queued, rendering or done), and enough of them still
+        # wait that the server is surely draining when /readyz is asked.
+        q, f, d = (s.metric(m) for m in ("cartouche_queue_depth", "cartouche_renders_in_flight",
+                                         "cartouche_renders_total"))
+        return q + f + d - base == 8 and q >= 4
+
+    ts = [threading.Thread(target=render, args=(i,)) for i in range(8)]
     for t in ts:
         t.start()
-    assert wait_for(lambda: s.metric("cartouche_renders_in_flight") == 1
-                    and s.metric("cartouche_queue_depth") == 5, 20), "renders did not queue"
+    assert wait_for(all_received_and_queued, 20, step=0.01), "renders did not queue"
     t_sig = time.time()
     s.proc.send_signal(signal.SIGTERM)
-    time.sleep(0.2)
+    time.sleep(0.1)
     keep.request("GET", "/readyz")
     ready = keep.getresponse()
     ready_status, ready_body = ready.status, ready.read()
@@ -73,10 +81,10 @@ def test_sigterm_drains_under_load(start_server, observe):
     assert ready_status == 503 and b"draining" in ready_body, (ready_status, ready_body)
     assert refused, "a new connection was accepted while draining"
     assert rc == 0, s.logtext()
-    assert sorted(results) == list(range(6)) and all(c == 200 and n > 100000 for c, n in results.values()), str(results)
+    assert sorted(results) == list(range(8)) and all(c == 200 and n > 100000 for c, n in results.values()), str(results)
     assert took < 20
     observe(f"/readyz {ready_status} on the old connection; new connection refused; "
-            f"6/6 renders 200; exit {rc} {took:.1f} s after SIGTERM")
+            f"8/8 renders 200; exit {rc} {took:.1f} s after SIGTERM")
 
 
 @case(sends="SIGTERM to an idle server with --drain-s 10; SIGINT to another",
