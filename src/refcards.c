@@ -170,6 +170,11 @@ void refcards_route_upload(http_req *rq)
     }
     if (games_parse_named(game, filename, body, len, &set, &err) < 0)
         goto fail;
+    if (set.n == 0) {
+        err_set(&err, ERR_UNPROCESSABLE, NULL, "the %s file binds nothing: no control has an action",
+                set.game_name);
+        goto fail;
+    }
     /* The id derives from what determines the cards: content, forced game, and for DCS (which
      * keeps the device name in it) the file name. */
     sha256_ctx h;

@@ -259,7 +259,7 @@ static int next(lexer *lx)
         size_t blen;
         int open_line = lx->line;
         lx->s += level + 2;
-        if (*lx->s == '\r')
+        if (lx->s < lx->end && *lx->s == '\r')
             lx->s++;
         if (lx->s < lx->end && *lx->s == '\n') { /* a first newline is not part of it */
             lx->s++;

@@ -137,3 +137,11 @@ def test_uploads_survive_restart(start_server, tmp_path):
     r = b.get("/v1/refcards/" + s["id"])
     assert r.status_code == 200 and r.json() == s
     assert b.get(s["devices"][0]["cards"]["png"]).status_code == 200
+
+
+def test_file_binding_nothing_422(server):
+    body = b'<?xml version="1.0" encoding="UTF-8" ?>\n<Root PresetName="Empty" MajorVersion="4" MinorVersion="0">\n' \
+           b'  <LandingGearToggle>\n    <Primary Device="{NoDevice}" Key="" />\n    <Secondary Device="{NoDevice}" Key="" />\n' \
+           b'  </LandingGearToggle>\n</Root>\n'
+    r = requests.post(server.url + "/v1/refcards", data=body, timeout=30)
+    assert r.status_code == 422 and "binds nothing" in r.json()["error"]["message"], r.text
