@@ -35,7 +35,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
              libpng-dev libturbojpeg0-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
              libmemcached-dev \
-             fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-noto-core marble-qt-data
+             fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached \
              chromium chromium-driver python3-selenium
