@@ -910,6 +910,9 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
     }
 
     cairo_save(cr);
+    /* Line art and boxes: cairo's fast antialiasing looks the same here and saves ~1 ms a card
+     * (text keeps its own font options). */
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
     if (job->dev && job->background) {
         render_paint_background(cr, job->background);
     } else if (job->dev) {
