@@ -35,14 +35,33 @@ else
 fi
 mkdir -p "$OUT/artifacts" "$OUT/logs"
 
+# The games target's seeds are the binding test files themselves, made at run time rather than
+# committed twice: each once with the auto-detect selector byte (0xff) and, for the good files,
+# once with the byte forcing its game (0 elite, 1 msfs2020, 2 squadrons, 3 dcs).
+seed_games() {
+    local dir="$ROOT/$OUT/seeds/games" f b sel
+    rm -rf "$dir" && mkdir -p "$dir"
+    for f in "$ROOT"/tests/data/bindings/*; do
+        b=$(basename "$f")
+        { printf '\377'; head -c 65535 "$f"; } >"$dir/auto_$b"
+        case $b in
+            elite_*) sel='\000' ;; msfs_*) sel='\001' ;; squadrons_*) sel='\002' ;; dcs_*) sel='\003' ;;
+            *) continue ;;
+        esac
+        { printf "$sel"; head -c 65535 "$f"; } >"$dir/$b"
+    done
+}
+
+seed_games
+
 run_one() { # target name; prints one result line, returns libFuzzer's status
     local t=$1 bin="$ROOT/$OUT/fuzz_$1" log="$ROOT/$OUT/logs/$1.log"
-    mkdir -p "$ROOT/$OUT/corpus/$t"
+    mkdir -p "$ROOT/$OUT/corpus/$t" "$ROOT/$OUT/seeds/$t"
     CARTOUCHE_ROOT="$ROOT" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$bin" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$ROOT/$OUT/artifacts/$t-" \
-        "$ROOT/$OUT/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1
+        "$ROOT/$OUT/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" "$ROOT/$OUT/seeds/$t" >"$log" 2>&1
     local rc=$?
     local runs cov
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
