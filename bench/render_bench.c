@@ -168,7 +168,7 @@ static int refcard(int nfiles, char **files)
         for (size_t d = 0; d < devices_count(); d++) {
             const device *dev = devices_at(d);
             const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
-            size_t n = card_select(&set, dev, NULL, sel);
+            size_t n = card_select(&set, dev, NULL, 0, NULL, sel);
             if (n) {
                 refcard_arg a = {dev, &set, sel, n};
                 cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);

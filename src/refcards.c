@@ -256,6 +256,8 @@ typedef struct {
     char device[96];      /* registry id, or "" for generic */
     char game_device[96]; /* the game's name of the device (generic cards) */
     char forced_game[32];
+    int device_index;
+    char module[48];
 } refcard_job;
 
 static void refcard_job_free(void *arg)
@@ -282,7 +284,7 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         goto done;
     }
-    size_t n = card_select(&set, d, j->game_device, sel);
+    size_t n = card_select(&set, d, j->game_device, j->device_index, j->module, sel);
     card_job cj = {d, sel, n, set.game, set.game_name, set.profile, d ? NULL : j->game_device,
                    d ? devices_background(d, render_ctx_scale(rc)) : NULL, NULL};
     rv = card_draw(cr, render_ctx_fonts(rc), &cj, err);
@@ -344,6 +346,7 @@ void refcards_route_card(http_req *rq)
     snprintf(job->game_device, sizeof job->game_device, "%s",
              json_string_value(json_object_get(found, "game_device")));
     snprintf(job->forced_game, sizeof job->forced_game, "%s", job->it.game);
+    job->device_index = (int)json_integer_value(json_object_get(found, "device_index"));
     json_decref(summary);
 
     char key[256];

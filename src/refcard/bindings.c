@@ -2,6 +2,8 @@
  * (an uploaded file must not be able to make us allocate without bound), and free. */
 #include "refcard/bindings.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,53 @@ void bindings_free(binding_set *set)
     if (!set)
         return;
     free(set->items);
+    free(set->warnings);
     set->items = NULL;
+    set->warnings = NULL;
     set->n = set->cap = 0;
+    set->n_warnings = set->cap_warnings = set->warnings_dropped = 0;
+}
+
+void bindings_warn(binding_set *set, int line, const char *what, const char *fmt, ...)
+{
+    if (set->n_warnings == BIND_MAX_WARNINGS) {
+        set->warnings_dropped++;
+        return;
+    }
+    if (set->n_warnings == set->cap_warnings) {
+        size_t cap = set->cap_warnings ? set->cap_warnings * 2 : 16;
+        bind_warning *w = realloc(set->warnings, cap * sizeof *w);
+        if (!w) {
+            set->warnings_dropped++;
+            return;
+        }
+        set->warnings = w;
+        set->cap_warnings = cap;
+    }
+    bind_warning *w = &set->warnings[set->n_warnings++];
+    snprintf(w->file, sizeof w->file, "%s", set->cur_file);
+    w->line = line;
+    snprintf(w->what, sizeof w->what, "%s", what ? what : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->why, sizeof w->why, fmt, ap);
+    va_end(ap);
+}
+
+int bindings_merge(binding_set *dst, binding_set *src, size_t max_bindings, err_t *err)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (bindings_add(dst, &src->items[i], max_bindings, err) < 0)
+            return -1;
+    for (size_t i = 0; i < src->n_warnings; i++) {
+        const bind_warning *w = &src->warnings[i];
+        char keep[96];
+        snprintf(keep, sizeof keep, "%s", dst->cur_file);
+        snprintf(dst->cur_file, sizeof dst->cur_file, "%s", w->file);
+        bindings_warn(dst, w->line, w->what, "%s", w->why);
+        snprintf(dst->cur_file, sizeof dst->cur_file, "%s", keep);
+    }
+    dst->warnings_dropped += src->warnings_dropped;
+    bindings_free(src);
+    return 0;
 }

@@ -43,6 +43,10 @@ typedef struct {
     bind_input input;
     bind_input modifiers[BIND_MAX_MODIFIERS];
     int n_modifiers;
+    char activation[24];  /* how the control must be used when not a plain press: "hold",
+                             "double tap", "long press" (Star Citizen activationMode, ...) */
+    char module[48];      /* aircraft/ship/vehicle a bundle's file belongs to when an upload
+                             holds several (a DCS Config/Input folder: "F-16C_50"); else "" */
     int secondary;        /* 1 if this is the game's secondary/alternate binding */
     int is_axis;          /* 1 for an axis binding */
     int inverted;         /* axis inverted */
@@ -50,16 +54,40 @@ typedef struct {
     int line;             /* line in the source file, for reports */
 } binding;
 
+/* An entry of a file that could not be read as a binding and was skipped; listed in the upload
+ * summary's "warnings". A file that a bundle could not use at all is one warning with line 0. */
+typedef struct {
+    char file[96];        /* file name within the upload ("" for a single raw body) */
+    int line;             /* 1-based line, 0 for the whole file */
+    char what[96];        /* the entry: "<Binding> ThrottleAxis", "js1_button3" */
+    char why[160];        /* "no Key attribute", "unknown device placeholder" */
+} bind_warning;
+
+#define BIND_MAX_WARNINGS 200 /* kept in full; more are only counted (warnings_dropped) */
+
 typedef struct {
     char game[32];        /* "elite", "msfs2020", "squadrons", "dcs", ... */
     char game_name[64];   /* "Elite Dangerous" */
     char profile[96];     /* preset/profile name from the file, if any */
     binding *items;
     size_t n, cap;
+    bind_warning *warnings;
+    size_t n_warnings, cap_warnings;
+    size_t warnings_dropped; /* warnings past BIND_MAX_WARNINGS */
+    char cur_file[96];    /* file being parsed: bindings_warn() stamps its warnings with it */
 } binding_set;
 
 /* Append a copy; -1 on out-of-memory or over the limit (max_bindings) with err. */
 int bindings_add(binding_set *set, const binding *b, size_t max_bindings, err_t *err);
 void bindings_free(binding_set *set);
+
+/* Record a skipped entry (line, what, printf why) against set->cur_file. Never fails: past
+ * BIND_MAX_WARNINGS or out of memory it only counts. */
+void bindings_warn(binding_set *set, int line, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Move every binding and warning of src to the end of dst (src is emptied). -1 + err when
+ * dst would pass max_bindings. */
+int bindings_merge(binding_set *dst, binding_set *src, size_t max_bindings, err_t *err);
 
 #endif

@@ -870,13 +870,16 @@ static void card_generic(card_state *st)
 
 /* ---- entry points --------------------------------------------------------------------- */
 
-size_t card_select(const binding_set *set, const device *dev, const char *device_name, const binding **out)
+size_t card_select(const binding_set *set, const device *dev, const char *device_name,
+                   int device_index, const char *module, const binding **out)
 {
     size_t n = 0;
     for (size_t i = 0; i < set->n; i++) {
         const bind_input *in = &set->items[i].input;
         int mine = dev ? devices_find(set->game, in->device, in->vid, in->pid) == dev
                        : device_name && strcmp(in->device, device_name) == 0;
+        mine = mine && in->device_index == device_index &&
+               strcmp(set->items[i].module, module ? module : "") == 0;
         if (mine)
             out[n++] = &set->items[i];
     }

@@ -26,6 +26,8 @@ typedef struct {
     int truncated;        /* labels that needed an ellipsis even at the minimum size */
     int controls;         /* distinct bound controls */
     int controls_on_layout; /* of which shown in the device's own callouts or keys */
+    int pages;            /* pages this card needs to show every binding (>= 1) */
+    double min_font_px;   /* smallest text size used for an action, in 1920x1080 units */
 } card_stats;
 
 typedef struct {
@@ -38,6 +40,12 @@ typedef struct {
     const char *device_name;      /* title; NULL = dev->name */
     cairo_surface_t *background;  /* devices_background(dev, scale); NULL draws the art live */
     card_stats *stats;            /* filled if not NULL */
+    int device_index;             /* which of several alike devices (0 = first); said in the title */
+    const char *module;           /* aircraft/ship of these bindings (binding.module); NULL or "" */
+    int page;                     /* 1-based page to draw (see card_stats.pages) */
+    const char *const *contexts;  /* every context of the whole upload, in order: colours match
+                                     across its cards; NULL = this card's own order */
+    size_t n_contexts;
 } card_job;
 
 /* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label). */
@@ -45,9 +53,10 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);
 
 /* Pick from set the bindings whose input belongs to dev (when dev is not NULL; matched through
  * devices_find with the game's device name and USB id) or, for a generic card, whose input
- * device name equals device_name. out must hold set->n pointers. Returns how many. */
+ * device name equals device_name; and whose device_index and module (NULL = "") match.
+ * out must hold set->n pointers. Returns how many. */
 size_t card_select(const binding_set *set, const device *dev, const char *device_name,
-                   const binding **out);
+                   int device_index, const char *module, const binding **out);
 
 /* "button:17" → "Button 17", "hat:1:upleft" → "Hat 1 ↖", "axis:rz" → "RZ axis", "key:A" → "A". */
 void card_control_name(const char *control, char *out, size_t cap);

@@ -242,8 +242,10 @@ static int read_diffs(const luat_value *diffs, const char *group, int is_axis,
     return 0;
 }
 
-int dcs_parse(const char *filename, const char *data, size_t len, binding_set *out, err_t *err)
+int dcs_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
+    const char *filename = f->name[0] ? f->name : NULL, *data = f->data;
+    size_t len = f->len;
     luat_doc *doc;
     const luat_value *root;
     if (luat_parse(data, len, &doc, &root, err) < 0)

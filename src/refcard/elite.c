@@ -267,9 +267,10 @@ static void on_end(refxml *x, void *ud, const char *name, int depth)
     }
 }
 
-int elite_parse(const char *filename, const char *data, size_t len, binding_set *out,
-                err_t *err)
+int elite_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
+    const char *data = f->data;
+    size_t len = f->len;
     elite_ctx c = {.out = out};
     refxml_handlers h = {.start = on_start, .end = on_end, .ud = &c};
     return refxml_parse(data, len, &h, err);

@@ -6,9 +6,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "refcard/refxml.h"
+#include "refcard/textenc.h"
 
 /* The parsers that exist; each needs its templates/games/<id>.json. */
 static const struct {
@@ -19,6 +22,9 @@ static const struct {
     {"msfs2020", msfs_parse},
     {"squadrons", squadrons_parse},
     {"dcs", dcs_parse},
+    {"starcitizen", sc_parse},
+    {"bms", bms_parse},
+    {"il2", il2_parse},
 };
 #define N_PARSERS (sizeof parsers / sizeof parsers[0])
 
@@ -137,7 +143,8 @@ static int validate_game(json_t *doc, const char *id, const char *path, err_t *e
         check_string_map(doc, "pad", 0, path, err) < 0 ||
         check_string_list(doc, "aliases", path, err) < 0 ||
         check_string_list(doc, "extensions", path, err) < 0 ||
-        check_string_list(doc, "strip_prefixes", path, err) < 0)
+        check_string_list(doc, "strip_prefixes", path, err) < 0 ||
+        check_string_list(doc, "companions", path, err) < 0)
         return -1;
     const char *k;
     json_t *v;
@@ -451,7 +458,7 @@ const char *games_detect(const char *data, size_t len, err_t *err)
         err_set(err, ERR_UNPROCESSABLE, NULL, "line 1: the file is empty");
         return NULL;
     }
-    char names[128];
+    char names[160];
     known_games(names, sizeof names);
     if (*s == '<') {
         char root[128];
@@ -484,36 +491,48 @@ const char *games_detect(const char *data, size_t len, err_t *err)
 
 /* ---- parsing ---- */
 
-int games_parse_named(const char *game_or_null, const char *filename, const char *data,
-                      size_t len, binding_set *out, err_t *err)
+static const char *base_name(const char *path)
+{
+    const char *b = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            b = p + 1;
+    return b;
+}
+
+const games_file *games_bundle_find(const games_bundle *bundle, const char *base)
+{
+    for (size_t i = 0; bundle && i < bundle->n; i++)
+        if (strcasecmp(base_name(bundle->files[i].name), base) == 0)
+            return &bundle->files[i];
+    return NULL;
+}
+
+/* The game whose companion list names this file ("DeviceSorting.txt"), or -1. */
+static int companion_of(const char *name)
+{
+    const char *b = base_name(name);
+    for (size_t i = 0; *b && i < N_PARSERS; i++) {
+        size_t j;
+        json_t *c;
+        json_array_foreach(json_object_get(game_docs[i], "companions"), j, c)
+        if (strcasecmp(json_string_value(c), b) == 0) return (int)i;
+    }
+    return -1;
+}
+
+/* Parse one file with game gi into out (fresh), stamping warnings with the file's name. */
+static int parse_one(int gi, const games_bundle *bundle, const games_file *f, binding_set *out,
+                     err_t *err)
 {
     memset(out, 0, sizeof *out);
-    if (!games_loaded) {
-        err_set(err, ERR_INTERNAL, NULL, "game tables not loaded");
+    snprintf(out->cur_file, sizeof out->cur_file, "%s", f->name);
+    const char *s = skip_space(f->data, f->data + f->len);
+    if (s == f->data + f->len) {
+        err_set(err, ERR_UNPROCESSABLE, NULL, "line 1: the file is empty");
         return -1;
     }
-    int gi;
-    if (game_or_null) {
-        gi = game_index(game_or_null);
-        if (gi < 0) {
-            char names[128];
-            known_games(names, sizeof names);
-            err_set(err, ERR_BAD_PARAM, "game", "unknown game \"%.40s\" (one of: %s)",
-                    game_or_null, names);
-            return -1;
-        }
-        const char *s = skip_space(data, data + len);
-        if (s == data + len) {
-            err_set(err, ERR_UNPROCESSABLE, NULL, "line 1: the file is empty");
-            return -1;
-        }
-    } else {
-        const char *id = games_detect(data, len, err);
-        if (!id)
-            return -1;
-        gi = parser_index(id);
-    }
-    if (parsers[gi].parse(filename, data, len, out, err) < 0) {
+    if (parsers[gi].parse(bundle, f, out, err) < 0) {
         bindings_free(out);
         return -1;
     }
@@ -521,6 +540,126 @@ int games_parse_named(const char *game_or_null, const char *filename, const char
     snprintf(out->game_name, sizeof out->game_name, "%s",
              json_string_value(json_object_get(game_docs[gi], "name")));
     return 0;
+}
+
+static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set *out, err_t *err);
+
+/* Every file is turned into UTF-8 first (textenc.h), so parsers see one encoding. */
+int games_parse_bundle(const char *game_or_null, const games_bundle *in, binding_set *out,
+                       err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!games_loaded) {
+        err_set(err, ERR_INTERNAL, NULL, "game tables not loaded");
+        return -1;
+    }
+    int forced = -1;
+    if (game_or_null) {
+        forced = game_index(game_or_null);
+        if (forced < 0) {
+            char names[160];
+            known_games(names, sizeof names);
+            err_set(err, ERR_BAD_PARAM, "game", "unknown game \"%.40s\" (one of: %s)",
+                    game_or_null, names);
+            return -1;
+        }
+    }
+    games_file *files = calloc(in->n ? in->n : 1, sizeof *files);
+    int *owned = calloc(in->n ? in->n : 1, sizeof *owned);
+    int rc = -1;
+    if (!files || !owned) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        textenc_kind kind;
+        files[i].name = in->files[i].name;
+        if (textenc_to_utf8(in->files[i].data, in->files[i].len, (size_t)64 << 20, &files[i].data,
+                            &files[i].len, &owned[i], &kind, err) < 0)
+            goto done;
+    }
+    games_bundle b = {files, in->n};
+    rc = parse_utf8_bundle(forced, &b, out, err);
+done:
+    for (size_t i = 0; files && owned && i < in->n; i++)
+        if (owned[i])
+            free((char *)files[i].data);
+    free(files);
+    free(owned);
+    return rc;
+}
+
+static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set *out, err_t *err)
+{
+    int game = forced, mains = 0, read = 0;
+    err_t first = {0};
+    for (size_t i = 0; i < bundle->n; i++) {
+        const games_file *f = &bundle->files[i];
+        snprintf(out->cur_file, sizeof out->cur_file, "%s", f->name);
+        int comp = companion_of(f->name);
+        if (comp >= 0 && bundle->n > 1)
+            continue; /* read by its game's parser through the bundle */
+        mains++;
+        err_t e = {0};
+        int gi = forced;
+        if (gi < 0) {
+            if (comp >= 0) {
+                err_set(&e, ERR_UNPROCESSABLE, NULL,
+                        "line 1: %s completes a %s binding file; upload it together with that file",
+                        base_name(f->name), json_string_value(json_object_get(game_docs[comp], "name")));
+                gi = -2;
+            } else {
+                const char *id = games_detect(f->data, f->len, &e);
+                gi = id ? parser_index(id) : -2;
+            }
+        }
+        if (gi >= 0 && game >= 0 && gi != game) {
+            bindings_warn(out, 0, "file", "a %s file; this upload is read as %s",
+                          json_string_value(json_object_get(game_docs[gi], "name")),
+                          json_string_value(json_object_get(game_docs[game], "name")));
+            continue;
+        }
+        binding_set one;
+        if (gi < 0 || parse_one(gi, bundle, f, &one, &e) < 0) {
+            if (!first.kind)
+                first = e;
+            bindings_warn(out, 0, "file", "%s", e.msg);
+            continue;
+        }
+        game = gi;
+        read++;
+        snprintf(out->game, sizeof out->game, "%s", one.game);
+        snprintf(out->game_name, sizeof out->game_name, "%s", one.game_name);
+        if (!out->profile[0])
+            snprintf(out->profile, sizeof out->profile, "%s", one.profile);
+        if (bindings_merge(out, &one, GAMES_MAX_BINDINGS, err) < 0) {
+            bindings_free(&one);
+            bindings_free(out);
+            return -1;
+        }
+    }
+    if (!read) {
+        if (mains == 1 && first.kind)
+            *err = first;
+        else if (mains == 0)
+            err_set(err, ERR_UNPROCESSABLE, NULL, "line 1: the upload holds no binding file");
+        else
+            err_set(err, ERR_UNPROCESSABLE, NULL,
+                    "none of the %d files is a binding file of a supported game (first: %s)", mains,
+                    first.msg);
+        bindings_free(out);
+        return -1;
+    }
+    out->cur_file[0] = 0;
+    return 0;
+}
+
+int games_parse_named(const char *game_or_null, const char *filename, const char *data,
+                      size_t len, binding_set *out, err_t *err)
+{
+    games_file f = {filename ? filename : "", data, len};
+    games_bundle b = {&f, 1};
+    return games_parse_bundle(game_or_null, &b, out, err);
 }
 
 int games_parse(const char *game_or_null, const char *data, size_t len, binding_set *out,

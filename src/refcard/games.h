@@ -5,7 +5,15 @@
  *
  * Games: "elite" (Elite Dangerous .binds), "msfs2020" (Microsoft Flight Simulator 2020
  * input profile XML), "squadrons" (Star Wars: Squadrons ProfileOptions .profile), "dcs"
- * (DCS World Config/Input/<aircraft>/<device>/<name>.diff.lua). */
+ * (DCS World Config/Input/<aircraft>/<device>/<name>.diff.lua), "starcitizen"
+ * (actionmaps.xml and exported layouts), "bms" (Falcon BMS .key + DeviceSorting.txt),
+ * "il2" (IL-2 Great Battles global.actions + devices.txt).
+ *
+ * An upload is a bundle of files (one raw body, several multipart parts, or a zip's
+ * entries). Each file is recognised on its own; companion files that only complete another
+ * (BMS DeviceSorting.txt, IL-2 devices.txt) are read by that game's parser through the
+ * bundle. Entries that cannot be read become warnings; only a bundle from which nothing can
+ * be read is refused. */
 #ifndef CARTOUCHE_GAMES_H
 #define CARTOUCHE_GAMES_H
 
@@ -22,6 +30,30 @@
  * before the workers start). ERR_CONFIG naming the file and the reason on failure. */
 int games_load(const char *games_dir, err_t *err);
 void games_unload(void);
+
+/* One file of an upload: its name as uploaded (a zip entry keeps its path inside the zip,
+ * "Config/Input/F-16C_50/joystick/Joystick - HOTAS Warthog {…}.diff.lua"; "" if unnamed). */
+typedef struct {
+    const char *name;
+    const char *data;
+    size_t len;
+} games_file;
+
+typedef struct {
+    const games_file *files;
+    size_t n;
+} games_bundle;
+
+/* The bundle's file whose base name (after the last '/' or '\\') equals base, compared
+ * without case; NULL if none. bundle may be NULL. */
+const games_file *games_bundle_find(const games_bundle *bundle, const char *base);
+
+/* Parse every file of an upload into one set: game recognised per file (or forced), files of
+ * another game than the first recognised one, unrecognised files and unreadable entries
+ * become warnings. Errors: ERR_BAD_PARAM ("game") as games_parse; ERR_UNPROCESSABLE when no
+ * file yields anything (with a single file, that file's own "line N: reason"). */
+int games_parse_bundle(const char *game_or_null, const games_bundle *bundle, binding_set *out,
+                       err_t *err);
 
 /* Parse a binding file. game_or_null: a game id or alias to force, or NULL to recognise the
  * game from the content. Fills out (game, game_name, profile, items); the caller frees it
@@ -60,16 +92,19 @@ const char *games_lookup(const char *game, const char *table, const char *name);
  * context the file itself named is mapped through "context_names" when listed. */
 void games_label_binding(const char *game, binding *b);
 
-/* Each parser: data of len bytes (not NUL-terminated); out is empty on entry. */
-typedef int (*games_parser_fn)(const char *filename, const char *data, size_t len,
-                               binding_set *out, err_t *err);
-int elite_parse(const char *filename, const char *data, size_t len, binding_set *out,
-                err_t *err);
-int msfs_parse(const char *filename, const char *data, size_t len, binding_set *out,
-               err_t *err);
-int squadrons_parse(const char *filename, const char *data, size_t len, binding_set *out,
-                    err_t *err);
-int dcs_parse(const char *filename, const char *data, size_t len, binding_set *out,
-              err_t *err);
+/* Each parser: file f (data of f->len bytes, not NUL-terminated; f->name may be "") of the
+ * upload bundle (siblings reachable with games_bundle_find; bundle may hold only f). out is
+ * empty on entry and its cur_file is set: an entry that cannot be read is skipped with
+ * bindings_warn(); -1 + err (ERR_UNPROCESSABLE "line N: reason") only when the file as a
+ * whole cannot be read as this game's bindings. */
+typedef int (*games_parser_fn)(const games_bundle *bundle, const games_file *f, binding_set *out,
+                               err_t *err);
+int elite_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int msfs_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int dcs_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int sc_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int bms_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
+int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err);
 
 #endif

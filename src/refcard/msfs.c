@@ -316,8 +316,10 @@ static void on_end(refxml *x, void *ud, const char *name, int depth)
     }
 }
 
-int msfs_parse(const char *filename, const char *data, size_t len, binding_set *out, err_t *err)
+int msfs_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
+    const char *data = f->data;
+    size_t len = f->len;
     msfs_ctx c = {.out = out};
     refxml_handlers h = {.start = on_start, .end = on_end, .text = on_text, .ud = &c, .wrap = 1};
     if (refxml_parse(data, len, &h, err) < 0)

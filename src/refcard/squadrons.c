@@ -406,9 +406,10 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b, int *boun
     return 0;
 }
 
-int squadrons_parse(const char *filename, const char *data, size_t len, binding_set *out,
-                    err_t *err)
+int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
+    const char *data = f->data;
+    size_t len = f->len;
     sq_ctx c = {0};
     int rc = -1;
     if (read_lines(&c, data, len, err) < 0)

@@ -128,7 +128,7 @@ static cairo_surface_t *background_of(const device *d)
 static card_stats draw_card(const device *d, const binding_set *set, const char *sample)
 {
     const binding **items = calloc(set->n + 1, sizeof *items);
-    size_t n = card_select(set, d, d ? NULL : set->items[0].input.device, items);
+    size_t n = card_select(set, d, d ? NULL : set->items[0].input.device, set->items[0].input.device_index, set->items[0].module, items);
     cairo_surface_t *bg = d ? background_of(d) : NULL;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
     cairo_t *cr = cairo_create(s);

@@ -52,11 +52,11 @@ static void test_bad_uploads(void **state)
 
     e = tr_fail(NULL, NULL, "just some words\nin a text file\n");
     assert_prefix(e.msg, "line 1: unknown format, not a binding file of a supported game (elite, "
-                         "msfs2020, squadrons, dcs)");
+                         "msfs2020, squadrons, dcs, starcitizen, bms, il2)");
 
     e = tr_fail(NULL, "bad_wrong_root.xml", NULL);
     assert_int_equal(e.kind, ERR_UNPROCESSABLE);
-    assert_prefix(e.msg, "line 3: unknown XML format: root element <ActionMaps>");
+    assert_prefix(e.msg, "line 3: unknown XML format: root element <KeyMap>");
 
     e = tr_fail(NULL, "bad_billion_laughs.xml", NULL);
     assert_int_equal(e.kind, ERR_UNPROCESSABLE);
@@ -72,10 +72,11 @@ static void test_bad_uploads(void **state)
 
 static void test_forced_game(void **state)
 {
-    err_t e = tr_fail("starcitizen", "elite_warthog.binds", NULL);
+    err_t e = tr_fail("freelancer", "elite_warthog.binds", NULL);
     assert_int_equal(e.kind, ERR_BAD_PARAM);
     assert_string_equal(e.param, "game");
-    assert_string_equal(e.msg, "unknown game \"starcitizen\" (one of: elite, msfs2020, squadrons, dcs)");
+    assert_string_equal(e.msg, "unknown game \"freelancer\" (one of: elite, msfs2020, squadrons, dcs, "
+                               "starcitizen, bms, il2)");
 
     binding_set s = tr_parse("ED", "elite_warthog.binds", NULL); /* aliases, any case */
     assert_string_equal(s.game, "elite");
@@ -135,7 +136,7 @@ static void test_list_json(void **state)
 {
     json_t *list = games_list_json();
     assert_true(json_is_array(list));
-    assert_int_equal(json_array_size(list), 4);
+    assert_int_equal(json_array_size(list), 7);
     json_t *elite = json_array_get(list, 0);
     assert_string_equal(json_string_value(json_object_get(elite, "id")), "elite");
     assert_string_equal(json_string_value(json_object_get(elite, "name")), "Elite Dangerous");
@@ -154,8 +155,8 @@ static char tmpdir[64];
 
 static void copy_tables(const char *skip)
 {
-    static const char *ids[] = {"elite", "msfs2020", "squadrons", "dcs"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *ids[] = {"elite", "msfs2020", "squadrons", "dcs", "starcitizen", "bms", "il2"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         if (skip && strcmp(ids[i], skip) == 0)
             continue;
         char src[128], dst[160];
@@ -184,8 +185,8 @@ static void write_table(const char *name, const char *text)
 static void clear_tmp(void)
 {
     static const char *names[] = {"elite.json", "msfs2020.json", "squadrons.json", "dcs.json",
-                                  "starcitizen.json"};
-    for (size_t i = 0; i < 5; i++) {
+                                  "starcitizen.json", "bms.json", "il2.json", "freelancer.json"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[160];
         snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
         unlink(path);
@@ -218,8 +219,8 @@ static void test_load_errors(void **state)
     load_fails("%s/dcs.json: missing");
 
     copy_tables(NULL);
-    write_table("starcitizen.json", "{}");
-    load_fails("%s/starcitizen.json: no parser for a game called \"starcitizen\"");
+    write_table("freelancer.json", "{}");
+    load_fails("%s/freelancer.json: no parser for a game called \"freelancer\"");
 
     copy_tables(NULL);
     write_table("dcs.json", "{\"id\": \"dcs\",\n \"name\": \"DCS\",,}");
