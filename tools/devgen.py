@@ -181,7 +181,7 @@ def emit(dev):
     dev = dict(dev)
     dev['background'] = 'baked/devices/%s.png' % dev['id']
     dev['canvas'] = {'width': 1920, 'height': 1080}
-    order = ['id', 'name', 'kind', 'usb', 'games', 'notes', 'canvas', 'background', 'extras',
+    order = ['id', 'name', 'kind', 'side', 'usb', 'games', 'notes', 'canvas', 'background', 'extras',
              'art', 'groups', 'callouts']
     out = {k: dev[k] for k in order if k in dev}
     with open(path, 'w') as f:
@@ -792,5 +792,6 @@ ALL = [warthog_stick, warthog_throttle, t16000m, twcs, x52, x56_stick, x56_throt
 if __name__ == '__main__':
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from devgen_keyboard import keyboard
-    for f in ALL + [keyboard]:
+    from devgen_more import MORE
+    for f in ALL + [keyboard] + MORE:
         emit(f())

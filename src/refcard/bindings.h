@@ -13,7 +13,9 @@
  *                     RightArrow, Numpad0..Numpad9, NumpadDivide, NumpadMultiply,
  *                     NumpadMinus, NumpadPlus, NumpadEnter, NumpadDecimal, Minus, Equals,
  *                     LeftBracket, RightBracket, Backslash, Semicolon, Apostrophe, Grave,
- *                     Comma, Period, Slash, PrintScreen, ScrollLock, Pause, NumLock
+ *                     Comma, Period, Slash, PrintScreen, ScrollLock, Pause, NumLock,
+ *                     IntlBackslash (the ISO key between left Shift and Z: "<>" on German,
+ *                     "\\|" on UK boards), IntlRo, IntlYen (JIS)
  *   gamepad controls use "button:N"/"axis:NAME"/"hat:1:DIR" as XInput reports them to the game,
  *   or "pad:NAME" (a, b, x, y, lb, rb, lt, rt, back, start, ls, rs, dpad_up, dpad_down,
  *   dpad_left, dpad_right, lx, ly, rx, ry) where the game names them that way.

@@ -395,8 +395,13 @@ device *devices_parse_file(const char *path, err_t *err)
     }
     if (devices_copy_str(root, "id", d->id, sizeof d->id, 1, d->file, "", err) < 0 ||
         devices_copy_str(root, "name", d->name, sizeof d->name, 1, d->file, "", err) < 0 ||
-        devices_copy_str(root, "background", d->background, sizeof d->background, 1, d->file, "", err) < 0)
+        devices_copy_str(root, "background", d->background, sizeof d->background, 1, d->file, "", err) < 0 ||
+        devices_copy_str(root, "side", d->side, sizeof d->side, 0, d->file, "", err) < 0)
         goto fail;
+    if (d->side[0] && strcmp(d->side, "left") != 0 && strcmp(d->side, "right") != 0) {
+        err_set(err, ERR_CONFIG, NULL, "%s: side: \"%s\" is not left or right", d->file, d->side);
+        goto fail;
+    }
     /* The id is the URL segment and the file stem: keep them one thing. */
     size_t idlen = strlen(d->id);
     if (strncmp(base, d->id, idlen) != 0 || strcmp(base + idlen, ".json") != 0) {

@@ -76,6 +76,7 @@ typedef struct device {
     char id[48];            /* registry id = file name stem, e.g. "warthog-stick" */
     char name[96];          /* display name */
     device_kind kind;
+    char side[8];           /* "left" / "right" for a model made in both hands; else "" */
     char file[256];         /* the JSON it came from, for messages */
     char background[160];   /* relative to the assets dir, e.g. "baked/devices/x.png" */
     device_usb *usb;
