@@ -21,7 +21,9 @@ class Xf:
     def d(self, v): return r1(v * self.s)
 
 class Art:
-    def __init__(self, xf): self.xf, self.shapes = xf, []
+    def __init__(self, xf):
+        self.xf, self.shapes = xf, []
+        xf.art = self   # layout() routes leaders around this drawing
     def _st(self, sh, fill, stroke):
         if fill is not None: sh['fill'] = fill
         if stroke is not None: sh['stroke'] = stroke
@@ -85,82 +87,291 @@ def BHAT(gid, label, anchor, first, order=('up', 'right', 'down', 'left', 'push'
 def SPACER(rows=1): return {'kind': 's', 'rows': rows}
 
 # ---- layout ----------------------------------------------------------------------------
-def layout(dev, xf, columns, pitch=60, center=True):
-    """columns: list of dicts {x, w, items, outer (bool), inner_of (index)}"""
-    bh = pitch - GAP
-    callouts, groups = [], []
-    # Routed layouts keep one row grid for all columns (leaders pass through the gaps of the
-    # inner columns), centred as a whole; two-column layouts centre each column.
-    def rows_of(col): return sum(3 if it['kind'] == 'r' else it.get('rows', 1) for it in col['items'])
-    grid_rows = max(rows_of(c) for c in columns)
-    grid_y = TOP + ((BOTTOM - TOP + GAP) - grid_rows * pitch) / 2
-    colboxes = []
-    for ci, col in enumerate(columns):
-        rows = sum(3 if it['kind'] == 'r' else it.get('rows', 1) for it in col['items'])
-        avail = int((BOTTOM - TOP + GAP) / pitch)
-        if rows > avail:
-            raise SystemExit('%s: column %d has %d rows, room for %d' % (dev, ci, rows, avail))
-        y = TOP
-        if center and not col.get('outer') and not col.get('has_outer'):
-            y = TOP + ((BOTTOM - TOP + GAP) - rows * pitch) / 2
-        elif center:
-            y = grid_y
-        boxes = []
-        for it in col['items']:
-            if it['kind'] == 's':
-                y += pitch * it['rows']; continue
-            if it['kind'] == 'c':
-                box = [col['x'], r1(y), col['w'], bh]
-                c = {'id': it['id'], 'label': it['label'], 'controls': it['controls'], 'box': box,
-                     'anchor': xf.p(*it['anchor'])}
-                if it.get('tags'): c['tags'] = it['tags']
-                callouts.append(c); boxes.append((box, c)); y += pitch
+# Callouts go on the side of the drawing their control is on, in the vertical order of the
+# controls, each box as close to its control's height as the column allows (isotonic
+# regression). A leader runs level from its box to just outside the drawing's outline, then
+# to the control, so leaders stay off the drawing and do not cross. A side with more callouts
+# than one column holds gets a second, outer column whose boxes sit on the gaps of the inner
+# one (a brick pattern): their leaders pass level through those gaps.
+LANE = 5        # clearance between a leader passing an inner column and the boxes there
+MARGIN = 10     # where a leader turns in, off the drawing's outline
+
+def _path_polys(d):
+    """flatten an art path string into polygons (lists of points)"""
+    toks = d.split(); polys, cur, i = [], [], 0
+    while i < len(toks):
+        c = toks[i]; i += 1
+        if c == 'M':
+            if cur: polys.append(cur)
+            cur = [(float(toks[i]), float(toks[i + 1]))]; i += 2
+        elif c == 'L':
+            cur.append((float(toks[i]), float(toks[i + 1]))); i += 2
+        elif c == 'C':
+            x0, y0 = cur[-1]
+            x1, y1, x2, y2, x3, y3 = (float(t) for t in toks[i:i + 6]); i += 6
+            for k in range(1, 13):
+                t = k / 12; u = 1 - t
+                cur.append((u * u * u * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t * t * t * x3,
+                            u * u * u * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y3))
+        elif c == 'Z':
+            if cur: cur.append(cur[0])
+    if cur: polys.append(cur)
+    return polys
+
+def _poly_span(pts, y):
+    xs = []
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if (y0 <= y <= y1 or y1 <= y <= y0) and y0 != y1:
+            xs.append(x0 + (x1 - x0) * (y - y0) / (y1 - y0))
+        elif y0 == y1 == y:
+            xs += [x0, x1]
+    return xs
+
+class Outline:
+    """the drawing's horizontal extent at any height, from its shapes"""
+    def __init__(self, shapes):
+        self.items = []
+        for sh in shapes:
+            if 'path' in sh: self.items += [('poly', p) for p in _path_polys(sh['path'])]
+            elif 'line' in sh: self.items.append(('poly', [tuple(p) for p in sh['line']]))
+            elif 'rrect' in sh:
+                x, y, w, h, _ = sh['rrect']; self.items.append(('box', (x, y, x + w, y + h)))
+            elif 'circle' in sh or 'hat' in sh or 'arc' in sh:
+                v = sh.get('circle') or sh.get('hat') or sh.get('arc')
+                self.items.append(('ell', (v[0], v[1], v[2], v[2])))
+            elif 'ellipse' in sh: self.items.append(('ell', tuple(sh['ellipse'])))
+    def span(self, y):
+        xs = []
+        for kind, g in self.items:
+            if kind == 'poly': xs += _poly_span(g, y)
+            elif kind == 'box':
+                if g[1] <= y <= g[3]: xs += [g[0], g[2]]
             else:
-                gh = 3 * pitch - GAP
-                gbox = [col['x'], r1(y), col['w'], gh]
-                cw = (col['w'] - 2 * GAP - 8) / 3
-                ch = (gh - 2 * GAP - 8) / 3
-                g = {'id': it['id'], 'label': it['label'], 'box': gbox, 'anchor': xf.p(*it['anchor'])}
-                groups.append(g); boxes.append((gbox, g))
-                for d, ctl in it['dirs'].items():
-                    cx, cy = CELL[d]
-                    hatname = it['label'].split(' ')[0]
-                    lab = '%s %s' % (hatname, ARROW[d])
-                    callouts.append({'id': '%s_%s' % (it['id'], d), 'label': lab, 'controls': ctl,
-                                     'group': it['id'],
-                                     'box': [r1(col['x'] + 4 + cx * (cw + GAP)), r1(y + 4 + cy * (ch + GAP)),
-                                             r1(cw), r1(ch)]})
-                y += 3 * pitch
-        colboxes.append(boxes)
-    # route leaders of outer columns through the gaps of their inner column
-    for ci, col in enumerate(columns):
-        if not col.get('outer'): continue
-        inner = columns[col['inner']]
-        ib = sorted(b for b, _ in colboxes[col['inner']])
-        gaps = []  # y centres of free gaps in the inner column
-        prev = min(b[1] for b in ib) - 60 if ib else TOP - GAP
-        prev = max(prev, TOP - GAP)
-        for b in ib:
-            if b[1] - prev >= GAP - 0.5:
-                # a big free stretch offers several lanes
-                n = max(1, int((b[1] - prev) / 12))
-                for k in range(n):
-                    gaps.append(r1(prev + (b[1] - prev) * (k + 1) / (n + 1)))
-            prev = b[1] + b[3]
-        n = max(1, int((BOTTOM - prev) / 12))
-        for k in range(n): gaps.append(r1(prev + (BOTTOM - prev) * (k + 1) / (n + 1)))
-        used = set()
-        left = col['x'] < inner['x']
-        chan0 = (col['x'] + col['w'] + inner['x']) / 2 if left else (inner['x'] + inner['w'] + col['x']) / 2
-        beyond = inner['x'] + inner['w'] + 10 if left else inner['x'] - 10
-        lane = 0
-        for box, obj in colboxes[ci]:
-            ym = box[1] + box[3] / 2
-            best = min((g for g in gaps if g not in used), key=lambda g: abs(g - ym))
-            used.add(best)
-            cx = chan0 + ((lane % 3) - 1) * 4
-            lane += 1
-            obj['via'] = [[r1(cx), r1(ym)], [r1(cx), best], [r1(beyond), best]]
+                cx, cy, rx, ry = g
+                if abs(y - cy) <= ry:
+                    dx = rx * math.sqrt(max(0.0, 1 - ((y - cy) / ry) ** 2)); xs += [cx - dx, cx + dx]
+        return (min(xs), max(xs)) if xs else None
+    def extent(self, y0, y1):
+        """(left, right) over the band y0..y1, or None where there is no drawing"""
+        lo, hi = None, None
+        y = y0
+        while True:
+            s = self.span(min(y, y1))
+            if s:
+                lo = s[0] if lo is None else min(lo, s[0]); hi = s[1] if hi is None else max(hi, s[1])
+            if y >= y1: break
+            y += 2
+        return None if lo is None else (lo, hi)
+    def bounds(self):
+        xs = []
+        for kind, g in self.items:
+            if kind == 'poly': xs += [p[0] for p in g]
+            elif kind == 'box': xs += [g[0], g[2]]
+            else: xs += [g[0] - g[2], g[0] + g[2]]
+        return min(xs), max(xs)
+
+def _isotonic(t):
+    """least-squares non-decreasing fit of t (pool adjacent violators)"""
+    blocks = []  # [sum, count]
+    for v in t:
+        blocks.append([v, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            s, c = blocks.pop(); blocks[-1][0] += s; blocks[-1][1] += c
+    out = []
+    for s, c in blocks: out += [s / c] * c
+    return out
+
+def _sep(a, b):
+    """least distance between the ports (leader heights) of consecutive items a, b"""
+    if a['col'] == b['col']: return a['h'] / 2 + b['h'] / 2 + GAP
+    if a['col'] == 0: return a['h'] / 2 + LANE     # b's leader passes under a's box
+    return b['h'] / 2 + LANE                       # a's leader passes over b's box
+
+def _place(seq):
+    """ports for the items of one side, in order; False if they do not fit"""
+    if not seq: return True
+    n = len(seq)
+    extra = [0.0] * n
+    for _ in range(50):
+        S = [0.0]
+        for i in range(1, n): S.append(S[-1] + _sep(seq[i - 1], seq[i]) + extra[i])
+        q = _isotonic([it['want'] - S[i] for i, it in enumerate(seq)])
+        lo = TOP + seq[0]['h'] / 2
+        hi = BOTTOM - seq[-1]['h'] / 2 - S[-1]
+        if lo > hi + 0.01: return False
+        for i in range(n):
+            seq[i]['port'] = min(max(q[i], lo), hi) + S[i]
+        # same-column neighbours that are not consecutive in the order must not overlap either
+        bumped = False
+        last = {}
+        for i, it in enumerate(seq):
+            k = last.get(it['col'])
+            if k is not None:
+                need = seq[k]['h'] / 2 + it['h'] / 2 + GAP - (it['port'] - seq[k]['port'])
+                if need > 0.01: extra[i] += need; bumped = True
+            last[it['col']] = i
+        if not bumped: return True
+    return False
+
+def _assign_columns(seq, two):
+    for it in seq: it['col'] = 0
+    if not two or _place(seq): return _place(seq)
+    # brick: each item takes the column where it can sit nearest its control's height
+    lastport, lastcol, bottom = None, None, {0: -1e9, 1: -1e9}
+    for it in seq:
+        best = None
+        for c in (0, 1):
+            it['col'] = c
+            p = max(it['want'], bottom[c] + GAP + it['h'] / 2)
+            if lastport is not None: p = max(p, lastport + _sep(lastcol, it))
+            if best is None or p < best[0] - 0.01: best = (p, c)
+        it['col'] = best[1]; lastport = best[0]; lastcol = it; bottom[best[1]] = best[0] + it['h'] / 2
+    return _place(seq)
+
+def _leader(it, box, outline, left):
+    """via point: level from the box to just outside the drawing's outline (its extent between
+    the box's and the control's heights), then straight to the control"""
+    ax, ay = it['ap']
+    py = box[1] + box[3] / 2
+    ext = outline.extent(min(py, ay) - 3, max(py, ay) + 3)
+    if ext is None:
+        if 'clear' not in it: return []
+        ext = (it['clear'] + MARGIN, it['clear'] - MARGIN)
+    if left:
+        xv = max(min(ext[0] - MARGIN, it.get('cap', 1e9)), it.get('clear', 0))
+        if xv >= ax - 1 and 'clear' in it: xv = it['clear']
+        if xv <= box[0] + box[2] + 2 or xv >= ax - 1: return []
+    else:
+        xv = min(max(ext[1] + MARGIN, it.get('cap', 0)), it.get('clear', 1e9))
+        if xv <= ax + 1 and 'clear' in it: xv = it['clear']
+        if xv >= box[0] - 2 or xv <= ax + 1: return []
+    return [[r1(xv), r1(py)]]
+
+def _seg_cross(p1, p2, q1, q2):
+    def cr(o, a, b): return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+    d1, d2, d3, d4 = cr(q1, q2, p1), cr(q1, q2, p2), cr(p1, p2, q1), cr(p1, p2, q2)
+    return ((d1 > 1e-6 and d2 < -1e-6) or (d1 < -1e-6 and d2 > 1e-6)) and \
+           ((d3 > 1e-6 and d4 < -1e-6) or (d3 < -1e-6 and d4 > 1e-6))
+
+def _polyline(box, via, anchor, left):
+    start = [box[0] + box[2], box[1] + box[3] / 2] if left else [box[0], box[1] + box[3] / 2]
+    return [start] + via + [anchor]
+
+def _crossings(lines):
+    out = []
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            a, b = lines[i], lines[j]
+            if any(_seg_cross(a[s], a[s + 1], b[t], b[t + 1])
+                   for s in range(len(a) - 1) for t in range(len(b) - 1)):
+                out.append((i, j))
+    return out
+
+def layout(dev, xf, columns, pitch=60, center=True):
+    """columns: cols2(left, right) or cols4(lo, li, ri, ro). The columns only say which kinds of
+    columns the card has and how wide they are: every item goes to the side of its control."""
+    bh = pitch - GAP
+    items = [dict(it) for col in columns for it in col['items'] if it['kind'] != 's']
+    shapes = xf.art.shapes if getattr(xf, 'art', None) else []
+    outline = Outline(shapes)
+    cx = sum(outline.bounds()) / 2 if shapes else 960
+    for it in items:
+        it['ap'] = xf.p(*it['anchor'])
+        it['h'] = 3 * pitch - GAP if it['kind'] == 'r' else bh
+        it['want'] = it['ap'][1]
+    four = len(columns) == 4
+    if four:
+        geo = {True: (columns[1], columns[0]), False: (columns[2], columns[3])}
+    else:
+        geo = {True: (columns[0], None), False: (columns[1], None)}
+    sides = {True: [it for it in items if it['ap'][0] < cx], False: [it for it in items if it['ap'][0] >= cx]}
+
+    def solve(left):
+        seq = sorted(sides[left], key=lambda it: (it['ap'][1], abs(it['ap'][0] - cx)))
+        return seq, _assign_columns(seq, four)
+    # move the callouts nearest the centre line to the other side while one side overflows
+    for _ in range(len(items)):
+        bad = [s for s in (True, False) if not solve(s)[1]]
+        if not bad: break
+        s = bad[0]
+        if not sides[s] or not solve(not s)[1]:
+            raise SystemExit('%s: too many callouts for the card' % dev)
+        mv = min(sides[s], key=lambda it: abs(it['ap'][0] - cx))
+        sides[s].remove(mv); sides[not s].append(mv)
+        if not solve(not s)[1]:
+            raise SystemExit('%s: too many callouts for the card' % dev)
+
+    callouts, groups = [], []
+    for left in (True, False):
+        order = sorted(sides[left], key=lambda it: (it['ap'][1], abs(it['ap'][0] - cx)))
+        inner, outer = geo[left]
+
+        def place(order):
+            for it in order: it['col'] = 0
+            if not _assign_columns(order, four):
+                raise SystemExit('%s: callouts do not fit after reordering' % dev)
+            wide = four and all(o['col'] == 0 for o in order)
+            for it in order:
+                if not four: col = inner
+                elif wide: col = {'x': min(inner['x'], outer['x']), 'w': 604}
+                else: col = inner if it['col'] == 0 else outer
+                it['box'] = [col['x'], r1(it['port'] - it['h'] / 2), col['w'], it['h']]
+                if four and not wide and it['col'] == 1:  # an outer leader clears the inner column
+                    it['clear'] = inner['x'] + inner['w'] + 8 if left else inner['x'] - 8
+                else:
+                    it.pop('clear', None)
+
+        def route(order):
+            for it in order: it['via'] = _leader(it, it['box'], outline, left)
+            return _crossings([_polyline(it['box'], it['via'], it['ap'], left) for it in order])
+        # Untangle: two crossing leaders swap places (boxes of one size swap in place, which
+        # shortens both; otherwise the two swap in the order and the column is placed again).
+        place(order)
+        best = None
+        for attempt in range(200):
+            cross = route(order)
+            if best is None or len(cross) < best[0]:
+                best = (len(cross), list(order), [{k: (list(v) if isinstance(v, list) else v)
+                                                   for k, v in it.items()} for it in order])
+            if not cross: break
+            i, j = cross[attempt % len(cross)]
+            a, b = order[i], order[j]
+            va, vb = (a['via'][0][0] if a['via'] else None), (b['via'][0][0] if b['via'] else None)
+            if va is not None and vb is not None and abs(va - vb) > 0.5:
+                # bend both at the same distance from the drawing: then a swap surely helps
+                a['cap'] = b['cap'] = min(va, vb) if left else max(va, vb)
+            elif a['h'] == b['h'] and a['box'][0] == b['box'][0]:
+                a['box'][1], b['box'][1] = b['box'][1], a['box'][1]
+                a['port'], b['port'] = b['port'], a['port']
+                order[i], order[j] = b, a
+            else:
+                order[i], order[j] = b, a
+                place(order)
+        order = best[1]
+        for it, saved in zip(order, best[2]):
+            it.clear(); it.update(saved)
+        route(order)
+        for it in order:
+            box = it['box']
+            if it['kind'] == 'c':
+                c = {'id': it['id'], 'label': it['label'], 'controls': it['controls'], 'box': box, 'anchor': it['ap']}
+                if it.get('tags'): c['tags'] = it['tags']
+                if it['via']: c['via'] = it['via']
+                callouts.append(c)
+                continue
+            g = {'id': it['id'], 'label': it['label'], 'box': box, 'anchor': it['ap']}
+            if it['via']: g['via'] = it['via']
+            groups.append(g)
+            gh = box[3]
+            cw = (box[2] - 2 * GAP - 8) / 3
+            ch = (gh - 2 * GAP - 8) / 3
+            hatname = it['label'].split(' ')[0]
+            for d, ctl in it['dirs'].items():
+                ccx, ccy = CELL[d]
+                callouts.append({'id': '%s_%s' % (it['id'], d), 'label': '%s %s' % (hatname, ARROW[d]),
+                                 'controls': ctl, 'group': it['id'],
+                                 'box': [r1(box[0] + 4 + ccx * (cw + GAP)), r1(box[1] + 4 + ccy * (ch + GAP)),
+                                         r1(cw), r1(ch)]})
     return callouts, groups
 
 def cols2(left, right):

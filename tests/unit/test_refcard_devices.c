@@ -145,6 +145,80 @@ static void test_callouts_inside_and_apart(void **state)
     }
 }
 
+/* The leader as card.c draws it: from the side of the box facing the first point, through the
+ * via points, to the anchor. Returns the number of points written to pts (at most 6). */
+static int leader_polyline(const placed *p, device_point *pts)
+{
+    const device_rect *b = &p->box;
+    device_point first = p->n_via ? p->via[0] : p->anchor;
+    device_point start = {b->x, b->y + b->h / 2};
+    if (first.x < b->x)
+        start.x = b->x;
+    else if (first.x > b->x + b->w)
+        start.x = b->x + b->w;
+    else
+        start = (device_point){first.x, first.y < b->y ? b->y : b->y + b->h};
+    int n = 0;
+    pts[n++] = start;
+    for (int i = 0; i < p->n_via; i++)
+        pts[n++] = p->via[i];
+    pts[n++] = p->anchor;
+    return n;
+}
+
+static double cross3(device_point o, device_point a, device_point b)
+{
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+/* Do segments p1-p2 and q1-q2 cross at a point inside both (touching ends do not count)? */
+static int segments_cross(device_point p1, device_point p2, device_point q1, device_point q2)
+{
+    double d1 = cross3(q1, q2, p1), d2 = cross3(q1, q2, p2);
+    double d3 = cross3(p1, p2, q1), d4 = cross3(p1, p2, q2);
+    const double eps = 1e-6;
+    return ((d1 > eps && d2 < -eps) || (d1 < -eps && d2 > eps)) &&
+           ((d3 > eps && d4 < -eps) || (d3 < -eps && d4 > eps));
+}
+
+/* Leader lines a reader can follow: no two leaders cross, and no leader (any leg, the last one
+ * over the drawing included) runs through another callout's box. */
+static void test_leaders_do_not_cross(void **state)
+{
+    int bad = 0;
+    for (size_t i = 0; i < devices_count(); i++) {
+        const device *d = devices_at(i);
+        if (d->kind == DEVICE_KEYBOARD)
+            continue;
+        placed *pl = calloc(d->n_callouts + d->n_groups, sizeof *pl);
+        device_point(*poly)[6] = calloc(d->n_callouts + d->n_groups, sizeof *poly);
+        int *np = calloc(d->n_callouts + d->n_groups, sizeof *np);
+        assert_true(pl && poly && np);
+        size_t n = placed_boxes(d, pl);
+        for (size_t a = 0; a < n; a++)
+            np[a] = pl[a].has_anchor ? leader_polyline(&pl[a], poly[a]) : 0;
+        for (size_t a = 0; a < n; a++)
+            for (int s = 0; s + 1 < np[a]; s++) {
+                for (size_t b = a + 1; b < n; b++)
+                    for (int t = 0; t + 1 < np[b]; t++)
+                        if (segments_cross(poly[a][s], poly[a][s + 1], poly[b][t], poly[b][t + 1])) {
+                            fprintf(stderr, "%s: the leaders of %s and %s cross\n", d->id, pl[a].id, pl[b].id);
+                            bad++;
+                        }
+                for (size_t b = 0; b < n; b++)
+                    if (b != a && segment_hits(poly[a][s], poly[a][s + 1], &pl[b].box)) {
+                        fprintf(stderr, "%s: the leader of %s runs through %s\n", d->id, pl[a].id, pl[b].id);
+                        bad++;
+                    }
+            }
+        free(pl);
+        free(poly);
+        free(np);
+    }
+    if (bad)
+        fail_msg("%d leader problems (listed above)", bad);
+}
+
 static void test_keyboard_has_every_key(void **state)
 {
     const device *kb = devices_get("keyboard");
@@ -394,6 +468,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_devices_load),
         cmocka_unit_test(test_callouts_inside_and_apart),
+        cmocka_unit_test(test_leaders_do_not_cross),
         cmocka_unit_test(test_keyboard_has_every_key),
         cmocka_unit_test(test_find_by_game_name),
         cmocka_unit_test(test_find_by_usb),
