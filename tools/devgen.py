@@ -93,7 +93,7 @@ def SPACER(rows=1): return {'kind': 's', 'rows': rows}
 # to the control, so leaders stay off the drawing and do not cross. A side with more callouts
 # than one column holds gets a second, outer column whose boxes sit on the gaps of the inner
 # one (a brick pattern): their leaders pass level through those gaps.
-LANE = 5        # clearance between a leader passing an inner column and the boxes there
+LANE = 8        # clearance between a leader passing an inner column and the boxes there
 MARGIN = 10     # where a leader turns in, off the drawing's outline
 
 def _path_polys(d):
@@ -151,6 +151,24 @@ class Outline:
                 if abs(y - cy) <= ry:
                     dx = rx * math.sqrt(max(0.0, 1 - ((y - cy) / ry) ** 2)); xs += [cx - dx, cx + dx]
         return (min(xs), max(xs)) if xs else None
+    def ink(self, y, x0, x1):
+        """how much of the line y from x0 to x1 runs over the drawing"""
+        iv = []
+        for kind, g in self.items:
+            if kind == 'poly':
+                xs = sorted(_poly_span(g, y))
+                iv += [(xs[k], xs[k + 1]) for k in range(0, len(xs) - 1, 2)]
+            elif kind == 'box':
+                if g[1] <= y <= g[3]: iv.append((g[0], g[2]))
+            else:
+                cx, cy, rx, ry = g
+                if abs(y - cy) <= ry:
+                    dx = rx * math.sqrt(max(0.0, 1 - ((y - cy) / ry) ** 2)); iv.append((cx - dx, cx + dx))
+        tot, end = 0.0, x0
+        for a, b in sorted((max(a, x0), min(b, x1)) for a, b in iv if b > x0 and a < x1):
+            if b > end:
+                tot += b - max(a, end); end = b
+        return tot
     def extent(self, y0, y1):
         """(left, right) over the band y0..y1, or None where there is no drawing"""
         lo, hi = None, None
@@ -284,7 +302,15 @@ def layout(dev, xf, columns, pitch=60, center=True):
         geo = {True: (columns[1], columns[0]), False: (columns[2], columns[3])}
     else:
         geo = {True: (columns[0], None), False: (columns[1], None)}
-    sides = {True: [it for it in items if it['ap'][0] < cx], False: [it for it in items if it['ap'][0] >= cx]}
+    # a control's callout goes to the side a level line from it reaches crossing less of the
+    # drawing (the near side of its own grip, not across a second grip); else by the centre line
+    def goes_left(it):
+        ax, ay = it['ap']
+        l = outline.ink(ay, 0, ax - 22) if shapes else 0
+        r = outline.ink(ay, ax + 22, 1920) if shapes else 0
+        return l < r - 15 if abs(l - r) > 15 else ax < cx
+    sides = {True: [], False: []}
+    for it in items: sides[goes_left(it)].append(it)
 
     def solve(left):
         seq = sorted(sides[left], key=lambda it: (it['ap'][1], abs(it['ap'][0] - cx)))
@@ -695,13 +721,13 @@ def x56_stick():
              AX('ry', 'Mini-stick Y', (482, 388))]
     cs, gs = layout('x56-stick', xf, cols2(left, right), pitch=62)
     return dict(id='x56-stick', name='Saitek / Logitech X56 H.O.T.A.S. Stick', kind='stick',
-                usb=['0738:2221', '06A3:0C2E'],
+                usb=['0738:2221'],
                 games={'elite': ['SaitekX56Joystick'],
                        'msfs2020': ['X56 H.O.T.A.S. Stick', 'Saitek Pro Flight X-56 Rhino Stick'],
                        'dcs': ['Saitek Pro Flight X-56 Rhino Stick', 'X56 H.O.T.A.S. Stick'],
                        'squadrons': ['X56 H.O.T.A.S. Stick']},
-                notes='0738:2221 is the Mad Catz/Saitek Rhino stick; the Logitech-branded PID 06A3:0C2E is '
-                      'uncertain. Button order (trigger, A, B, C, D, H2, H3) from the manual, from memory.',
+                notes='0738:2221 is the Mad Catz/Saitek Rhino stick; Logitech kept that id for the X56. '
+                      'Button order (trigger, A, B, C, D, H2, H3) from the manual, from memory.',
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
 
 def x56_throttle():
@@ -744,13 +770,13 @@ def x56_throttle():
           AX('slider1', 'RTY3 rotary (slider 1)', (500, 1060)), AX('slider2', 'RTY4 rotary (slider 2)', (500, 1140))]
     cs, gs = layout('x56-throttle', xf, cols4(lo, li, ri, []), pitch=60)
     return dict(id='x56-throttle', name='Saitek / Logitech X56 H.O.T.A.S. Throttle', kind='throttle',
-                usb=['0738:A221', '06A3:0C2D'],
+                usb=['0738:A221'],
                 games={'elite': ['SaitekX56Throttle'],
                        'msfs2020': ['X56 H.O.T.A.S. Throttle', 'Saitek Pro Flight X-56 Rhino Throttle'],
                        'dcs': ['Saitek Pro Flight X-56 Rhino Throttle', 'X56 H.O.T.A.S. Throttle'],
                        'squadrons': ['X56 H.O.T.A.S. Throttle']},
-                notes='0738:A221 is the Mad Catz/Saitek Rhino throttle; the Logitech PID 06A3:0C2D is '
-                      'uncertain. Button and axis numbering from the manual, from memory: verify on a device.',
+                notes='0738:A221 is the Mad Catz/Saitek Rhino throttle; Logitech kept that id for the X56 '
+                      '(06A3:0C2D is the Pro Flight Throttle Quadrant, not an X56). Button and axis numbering from the manual, from memory: verify on a device.',
                 extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
 
 def vkb_gladiator():
