@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define WRAP_NAME "cartouche-wrap"
 
@@ -56,6 +57,11 @@ const char *refxml_attr(const char **attrs, const char *name)
 {
     for (int i = 0; attrs && attrs[i]; i += 2)
         if (strcmp(attrs[i], name) == 0)
+            return attrs[i + 1];
+    /* Games read attribute names without regard to case: Frontier's own presets write
+     * key="" beside Key="", MSFS files carry ProductID or ProductId. */
+    for (int i = 0; attrs && attrs[i]; i += 2)
+        if (strcasecmp(attrs[i], name) == 0)
             return attrs[i + 1];
     return NULL;
 }
@@ -111,8 +117,10 @@ static void on_text(void *ud, const XML_Char *s, int len)
 
 static XML_Parser new_parser(refxml *x)
 {
-    /* The encoding is forced: binding files are UTF-8 or ASCII, and a declared encoding
-     * expat would have to convert is one more thing an upload could play with. */
+    /* The encoding is forced: every upload is converted to UTF-8 before a parser sees it
+     * (textenc.c), but the file's own declaration still says what it was written in
+     * (encoding="Windows-1252", "utf-16"). A protocol encoding makes expat ignore that
+     * declaration instead of refusing the document or converting it a second time. */
     XML_Parser p = XML_ParserCreate("UTF-8");
     if (!p)
         return NULL;

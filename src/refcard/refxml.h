@@ -1,6 +1,7 @@
 /* refxml.h — the expat set-up shared by the XML binding parsers (Elite .binds, MSFS input
  * profiles). It refuses DTDs and entity declarations outright (billion laughs, external
- * entities), caps nesting depth, optionally wraps a file that has several top-level elements
+ * entities), caps nesting depth, reads every document as UTF-8 whatever its declaration says
+ * (uploads are converted before parsing), optionally wraps a file that has several top-level elements
  * (MSFS writes <Version/><FriendlyName/><Device/> side by side), and turns every failure into
  * "line N: reason" with ERR_UNPROCESSABLE. */
 #ifndef CARTOUCHE_REFXML_H
@@ -33,7 +34,8 @@ void refxml_fail(refxml *x, const char *fmt, ...) __attribute__((format(printf, 
 void refxml_fail_err(refxml *x, const err_t *e);
 int refxml_line(const refxml *x);
 
-/* Value of attribute name in an expat attribute list, or NULL. */
+/* Value of attribute name in an expat attribute list, or NULL. An exact match wins; else
+ * the name is compared without case (games write "key" as well as "Key"). */
 const char *refxml_attr(const char **attrs, const char *name);
 
 /* Name and line of the first element of data (for content sniffing). 0 on success; -1 with

@@ -124,7 +124,7 @@ static void test_elite_controls(void **state)
     assert_int_equal(s.items[0].input.device_index, 1);
     assert_int_equal(s.items[0].is_axis, 0); /* an axis bound to a button action */
     assert_string_equal(s.items[1].input.control, "axis:x");
-    assert_string_equal(s.items[2].input.control, "key:OEM_102");
+    assert_string_equal(s.items[2].input.control, "key:IntlBackslash"); /* VK_OEM_102: the ISO key */
     assert_string_equal(s.items[3].input.control, "raw:Joy_Foo");
     assert_string_equal(s.items[4].input.control, "axis:x");
     assert_string_equal(s.items[4].input.device, "Mouse");
@@ -137,27 +137,152 @@ static void test_elite_controls(void **state)
     bindings_free(&s);
 }
 
+/* The first warning of s, or fail. */
+static const bind_warning *warning_at(const binding_set *s, int line)
+{
+    for (size_t i = 0; i < s->n_warnings; i++)
+        if (s->warnings[i].line == line)
+            return &s->warnings[i];
+    print_error("no warning on line %d\n", line);
+    fail();
+    return NULL;
+}
+
+/* What Frontier's presets and players' files do (tests/data/bindings/README.legacy.md). */
+static void test_elite_quirks(void **state)
+{
+    binding_set s = tr_parse(NULL, "elite_quirks.binds", NULL); /* BOM, CRLF */
+    assert_string_equal(s.profile, "Custom");
+    assert_int_equal(s.n, 12);
+    assert_int_equal(s.n_warnings, 5);
+
+    /* Raw VID+PID device name, DeviceIndex, a named dead zone (the game's default). */
+    const binding *b = tr_find(&s, "YawAxisRaw", 0);
+    assert_string_equal(b->input.device, "231D0121");
+    assert_int_equal(b->input.vid, 0x231D);
+    assert_int_equal(b->input.pid, 0x0121);
+    assert_int_equal(b->input.device_index, 1);
+    assert_int_equal(b->inverted, 1);
+    assert_float_equal(b->deadzone, 0, 0);
+    assert_int_equal(b->line, 6);
+
+    /* {NoDevice} with key="" is unbound, silently. */
+    assert_int_equal(tr_count(&s, "RollAxisRaw"), 0);
+
+    /* Lower-case key attribute and hex; a bad Inverted and an out-of-range Deadzone are
+     * warnings and the axis still counts. */
+    b = tr_find(&s, "PitchAxisRaw", 0);
+    assert_int_equal(b->input.vid, 0x231D);
+    assert_string_equal(b->input.control, "axis:y");
+    assert_int_equal(b->inverted, 0);
+    assert_float_equal(b->deadzone, 0, 0);
+    const bind_warning *w = warning_at(&s, 17);
+    assert_string_equal(w->what, "<Inverted> of PitchAxisRaw");
+    assert_string_equal(w->why, "Value \"yes\" is not a number; not inverted");
+    assert_string_equal(warning_at(&s, 18)->why, "Value 7.5 is outside 0..1; ignored");
+
+    /* A bound device without Key: skipped with a warning, not a failed file. */
+    assert_int_equal(tr_count(&s, "ThrottleAxis"), 0);
+    w = warning_at(&s, 21);
+    assert_string_equal(w->what, "<Binding> of ThrottleAxis");
+    assert_string_equal(w->why, "no Key attribute for device T16000MTHROTTLE");
+
+    /* en-GB: the "\|" key is the ISO key, "#" sits where US boards have "\". */
+    assert_string_equal(tr_find(&s, "LandingGearToggle", 0)->input.control, "key:IntlBackslash");
+    b = tr_find(&s, "MicrophoneMute", 0);
+    assert_string_equal(b->input.control, "key:Backslash");
+    assert_string_equal(b->activation, "hold"); /* <ToggleOn Value="0"/> */
+    assert_int_equal(tr_count(&s, "MicrophoneMute"), 1);
+    assert_string_equal(warning_at(&s, 31)->why, "no Device attribute");
+
+    /* Combo on the same raw-id device; ToggleOn Value="1" is a plain press. */
+    b = tr_find(&s, "ToggleFlightAssist", 0);
+    assert_string_equal(b->input.control, "button:5");
+    assert_int_equal(b->n_modifiers, 1);
+    assert_string_equal(b->modifiers[0].control, "button:1");
+    assert_int_equal(b->modifiers[0].device_index, 1);
+    assert_int_equal(b->modifiers[0].pid, 0x0121);
+    assert_string_equal(b->activation, "");
+    b = tr_find(&s, "ToggleFlightAssist", 1);
+    assert_string_equal(b->input.device, "XB360 Pad");
+    assert_string_equal(b->input.control, "pad:a");
+    assert_int_equal(b->secondary, 1);
+
+    /* Odyssey's gamepad names and <Hold Value="1"/> inside the slot. */
+    b = tr_find(&s, "HumanoidItemWheelButton", 0);
+    assert_string_equal(b->input.control, "pad:lb");
+    assert_string_equal(b->activation, "hold");
+    b = tr_find(&s, "HumanoidItemWheelButton", 1);
+    assert_string_equal(b->input.control, "pad:a");
+    assert_string_equal(b->activation, "");
+
+    /* Lower-case "neg_" on a device we have no names for; half the mouse wheel. */
+    assert_string_equal(tr_find(&s, "UI_Left", 0)->input.control, "raw:neg_OculusTouch_LStickX");
+    b = tr_find(&s, "UI_Left", 1);
+    assert_string_equal(b->input.device, "Mouse");
+    assert_string_equal(b->input.control, "axis:z");
+
+    /* A fifth modifier is left out with a warning; the binding keeps four. */
+    b = tr_find(&s, "HMDReset", 0);
+    assert_int_equal(b->n_modifiers, 4);
+    assert_string_equal(b->modifiers[3].control, "key:RightAlt");
+    assert_string_equal(warning_at(&s, 57)->why, "more than 4 modifiers; Key_RightShift left out");
+
+    assert_string_equal(tr_find(&s, "SelectTarget", 0)->input.control, "axis:rx");
+    assert_int_equal(tr_find(&s, "SelectTarget", 0)->is_axis, 0);
+    bindings_free(&s);
+}
+
+/* Keys follow <KeyboardLayout>: a Swiss board names keys by their characters. */
+static void test_elite_layouts(void **state)
+{
+    binding_set s = tr_parse("elite", "elite_frch_keys.binds", NULL);
+    assert_int_equal(s.n, 5);
+    assert_string_equal(tr_find(&s, "MicrophoneMute", 0)->input.control, "key:IntlBackslash");
+    assert_string_equal(tr_find(&s, "FreeCamSpeedInc", 0)->input.control, "key:Equals");
+    assert_string_equal(tr_find(&s, "FreeCamSpeedInc", 1)->input.control, "key:Y"); /* QWERTZ */
+    assert_string_equal(tr_find(&s, "FreeCamSpeedDec", 0)->input.control, "key:Minus");
+    assert_string_equal(tr_find(&s, "FreeCamSpeedDec", 1)->input.control, "key:IntlBackslash");
+    bindings_free(&s);
+
+    /* Without a layout the same names take their US places. */
+    const char *text = "<Root>\n<A><Primary Device=\"Keyboard\" Key=\"Key_Z\"/>"
+                       "<Secondary Device=\"Keyboard\" Key=\"Key_BackSlash\"/></A>\n"
+                       "<B><Primary Device=\"Keyboard\" Key=\"Key_LessThan\"/>"
+                       "<Secondary Device=\"Keyboard\" Key=\"Key_Hash\"/></B>\n</Root>\n";
+    err_t e = {0};
+    assert_int_equal(games_parse("elite", text, strlen(text), &s, &e), 0);
+    assert_int_equal(s.n, 4);
+    assert_string_equal(s.items[0].input.control, "key:Z");
+    assert_string_equal(s.items[1].input.control, "key:Backslash");
+    assert_string_equal(s.items[2].input.control, "key:IntlBackslash");
+    assert_string_equal(s.items[3].input.control, "key:Backslash");
+    bindings_free(&s);
+}
+
 static void test_elite_errors(void **state)
 {
-    err_t e = tr_fail("elite", NULL,
-                      "<Root>\n<LandingGearToggle>\n<Primary Key=\"Key_L\"/>\n</LandingGearToggle>\n</Root>");
-    assert_int_equal(e.kind, ERR_UNPROCESSABLE);
-    assert_string_equal(e.msg, "line 3: <Primary> without Device attribute");
+    /* Entries the game would skip are warnings; the rest of the file counts. */
+    binding_set s = parse_text("<Root>\n<LandingGearToggle>\n<Primary Key=\"Key_L\"/>\n"
+                               "<Secondary Device=\"Keyboard\" Key=\"Key_G\"/>\n</LandingGearToggle>\n"
+                               "<X>\n<Binding Device=\"T16000M\"/>\n<Deadzone Value=\"wide\"/>\n</X>\n</Root>");
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.items[0].input.control, "key:G");
+    assert_int_equal(s.n_warnings, 2);
+    assert_int_equal(s.warnings[0].line, 3);
+    assert_string_equal(s.warnings[0].what, "<Primary> of LandingGearToggle");
+    assert_string_equal(s.warnings[0].why, "no Device attribute");
+    assert_int_equal(s.warnings[1].line, 7);
+    assert_string_equal(s.warnings[1].why, "no Key attribute for device T16000M");
+    bindings_free(&s);
 
-    e = tr_fail("elite", NULL, "<Root>\n<X>\n<Binding Device=\"T16000M\"/>\n</X>\n</Root>");
-    assert_string_equal(e.msg, "line 3: <Binding> without Key attribute");
+    /* A file of only unreadable entries is still an Elite file, with nothing bound. */
+    s = parse_text("<Root>\n<X>\n<Binding Device=\"T16000M\"/>\n</X>\n</Root>");
+    assert_int_equal(s.n, 0);
+    assert_int_equal(s.n_warnings, 1);
+    bindings_free(&s);
 
-    e = tr_fail("elite", NULL, "<Root>\n<X>\n<Deadzone Value=\"wide\"/>\n</X>\n</Root>");
-    assert_string_equal(e.msg, "line 3: <Deadzone> Value \"wide\" is not a number");
-
-    e = tr_fail("elite", NULL,
-                "<Root><X><Primary Device=\"Keyboard\" Key=\"Key_A\">\n"
-                "<Modifier Device=\"Keyboard\" Key=\"Key_B\"/><Modifier Device=\"Keyboard\" Key=\"Key_C\"/>\n"
-                "<Modifier Device=\"Keyboard\" Key=\"Key_D\"/><Modifier Device=\"Keyboard\" Key=\"Key_E\"/>\n"
-                "<Modifier Device=\"Keyboard\" Key=\"Key_F\"/>\n</Primary></X></Root>");
-    assert_string_equal(e.msg, "line 4: more than 4 modifiers on one binding");
-
-    e = tr_fail("elite", NULL, "<?xml version=\"1.0\"?>\n<Bindings/>\n");
+    err_t e = tr_fail("elite", NULL, "<?xml version=\"1.0\"?>\n<Bindings/>\n");
     assert_string_equal(e.msg,
                         "line 2: root element <Bindings>, expected <Root> of an Elite Dangerous .binds file");
 
@@ -198,6 +323,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_elite_file),
         cmocka_unit_test(test_elite_controls),
+        cmocka_unit_test(test_elite_quirks),
+        cmocka_unit_test(test_elite_layouts),
         cmocka_unit_test(test_elite_errors),
         cmocka_unit_test(test_elite_binding_limit),
     };
