@@ -35,6 +35,8 @@
 #define SC_MAX_STICKS 32     /* <options type="joystick"> kept per profile */
 #define SC_MAX_DEADZONES 64  /* <deviceoptions><option> kept per profile */
 #define SC_MAX_KEYS (BIND_MAX_MODIFIERS + 1)
+#define SC_DEVICES 4         /* keyboard, gamepad, joystick, mouse */
+#define SC_DEFAULTS_NAME "Game defaults"
 
 typedef struct {
     int instance;        /* the N of jsN_ */
@@ -79,6 +81,14 @@ typedef struct {
     char action[96];
     char action_mode[40]; /* activationMode on the <action> itself */
     int in_action;
+    int action_depth;
+    int defaults;         /* the file is the game's defaultProfile.xml */
+    int actionmaps;       /* <actionmap> elements seen */
+    int action_line;
+    int dev_set[SC_DEVICES];   /* defaultProfile: the action's keyboard=, gamepad=, ... */
+    int dev_child[SC_DEVICES]; /* ... overridden by a child element of that name */
+    char dev_input[SC_DEVICES][128];
+    int in_devchild;      /* 1 + device inside <gamepad>...</gamepad>, else 0 */
     sc_pending *pending;  /* one per binding added, same order as out->items */
     size_t n_pending, cap_pending;
     int unreadable;       /* rebinds skipped with a warning */
@@ -554,23 +564,14 @@ static int sc_pending_push(sc_ctx *c, const sc_pending *p)
     return 0;
 }
 
-static void sc_rebind(refxml *x, sc_ctx *c, const char **attrs)
+/* Read one input of the current action and add its binding; line is where it was written. */
+static void sc_emit(refxml *x, sc_ctx *c, const char *input, const char *device, const char *mode,
+                    const char *multitap, int line)
 {
-    const char *input = refxml_attr(attrs, "input");
-    if (c->cur < 0)
-        return;
-    if (!c->in_action) {
-        sc_note_bad(x, c, "<rebind>", "outside an <action>");
-        return;
-    }
-    if (!input) {
-        sc_note_bad(x, c, c->action, "<rebind> without input attribute");
-        return;
-    }
     binding b = {0};
     sc_pending pend = {.profile = c->cur};
     char why[160];
-    int r = sc_read_input(input, refxml_attr(attrs, "device"), &b, &pend, why, sizeof why);
+    int r = sc_read_input(input, device, &b, &pend, why, sizeof why);
     if (r < 0) {
         char what[96];
         snprintf(what, sizeof what, "%.90s", input);
@@ -579,12 +580,11 @@ static void sc_rebind(refxml *x, sc_ctx *c, const char **attrs)
     }
     if (r == 0)
         return;
-    const char *mode = refxml_attr(attrs, "activationMode");
-    sc_activation(mode && *mode ? mode : c->action_mode, refxml_attr(attrs, "multiTap"),
-                  b.activation, sizeof b.activation);
+    sc_activation(mode && *mode ? mode : c->action_mode, multitap, b.activation,
+                  sizeof b.activation);
     snprintf(b.action_id, sizeof b.action_id, "%s", c->action);
     snprintf(b.context, sizeof b.context, "%s", c->actionmap);
-    b.line = refxml_line(x);
+    b.line = line;
     games_label_binding(GAME, &b);
     /* Identifiers the tables do not name read as a sentence: "Ifcs toggle esp". */
     b.action[0] = (char)toupper((unsigned char)b.action[0]);
@@ -605,16 +605,84 @@ static void sc_rebind(refxml *x, sc_ctx *c, const char **attrs)
     c->profiles[c->cur].bindings++;
 }
 
+static void sc_rebind(refxml *x, sc_ctx *c, const char **attrs)
+{
+    const char *input = refxml_attr(attrs, "input");
+    if (c->cur < 0)
+        return;
+    if (!c->in_action) {
+        sc_note_bad(x, c, "<rebind>", "outside an <action>");
+        return;
+    }
+    if (!input) {
+        sc_note_bad(x, c, c->action, "<rebind> without input attribute");
+        return;
+    }
+    sc_emit(x, c, input, refxml_attr(attrs, "device"), refxml_attr(attrs, "activationMode"),
+            refxml_attr(attrs, "multiTap"), refxml_line(x));
+}
+
+/* defaultProfile.xml: <action keyboard=".." gamepad=".." joystick=".." mouse=".."> unless a
+ * <keyboard input=".."/> (or <gamepad><inputdata input=".."/>...</gamepad>) child of that
+ * device says otherwise; the attributes are read when the action ends. */
+static const char *const sc_devices[SC_DEVICES] = {"keyboard", "gamepad", "joystick", "mouse"};
+
+static int sc_device_of(const char *name)
+{
+    for (int i = 0; i < SC_DEVICES; i++)
+        if (strcasecmp(name, sc_devices[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void sc_default_action(refxml *x, sc_ctx *c, const char **attrs)
+{
+    c->action_line = refxml_line(x);
+    for (int i = 0; i < SC_DEVICES; i++) {
+        const char *v = refxml_attr(attrs, sc_devices[i]);
+        c->dev_set[i] = v != NULL;
+        c->dev_child[i] = 0;
+        snprintf(c->dev_input[i], sizeof c->dev_input[i], "%.127s", v ? v : "");
+    }
+}
+
+static void sc_default_action_end(refxml *x, sc_ctx *c)
+{
+    for (int i = 0; i < SC_DEVICES; i++)
+        if (c->dev_set[i] && !c->dev_child[i])
+            sc_emit(x, c, c->dev_input[i], sc_devices[i], NULL, NULL, c->action_line);
+}
+
 static void sc_on_start(refxml *x, void *ud, const char *name, const char **attrs, int depth)
 {
     sc_ctx *c = ud;
     if (depth == 1) {
-        if (strcmp(name, "ActionMaps") != 0) {
-            refxml_fail(x, "root element <%.60s> is not <ActionMaps>: not a Star Citizen "
-                           "binding file", name);
+        c->defaults = strcmp(name, "profile") == 0;
+        if (strcmp(name, "ActionMaps") != 0 && !c->defaults) {
+            refxml_fail(x, "root element <%.60s> is not <ActionMaps> (nor the game's "
+                           "defaultProfile.xml <profile>): not a Star Citizen binding file", name);
             return;
         }
-        c->cur = sc_new_profile(x, c, refxml_attr(attrs, "profileName"));
+        c->cur = sc_new_profile(x, c, c->defaults ? SC_DEFAULTS_NAME
+                                                  : refxml_attr(attrs, "profileName"));
+        return;
+    }
+    int dev;
+    if (c->defaults && c->in_action && depth == c->action_depth + 1 &&
+        (dev = sc_device_of(name)) >= 0) {
+        const char *in = refxml_attr(attrs, "input");
+        c->dev_child[dev] = 1;
+        c->in_devchild = dev + 1;
+        if (in)
+            sc_emit(x, c, in, sc_devices[dev], refxml_attr(attrs, "activationMode"),
+                    refxml_attr(attrs, "multiTap"), refxml_line(x));
+        return;
+    }
+    if (c->defaults && c->in_devchild && strcasecmp(name, "inputdata") == 0) {
+        const char *in = refxml_attr(attrs, "input");
+        if (in)
+            sc_emit(x, c, in, sc_devices[c->in_devchild - 1],
+                    refxml_attr(attrs, "activationMode"), NULL, refxml_line(x));
         return;
     }
     if (strcasecmp(name, "rebind") == 0) {
@@ -625,10 +693,14 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
         c->in_action = n && *n;
         snprintf(c->action, sizeof c->action, "%s", n ? n : "");
         snprintf(c->action_mode, sizeof c->action_mode, "%s", m ? m : "");
+        c->action_depth = depth;
         if (!c->in_action)
             sc_note_bad(x, c, "<action>", "no name attribute; its rebinds are skipped");
+        else if (c->defaults)
+            sc_default_action(x, c, attrs);
     } else if (strcasecmp(name, "actionmap") == 0) {
         const char *n = refxml_attr(attrs, "name");
+        c->actionmaps++;
         snprintf(c->actionmap, sizeof c->actionmap, "%s", n ? n : "");
     } else if (strcasecmp(name, "option") == 0 && c->in_deviceoptions) {
         sc_deadzone_option(c, attrs);
@@ -650,7 +722,11 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
 static void sc_on_end(refxml *x, void *ud, const char *name, int depth)
 {
     sc_ctx *c = ud;
-    if (strcasecmp(name, "action") == 0) {
+    if (c->in_devchild && depth == c->action_depth + 1) {
+        c->in_devchild = 0;
+    } else if (strcasecmp(name, "action") == 0) {
+        if (c->defaults && c->in_action)
+            sc_default_action_end(x, c);
         c->in_action = 0;
     } else if (strcasecmp(name, "actionmap") == 0) {
         c->actionmap[0] = 0;
@@ -769,6 +845,13 @@ int sc_parse(const games_bundle *bundle, const games_file *f, binding_set *out, 
     }
     refxml_handlers h = {.start = sc_on_start, .end = sc_on_end, .ud = &c};
     int rc = refxml_parse(f->data, f->len, &h, err);
+    /* Other programs write <profile> roots too (Joystick Gremlin): without an actionmap it is
+     * not the game's defaults. */
+    if (rc == 0 && c.defaults && !c.actionmaps) {
+        err_set(err, ERR_UNPROCESSABLE, NULL,
+                "line 1: <profile> without <actionmap>: not Star Citizen's defaultProfile.xml");
+        rc = -1;
+    }
     if (rc == 0 && out->n == 0 && c.unreadable > 0) {
         err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: no binding could be read (%s)",
                 c.first_bad_line, c.first_bad);

@@ -340,6 +340,56 @@ static void test_sc_shipped_layout(void **state)
     bindings_free(&s);
 }
 
+static void test_sc_default_profile(void **state)
+{
+    /* The game's defaultProfile.xml: one attribute per device on each <action>, a child
+     * element of a device overriding it, <inputdata> lists, keys spelt as characters. */
+    binding_set s = tr_parse(NULL, "sc_default_profile.xml", "defaultProfile.xml");
+    assert_string_equal(s.game, "starcitizen");
+    assert_string_equal(s.profile, "Game defaults");
+    assert_int_equal(s.n, 18);
+
+    const binding *b = tr_find(&s, "v_self_destruct", 0);
+    assert_string_equal(b->input.control, "key:Backspace");
+    assert_string_equal(b->activation, "long press (0.5 s)");
+    assert_int_equal(tr_count(&s, "v_self_destruct"), 1); /* gamepad child " ": unbound */
+
+    assert_int_equal(tr_count(&s, "v_toggle_landing_system"), 3);
+    b = sc_find(&s, "v_toggle_landing_system", "button:12");
+    assert_string_equal(b->input.device, "Joystick 1");
+    assert_string_equal(b->activation, "tap");
+    assert_int_equal(b->line, 26);
+    assert_string_equal(sc_find(&s, "v_toggle_landing_system", "pad:dpad_down")->input.device,
+                        "Gamepad");
+
+    b = sc_find(&s, "v_pitch", "axis:y");
+    assert_int_equal(b->is_axis, 1);
+    assert_string_equal(sc_find(&s, "v_pitch_mouse", "axis:y")->input.device, "Mouse");
+
+    b = tr_find(&s, "v_emergency_exit", 0);
+    assert_string_equal(b->input.control, "key:U");
+    assert_string_equal(b->modifiers[0].control, "key:LeftShift");
+
+    /* Child elements carry their own activation mode. */
+    b = sc_find(&s, "prone_rollleft", "key:Q");
+    assert_string_equal(b->activation, "double tap");
+    b = sc_find(&s, "prone_rollleft", "pad:lx");
+    assert_string_equal(b->activation, "tap");
+    assert_string_equal(b->modifiers[0].control, "pad:lb");
+
+    assert_int_equal(tr_count(&s, "ui_up"), 3);
+    sc_find(&s, "ui_up", "pad:dpad_up");
+    sc_find(&s, "ui_up", "pad:ry");
+    sc_find(&s, "ui_up", "key:UpArrow");
+    assert_int_equal(tr_count(&s, "ui_select"), 3);
+    assert_string_equal(tr_find(&s, "ui_next_tab", 0)->input.control, "key:RightBracket");
+    assert_int_equal(tr_count(&s, "v_toggle_all_doors"), 0);
+
+    assert_int_equal(s.n_warnings, 1);
+    assert_true(sc_has_warning(&s, 27, "HMD_Yaw", "head tracking"));
+    bindings_free(&s);
+}
+
 static void test_sc_refused(void **state)
 {
     /* Every rebind unreadable: the file as a whole is refused, naming the first. */
@@ -350,6 +400,10 @@ static void test_sc_refused(void **state)
 
     e = tr_fail("starcitizen", NULL, "<Root PresetName=\"x\"><Yaw/></Root>");
     assert_prefix(e.msg, "line 1: root element <Root> is not <ActionMaps>");
+    /* A <profile> with nothing of Star Citizen in it (a Joystick Gremlin profile). */
+    e = tr_fail(NULL, NULL, "<profile version=\"13\" syntax=\"1\">\n <devices/>\n</profile>\n");
+    assert_int_equal(e.kind, ERR_UNPROCESSABLE);
+    assert_prefix(e.msg, "line 1: <profile> without <actionmap>");
 
     e = tr_fail(NULL, NULL,
                 "<ActionMaps>\n <ActionProfiles profileName=\"default\">\n  <actionmap name=\"a\">\n");
@@ -375,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_sc_profiles),
         cmocka_unit_test(test_sc_blank),
         cmocka_unit_test(test_sc_shipped_layout),
+        cmocka_unit_test(test_sc_default_profile),
         cmocka_unit_test(test_sc_refused),
     };
     return cmocka_run_group_tests(tests, tr_setup, tr_teardown);
