@@ -82,28 +82,157 @@ static void test_dcs_keyboard(void **state)
     bindings_free(&s);
 }
 
+#define HORNET_THROTTLE \
+    "Config/Input/FA-18C_hornet/joystick/Throttle - HOTAS Warthog {84180FE0-BDD3-11ea-8002-444553540000}.diff.lua"
+
+/* What players' Config/Input folders hold: "changed" filters, reformers, entries DCS skips. */
+static void test_dcs_quirks(void **state)
+{
+    binding_set s = tr_parse(NULL, "dcs_hornet_throttle.diff.lua", HORNET_THROTTLE);
+    assert_int_equal(s.n, 6);
+
+    /* A default binding whose filter changed is still bound. */
+    const binding *b = tr_find(&s, "a2004cdnil", 0);
+    assert_string_equal(b->action, "Throttle Both");
+    assert_string_equal(b->module, "FA-18C_hornet");
+    assert_string_equal(b->input.device, "Throttle - HOTAS Warthog");
+    assert_string_equal(b->input.control, "axis:z");
+    assert_int_equal(b->is_axis, 1);
+    assert_float_equal(b->deadzone, 0.01, 1e-9);
+    assert_int_equal(b->line, 5);
+
+    /* A bad filter value is a warning; the axis stays. */
+    b = tr_find(&s, "a2005cdnil", 0);
+    assert_string_equal(b->input.control, "axis:rz");
+    assert_float_equal(b->deadzone, 0, 0);
+    assert_int_equal(b->inverted, 0);
+
+    /* Same button with and without a reformer. */
+    assert_int_equal(tr_count(&s, "d3001pnilu3001cd75vd1vpnilvu0"), 2);
+    b = tr_find(&s, "d3001pnilu3001cd75vd1vpnilvu0", 1);
+    assert_int_equal(b->secondary, 1);
+    assert_string_equal(b->modifiers[0].control, "key:LeftAlt");
+
+    /* Four reformers kept, the fifth left out; the entry without a key left out. */
+    b = tr_find(&s, "d3001pnilunilcd75vd0vpnilvunil", 0);
+    assert_string_equal(b->input.control, "hat:1:upleft");
+    assert_int_equal(b->n_modifiers, 4);
+    assert_string_equal(b->modifiers[3].control, "key:LeftWin");
+    assert_int_equal(tr_count(&s, "d3001pnilunilcd75vd0vpnilvunil"), 1);
+
+    /* A keyboard key with a joystick button held (DCS's modifier buttons). */
+    b = tr_find(&s, "d3003pnilu3003cd75vd1vpnilvu0", 0);
+    assert_string_equal(b->input.device, "Keyboard");
+    assert_string_equal(b->input.control, "key:Numpad5");
+    assert_string_equal(b->modifiers[0].device, "Throttle - HOTAS Warthog");
+    assert_string_equal(b->modifiers[0].control, "button:30");
+
+    assert_int_equal(s.n_warnings, 5);
+    static const struct {
+        int line;
+        const char *what, *why;
+    } want[] = {
+        {63, "HMCS Power OFF", "more than 4 reformers; JOY_BTN30 left out"},
+        {66, "HMCS Power OFF", "binding without a [\"key\"] string"},
+        {74, "command d3002pnilunilcd75vd1vpnilvunil", "must be a table, not a string"},
+        {25, "Throttle Left", "deadzone is not a number in 0..1; ignored"},
+        {26, "Throttle Left", "invert is not a boolean; ignored"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(s.warnings[i].line, want[i].line);
+        assert_string_equal(s.warnings[i].what, want[i].what);
+        assert_string_equal(s.warnings[i].why, want[i].why);
+        /* The file's name as uploaded (bind_warning.file keeps its first 95 bytes). */
+        assert_true(strlen(s.warnings[i].file) >= 60);
+        assert_int_equal(strncmp(s.warnings[i].file, HORNET_THROTTLE, strlen(s.warnings[i].file)), 0);
+    }
+    bindings_free(&s);
+}
+
+/* A zip of Config/Input: paths give the aircraft, alike devices differ by their GUIDs. */
+static void test_dcs_bundle(void **state)
+{
+    size_t len;
+    char *stick = tr_read(TR_DATA "dcs_warthog_stick.diff.lua", &len);
+    char *kb = tr_read(TR_DATA "dcs_keyboard.diff.lua", &len);
+    games_file files[] = {
+        {"Config/Input/F-16C_50/joystick/FSSB R3L {DFB20040-5F27-11eb-8003-444553540000}.diff.lua",
+         stick, strlen(stick)},
+        {"Config/Input/F-16C_50/joystick/FSSB R3L {DFB1D930-5F27-11eb-8002-444553540000}.diff.lua",
+         stick, strlen(stick)},
+        {"Config/Input/A-10C_2/joystick/FSSB R3L {DFB20040-5F27-11eb-8003-444553540000}.diff.lua",
+         stick, strlen(stick)},
+        {"Config/Input/F-16C_50/keyboard/Keyboard.diff.lua", kb, strlen(kb)},
+        {"Joystick%20-%20HOTAS%20Warthog%20%7BF0E9A8D0-41A2-11EB-8001-444553540000%7D.diff.lua",
+         stick, strlen(stick)},
+    };
+    games_bundle bundle = {files, sizeof files / sizeof files[0]};
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
+    assert_string_equal(s.game, "dcs");
+    assert_int_equal(s.n, 4 * 30 + 30);
+
+    /* The first file's stick has the larger GUID: the second of the two alike sticks. */
+    const binding *b = &s.items[0];
+    assert_string_equal(b->input.device, "FSSB R3L");
+    assert_int_equal(b->input.device_index, 1);
+    assert_string_equal(b->module, "F-16C_50");
+    assert_int_equal(b->n_modifiers, 0);
+    b = &s.items[30];
+    assert_int_equal(b->input.device_index, 0);
+    /* The same stick in another aircraft keeps its index. */
+    b = &s.items[60];
+    assert_string_equal(b->module, "A-10C_2");
+    assert_int_equal(b->input.device_index, 1);
+    /* Keyboard files live in .../keyboard/. */
+    b = &s.items[90];
+    assert_string_equal(b->module, "F-16C_50");
+    assert_string_equal(b->input.device, "Keyboard");
+    /* A URL-encoded name with no folder: decoded, no module. */
+    b = &s.items[120];
+    assert_string_equal(b->input.device, "Joystick - HOTAS Warthog");
+    assert_string_equal(b->module, "");
+    assert_int_equal(b->input.device_index, 0);
+    bindings_free(&s);
+    free(stick);
+    free(kb);
+}
+
 static void test_dcs_errors(void **state)
 {
     err_t e = tr_fail(NULL, "bad_truncated.diff.lua", NULL);
     assert_int_equal(e.kind, ERR_UNPROCESSABLE);
     assert_string_equal(e.msg, "line 216: unfinished string");
 
-    e = tr_fail("dcs", NULL, "local diff = {\n\t[\"keyDiffs\"] = {\n\t\t[\"d1\"] = {\n"
-                             "\t\t\t[\"added\"] = { [1] = { [\"reformers\"] = {} } },\n\t\t},\n\t},\n}\nreturn diff\n");
-    assert_string_equal(e.msg, "line 4: [\"key\"] of a binding of d1 must be a string");
-
-    e = tr_fail("dcs", NULL, "local diff = {\n [\"keyDiffs\"] = {\n  [\"d1\"] = 5,\n }\n}\nreturn diff");
-    assert_string_equal(e.msg, "line 3: command d1 must be a table");
+    /* Entries DCS would skip are warnings: a file of only those binds nothing. */
+    const char *text = "local diff = {\n\t[\"keyDiffs\"] = {\n\t\t[\"d1\"] = {\n"
+                       "\t\t\t[\"added\"] = { [1] = { [\"reformers\"] = {} } },\n\t\t},\n"
+                       "\t\t[\"d2\"] = 5,\n\t},\n}\nreturn diff\n";
+    binding_set s;
+    assert_int_equal(games_parse("dcs", text, strlen(text), &s, &e), 0);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(s.n_warnings, 2);
+    assert_int_equal(s.warnings[0].line, 4);
+    assert_string_equal(s.warnings[0].what, "d1");
+    assert_string_equal(s.warnings[0].why, "binding without a [\"key\"] string");
+    assert_int_equal(s.warnings[1].line, 6);
+    assert_string_equal(s.warnings[1].why, "must be a table, not a number");
+    bindings_free(&s);
 
     e = tr_fail("dcs", NULL, "local diff = {\n [\"other\"] = {}\n}\nreturn diff\n");
     assert_string_equal(e.msg, "line 1: neither [\"keyDiffs\"] nor [\"axisDiffs\"], not a DCS input diff");
 
-    e = tr_fail("dcs", NULL, "local diff = {\n [\"axisDiffs\"] = { [\"a1\"] = { [\"added\"] = {\n"
-                             "  { key = \"JOY_X\", filter = { deadzone = 7 } } } } }\n}\nreturn diff\n");
-    assert_string_equal(e.msg, "line 3: deadzone 7 is outside 0..1");
+    e = tr_fail("dcs", NULL, "local diff = {\n [\"keyDiffs\"] = 1,\n [\"axisDiffs\"] = \"x\"\n}\nreturn diff\n");
+    assert_string_equal(e.msg,
+                        "line 1: [\"keyDiffs\"] and [\"axisDiffs\"] are not tables, not a DCS input diff");
 
     e = tr_fail("dcs", NULL, "local diff = { [\"keyDiffs\"] = {} }\nprint(diff)\n");
     assert_string_equal(e.msg, "line 2: unexpected character '('");
+
+    /* The file a Config/Input folder also holds: not bindings. */
+    e = tr_fail("dcs", NULL, "local disabled = {\n\t[\"devices\"] = {\n\t},\n\t[\"pnp\"] = false,\n}\nreturn disabled");
+    assert_string_equal(e.msg, "line 1: neither [\"keyDiffs\"] nor [\"axisDiffs\"], not a DCS input diff");
 }
 
 /* ---- the Lua table reader ---- */
@@ -190,6 +319,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dcs_stick),
         cmocka_unit_test(test_dcs_keyboard),
+        cmocka_unit_test(test_dcs_quirks),
+        cmocka_unit_test(test_dcs_bundle),
         cmocka_unit_test(test_dcs_errors),
         cmocka_unit_test(test_luat_values),
         cmocka_unit_test(test_luat_errors),
