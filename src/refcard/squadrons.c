@@ -24,7 +24,13 @@
  *    clicks, 12 menu, 13 view, 14/15 triggers, 16/17 bumpers (the "pad" table); axes 2/4
  *    left stick X, 3/5 left Y, 8/10 right X, 9/11 right Y.
  *  - negate 1 on an axis binding means the axis is inverted.
- * The semantics of altbutton and identifier are unknown and ignored. */
+ * The semantics of altbutton and identifier are unknown and ignored.
+ *  - real files (MetaRefCard's test data, five revisions of one player's X-55 profile) have
+ *    InputDataVersion 2 as the last line, after the bindings, and an empty
+ *    "GstInput.JoystickDevice3 " between named ones; a profile that only picked the game's
+ *    gamepad preset (GstInput.GamepadPreset) has no GstKeyBinding lines at all.
+ * As the game does, a line or slot that cannot be read is skipped with a warning; only a file
+ * whose first line is no setting, or that binds nothing, fails. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,21 +57,26 @@ typedef struct {
 } sq_slot;
 
 typedef struct {
+    binding_set *out;
     sq_slot *slots;
     size_t n, cap;
     size_t *hash; /* open addressing: index+1 into slots, 0 = empty */
     size_t hash_cap;
     char joysticks[MAX_JOYSTICKS][96];
     long data_version;
+    int preset;   /* GstInput.GamepadPreset seen */
 } sq_ctx;
+
+static size_t fnv_str(size_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (h ^ 0xFF) * 1099511628211u; /* a separator: ("ab","c") differs from ("a","bc") */
+}
 
 static size_t fnv(const char *g, const char *c, int slot)
 {
-    size_t h = 1469598103934665603u;
-    for (const char *s = g; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    for (const char *s = c; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    size_t h = fnv_str(fnv_str(1469598103934665603u, g), c);
     return (h ^ (size_t)slot) * 1099511628211u;
 }
 
@@ -141,7 +152,8 @@ static int parse_long(const char *v, long *out)
     return *end ? -1 : 0;
 }
 
-/* One "GstKeyBinding.<group>.<Concept>.<slot>.<field> value" line. */
+/* One "GstKeyBinding.<group>.<Concept>.<slot>.<field> value" line; -1 only when the slot
+ * table is full or out of memory. */
 static int binding_line(sq_ctx *c, const char *key, const char *value, int line, err_t *err)
 {
     char parts[5][96];
@@ -160,9 +172,9 @@ static int binding_line(sq_ctx *c, const char *key, const char *value, int line,
     }
     if (np == 1) { /* GstKeyBinding.InputDataVersion 4, GstKeyBinding.version ... */
         if (strcmp(parts[0], "InputDataVersion") == 0 && parse_long(value, &c->data_version) < 0) {
-            err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: InputDataVersion \"%.20s\" is not a number",
-                    line, value);
-            return -1;
+            c->data_version = 0;
+            bindings_warn(c->out, line, "GstKeyBinding.InputDataVersion",
+                          "\"%.20s\" is not a number; read as the current version", value);
         }
         return 0;
     }
@@ -170,9 +182,9 @@ static int binding_line(sq_ctx *c, const char *key, const char *value, int line,
         return 0; /* some other per-binding setting we do not use */
     long slot;
     if (parse_long(parts[2], &slot) < 0 || slot < 0 || slot > 99) {
-        err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: slot \"%.20s\" of %.60s is not a number",
-                line, parts[2], parts[1]);
-        return -1;
+        bindings_warn(c->out, line, parts[1], "slot \"%.20s\" is not a number 0..99; line left out",
+                      parts[2]);
+        return 0;
     }
     int f;
     for (f = 0; f < F_COUNT; f++)
@@ -182,9 +194,10 @@ static int binding_line(sq_ctx *c, const char *key, const char *value, int line,
         return 0; /* altbutton, identifier, or a field of a newer version */
     long v;
     if (parse_long(value, &v) < 0) {
-        err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: %.60s.%ld.%s has value \"%.20s\", not a number",
-                line, parts[1], slot, parts[3], value);
-        return -1;
+        char what[96];
+        snprintf(what, sizeof what, "%.60s.%ld.%.12s", parts[1], slot, parts[3]);
+        bindings_warn(c->out, line, what, "value \"%.20s\" is not a number; left out", value);
+        return 0;
     }
     sq_slot *sl = slot_get(c, parts[0], parts[1], (int)slot, line, err);
     if (!sl)
@@ -194,9 +207,22 @@ static int binding_line(sq_ctx *c, const char *key, const char *value, int line,
     return 0;
 }
 
+/* A settings key is a dotted identifier ("GstInput.MouseEnable"). */
+static int setting_name(const char *k)
+{
+    int dots = 0;
+    for (; *k; k++) {
+        if (*k == '.')
+            dots++;
+        else if (!isalnum((unsigned char)*k) && *k != '_' && *k != '-')
+            return 0;
+    }
+    return dots > 0;
+}
+
 static int read_lines(sq_ctx *c, const char *data, size_t len, err_t *err)
 {
-    int line = 0;
+    int line = 0, settings = 0;
     size_t i = 0;
     if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
         (unsigned char)data[2] == 0xBF)
@@ -216,9 +242,11 @@ static int read_lines(sq_ctx *c, const char *data, size_t len, err_t *err)
         char buf[512];
         size_t l = end - start;
         if (l >= sizeof buf) {
-            err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: line longer than %zu characters", line,
-                    sizeof buf - 1);
-            return -1;
+            if (!settings)
+                goto not_settings;
+            bindings_warn(c->out, line, "line", "longer than %zu characters; left out",
+                          sizeof buf - 1);
+            continue;
         }
         memcpy(buf, data + start, l);
         buf[l] = 0;
@@ -226,32 +254,31 @@ static int read_lines(sq_ctx *c, const char *data, size_t len, err_t *err)
         char *value = sp ? sp + 1 : buf + l;
         if (sp)
             *sp = 0;
-        /* Keys are dotted identifiers; anything else means this is not a settings file. */
-        int dots = 0;
-        for (const char *k = buf; *k; k++) {
-            if (*k == '.')
-                dots++;
-            else if (!isalnum((unsigned char)*k) && *k != '_' && *k != '-') {
-                err_set(err, ERR_UNPROCESSABLE, NULL,
-                        "line %d: not a \"Setting value\" line of a Squadrons profile", line);
-                return -1;
-            }
+        if (!setting_name(buf)) {
+            /* The first line says whether this is a settings file at all; past it, a line
+             * the game would not read is skipped as it skips it. */
+            if (!settings)
+                goto not_settings;
+            bindings_warn(c->out, line, "line", "not a \"Setting value\" line; left out");
+            continue;
         }
-        if (!dots) {
-            err_set(err, ERR_UNPROCESSABLE, NULL,
-                    "line %d: \"%.40s\" is not a setting name of a Squadrons profile", line, buf);
-            return -1;
-        }
+        settings++;
         if (strncmp(buf, "GstInput.JoystickDevice", 23) == 0) {
             long n;
             if (parse_long(buf + 23, &n) == 0 && n >= 1 && n <= MAX_JOYSTICKS)
                 snprintf(c->joysticks[n - 1], sizeof c->joysticks[0], "%s", value);
+        } else if (strcmp(buf, "GstInput.GamepadPreset") == 0) {
+            c->preset = 1;
         } else if (strncmp(buf, "GstKeyBinding.", 14) == 0) {
             if (binding_line(c, buf, value, line, err) < 0)
                 return -1;
         }
     }
     return 0;
+not_settings:
+    err_set(err, ERR_UNPROCESSABLE, NULL,
+            "line %d: not a \"Setting value\" line of a Squadrons profile", line);
+    return -1;
 }
 
 static void set_control(bind_input *in, const char *fmt, long v)
@@ -293,17 +320,18 @@ static const char *axis_name(long code, int gamepad)
     return NULL;
 }
 
-/* Turn one complete slot into a binding; 0 with *bound = 0 for an unbound slot. */
-static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b, int *bound, err_t *err)
+/* Turn one slot into a binding: 1 when bound, 0 for an unbound slot or one that cannot be
+ * read (warned). */
+static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
 {
-    *bound = 0;
     static const int required[] = {F_TYPE, F_BUTTON};
+    char what[128];
+    snprintf(what, sizeof what, "%.60s slot %d", s->concept, s->slot);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!(s->have & (1u << required[i]))) {
-            err_set(err, ERR_UNPROCESSABLE, NULL,
-                    "line %d: %.60s slot %d has no \"%s\" (truncated file?)", s->line, s->concept,
-                    s->slot, field_names[required[i]]);
-            return -1;
+            bindings_warn(c->out, s->line, what, "no \"%s\" (truncated file?); left out",
+                          field_names[required[i]]);
+            return 0;
         }
     long type = s->f[F_TYPE], button = s->f[F_BUTTON];
     long axis = s->have & (1u << F_AXIS) ? s->f[F_AXIS] : AXIS_NONE;
@@ -372,9 +400,9 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b, int *boun
         if ((axis == AXIS_NONE || axis == 0) && (button == unmapped || button < 0))
             return 0; /* an unbound joystick slot carries deviceid -1 */
         if (devid < 0 || devid >= MAX_JOYSTICKS) {
-            err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: %.60s slot %d: joystick deviceid %ld out of range",
-                    s->line, s->concept, s->slot, devid);
-            return -1;
+            bindings_warn(c->out, s->line, what, "joystick deviceid %ld out of range; left out",
+                          devid);
+            return 0;
         }
         if (c->joysticks[devid][0]) {
             snprintf(in->device, sizeof in->device, "%s", c->joysticks[devid]);
@@ -402,37 +430,78 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b, int *boun
     snprintf(b->action_id, sizeof b->action_id, "%s", s->concept);
     snprintf(b->context, sizeof b->context, "%.47s", s->group);
     b->line = s->line;
-    *bound = 1;
+    return 1;
+}
+
+/* Which (context, action, device) already has a binding: the game's slots are per device
+ * type, so a second binding of an action on the same device is its alternate. */
+typedef struct {
+    size_t *idx; /* index+1 into out->items, 0 = empty; open addressing */
+    size_t cap;
+} sq_seen;
+
+static size_t seen_hash(const binding *b)
+{
+    return fnv_str(fnv_str(fnv_str(1469598103934665603u, b->context), b->action_id),
+                   b->input.device);
+}
+
+/* 1 if an alike binding is already in out, else 0 (and b is remembered as the n-th item);
+ * -1 out of memory. The table holds at most half its capacity. */
+static int seen_before(sq_seen *t, const binding_set *out, const binding *b)
+{
+    if ((out->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        size_t *idx = calloc(cap, sizeof *idx);
+        if (!idx)
+            return -1;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->idx[i]) {
+                size_t k = seen_hash(&out->items[t->idx[i] - 1]) & (cap - 1);
+                while (idx[k])
+                    k = (k + 1) & (cap - 1);
+                idx[k] = t->idx[i];
+            }
+        free(t->idx);
+        t->idx = idx;
+        t->cap = cap;
+    }
+    size_t k = seen_hash(b) & (t->cap - 1);
+    for (; t->idx[k]; k = (k + 1) & (t->cap - 1)) {
+        const binding *o = &out->items[t->idx[k] - 1];
+        if (strcmp(o->action_id, b->action_id) == 0 && strcmp(o->context, b->context) == 0 &&
+            strcmp(o->input.device, b->input.device) == 0)
+            return 1;
+    }
+    t->idx[k] = out->n + 1; /* the binding about to be added */
     return 0;
 }
 
 int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
-    const char *data = f->data;
-    size_t len = f->len;
-    sq_ctx c = {0};
+    sq_ctx c = {.out = out};
+    sq_seen seen = {0};
     int rc = -1;
-    if (read_lines(&c, data, len, err) < 0)
+    if (read_lines(&c, f->data, f->len, err) < 0)
         goto done;
     if (c.n == 0) {
         err_set(err, ERR_UNPROCESSABLE, NULL,
-                "line 1: no GstKeyBinding lines, not a Squadrons profile");
+                c.preset ? "line 1: no GstKeyBinding lines: this profile uses the game's built-in "
+                           "control preset, whose bindings are not in the file"
+                         : "line 1: no GstKeyBinding lines, not a Squadrons profile");
         goto done;
     }
     for (size_t i = 0; i < c.n; i++) {
         binding b;
-        int bound;
-        if (slot_binding(&c, &c.slots[i], &b, &bound, err) < 0)
-            goto done;
-        if (!bound)
+        if (!slot_binding(&c, &c.slots[i], &b))
             continue;
         games_label_binding(GAME, &b);
-        /* The game's slots are per device type; a second one of a type is an alternate. */
-        for (size_t j = 0; j < out->n && !b.secondary; j++)
-            if (strcmp(out->items[j].action_id, b.action_id) == 0 &&
-                strcmp(out->items[j].context, b.context) == 0 &&
-                strcmp(out->items[j].input.device, b.input.device) == 0)
-                b.secondary = 1;
+        int dup = seen_before(&seen, out, &b);
+        if (dup < 0) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory reading binding slots");
+            goto done;
+        }
+        b.secondary = dup;
         if (bindings_add(out, &b, GAMES_MAX_BINDINGS, err) < 0)
             goto done;
     }
@@ -440,5 +509,6 @@ int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set
 done:
     free(c.slots);
     free(c.hash);
+    free(seen.idx);
     return rc;
 }
