@@ -614,7 +614,7 @@ static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set
             }
         }
         if (gi >= 0 && game >= 0 && gi != game) {
-            bindings_warn(out, 0, "file", "a %s file; this upload is read as %s",
+            bindings_warn(out, 0, "file", "a file of %s; this upload is read as %s",
                           json_string_value(json_object_get(game_docs[gi], "name")),
                           json_string_value(json_object_get(game_docs[game], "name")));
             continue;

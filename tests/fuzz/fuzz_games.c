@@ -1,12 +1,17 @@
 /* fuzz_games.c — the binding-file parsers behind POST /v1/refcards: Elite Dangerous .binds,
- * MSFS 2020 XML, Star Wars: Squadrons .profile, DCS .diff.lua, and the content sniffing that
- * picks one. The first byte picks the game (0..3 forced, anything else auto-detect), the rest
- * is the file. Invariants: a refused file says why; an accepted one has a game and at most
- * GAMES_MAX_BINDINGS bindings, each with an action label and a control. */
+ * MSFS 2020 XML, Star Wars: Squadrons .profile, DCS .diff.lua, Star Citizen actionmaps, Falcon
+ * BMS .key (+ DeviceSorting.txt), IL-2 global.actions (+ devices.txt), the text decoding and
+ * the content sniffing that picks one. The first byte picks the game (low 3 bits 0..6 forced,
+ * 7 auto-detect); with bit 0x08 set the rest is split at "\n====\n" into up to four files of
+ * a bundle named like a BMS or IL-2 pair and a DCS folder. Invariants: a refused upload says
+ * why; an accepted one has a game and at most GAMES_MAX_BINDINGS bindings, each with an action
+ * label and a control, and warnings with a reason. */
+#include <string.h>
+
 #include "fuzz_util.h"
 #include "refcard/games.h"
 
-static const char *const games[] = {"elite", "msfs2020", "squadrons", "dcs"};
+static const char *const games[] = {"elite", "msfs2020", "squadrons", "dcs", "starcitizen", "bms", "il2"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -24,12 +29,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
     if (len < 1)
         return 0;
-    const char *game = data[0] < 4 ? games[data[0]] : NULL;
+    const char *game = (data[0] & 7) < 7 ? games[data[0] & 7] : NULL;
     /* DCS keeps the device in the file name; give it a realistic one. */
-    const char *filename = "Joystick - HOTAS Warthog {CCBCFA00-0000-0000-0000-504944564944}.diff.lua";
+    static const char *const names[] = {
+        "Config/Input/F-16C_50/joystick/Joystick - HOTAS Warthog {CCBCFA00-0000-0000-0000-504944564944}.diff.lua",
+        "DeviceSorting.txt", "devices.txt", "global.actions"};
+    games_file files[4];
+    size_t n = 0;
+    const char *p = (const char *)data + 1, *end = (const char *)data + len;
+    if (data[0] & 8) {
+        while (n < 3) {
+            const char *sep = memmem(p, (size_t)(end - p), "\n====\n", 6);
+            if (!sep)
+                break;
+            files[n] = (games_file){names[n], p, (size_t)(sep - p)};
+            n++;
+            p = sep + 6;
+        }
+    }
+    files[n] = (games_file){names[n], p, (size_t)(end - p)};
+    n++;
+    games_bundle bundle = {files, n};
     binding_set set = {0};
     err_t err = {0};
-    if (games_parse_named(game, filename, (const char *)data + 1, len - 1, &set, &err) < 0) {
+    if (games_parse_bundle(game, &bundle, &set, &err) < 0) {
         FUZZ_CHECK(err.msg[0] != 0);
         bindings_free(&set);
         return 0;
@@ -40,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         FUZZ_CHECK(set.items[i].action[0] != 0);
         FUZZ_CHECK(set.items[i].input.control[0] != 0);
     }
+    for (size_t i = 0; i < set.n_warnings; i++)
+        FUZZ_CHECK(set.warnings[i].why[0] != 0);
     bindings_free(&set);
     return 0;
 }

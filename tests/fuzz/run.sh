@@ -37,7 +37,8 @@ mkdir -p "$OUT/artifacts" "$OUT/logs"
 
 # The games target's seeds are the binding test files themselves, made at run time rather than
 # committed twice: each once with the auto-detect selector byte (0xff) and, for the good files,
-# once with the byte forcing its game (0 elite, 1 msfs2020, 2 squadrons, 3 dcs).
+# once with the byte forcing its game (0 elite, 1 msfs2020, 2 squadrons, 3 dcs, 4 starcitizen,
+# 5 bms, 6 il2); the BMS and IL-2 pairs also as two-file bundles (selector bit 0x08).
 seed_games() {
     local dir="$ROOT/$OUT/seeds/games" f b sel
     rm -rf "$dir" && mkdir -p "$dir"
@@ -46,9 +47,28 @@ seed_games() {
         { printf '\377'; head -c 65535 "$f"; } >"$dir/auto_$b"
         case $b in
             elite_*) sel='\000' ;; msfs_*) sel='\001' ;; squadrons_*) sel='\002' ;; dcs_*) sel='\003' ;;
+            sc_*) sel='\004' ;; bms_*) sel='\005' ;; il2_*) sel='\006' ;;
             *) continue ;;
         esac
         { printf "$sel"; head -c 65535 "$f"; } >"$dir/$b"
+    done
+    # companions first, then the main file (the names fuzz_games.c gives the parts)
+    local sort key
+    for sort in "$ROOT"/tests/data/bindings/bms_*DeviceSorting*.txt; do
+        [ -f "$sort" ] || continue
+        for key in "$ROOT"/tests/data/bindings/bms_*.key; do
+            [ -f "$key" ] || continue
+            { printf '\017'; printf 'x\n====\n'; head -c 30000 "$sort"; printf '\n====\n'; printf 'x\n====\n';
+              head -c 30000 "$key"; } >"$dir/pair_$(basename "$key")"
+        done
+    done
+    for devs in "$ROOT"/tests/data/bindings/il2_*devices*.txt; do
+        [ -f "$devs" ] || continue
+        for act in "$ROOT"/tests/data/bindings/il2_*.actions; do
+            [ -f "$act" ] || continue
+            { printf '\017'; printf 'x\n====\n'; printf 'x\n====\n'; head -c 30000 "$devs"; printf '\n====\n';
+              head -c 30000 "$act"; } >"$dir/pair_$(basename "$act")"
+        done
     done
 }
 

@@ -255,6 +255,84 @@ static void test_load_errors(void **state)
     rmdir(tmpdir);
 }
 
+/* ---- bundles: several files in one upload ---- */
+
+static binding_set bundle_parse(const char *game, const games_file *files, size_t n, int want_rc, err_t *e)
+{
+    games_bundle b = {files, n};
+    binding_set s;
+    memset(e, 0, sizeof *e);
+    assert_int_equal(games_parse_bundle(game, &b, &s, e), want_rc);
+    return s;
+}
+
+static void test_bundles(void **state)
+{
+    size_t l1, l2, l3;
+    char *stick = tr_read(TR_DATA "msfs_warthog_stick.xml", &l1);
+    char *throttle = tr_read(TR_DATA "msfs_warthog_throttle.xml", &l2);
+    char *elite = tr_read(TR_DATA "elite_warthog.binds", &l3);
+    err_t e;
+
+    /* one MSFS profile per device: one set, both devices */
+    games_file two[] = {{"stick.xml", stick, l1}, {"throttle.xml", throttle, l2}};
+    binding_set s = bundle_parse(NULL, two, 2, 0, &e);
+    binding_set a = bundle_parse(NULL, two, 1, 0, &e), b = bundle_parse(NULL, two + 1, 1, 0, &e);
+    assert_string_equal(s.game, "msfs2020");
+    assert_int_equal(s.n, a.n + b.n);
+    assert_int_equal(s.n_warnings, 0);
+    bindings_free(&a);
+    bindings_free(&b);
+    bindings_free(&s);
+
+    /* a file of another game and an unreadable one: skipped with a warning naming the file */
+    games_file mixed[] = {{"stick.xml", stick, l1}, {"Custom.binds", elite, l3},
+                          {"notes.txt", "just words\n", 11}};
+    s = bundle_parse(NULL, mixed, 3, 0, &e);
+    assert_string_equal(s.game, "msfs2020");
+    assert_int_equal(s.n_warnings, 2);
+    assert_string_equal(s.warnings[0].file, "Custom.binds");
+    assert_string_equal(s.warnings[0].why, "a file of Elite Dangerous; this upload is read as Microsoft Flight Simulator 2020");
+    assert_string_equal(s.warnings[1].file, "notes.txt");
+    assert_prefix(s.warnings[1].why, "line 1: unknown format");
+    bindings_free(&s);
+
+    /* nothing readable: 422 naming the count and the first reason */
+    games_file junk[] = {{"a.txt", "hello\n", 6}, {"b.txt", "world\n", 6}};
+    s = bundle_parse(NULL, junk, 2, -1, &e);
+    assert_int_equal(e.kind, ERR_UNPROCESSABLE);
+    assert_prefix(e.msg, "none of the 2 files is a binding file of a supported game (first: line 1: unknown format");
+
+    /* a companion alone says what it completes */
+    games_file sorting[] = {{"User/Config/DeviceSorting.txt", "{GUID}\n", 7}};
+    s = bundle_parse(NULL, sorting, 1, -1, &e);
+    assert_string_equal(e.msg, "line 1: DeviceSorting.txt completes a Falcon BMS binding file; upload it "
+                               "together with that file");
+    /* ... and is not a file of its own in a bundle */
+    games_file with[] = {{"stick.xml", stick, l1}, {"devices.txt", "0,{GUID}\n", 9}};
+    s = bundle_parse(NULL, with, 2, 0, &e);
+    assert_int_equal(s.n_warnings, 0);
+    bindings_free(&s);
+    assert_non_null(games_bundle_find(&(games_bundle){with, 2}, "DEVICES.TXT"));
+    assert_null(games_bundle_find(&(games_bundle){with, 2}, "global.actions"));
+
+    /* an empty zip or form: nothing to read */
+    s = bundle_parse(NULL, NULL, 0, -1, &e);
+    assert_string_equal(e.msg, "line 1: the upload holds no binding file");
+
+    /* warnings are capped; the rest only counted */
+    binding_set w = {0};
+    for (int i = 0; i < BIND_MAX_WARNINGS + 5; i++)
+        bindings_warn(&w, i + 1, "x", "reason %d", i);
+    assert_int_equal(w.n_warnings, BIND_MAX_WARNINGS);
+    assert_int_equal(w.warnings_dropped, 5);
+    bindings_free(&w);
+
+    free(stick);
+    free(throttle);
+    free(elite);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_list_json),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_bundles),
     };
     return cmocka_run_group_tests(tests, tr_setup, tr_teardown);
 }
