@@ -66,6 +66,7 @@ typedef struct {
     int warned_no_devices;
     il2_comment *comments;
     size_t n_comments;
+    char module[48];               /* the file's preset name when the upload has several */
 } il2_ctx;
 
 /* ---- small text helpers ---- */
@@ -645,6 +646,7 @@ static int add_record(il2_ctx *c, const il2_record *r, int ln, err_t *err)
             continue;
         }
         b.inverted = b.is_axis && r->invert;
+        snprintf(b.module, sizeof b.module, "%s", c->module);
         if (label)
             snprintf(b.action, sizeof b.action, "%s", label);
         games_label_binding(GAME, &b);
@@ -717,21 +719,50 @@ static int read_actions(il2_ctx *c, err_t *err)
     return 0;
 }
 
-/* "global"/"current" are the game's own file names; a preset's name says which it is. */
-static void profile_from_name(const char *name, char *out, size_t cap)
+static const char *base_name(const char *path)
 {
-    out[0] = 0;
-    const char *b = name;
-    for (const char *p = name; *p; p++)
+    const char *b = path;
+    for (const char *p = path; *p; p++)
         if (*p == '/' || *p == '\\')
             b = p + 1;
+    return b;
+}
+
+/* The name of an .actions file without its extension ("P-40" for ".../P-40.actions"). */
+static size_t preset_name(const char *path, const char **start)
+{
+    const char *b = base_name(path);
     size_t l = strlen(b);
     if (l > 8 && strcasecmp(b + l - 8, ".actions") == 0)
         l -= 8;
-    if (l == 0 || (l == 6 && strncasecmp(b, "global", 6) == 0) ||
-        (l == 7 && strncasecmp(b, "current", 7) == 0))
-        return;
-    copy_utf8(out, cap, b, l);
+    *start = b;
+    return l;
+}
+
+static int is_actions_file(const char *path)
+{
+    size_t l = strlen(path);
+    return l > 8 && strcasecmp(path + l - 8, ".actions") == 0;
+}
+
+/* "global"/"current" are the game's own file names; a preset's name says which it is. When
+ * the upload holds several .actions files (a zip of data\input with its custom presets, or
+ * one preset per aircraft), each file's bindings carry its name as their module so every
+ * preset gets its own cards. */
+static void name_profile(il2_ctx *c, const games_bundle *bundle, const char *name)
+{
+    const char *b;
+    size_t l = preset_name(name, &b);
+    binding_set *out = c->out;
+    out->profile[0] = 0;
+    if (l > 0 && !(l == 6 && strncasecmp(b, "global", 6) == 0) &&
+        !(l == 7 && strncasecmp(b, "current", 7) == 0))
+        copy_utf8(out->profile, sizeof out->profile, b, l);
+    int n_actions = 0;
+    for (size_t i = 0; bundle && i < bundle->n; i++)
+        n_actions += bundle->files[i].name && is_actions_file(bundle->files[i].name);
+    if (n_actions > 1 && l > 0)
+        copy_utf8(c->module, sizeof c->module, b, l);
 }
 
 int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
@@ -751,9 +782,9 @@ int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out,
         c->have_devices = 1;
         read_devices(c, dev);
     }
+    name_profile(c, bundle, f->name ? f->name : "");
     if (read_actions(c, err) < 0)
         goto done;
-    profile_from_name(f->name ? f->name : "", out->profile, sizeof out->profile);
     rc = 0;
 done:
     free(c->comments);

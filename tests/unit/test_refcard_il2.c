@@ -276,6 +276,37 @@ static void test_il2_preset(void **state)
     bindings_free(&s);
 }
 
+/* Several presets in one upload (a zip of data\input): each file's bindings carry its name. */
+static void test_il2_several_presets(void **state)
+{
+    size_t la, lp, ld;
+    char *a = tr_read(TR_DATA ACTIONS, &la), *p = tr_read(TR_DATA "il2_preset.actions", &lp),
+         *d = tr_read(TR_DATA DEVICES, &ld);
+    games_file files[3] = {{"input/global.actions", a, la},
+                           {"input/custom/P-40.actions", p, lp},
+                           {"input/devices.txt", d, ld}};
+    games_bundle bundle = {files, 3};
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
+    assert_int_equal(s.n, 37 + 4);
+    assert_string_equal(s.profile, "P-40");
+    assert_string_equal(tr_find(&s, "rpc_pitch", 2)->module, "global");
+    const binding *b = tr_find(&s, "rpc_pitch", 3);
+    assert_string_equal(b->module, "P-40");
+    /* devices.txt names the preset's joysticks too. */
+    assert_string_equal(b->input.device, "Joystick - HOTAS Warthog");
+    bindings_free(&s);
+    free(a);
+    free(p);
+    free(d);
+
+    /* One file: no module. */
+    s = tr_parse(NULL, "il2_preset.actions", "P-40.actions");
+    assert_string_equal(tr_find(&s, "rpc_pitch", 0)->module, "");
+    bindings_free(&s);
+}
+
 static void test_il2_errors(void **state)
 {
     err_t e = tr_fail(NULL, "il2_unbound.actions", NULL);
@@ -406,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_il2_with_devices),
         cmocka_unit_test(test_il2_without_devices),
         cmocka_unit_test(test_il2_preset),
+        cmocka_unit_test(test_il2_several_presets),
         cmocka_unit_test(test_il2_errors),
         cmocka_unit_test(test_il2_inputs),
         cmocka_unit_test(test_il2_key_table),
