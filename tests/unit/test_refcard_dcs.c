@@ -155,6 +155,8 @@ static void test_dcs_bundle(void **state)
     size_t len;
     char *stick = tr_read(TR_DATA "dcs_warthog_stick.diff.lua", &len);
     char *kb = tr_read(TR_DATA "dcs_keyboard.diff.lua", &len);
+    const char *disabled = "local disabled = {\n\t[\"devices\"] = {\n\t},\n\t[\"pnp\"] = false,\n}\n"
+                           "return disabled";
     games_file files[] = {
         {"Config/Input/F-16C_50/joystick/FSSB R3L {DFB20040-5F27-11eb-8003-444553540000}.diff.lua",
          stick, strlen(stick)},
@@ -165,6 +167,8 @@ static void test_dcs_bundle(void **state)
         {"Config/Input/F-16C_50/keyboard/Keyboard.diff.lua", kb, strlen(kb)},
         {"Joystick%20-%20HOTAS%20Warthog%20%7BF0E9A8D0-41A2-11EB-8001-444553540000%7D.diff.lua",
          stick, strlen(stick)},
+        /* Beside the diffs, not bindings: passed over without a warning. */
+        {"Config/Input/disabled.lua", disabled, strlen(disabled)},
     };
     games_bundle bundle = {files, sizeof files / sizeof files[0]};
     binding_set s;
@@ -172,6 +176,7 @@ static void test_dcs_bundle(void **state)
     assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
     assert_string_equal(s.game, "dcs");
     assert_int_equal(s.n, 4 * 30 + 30);
+    assert_int_equal(s.n_warnings, 0);
 
     /* The first file's stick has the larger GUID: the second of the two alike sticks. */
     const binding *b = &s.items[0];
