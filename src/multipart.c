@@ -1,4 +1,5 @@
-/* multipart.c — enough of multipart/form-data to take one uploaded file out of a body. */
+/* multipart.c — enough of multipart/form-data to take the uploaded files out of a body: the
+ * parts with their form names and file names, pointing into the body (nothing is copied). */
 #include "multipart.h"
 
 #include <stdio.h>
@@ -35,7 +36,45 @@ static void header_param(const char *line, size_t len, const char *param, char *
     }
 }
 
-int multipart_file(const char *ctype, const char *body, size_t len, multipart_part *out, err_t *err)
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+}
+
+/* A file name as browsers send it (the HTML form encoding turns '"' into %22), or from RFC 5987's
+ * filename*=UTF-8''percent-encoded form (which wins when both are present). */
+static void part_filename(const char *line, size_t len, char *out, size_t cap)
+{
+    char ext[sizeof ((multipart_part *)0)->filename];
+    header_param(line, len, "filename*", ext, sizeof ext);
+    if (strncasecmp(ext, "UTF-8''", 7) == 0) {
+        size_t n = 0;
+        for (const char *p = ext + 7; *p && n + 1 < cap; p++) {
+            if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+                out[n++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+                p += 2;
+            } else {
+                out[n++] = *p;
+            }
+        }
+        out[n] = 0;
+        return;
+    }
+    header_param(line, len, "filename", out, cap);
+    char *w = out;
+    for (const char *p = out; *p; p++) {
+        if (p[0] == '%' && p[1] == '2' && p[2] == '2') {
+            *w++ = '"';
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = 0;
+}
+
+int multipart_each(const char *ctype, const char *body, size_t len, multipart_fn on_part, void *ctx,
+                   err_t *err)
 {
     char boundary[128];
     header_param(ctype, strlen(ctype), "boundary", boundary, sizeof boundary);
@@ -46,16 +85,17 @@ int multipart_file(const char *ctype, const char *body, size_t len, multipart_pa
     char delim[140];
     int dl = snprintf(delim, sizeof delim, "--%s", boundary);
     const char *p = memmem_s(body, len, delim, (size_t)dl), *end = body + len;
-    multipart_part fallback = {0};
-    int have_fallback = 0;
     while (p) {
         p += dl;
         if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-            break; /* closing delimiter */
+            return 0; /* closing delimiter */
         if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
             goto malformed;
         p += 2;
         const char *hdr_end = memmem_s(p, (size_t)(end - p), "\r\n\r\n", 4);
+        /* A part without headers starts its data straight after the delimiter's CRLF. */
+        if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+            hdr_end = p - 2;
         if (!hdr_end)
             goto malformed;
         multipart_part part = {0};
@@ -64,7 +104,7 @@ int multipart_file(const char *ctype, const char *body, size_t len, multipart_pa
             size_t ll = (size_t)((eol ? eol : hdr_end) - line);
             if (ll > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0) {
                 header_param(line, ll, "name", part.name, sizeof part.name);
-                header_param(line, ll, "filename", part.filename, sizeof part.filename);
+                part_filename(line, ll, part.filename, sizeof part.filename);
             }
             line += ll + 2;
         }
@@ -76,23 +116,45 @@ int multipart_file(const char *ctype, const char *body, size_t len, multipart_pa
             goto malformed;
         part.data = data;
         part.len = (size_t)(next - data);
-        if (part.filename[0]) {
-            *out = part;
-            return 0;
-        }
-        if (!have_fallback && strcmp(part.name, "file") == 0) {
-            fallback = part;
-            have_fallback = 1;
-        }
+        if (on_part(&part, ctx, err) < 0)
+            return -1;
         p = next + 2;
     }
-    if (have_fallback) {
-        *out = fallback;
-        return 0;
-    }
-    err_set(err, ERR_BAD_REQUEST, "file", "the form has no file part");
-    return -1;
 malformed:
     err_set(err, ERR_BAD_REQUEST, NULL, "malformed multipart/form-data body");
+    return -1;
+}
+
+int multipart_is_file(const multipart_part *part)
+{
+    return part->filename[0] || strcmp(part->name, "file") == 0;
+}
+
+typedef struct {
+    multipart_part *out;
+    int have_named, have_field;
+} first_file;
+
+static int take_first(const multipart_part *part, void *arg, err_t *err)
+{
+    first_file *ff = arg;
+    if (!ff->have_named && part->filename[0]) {
+        *ff->out = *part;
+        ff->have_named = 1;
+    } else if (!ff->have_named && !ff->have_field && strcmp(part->name, "file") == 0) {
+        *ff->out = *part;
+        ff->have_field = 1;
+    }
+    return 0;
+}
+
+int multipart_file(const char *ctype, const char *body, size_t len, multipart_part *out, err_t *err)
+{
+    first_file ff = {out, 0, 0};
+    if (multipart_each(ctype, body, len, take_first, &ff, err) < 0)
+        return -1;
+    if (ff.have_named || ff.have_field)
+        return 0;
+    err_set(err, ERR_BAD_REQUEST, "file", "the form has no file part");
     return -1;
 }

@@ -1,7 +1,8 @@
-/* store.c — SQLite persistence of uploaded binding files. */
+/* store.c — SQLite persistence of uploads: the files of each, in one container per row. */
 #include "store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -83,19 +84,121 @@ void store_close(void)
     db = NULL;
 }
 
-int store_put(const char *id, const store_item *it, int *created, err_t *err)
+/* Container: MAGIC, u32 file count, then per file u32 name length, the name, a NUL, u64 data
+ * length, the data; little-endian. The magic starts with a NUL so no binding file (text, or
+ * UTF-16 text with its BOM first) stored before the container existed can be taken for one. */
+static const char MAGIC[] = "\0cartouche-bundle-1";
+#define MAGIC_LEN (sizeof MAGIC - 1)
+
+static void put_u(char **p, unsigned long long v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        *(*p)++ = (char)(v >> (8 * i));
+}
+
+static unsigned long long get_u(const unsigned char *p, int bytes)
+{
+    unsigned long long v = 0;
+    for (int i = 0; i < bytes; i++)
+        v |= (unsigned long long)p[i] << (8 * i);
+    return v;
+}
+
+int store_bundle_encode(const store_file *files, size_t n, char **out, size_t *out_len)
+{
+    size_t len = MAGIC_LEN + 4;
+    for (size_t i = 0; i < n; i++)
+        len += 4 + strlen(files[i].name ? files[i].name : "") + 1 + 8 + files[i].len;
+    char *buf = malloc(len), *p = buf;
+    if (!buf)
+        return -1;
+    memcpy(p, MAGIC, MAGIC_LEN);
+    p += MAGIC_LEN;
+    put_u(&p, n, 4);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = files[i].name ? files[i].name : "";
+        size_t nl = strlen(name);
+        put_u(&p, nl, 4);
+        memcpy(p, name, nl + 1);
+        p += nl + 1;
+        put_u(&p, files[i].len, 8);
+        if (files[i].len)
+            memcpy(p, files[i].data, files[i].len);
+        p += files[i].len;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+int store_bundle_decode(const char *data, size_t len, store_file **files, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    if (len < MAGIC_LEN + 4 || memcmp(p, MAGIC, MAGIC_LEN) != 0)
+        return -1;
+    p += MAGIC_LEN;
+    unsigned long long count = get_u(p, 4);
+    p += 4;
+    /* Every file takes at least 13 bytes, so a damaged count cannot make us allocate much. */
+    if (count > (unsigned long long)(end - p) / 13)
+        return -1;
+    store_file *f = calloc(count ? count : 1, sizeof *f);
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (end - p < 4)
+            goto bad;
+        unsigned long long nl = get_u(p, 4);
+        p += 4;
+        if ((unsigned long long)(end - p) < nl + 1 + 8 || p[nl] != 0 || memchr(p, 0, nl))
+            goto bad;
+        f[i].name = (const char *)p;
+        p += nl + 1;
+        unsigned long long dl = get_u(p, 8);
+        p += 8;
+        if ((unsigned long long)(end - p) < dl)
+            goto bad;
+        f[i].data = (const char *)p;
+        f[i].len = (size_t)dl;
+        p += dl;
+    }
+    if (p != end)
+        goto bad;
+    *files = f;
+    *n = (size_t)count;
+    return 0;
+bad:
+    free(f);
+    return -1;
+}
+
+int store_put(const char *id, const store_file *files, size_t n, const char *game,
+              const char *summary, int *created, err_t *err)
 {
     if (!db)
         return fail(err, "not open");
+    char *blob;
+    size_t len;
+    if (store_bundle_encode(files, n, &blob, &len) < 0) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (len > INT_MAX) {
+        free(blob);
+        err_set(err, ERR_TOO_LARGE, NULL, "the upload is too large to store");
+        return -1;
+    }
     sqlite3_reset(st_put);
     sqlite3_bind_text(st_put, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st_put, 2, it->game ? it->game : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st_put, 3, it->filename ? it->filename : "", -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st_put, 4, it->data, (int)it->len, SQLITE_STATIC);
-    sqlite3_bind_text(st_put, 5, it->summary, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st_put, 2, game ? game : "", -1, SQLITE_STATIC);
+    /* The first file's name: for a person reading the table; the container is what counts. */
+    sqlite3_bind_text(st_put, 3, n && files[0].name ? files[0].name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st_put, 4, blob, (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(st_put, 5, summary, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st_put, 6, (sqlite3_int64)time(NULL));
     int rc = sqlite3_step(st_put);
     sqlite3_clear_bindings(st_put);
+    free(blob);
     if (rc != SQLITE_DONE)
         return fail(err, "insert");
     *created = sqlite3_changes(db) > 0;
@@ -123,30 +226,47 @@ int store_get(const char *id, store_item *it, err_t *err)
     if (rc != SQLITE_ROW)
         return fail(err, "select");
     int n = sqlite3_column_bytes(st_get, 0);
-    it->data = malloc((size_t)n + 1);
-    if (it->data) {
-        memcpy(it->data, sqlite3_column_blob(st_get, 0), (size_t)n);
-        it->data[n] = 0;
+    it->blob = malloc((size_t)n + 1);
+    if (it->blob) {
+        memcpy(it->blob, sqlite3_column_blob(st_get, 0), (size_t)n);
+        it->blob[n] = 0;
     }
-    it->len = (size_t)n;
-    it->filename = dup_col(1);
+    char *filename = dup_col(1);
     it->game = dup_col(2);
     it->summary = dup_col(3);
     it->created = sqlite3_column_int64(st_get, 4);
     sqlite3_reset(st_get);
     sqlite3_clear_bindings(st_get);
-    if (!it->data || !it->filename || !it->game || !it->summary) {
-        store_item_free(it);
-        err_set(err, ERR_INTERNAL, NULL, "out of memory");
-        return -1;
+    if (!it->blob || !filename || !it->game || !it->summary)
+        goto oom;
+    if (store_bundle_decode(it->blob, (size_t)n, &it->files, &it->n) < 0) {
+        /* A row from before bundles: the one file as uploaded, named in its own column. */
+        it->files = calloc(1, sizeof *it->files);
+        if (!it->files)
+            goto oom;
+        /* The name lives past the blob's end so one free releases everything. */
+        size_t fl = strlen(filename);
+        char *grown = realloc(it->blob, (size_t)n + 1 + fl + 1);
+        if (!grown)
+            goto oom;
+        it->blob = grown;
+        memcpy(grown + n + 1, filename, fl + 1);
+        it->files[0] = (store_file){grown + n + 1, grown, (size_t)n};
+        it->n = 1;
     }
+    free(filename);
     return 0;
+oom:
+    free(filename);
+    store_item_free(it);
+    err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    return -1;
 }
 
 void store_item_free(store_item *it)
 {
-    free(it->data);
-    free(it->filename);
+    free(it->files);
+    free(it->blob);
     free(it->game);
     free(it->summary);
     memset(it, 0, sizeof *it);
