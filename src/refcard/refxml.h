@@ -1,9 +1,9 @@
 /* refxml.h — the expat set-up shared by the XML binding parsers (Elite .binds, MSFS input
  * profiles). It refuses DTDs and entity declarations outright (billion laughs, external
  * entities), caps nesting depth, reads every document as UTF-8 whatever its declaration says
- * (uploads are converted before parsing), optionally wraps a file that has several top-level elements
- * (MSFS writes <Version/><FriendlyName/><Device/> side by side), and turns every failure into
- * "line N: reason" with ERR_UNPROCESSABLE. */
+ * (uploads are converted before parsing), optionally wraps a file that has several top-level
+ * elements (MSFS writes <Version/><FriendlyName/><Device/> side by side), and turns every
+ * failure into "line N: reason" with ERR_UNPROCESSABLE. */
 #ifndef CARTOUCHE_REFXML_H
 #define CARTOUCHE_REFXML_H
 
