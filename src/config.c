@@ -29,6 +29,7 @@ static const opt_def opts[] = {
     STR(fonts_manifest, "fonts manifest (default fonts/fonts.json)"),
     STR(db_path, "SQLite upload store (default var/cartouche.db)"),
     STR(memcached, "HOST:PORT of a shared L2 render cache (default off)"),
+    STR(public_url, "absolute base of links in JSON, e.g. https://maps.example.org (default: relative links)"),
     LNG(max_age, 0, 31536000, "Cache-Control max-age of images, seconds (default 86400)"),
     LNG(max_uri, 256, 1048576, "request-line limit, bytes (default 8192)"),
     LNG(max_headers, 1024, 1048576, "header block limit, bytes (default 16384)"),
@@ -248,6 +249,27 @@ int config_from_args(config *c, int argc, char **argv, err_t *err)
         }
         if (set_opt(c, o, v, err) < 0)
             return -1;
+    }
+    return config_validate(c, err);
+}
+
+int config_validate(config *c, err_t *err)
+{
+    char *u = c->public_url;
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '/')
+        u[--n] = 0;
+    if (!n)
+        return 0;
+    const char *host = strncmp(u, "https://", 8) == 0 ? u + 8 : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
+    int ok = host && *host;
+    for (const char *p = host ? host : ""; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             strchr(".-:[]/_~", *p) != NULL;
+    if (!ok) {
+        err_set(err, ERR_CONFIG, "public_url",
+                "public-url must be http(s)://host[:port][/path] with no query, got '%s'", u);
+        return -1;
     }
     return 0;
 }

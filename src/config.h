@@ -18,6 +18,9 @@ typedef struct {
     char fonts_manifest[512];
     char db_path[512];        /* SQLite upload store */
     char memcached[128];      /* HOST:PORT of the optional shared L2 cache, "" = off */
+    char public_url[256];     /* absolute base of links in JSON ("https://maps.example.org");
+                                 "" = relative links. Never taken from the request's Host, which
+                                 a client controls and a CDN would cache. */
     long max_age;             /* Cache-Control max-age of 200s, seconds */
     long max_uri;             /* request line limit, bytes (414) */
     long max_headers;         /* header block limit, bytes (431) */
@@ -39,6 +42,8 @@ void config_defaults(config *c);
 /* Apply command-line flags (argv after the program name). --config FILE is read first, then
  * the other flags override it. Returns 0, 1 for --help (usage printed), or -1 with err. */
 int config_from_args(config *c, int argc, char **argv, err_t *err);
+/* Check settings that depend on each other or have a shape (public_url); -1 with err. */
+int config_validate(config *c, err_t *err);
 /* Load a JSON config file over c (keys named like the flags without dashes, '-' → '_'). */
 int config_load_file(config *c, const char *path, err_t *err);
 void config_usage(FILE *f);

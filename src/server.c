@@ -918,7 +918,7 @@ int server_reload(err_t *err)
         config fresh;
         config_defaults(&fresh);
         snprintf(fresh.config_path, sizeof fresh.config_path, "%s", app.cfg.config_path);
-        if (config_load_file(&fresh, app.cfg.config_path, err) < 0)
+        if (config_load_file(&fresh, app.cfg.config_path, err) < 0 || config_validate(&fresh, err) < 0)
             return -1;
         /* Settings that can change while running; addresses, threads and budgets need a restart. */
         c.max_age = fresh.max_age;
@@ -931,6 +931,7 @@ int server_reload(err_t *err)
         c.header_timeout_s = fresh.header_timeout_s;
         c.max_text = fresh.max_text;
         c.max_labels = fresh.max_labels;
+        memcpy(c.public_url, fresh.public_url, sizeof c.public_url);
     }
     text_fonts *tf = text_fonts_new(c.fonts_manifest, err);
     if (!tf)

@@ -42,19 +42,12 @@ static int parse_uint(const char *s, size_t n, long *out)
     return 0;
 }
 
-/* "http://host" from the Host header (links in JSON), or "" when absent or odd. */
+/* The base of absolute links in JSON: the configured --public-url, or "" for links relative to
+ * the server's root. Never the Host header: a client chooses it, and a CDN keyed on the URI
+ * would serve one client's host to everyone. */
 static void base_url(http_req *rq, char *out, size_t cap)
 {
-    const char *host = http_req_header(rq, "Host");
-    out[0] = 0;
-    if (!host || strlen(host) > 200)
-        return;
-    for (const char *p = host; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-            return;
-    const char *proto = http_req_header(rq, "X-Forwarded-Proto");
-    snprintf(out, cap, "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http", host);
+    snprintf(out, cap, "%s", app.cfg.public_url);
 }
 
 static const tiles_layer *find_layer(http_req *rq, const char *name)

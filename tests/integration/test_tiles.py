@@ -87,6 +87,23 @@ def test_tilejson(server):
     assert server.get("/v1/tiles/nope.json").status_code == 404
 
 
+def test_links_ignore_the_host_header(server, start_server):
+    """A Host header is the client's to choose: it must not reach cached JSON (a CDN keyed on the
+    URI would serve evil.example's links to everyone). Links are relative, or --public-url."""
+    for path in ("/v1/tiles/bluemarble.json", "/v1/scenes?limit=2"):
+        r = server.get(path, headers={"Host": "evil.example"})
+        assert r.status_code == 200 and "evil.example" not in r.text, path
+        plain = server.get(path)
+        assert r.text == plain.text and r.headers["ETag"] == plain.headers["ETag"]
+    j = server.get("/v1/tiles/bluemarble.json").json()
+    assert j["tiles"][0] == "/v1/tiles/bluemarble/{z}/{x}/{y}.jpg"
+    pub = start_server("--public-url", "https://maps.example.org/")
+    j = pub.get("/v1/tiles/bluemarble.json", headers={"Host": "evil.example"}).json()
+    assert j["tiles"][0] == "https://maps.example.org/v1/tiles/bluemarble/{z}/{x}/{y}.jpg"
+    href = pub.get("/v1/scenes?limit=1").json()["features"][0]["assets"]["tile"]["href"]
+    assert href.startswith("https://maps.example.org/v1/")
+
+
 def test_static_maps(server):
     r = server.get("/v1/static", params={
         "bbox": "-10,35,30,60", "size": "640x400", "scale": "2", "format": "png",

@@ -22,7 +22,7 @@ static int setup(void **state)
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
-    usbids_load(NULL, "templates/usb-vendors.json");
+    usbids_load(NULL, "templates/usb/vendors.json");
     return 0;
 }
 
