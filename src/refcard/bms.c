@@ -811,13 +811,14 @@ static int parse_keyfile(bms_ctx *c, err_t *err)
                 c->n ? c->e[0].line : 1);
         return -1;
     }
-    if (!c->out->profile[0]) {
-        const char *b = base_name(c->f->name);
-        size_t l = strlen(b);
-        if (has_suffix_ci(b, ".key"))
-            l -= 4;
+    /* The player's name for the file beats its title line: the launcher's "BMS - Auto.key"
+     * keeps the "BMS - Full" title of the file it started from. */
+    const char *b = base_name(c->f->name);
+    size_t l = strlen(b);
+    if (has_suffix_ci(b, ".key"))
+        l -= 4;
+    if (l)
         copy_utf8(c->out->profile, sizeof c->out->profile, b, l);
-    }
     return 0;
 }
 

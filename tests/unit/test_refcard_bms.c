@@ -208,8 +208,11 @@ static void test_bms_joystick_without_sorting(void **state)
 static void test_bms_hand_edited(void **state)
 {
     /* UTF-8 BOM, LF, 32 buttons a device, shift +256, no device comments. */
-    binding_set s = upload("bms_basic_dx.key", NULL);
-    assert_string_equal(s.profile, "BMS - BasicDX Hand Edited");
+    binding_set s = tr_parse("bms", "bms_basic_dx.key", NULL);
+    assert_string_equal(s.profile, "BMS - BasicDX Hand Edited"); /* the title line */
+    bindings_free(&s);
+    s = upload("bms_basic_dx.key", NULL);
+    assert_string_equal(s.profile, "BMS - Auto"); /* the file's own name comes first */
     assert_int_equal(s.n, 12);
     const binding *b = at_line(&s, 16);
     assert_string_equal(b->input.device, "Joystick 1");
@@ -251,6 +254,24 @@ static void test_bms_alike_devices(void **state)
     assert_int_equal(right->input.vid, 0x231D);
     assert_int_equal(right->input.pid, 0x0200);
     assert_int_equal(s.n_warnings, 0);
+    bindings_free(&s);
+}
+
+/* Several keyfiles in one upload (BMS 4.38 keeps "BMS - Auto-F15ABCD.key" for the F-15):
+ * each file is a module. */
+static void test_bms_two_keyfiles(void **state)
+{
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(parse_upload(&s, &e, "bms_auto.key", "BMS - Auto.key", "bms_basic_dx.key",
+                                  "BMS - Auto-F15ABCD.key", "bms_DeviceSorting.txt", "DeviceSorting.txt",
+                                  NULL),
+                     0);
+    assert_int_equal(s.n, 18 + 12);
+    assert_string_equal(at_line(&s, 18)->module, "BMS - Auto");
+    assert_string_equal(at_line(&s, 30)->module, "BMS - Auto-F15ABCD");
+    /* both read with the same DeviceSorting.txt: 2 devices, 32/256 for the hand-edited one */
+    assert_string_equal(at_line(&s, 30)->input.device, "Joystick - HOTAS Warthog");
     bindings_free(&s);
 }
 
@@ -340,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_bms_joystick_without_sorting),
         cmocka_unit_test(test_bms_hand_edited),
         cmocka_unit_test(test_bms_alike_devices),
+        cmocka_unit_test(test_bms_two_keyfiles),
         cmocka_unit_test(test_bms_setup_xml),
         cmocka_unit_test(test_bms_detect_and_refuse),
     };
