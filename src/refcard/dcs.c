@@ -64,7 +64,11 @@ static const char *base_name(const char *path)
 
 static int hexval(char c)
 {
-    return isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? (tolower((unsigned char)c) - 'a' + 10) : -1;
+    if (isdigit((unsigned char)c))
+        return c - '0';
+    if (isxdigit((unsigned char)c))
+        return tolower((unsigned char)c) - 'a' + 10;
+    return -1;
 }
 
 /* Split a file's base name into its device name and instance GUID:
@@ -135,12 +139,12 @@ static void module_from_path(const char *path, char *out, size_t n)
     }
     if (nc < 3)
         return;
-    const char *dev = comp[nc - 2];
-    size_t dl = lens[nc - 2];
-    if (!((dl == 8 && strncasecmp(dev, "keyboard", 8) == 0) ||
-          (dl == 8 && strncasecmp(dev, "joystick", 8) == 0) ||
-          (dl == 5 && strncasecmp(dev, "mouse", 5) == 0) ||
-          (dl == 8 && strncasecmp(dev, "trackir", 7) == 0) || (dl == 8 && strncasecmp(dev, "headtracker", 8) == 0)))
+    static const char *kinds[] = {"keyboard", "joystick", "mouse", "trackir", "headtracker"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        known |= lens[nc - 2] == strlen(kinds[i]) &&
+                 strncasecmp(comp[nc - 2], kinds[i], lens[nc - 2]) == 0;
+    if (!known)
         return;
     size_t l = lens[nc - 3] < n ? lens[nc - 3] : n - 1;
     memcpy(out, comp[nc - 3], l);
