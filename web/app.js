@@ -1,5 +1,5 @@
-/* app.js — behaviour of the cartouche web page: binding-file upload and the device cards it
- * yields (state kept in the URL as #<id> so a reload or a shared link shows the same cards),
+/* app.js — behaviour of the cartouche web page: the upload of binding files (several, a zip or a
+ * dropped folder, sent as one multipart upload) and the cards and warnings it yields (state kept in the URL as #<id> so a reload or a shared link shows the same cards),
  * the Leaflet map over cartouche's tiles with a static-map builder, and the card playground.
  * Plain browser JavaScript, no build step; every URL it uses is a public cartouche API URL, so
  * what the page shows is what a user can copy and link to. */
@@ -113,7 +113,7 @@
   const KIND_ORDER = { stick: 0, throttle: 1, pedals: 2, gamepad: 3, keyboard: 4 };
   let games = [];
   let deviceKinds = {};
-  let lastFile = null;
+  let lastFiles = null;   // [{file, path}] of the last upload, sent again when the game changes
   let shownId = null;
 
   async function initRefcards() {
@@ -130,22 +130,31 @@
     select.addEventListener('change', () => {
       const g = games.find((x) => x.id === select.value);
       $('game-notes').textContent = g ? g.notes || '' : '';
-      if (lastFile) upload(lastFile);
+      if (lastFiles) upload(lastFiles);
     });
 
     const input = $('file-input');
-    input.addEventListener('change', () => { if (input.files[0]) upload(input.files[0]); });
+    input.addEventListener('change', () => {
+      if (input.files.length) upload([...input.files].map((f) => ({ file: f, path: f.name })));
+      input.value = '';
+    });
+    // A folder picked with the folder button: every file under it, named by its path in the folder.
+    const folder = $('folder-input');
+    folder.addEventListener('change', () => {
+      if (folder.files.length) upload([...folder.files].map((f) => ({ file: f, path: f.webkitRelativePath || f.name })));
+      folder.value = '';
+    });
     const zone = $('drop-zone');
     ['dragenter', 'dragover'].forEach((t) => zone.addEventListener(t, (ev) => {
       ev.preventDefault();
       zone.classList.add('over');
     }));
     ['dragleave', 'dragend'].forEach((t) => zone.addEventListener(t, () => zone.classList.remove('over')));
-    zone.addEventListener('drop', (ev) => {
+    zone.addEventListener('drop', async (ev) => {
       ev.preventDefault();
       zone.classList.remove('over');
-      const f = ev.dataTransfer && ev.dataTransfer.files[0];
-      if (f) upload(f);
+      const files = await droppedFiles(ev.dataTransfer);
+      if (files.length) upload(files);
     });
     // Dropping a file anywhere else would navigate away from the page.
     window.addEventListener('dragover', (ev) => ev.preventDefault());
@@ -153,6 +162,37 @@
 
     window.addEventListener('hashchange', loadFromHash);
     loadFromHash();
+  }
+
+  /* Everything dropped: files as they are, folders walked (their files named by their path from
+   * the dropped folder, "Input/F-16C_50/joystick/…", which is what the DCS reader needs). The
+   * entries must be taken synchronously, before the drop event returns. */
+  async function droppedFiles(dt) {
+    if (!dt) return [];
+    const items = [...(dt.items || [])].filter((i) => i.kind === 'file');
+    const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
+    const plain = items.map((i) => i.getAsFile());
+    const out = [];
+    for (let k = 0; k < items.length; k++) {
+      if (entries[k]) await walkEntry(entries[k], out);
+      else if (plain[k]) out.push({ file: plain[k], path: plain[k].name });
+    }
+    if (!items.length) for (const f of dt.files || []) out.push({ file: f, path: f.name });
+    return out;
+  }
+
+  async function walkEntry(entry, out) {
+    if (entry.isFile) {
+      const file = await new Promise((ok, fail) => entry.file(ok, fail));
+      out.push({ file, path: entry.fullPath.replace(/^\/+/, '') || file.name });
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) { // readEntries gives a folder's entries in batches until an empty one
+        const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+        if (!batch.length) break;
+        for (const e of batch) await walkEntry(e, out);
+      }
+    }
   }
 
   function refcardIdFromHash() {
@@ -172,7 +212,7 @@
     } catch (e) {
       setStatus('');
       showError($('upload-error'), e.status === 404 ? `No cards with the id ${id} here` : 'Could not load the cards',
-        e.status === 404 ? 'The link may come from another server, or the upload store was reset. Upload the file again.' : e.message);
+        e.status === 404 ? 'The link may come from another server, or the upload store was reset. Upload the files again.' : e.message);
     }
   }
 
@@ -182,14 +222,19 @@
     s.classList.toggle('busy', !!busy);
   }
 
-  async function upload(file) {
-    lastFile = file;
+  function plural(n, one, many) { return `${n} ${n === 1 ? one : (many || one + 's')}`; }
+
+  /* One multipart upload of every file, each part named by its path. */
+  async function upload(files) {
+    lastFiles = files;
     const game = $('game-select').value;
     const form = new FormData();
-    form.append('file', file, file.name);
+    for (const f of files) form.append('file', f.file, f.path);
+    const bytes = files.reduce((n, f) => n + f.file.size, 0);
+    const what = files.length === 1 ? files[0].path : plural(files.length, 'file');
     $('upload-error').hidden = true;
-    $('drop-hint').textContent = file.name + ' · ' + formatBytes(file.size);
-    setStatus(`Reading ${file.name}…`, true);
+    $('drop-hint').textContent = what + ' · ' + formatBytes(bytes);
+    setStatus(`Reading ${what}…`, true);
     try {
       const summary = await api('/v1/refcards' + (game ? '?game=' + q(game) : ''), { method: 'POST', body: form });
       setStatus('');
@@ -199,11 +244,11 @@
       setStatus('');
       $('refcard-result').hidden = true;
       shownId = null;
-      const title = e.status === 422 ? `Could not read ${file.name}`
-        : e.status === 413 ? `${file.name} is too large` : `Upload of ${file.name} failed`;
+      const title = e.status === 422 ? `Could not read ${what}`
+        : e.status === 413 ? `${what}: too large` : `Upload of ${what} failed`;
       const g = games.find((x) => x.id === game);
       showError($('upload-error'), title, e.message, g && e.status === 422
-        ? `It was read as ${g.name} because the game is set by hand; choose “Detect from the file” to let cartouche recognise it.` : null);
+        ? `It was read as ${g.name} because the game is set by hand; choose “Detect from the files” to let cartouche recognise it.` : null);
     }
   }
 
@@ -213,26 +258,58 @@
 
   function showSummary(s) {
     shownId = s.id;
+    const files = s.files || (s.filename ? [s.filename] : []);
+    const warnings = s.warnings || [];
+    const dropped = s.warnings_dropped || 0;
     $('sum-game').textContent = s.game_name || s.game;
     $('sum-profile').textContent = s.profile || '—';
-    $('sum-file').textContent = s.filename || '—';
+    $('sum-file').textContent = files.length === 1 ? files[0] : files.length ? String(files.length) : '—';
+    $('sum-file').title = files.join('\n');
     $('sum-bindings').textContent = String(s.bindings);
     $('sum-devices').textContent = String((s.devices || []).length);
+    $('sum-warnings').textContent = String(warnings.length + dropped);
     $('share-link').value = absolute('/#' + s.id);
     $('summary-json').href = '/v1/refcards/' + s.id;
 
+    // Cards by aircraft/ship when the upload holds several (a DCS folder), devices in kind order.
     const devices = (s.devices || []).slice().sort((a, b) =>
-      (KIND_ORDER[deviceKinds[a.registry]] ?? 9) - (KIND_ORDER[deviceKinds[b.registry]] ?? 9));
+      (a.module || '').localeCompare(b.module || '') ||
+      (KIND_ORDER[deviceKinds[a.registry]] ?? 9) - (KIND_ORDER[deviceKinds[b.registry]] ?? 9) ||
+      (a.device_index || 0) - (b.device_index || 0));
     const grid = $('card-grid');
-    grid.replaceChildren(...devices.map((d) => deviceCard(s, d)));
-    if (!devices.length) {
-      grid.append(el('p', { class: 'muted', text: 'This file binds no controller or keyboard control, so there is no card to draw.' }));
+    const modules = new Set(devices.map((d) => d.module || ''));
+    const children = [];
+    let module = null;
+    for (const d of devices) {
+      if (modules.size > 1 && d.module !== module) {
+        module = d.module;
+        children.push(el('h3', { class: 'module-head', text: module || 'Every aircraft' }));
+      }
+      children.push(deviceCard(s, d));
     }
+    grid.replaceChildren(...children);
+    if (!devices.length) {
+      grid.append(el('p', { class: 'muted', text: 'These files bind no controller or keyboard control, so there is no card to draw.' }));
+    }
+
+    $('warnings').hidden = warnings.length === 0 && !dropped;
+    $('warnings-title').textContent = plural(warnings.length + dropped, 'warning');
+    $('warnings-list').replaceChildren(...warnings.map((w) => el('li', {},
+      el('div', { class: 'warn-where' },
+        el('span', { class: 'warn-file', text: w.file || (files.length === 1 ? files[0] : 'the upload') }),
+        w.line ? el('span', { class: 'line-badge', text: 'line ' + w.line }) : null),
+      w.what ? el('code', { class: 'warn-what', text: w.what }) : null,
+      el('div', { class: 'warn-why', text: w.why }))));
+    $('warnings-dropped').hidden = !dropped;
+    $('warnings-dropped').textContent = `and ${plural(dropped, 'more warning')} not listed`;
+    $('files-title').textContent = `${plural(files.length, 'file')} read`;
+    $('files-list').replaceChildren(...files.map((f) => el('li', { text: f || '(unnamed)' })));
+    $('result-layout').classList.toggle('no-notes', warnings.length === 0 && !dropped && files.length <= 1);
 
     const ns = s.not_shown || [];
     $('not-shown').hidden = ns.length === 0;
-    $('not-shown-title').textContent = ns.length === 1 ? '1 binding is not drawn on a device'
-      : `${ns.length} bindings are not drawn on a device`;
+    $('not-shown-title').textContent = ns.length === 1 ? '1 binding is not drawn on a card'
+      : `${ns.length} bindings are not drawn on a card`;
     $('not-shown-body').replaceChildren(...ns.map((n) => el('tr', {},
       el('td', { text: n.action || '' }), el('td', { text: n.device || '' }),
       el('td', { text: n.control || '' }), el('td', { text: n.reason || '' }))));
@@ -241,7 +318,8 @@
 
   function deviceCard(s, d) {
     const base = (s.profile || s.game || 'cards').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'cards';
-    const img = el('img', { src: d.cards.jpg, alt: `${d.name} — reference card`, class: 'card-img', decoding: 'async' });
+    const title = d.title || d.name;
+    const img = el('img', { src: d.cards.jpg, alt: `${title} — reference card`, class: 'card-img', decoding: 'async' });
     const frame = el('a', { class: 'card-frame loading', href: d.cards.png, target: '_blank', rel: 'noopener', title: 'Open the full-size PNG' }, img);
     img.addEventListener('load', () => frame.classList.remove('loading'));
     img.addEventListener('error', async () => {
@@ -249,16 +327,23 @@
       frame.classList.add('failed');
       frame.append(el('span', { class: 'card-fail', text: 'This card could not be drawn: ' + await imageError(d.cards.jpg) }));
     });
-    const link = (fmt, label, extra) => el('a', {
-      class: 'pill', href: d.cards[fmt] + (extra || ''), download: `${base}-${d.device}${extra ? '@2x' : ''}.${fmt}`, text: label,
+    const link = (fmt, label, extra, page) => el('a', {
+      class: 'pill', href: d.cards[fmt] + (extra || ''),
+      download: `${base}-${d.device}${page ? '-page' + page : ''}${extra && !page ? '@2x' : ''}.${fmt}`, text: label,
     });
-    const meta = [`${d.bindings} binding${d.bindings === 1 ? '' : 's'}`];
+    const pages = d.pages || 1;
+    const meta = [plural(d.bindings, 'binding')];
+    if (d.module) meta.push(d.module);
+    if (d.side) meta.push(d.side + ' hand');
+    if (pages > 1) meta.push(plural(pages, 'page'));
     if (!d.registry || d.registry === 'generic') meta.push('generic card: this device has no drawing yet');
-    if (d.game_device && d.game_device !== d.name) meta.push('as “' + d.game_device + '” in the file');
+    if (d.game_device && d.registry !== 'keyboard' && d.game_device !== d.name && d.game_device !== title) meta.push('as “' + d.game_device + '” in the files');
+    const more = [];
+    for (let p = 2; p <= pages; p++) more.push(link('jpg', `Page ${p}`, `?page=${p}`, p));
     return el('figure', { class: 'device-card', 'data-device': d.device }, frame,
       el('figcaption', {},
-        el('div', { class: 'card-title' }, el('h3', { text: d.name }), el('span', { class: 'muted small', text: meta.join(' · ') })),
-        el('div', { class: 'pills' }, link('jpg', 'JPEG'), link('png', 'PNG'), link('png', 'PNG 2x', '?scale=2'), link('pdf', 'PDF'))));
+        el('div', { class: 'card-title' }, el('h3', { text: title }), el('span', { class: 'muted small', text: meta.join(' · ') })),
+        el('div', { class: 'pills' }, link('jpg', 'JPEG'), link('png', 'PNG'), link('png', 'PNG 2x', '?scale=2'), link('pdf', 'PDF'), ...more)));
   }
 
   /* ---------- 2. map and static-map builder ---------- */

@@ -1,17 +1,20 @@
 """The web page at / in real headless Chromium (Debian chromium + chromedriver, driven by selenium)
 against the real binary: upload a binding file through the page's file input and see every card
-load; the Leaflet map's tiles load (and come back 200); the static-map builder and the card
+load; several files at once, a folder (the folder picker) and dropped files and zips, with the
+upload's warnings shown beside the cards; the Leaflet map's tiles load (and come back 200); the static-map builder and the card
 playground previews load and follow edits; errors and shared #id links. Screenshots of each
 section go to build/screenshots/ for a person to look at.
 
 Each test is bounded by an alarm (the suite must not hang on a stuck browser); without chromium,
 chromedriver or selenium the tests are skipped with the reason (`make test-deps` installs them)."""
 import base64
+import io
 import os
 import shutil
 import signal
 import tempfile
 import time
+import zipfile
 
 import pytest
 import requests
@@ -149,6 +152,18 @@ const [name, text] = arguments;
 const zone = document.getElementById('drop-zone');
 const dt = new DataTransfer();
 dt.items.add(new File([text], name, {type: 'text/xml'}));
+for (const type of ['dragenter', 'dragover', 'drop'])
+  zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+"""
+
+DROP_FILES = """
+const [files] = arguments;  // [[name, base64]]
+const zone = document.getElementById('drop-zone');
+const dt = new DataTransfer();
+for (const [name, b64] of files) {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  dt.items.add(new File([bytes], name));
+}
 for (const type of ['dragenter', 'dragover', 'drop'])
   zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
 """
@@ -308,3 +323,94 @@ def test_map_high_dpi_tiles(start_server, chromium):
     tiles = wait_js(d, TILES_LOADED % "bluemarble", what="@2x tiles")
     assert all("@2x.jpg" in t["src"] and t["w"] == 512 and t["h"] == 512 for t in tiles), tiles
     shoot(d, "web-map-2x", "map")
+
+
+def read_bindings(name):
+    with open(os.path.join(BINDS, name), "rb") as f:
+        return f.read()
+
+
+def shown_cards(driver):
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#card-grid .device-card')].map(f => f.dataset.device)")
+
+
+def shown_warnings(driver):
+    return driver.execute_script("""return [...document.querySelectorAll('#warnings-list li')].map(li => ({
+        file: li.querySelector('.warn-file').textContent,
+        line: li.querySelector('.line-badge') ? li.querySelector('.line-badge').textContent : '',
+        why: li.querySelector('.warn-why').textContent}))""")
+
+
+def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
+    srv = start_server()
+    d = chromium()
+    d.get(srv.url + "/")
+    wait_js(d, "document.querySelectorAll('#game-select option').length > 1", what="game list")
+
+    # 1. Several files picked at once: one upload, one id, every card.
+    names = ["msfs_warthog_stick.xml", "msfs_warthog_throttle.xml", "msfs_keyboard.xml"]
+    d.find_element(By.ID, "file-input").send_keys("\n".join(os.path.join(BINDS, n) for n in names))
+    n = wait_js(d, ALL_CARDS_LOADED, what="every card of the three files")
+    parts = [("file", (name, read_bindings(name))) for name in names]
+    summary = requests.post(srv.url + "/v1/refcards", files=parts, timeout=30).json()
+    assert d.execute_script("return location.hash") == "#" + summary["id"]
+    assert n == len(summary["devices"]) and sorted(shown_cards(d)) == sorted(x["device"] for x in summary["devices"])
+    assert d.find_element(By.ID, "sum-file").text == "3"
+    assert d.find_element(By.ID, "sum-devices").text == str(len(summary["devices"]))
+    shoot(d, "web-refcards-several-files", "refcards")
+
+    # 2. A game's input folder through the folder picker: IL-2's data/input with a stray file.
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "global.actions").write_bytes(read_bindings("il2_global.actions"))
+    (folder / "devices.txt").write_bytes(read_bindings("il2_devices.txt"))
+    (folder / "notes.txt").write_bytes(b"my IL-2 bindings, 2024\n")
+    d.find_element(By.ID, "folder-input").send_keys(str(folder))
+    wait_js(d, "location.hash !== '#%s'" % summary["id"], what="the folder's upload")
+    n = wait_js(d, ALL_CARDS_LOADED, what="every card of the folder")
+    fid = d.execute_script("return location.hash").lstrip("#")
+    s = requests.get(srv.url + "/v1/refcards/" + fid, timeout=30).json()
+    assert s["game"] == "il2" and n == len(s["devices"])
+    assert sorted(s["files"]) == ["input/devices.txt", "input/global.actions", "input/notes.txt"]
+    assert {"warthog-stick", "warthog-stick-2"} <= set(shown_cards(d))
+    titles = d.execute_script("return [...document.querySelectorAll('#card-grid h3')].map(h => h.textContent)")
+    assert len(set(titles)) == len(titles), titles
+    # The warnings sit beside the cards: every one of the summary's, with its file and line.
+    assert d.find_element(By.ID, "warnings").is_displayed()
+    warnings = shown_warnings(d)
+    assert len(warnings) == len(s["warnings"]) > 0
+    assert any(w["file"] == "input/notes.txt" for w in warnings), warnings
+    assert any(w["line"].startswith("line ") for w in warnings), warnings
+    grid = d.find_element(By.ID, "card-grid").rect
+    aside = d.find_element(By.ID, "upload-notes").rect
+    assert aside["x"] >= grid["x"] + grid["width"] - 1 and aside["y"] < grid["y"] + grid["height"], (grid, aside)
+    assert d.find_element(By.ID, "sum-warnings").text == str(len(s["warnings"]))
+    shoot(d, "web-refcards-folder", "refcards")
+    shoot_full_page(d, "web-refcards-folder-page")
+
+    # 3. A zip and a plain file dropped together: the zip's entries join the file.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("data/input/global.actions", read_bindings("il2_global.actions"))
+    dropped = [["il2.zip", base64.b64encode(buf.getvalue()).decode()],
+               ["devices.txt", base64.b64encode(read_bindings("il2_devices.txt")).decode()]]
+    d.execute_script(DROP_FILES, dropped)
+    wait_js(d, "location.hash !== '#%s'" % fid, what="the dropped zip's upload")
+    wait_js(d, ALL_CARDS_LOADED, what="cards of the dropped zip")
+    zid = d.execute_script("return location.hash").lstrip("#")
+    z = requests.get(srv.url + "/v1/refcards/" + zid, timeout=30).json()
+    assert z["files"] == ["data/input/global.actions", "devices.txt"]
+    assert "warthog-stick-2" in shown_cards(d)
+
+    # 4. A zip that leaves its folder: the page says why, no cards.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../../evil.lua", b"x")
+    d.execute_script(DROP_FILES, [["evil.zip", base64.b64encode(buf.getvalue()).decode()]])
+    wait_js(d, "!document.getElementById('upload-error').hidden", what="the zip's error")
+    text = d.find_element(By.ID, "upload-error").text
+    assert "evil.zip" in text and "path outside the archive" in text, text
+    assert not d.find_element(By.ID, "refcard-result").is_displayed()
+    errors = [e for e in page_errors(d) if "status of 422" not in e]  # the refused upload itself
+    assert not errors, errors
