@@ -241,7 +241,7 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
     metrics_request(rq->route, status, ms / 1e3);
     log_msg("access", "%s %s %d %zu %.1fms %s",
             rq->method == HTTP_M_GET ? "GET" : rq->method == HTTP_M_HEAD ? "HEAD"
-            : rq->method == HTTP_M_POST ? "POST" : "OTHER",
+            : rq->method == HTTP_M_POST ? "POST" : rq->method == HTTP_M_OPTIONS ? "OPTIONS" : "OTHER",
             evhttp_request_get_uri(ev), status, body_len, ms, rq->cache);
     /* The next request's clock starts once this reply has been written out, so a slow but
      * reading client is governed by the write timeout, not the header timeout. */
@@ -733,15 +733,30 @@ static int method_of(enum evhttp_cmd_type t)
     case EVHTTP_REQ_GET: return HTTP_M_GET;
     case EVHTTP_REQ_HEAD: return HTTP_M_HEAD;
     case EVHTTP_REQ_POST: return HTTP_M_POST;
+    case EVHTTP_REQ_OPTIONS: return HTTP_M_OPTIONS;
     default: return 0;
     }
 }
 
 static void allow_list(int methods, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s%s%s", methods & HTTP_M_GET ? "GET, HEAD" : "",
+    snprintf(buf, n, "%s%s%s, OPTIONS", methods & HTTP_M_GET ? "GET, HEAD" : "",
              (methods & HTTP_M_GET) && (methods & HTTP_M_POST) ? ", " : "",
              methods & HTTP_M_POST ? "POST" : "");
+}
+
+/* OPTIONS on any route: the CORS preflight a page on another site sends before a POST with a
+ * JSON or multipart body (and a plain OPTIONS: the Allow list). */
+static void reply_options(http_req *rq, int methods)
+{
+    allow_list(methods, rq->allow, sizeof rq->allow);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    common_headers(rq, NULL, "public, max-age=86400");
+    evhttp_add_header(oh, "Allow", rq->allow);
+    evhttp_add_header(oh, "Access-Control-Allow-Methods", rq->allow);
+    evhttp_add_header(oh, "Access-Control-Allow-Headers", "Content-Type, If-None-Match");
+    evhttp_add_header(oh, "Access-Control-Max-Age", "86400");
+    send_and_free(rq, 204, "No Content", NULL, 0);
 }
 
 /* Limits every request is held to before any route sees it. */
@@ -840,6 +855,10 @@ static void on_request(struct evhttp_request *ev, void *arg)
             continue;
         }
         rq->route = routes[i].id;
+        if (rq->method == HTTP_M_OPTIONS) {
+            reply_options(rq, routes[i].methods);
+            return;
+        }
         if (!(rq->method & routes[i].methods)) {
             allow_list(routes[i].methods, rq->allow, sizeof rq->allow);
             err_set(&err, ERR_METHOD, NULL, "method not allowed; allowed: %s", rq->allow);

@@ -16,7 +16,7 @@
 
 typedef struct http_req http_req;
 
-enum { HTTP_M_GET = 1, HTTP_M_HEAD = 2, HTTP_M_POST = 4 };
+enum { HTTP_M_GET = 1, HTTP_M_HEAD = 2, HTTP_M_POST = 4, HTTP_M_OPTIONS = 8 };
 
 int http_req_method(const http_req *rq);
 /* Parsed query (already percent-decoded). Handlers validate it with query_check(). */

@@ -32,8 +32,10 @@ COVERED = {
                                                 "400"),
     "test_if_none_match_other_200": ("If-None-Match: \"nope\" / garbage / W/\"x\", garbage / empty",
                                      "200 with the image"),
-    "test_method_not_allowed": ("PUT, DELETE, PATCH, OPTIONS on an image route and /healthz",
+    "test_method_not_allowed": ("PUT, DELETE, PATCH on an image route and /healthz",
                                 "405 with Allow"),
+    "test_cors_preflight": ("OPTIONS with Origin and Access-Control-Request-Method: POST on /v1/cards/og.jpg, "
+                            "/v1/refcards, /healthz", "204 with Access-Control-Allow-Methods/-Headers/-Max-Age"),
     "test_invalid_utf8_text": ("text.l1 = %C3%28, overlong %C0%AF, a%00b, 201 characters",
                                "400 naming text.l1"),
     "test_unknown_and_duplicate_parameters": ("unknown, duplicated and unknown-slot parameters",

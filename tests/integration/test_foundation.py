@@ -121,13 +121,29 @@ def test_not_found(server):
     error_of(server.get("/v1/cards/w1"), 404)
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_method_not_allowed(server, method):
     r = requests.request(method, server.url + "/v1/cards/w1.jpg", timeout=10)
     e = error_of(r, 405)
-    assert "GET" in r.headers["Allow"]
+    assert r.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     r = requests.request(method, server.url + "/healthz", timeout=10)
-    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD"
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("path,allow", [("/v1/cards/og.jpg", "GET, HEAD, POST, OPTIONS"),
+                                        ("/v1/refcards", "POST, OPTIONS"),
+                                        ("/healthz", "GET, HEAD, OPTIONS")])
+def test_cors_preflight(server, path, allow):
+    """A page on another site may POST cards and uploads: its browser asks first."""
+    r = requests.options(server.url + path, timeout=10, headers={
+        "Origin": "https://blog.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 204 and r.content == b""
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert r.headers["Access-Control-Allow-Methods"] == allow and r.headers["Allow"] == allow
+    assert "content-type" in r.headers["Access-Control-Allow-Headers"].lower()
+    assert int(r.headers["Access-Control-Max-Age"]) > 0
+    assert requests.options(server.url + "/nope", timeout=10).status_code == 404
 
 
 def test_formats_png_pdf(server):
