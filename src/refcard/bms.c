@@ -44,6 +44,7 @@
 #define BMS_MAX_DEVICES 32
 #define BMS_MAX_HEADERS 64
 #define BMS_MAX_LINE 2048
+#define BMS_MAX_DX 65535 /* 32 devices x 128 buttons, twice over with the shift, and then some */
 #define BMS_MAX_FIELDS 12
 #define BMS_UNBOUND 0xFFFFFFFFul
 #define BMS_RELEASE 0x42
@@ -391,6 +392,10 @@ static int keyfile_line(bms_ctx *c, char *s, int line, err_t *err)
         if (parse_num(fld[1], 10, &num) < 0 || num < 0) {
             bindings_warn(c->out, line, what, "%s number \"%.20s\" is not a number", pov ? "POV" : "DX",
                           fld[1]);
+            return 0;
+        }
+        if (num > BMS_MAX_DX) {
+            bindings_warn(c->out, line, what, "DX %ld is past any device BMS numbers", num);
             return 0;
         }
         if (pov ? parse_num(fld[4], 0, &press) < 0 || press < 0 || press > 7

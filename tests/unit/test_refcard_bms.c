@@ -184,6 +184,8 @@ static void test_bms_joystick_with_sorting(void **state)
 
     assert_contains(warning_at(&s, 51, "SimTMSUp")->why, "\"x134\" is not a number");
     assert_contains(warning_at(&s, 59, "OTWViewLeft")->why, "0-7");
+    assert_contains(warning_at(&s, 60, "SimTMSDown")->why, "past any device");
+    assert_false(has_line(&s, 61)); /* scan code 0: unbound, as 0XFFFFFFFF */
     for (size_t i = 0; i < s.n_warnings; i++)
         assert_string_not_equal(s.warnings[i].what, "DeviceSorting.txt");
     bindings_free(&s);
