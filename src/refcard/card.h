@@ -2,7 +2,11 @@
  * bound control's action(s) in its callout, modifier tags and category colours with a legend;
  * the keyboard with actions inside the keys; or, for a device the registry does not know, a
  * generic card listing every bound control in columns. Draws at 1920x1080 user units; the
- * caller creates the target, applies the pixel scale and encodes. */
+ * caller creates the target, applies the pixel scale and encodes.
+ *
+ * No text is drawn under CARD_MIN_FONT px and no action is ever cut: what does not fit its
+ * callout or key at that size continues in a panel laid in the drawing's free space, and what
+ * the panel cannot hold flows to further pages of the same card (job->page, stats->pages). */
 #ifndef CARTOUCHE_CARD_H
 #define CARTOUCHE_CARD_H
 
@@ -16,18 +20,26 @@
 
 #define CARD_W 1920
 #define CARD_H 1080
+#define CARD_MIN_FONT 12.0 /* px at 1920x1080: nothing on a card is smaller */
 
 /* What a drawn card contains, for the refcard summary ("controls not shown and why") and tests. */
+/* Counts are of the page drawn, except bindings, controls*, pages and mods (the whole card). */
 typedef struct {
     int bindings;         /* bindings given */
-    int bindings_shown;   /* drawn with their action text (callout, key, extras or generic list) */
-    int bindings_more;    /* counted in a visible "+N more" line because the page was full */
+    int bindings_shown;   /* drawn on this page with their action text (callout, key, panel or
+                             list); summed over pages 1..pages it equals bindings */
     int labels;           /* action labels drawn */
-    int truncated;        /* labels that needed an ellipsis even at the minimum size */
+    int truncated;        /* action labels that needed an ellipsis (never, by design) */
+    int text_cut;         /* other text (title, control names, legend) that needed an ellipsis */
     int controls;         /* distinct bound controls */
     int controls_on_layout; /* of which shown in the device's own callouts or keys */
     int pages;            /* pages this card needs to show every binding (>= 1) */
+    int continued;        /* bindings of this page drawn in the panel/list rather than in their
+                             own callout or key */
+    int mods;             /* modifier combinations used on the card (all listed in the legend) */
+    int mods_listed;      /* legend lines for modifier combinations drawn on this page */
     double min_font_px;   /* smallest text size used for an action, in 1920x1080 units */
+    double min_text_px;   /* smallest text size of anything drawn (0 if nothing) */
 } card_stats;
 
 typedef struct {
@@ -42,7 +54,8 @@ typedef struct {
     card_stats *stats;            /* filled if not NULL */
     int device_index;             /* which of several alike devices (0 = first); said in the title */
     const char *module;           /* aircraft/ship of these bindings (binding.module); NULL or "" */
-    int page;                     /* 1-based page to draw (see card_stats.pages) */
+    int page;                     /* 1-based page to draw (see card_stats.pages); 0 = 1; past the
+                                     last page draws the last */
     const char *const *contexts;  /* every context of the whole upload, in order: colours match
                                      across its cards; NULL = this card's own order */
     size_t n_contexts;
