@@ -95,6 +95,9 @@ typedef struct {
     char section[48], subsection[48];
     char module[48];
     int per, shift; /* DX buttons per device, pinky shift offset */
+    /* from Falcon BMS(.User).cfg when uploaded; 0 / -1 when not set */
+    int cfg_per, cfg_shift;
+    int cfg_pov_dev[2], cfg_pov_hat[2];
 } bms_ctx;
 
 /* ---- small helpers ---- */
@@ -275,6 +278,42 @@ static int read_device_sorting(bms_ctx *c, int quiet)
     if (c->n_devs == 0 && !quiet)
         bindings_warn(c->out, 0, "DeviceSorting.txt", "lists no device; joysticks are numbered");
     return c->n_devs;
+}
+
+/* ---- Falcon BMS.cfg, Falcon BMS User.cfg ---- */
+
+/* The settings that place DX numbers and POVs, when the upload holds the config files:
+ * "set g_nButtonsPerDevice 128 // SETUP OVERRIDE". User.cfg is read last: it overrides. Device
+ * ids there count the keyboard and mouse first: 2 is DeviceSorting's first device. */
+static void read_cfg(bms_ctx *c)
+{
+    static const char *const files[] = {"Falcon BMS.cfg", "Falcon BMS User.cfg"};
+    c->cfg_pov_dev[0] = c->cfg_pov_dev[1] = -1;
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        const games_file *f = games_bundle_find(c->bundle, files[k]);
+        for (size_t i = 0; f && i < f->len;) {
+            size_t start = i;
+            while (i < f->len && f->data[i] != '\n')
+                i++;
+            char buf[256], name[64];
+            copy_utf8(buf, sizeof buf, f->data + start, i - start);
+            i++;
+            long v;
+            char *cut = strstr(buf, "//");
+            if (cut)
+                *cut = 0;
+            if (sscanf(buf, " set %63s %ld", name, &v) != 2 || v < 0 || v > BMS_MAX_DX)
+                continue;
+            if (strcmp(name, "g_nButtonsPerDevice") == 0 && v > 0)
+                c->cfg_per = (int)v;
+            else if (strcmp(name, "g_nHotasPinkyShiftMagnitude") == 0 && v > 0)
+                c->cfg_shift = (int)v;
+            else if (strcmp(name, "g_nPOV1DeviceID") == 0 || strcmp(name, "g_nPOV2DeviceID") == 0)
+                c->cfg_pov_dev[name[6] - '1'] = (int)v;
+            else if (strcmp(name, "g_nPOV1ID") == 0 || strcmp(name, "g_nPOV2ID") == 0)
+                c->cfg_pov_hat[name[6] - '1'] = (int)v;
+        }
+    }
 }
 
 /* ---- the keyfile, first pass: entries ---- */
@@ -542,15 +581,24 @@ static void dx_split(const bms_ctx *c, long n, int *dev, long *button, int *shif
 }
 
 /* Pick buttons-per-device and the shift offset that put every DX line on a listed device and
- * on the device its launcher header names; the first candidate wins ties (BMS's defaults). */
+ * on the device its launcher header names; the first candidate wins ties (BMS's defaults).
+ * What the uploaded config files set is not guessed. */
 static void choose_layout(bms_ctx *c)
 {
     int cand[4][2] = {{32, 256}, {128, c->n_devs * 128}, {32, c->n_devs * 32}, {128, 256}};
     int n_cand = c->n_devs ? 4 : 1;
+    if (c->cfg_per || c->cfg_shift) {
+        int per = c->cfg_per, shift = c->cfg_shift;
+        cand[0][0] = per ? per : 32;
+        cand[0][1] = shift ? shift : 256;
+        cand[1][0] = per ? per : 128;
+        cand[1][1] = shift ? shift : c->n_devs * cand[1][0];
+        n_cand = c->n_devs ? 2 : 1;
+    }
     long best = 0;
     int bi = -1;
     for (int k = 0; k < n_cand; k++) {
-        if (cand[k][1] < cand[k][0])
+        if (cand[k][1] < cand[k][0] && !c->cfg_shift)
             continue;
         c->per = cand[k][0];
         c->shift = cand[k][1];
@@ -572,6 +620,8 @@ static void choose_layout(bms_ctx *c)
             bi = k;
         }
     }
+    if (bi < 0)
+        bi = 0;
     c->per = cand[bi][0];
     c->shift = cand[bi][1];
 }
@@ -746,6 +796,9 @@ static int emit_dx(bms_ctx *c, const bms_entry *e, err_t *err)
     return emit(c, &b, err);
 }
 
+/* POV slot 0 is on the device with the roll axis, slot 1 on the throttle's (the launcher's
+ * g_nPOV1DeviceID / g_nPOV2DeviceID): the config when uploaded, else the launcher's comment,
+ * else the stick's device (hat 1, hat 2 for slot 1). */
 static int emit_pov(bms_ctx *c, const bms_entry *e, int primary, err_t *err)
 {
     if (strcmp(e->callback, "SimDoNothing") == 0)
@@ -753,6 +806,11 @@ static int emit_pov(bms_ctx *c, const bms_entry *e, int primary, err_t *err)
     int shifted = e->num >= 2, slot = (int)(e->num % 2);
     int dev = e->header >= 0 ? e->header : primary;
     int hat = e->header >= 0 ? 1 : slot + 1;
+    int cfg_dev = c->cfg_pov_dev[slot] - 2;
+    if (cfg_dev >= 0 && (cfg_dev < c->n_devs || !c->n_devs)) {
+        dev = cfg_dev;
+        hat = c->cfg_pov_hat[slot] + 1;
+    }
     binding b = {0};
     b.line = e->line;
     joystick_label(c, e, &b);
@@ -783,6 +841,7 @@ static void set_module(bms_ctx *c)
 static int parse_keyfile(bms_ctx *c, err_t *err)
 {
     set_module(c);
+    read_cfg(c);
     int sorted = read_device_sorting(c, 0);
     if (read_keyfile(c, err) < 0)
         return -1;

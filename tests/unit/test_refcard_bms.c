@@ -259,6 +259,30 @@ static void test_bms_alike_devices(void **state)
     bindings_free(&s);
 }
 
+/* Falcon BMS User.cfg says what the keyfile cannot: 128 buttons a device, and the device
+ * of each POV ("g_nPOV1DeviceID 3": DeviceSorting's second device; 2 is the first). */
+static void test_bms_user_cfg(void **state)
+{
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(parse_upload(&s, &e, "bms_basic_dx.key", "BMS - Auto.key", "bms_DeviceSorting.txt",
+                                  "DeviceSorting.txt", "bms_user.cfg", "User/Config/Falcon BMS User.cfg",
+                                  NULL),
+                     0);
+    assert_int_equal(s.n, 12);
+    assert_int_equal(s.n_warnings, 0); /* the .cfg is a companion, not an unknown file */
+    const binding *b = at_line(&s, 30); /* DX 33: the first device's button 34 */
+    assert_string_equal(b->input.device, "Viper TQS");
+    assert_string_equal(b->input.control, "button:34");
+    b = at_line(&s, 33); /* 300 = 256 + 44 */
+    assert_string_equal(b->input.control, "button:45");
+    assert_int_equal(b->n_modifiers, 1);
+    b = at_line(&s, 20); /* POV slot 0 on the Warthog (id 3), its hat 1 */
+    assert_string_equal(b->input.device, "Joystick - HOTAS Warthog");
+    assert_string_equal(b->input.control, "hat:1:up");
+    bindings_free(&s);
+}
+
 /* Several keyfiles in one upload (BMS 4.38 keeps "BMS - Auto-F15ABCD.key" for the F-15):
  * each file is a module. */
 static void test_bms_two_keyfiles(void **state)
@@ -363,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_bms_joystick_without_sorting),
         cmocka_unit_test(test_bms_hand_edited),
         cmocka_unit_test(test_bms_alike_devices),
+        cmocka_unit_test(test_bms_user_cfg),
         cmocka_unit_test(test_bms_two_keyfiles),
         cmocka_unit_test(test_bms_setup_xml),
         cmocka_unit_test(test_bms_detect_and_refuse),
