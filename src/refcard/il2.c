@@ -195,7 +195,9 @@ static void ids_from_guid(const char *guid, unsigned *vid, unsigned *pid)
     *vid = (unsigned)strtoul(v, NULL, 16);
 }
 
-static void read_devices(il2_ctx *c, const games_file *dev)
+/* report: list devices.txt's unreadable lines (only the first .actions file of an upload does,
+ * so several presets do not repeat them). */
+static void read_devices(il2_ctx *c, const games_file *dev, int report)
 {
     char keep[sizeof c->out->cur_file];
     snprintf(keep, sizeof keep, "%s", c->out->cur_file);
@@ -235,7 +237,8 @@ static void read_devices(il2_ctx *c, const games_file *dev)
         if (col_guid > last)
             last = col_guid;
         if (k <= last) {
-            bindings_warn(c->out, (int)ln, what, "not a configId,guid,model line");
+            if (report)
+                bindings_warn(c->out, (int)ln, what, "not a configId,guid,model line");
             continue;
         }
         char *end;
@@ -243,21 +246,24 @@ static void read_devices(il2_ctx *c, const games_file *dev)
         copy_utf8(idbuf, sizeof idbuf, f[col_id], fl[col_id]);
         long id = strtol(idbuf, &end, 10);
         if (fl[col_id] == 0 || *end || id < 0 || id >= IL2_MAX_JOY) {
-            bindings_warn(c->out, (int)ln, what, "configId is not a number from 0 to %d",
-                          IL2_MAX_JOY - 1);
+            if (report)
+                bindings_warn(c->out, (int)ln, what, "configId is not a number from 0 to %d",
+                              IL2_MAX_JOY - 1);
             continue;
         }
         il2_device *d = &c->joy[id];
         if (d->present) {
-            bindings_warn(c->out, (int)ln, what, "configId %ld is listed twice; the first is used",
-                          id);
+            if (report)
+                bindings_warn(c->out, (int)ln, what,
+                              "configId %ld is listed twice; the first is used", id);
             continue;
         }
         /* The model is the last column: a name with a raw comma in it keeps its tail. */
         size_t model_len = col_model == k - 1 ? (size_t)(s + n - f[col_model]) : fl[col_model];
         url_decode(d->name, sizeof d->name, f[col_model], model_len);
         if (!d->name[0]) {
-            bindings_warn(c->out, (int)ln, what, "no model name");
+            if (report)
+                bindings_warn(c->out, (int)ln, what, "no model name");
             continue;
         }
         char guid[96];
@@ -779,8 +785,14 @@ int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out,
         goto done;
     const games_file *dev = games_bundle_find(bundle, "devices.txt");
     if (dev) {
+        const games_file *first = f;
+        for (size_t i = 0; bundle && i < bundle->n; i++)
+            if (bundle->files[i].name && is_actions_file(bundle->files[i].name)) {
+                first = &bundle->files[i];
+                break;
+            }
         c->have_devices = 1;
-        read_devices(c, dev);
+        read_devices(c, dev, first == f);
     }
     name_profile(c, bundle, f->name ? f->name : "");
     if (read_actions(c, err) < 0)

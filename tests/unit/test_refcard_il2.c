@@ -282,14 +282,21 @@ static void test_il2_several_presets(void **state)
     size_t la, lp, ld;
     char *a = tr_read(TR_DATA ACTIONS, &la), *p = tr_read(TR_DATA "il2_preset.actions", &lp),
          *d = tr_read(TR_DATA DEVICES, &ld);
-    games_file files[3] = {{"input/global.actions", a, la},
+    /* The game's response curves sit in the same folder: recognised, not read, no warning. */
+    const char *responses = "type1Devices=actionId%2CcenterDeadZone%2CsensitivityBallance%2C"
+                            "sideDeadZone%7C%0D%0Arpc_pitch%2C0.1%2C0.3%2C0";
+    games_file files[4] = {{"input/global.actions", a, la},
                            {"input/custom/P-40.actions", p, lp},
-                           {"input/devices.txt", d, ld}};
-    games_bundle bundle = {files, 3};
+                           {"input/devices.txt", d, ld},
+                           {"input/current.responses", responses, strlen(responses)}};
+    games_bundle bundle = {files, 4};
     binding_set s;
     err_t e = {0};
     assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
     assert_int_equal(s.n, 37 + 4);
+    assert_int_equal(s.n_warnings, 6); /* those of global.actions and devices.txt */
+    for (size_t i = 0; i < s.n_warnings; i++)
+        assert_null(strstr(s.warnings[i].file, "responses"));
     assert_string_equal(s.profile, "P-40");
     assert_string_equal(tr_find(&s, "rpc_pitch", 2)->module, "global");
     const binding *b = tr_find(&s, "rpc_pitch", 3);
