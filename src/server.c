@@ -12,6 +12,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h> /* the request's HTTP version (no getter in 2.1) */
 #include <sys/queue.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
@@ -786,8 +787,15 @@ static int check_limits(http_req *rq, err_t *err)
      * request. libevent takes the first Content-Length as it comes ("+5" too) and ignores a
      * Transfer-Encoding other than exactly "chunked". */
     const char *te = NULL, *cl = NULL, *framing = NULL;
+    int hosts = 0;
     TAILQ_FOREACH(kv, h, next)
     {
+        /* RFC 9112 §5.1: "Host : x" must be refused, not read as a header "Host " that a proxy
+         * in front may have read as Host. */
+        if (strpbrk(kv->key, " \t"))
+            framing = "whitespace in a header name";
+        if (strcasecmp(kv->key, "Host") == 0 && ++hosts > 1)
+            framing = "Host given more than once";
         if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
             if (te || strcasecmp(kv->value, "chunked") != 0)
                 framing = "Transfer-Encoding other than one \"chunked\"";
@@ -802,6 +810,8 @@ static int check_limits(http_req *rq, err_t *err)
     }
     if (te && cl)
         framing = "both Content-Length and Transfer-Encoding given";
+    if (!hosts && (ev->major > 1 || (ev->major == 1 && ev->minor >= 1)))
+        framing = "an HTTP/1.1 request without Host";
     if (framing) {
         evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
         err_set(err, ERR_BAD_REQUEST, NULL, "%s", framing);

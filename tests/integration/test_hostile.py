@@ -601,6 +601,30 @@ def test_request_smuggling_framing(server, observe, what):
     still_serves(server, observe)
 
 
+HOST_FRAMING = {
+    "Host : x (space before the colon)": b"GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n" + SMUGGLE,
+    "two Host headers": b"GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLE,
+    "HTTP/1.1 without Host": b"GET /healthz HTTP/1.1\r\nAccept: */*\r\n\r\n" + SMUGGLE,
+    "header name with a tab": b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A\tB: 1\r\n\r\n" + SMUGGLE,
+}
+
+
+@pytest.mark.parametrize("what", list(HOST_FRAMING))
+@case(sends="GET with a malformed Host (space before the colon, twice, missing in HTTP/1.1) or a header "
+            "name with whitespace, a pipelined GET behind it",
+      expected="400 JSON naming the problem, connection closed, the pipelined request not answered; then 200")
+def test_host_framing(server, observe, what):
+    out = exchange(server.port, HOST_FRAMING[what], timeout=5)
+    codes = statuses(out)
+    assert codes == [400], (what, out[:300])
+    body = out.partition(b"\r\n\r\n")[2]
+    assert json.loads(body)["error"]["status"] == 400
+    observe(json.loads(body)["error"]["message"])
+    # HTTP/1.0 needs no Host
+    assert statuses(exchange(server.port, b"GET /healthz HTTP/1.0\r\n\r\n")) == [200]
+    still_serves(server, observe)
+
+
 @case(sends="HTTP/1.0 HEAD of an image; HTTP/1.0 keep-alive pair; HTTP/0.9-style request line; "
             "4 pipelined requests (render, 404, 304-able, close)",
       expected="HEAD: headers with Content-Length, no body; 1.0 pair: two 200s; 0.9: 400 or closed; "
