@@ -20,9 +20,9 @@ def _arrowhead(a, cx, cy, r, at, heading):
     """a small filled arrowhead on the circle (cx, cy, r) at angle `at`, pointing to `heading` (degrees)"""
     x, y = cx + r * math.cos(math.radians(at)), cy + r * math.sin(math.radians(at))
     h = math.radians(heading)
-    tip = (x + 26 * math.cos(h), y + 26 * math.sin(h))
-    l = (x + 14 * math.cos(h + 1.9), y + 14 * math.sin(h + 1.9))
-    r2 = (x + 14 * math.cos(h - 1.9), y + 14 * math.sin(h - 1.9))
+    tip = (x + 44 * math.cos(h), y + 44 * math.sin(h))
+    l = (x + 24 * math.cos(h + 1.9), y + 24 * math.sin(h + 1.9))
+    r2 = (x + 24 * math.cos(h - 1.9), y + 24 * math.sin(h - 1.9))
     a.path([('M',) + tip, ('L',) + l, ('L',) + r2, ('Z',)], fill='dark')
 
 
@@ -84,8 +84,8 @@ def _sony_pad(dev_id, name, usb, games, notes, dualsense):
 
     def dpad(d):
         return ['hat:1:' + d] + (['pad:dpad_' + d] if d in ('up', 'right', 'down', 'left') else [])
-    left = [C('l2', 'L2 trigger', ['pad:lt', 'axis:rx', 'button:7'], (340, 150)),
-            C('l1', 'L1 button', ['pad:lb', 'button:5'], (340, 212)),
+    left = [C('l2', 'L2 trigger', ['pad:lt', 'axis:rx', 'button:7'], (390, 150)),
+            C('l1', 'L1 button', ['pad:lb', 'button:5'], (250, 212)),
             C('share', 'Create button' if dualsense else 'Share button', ['pad:back', 'button:9'], (453, 298)),
             ROSE('dpad', 'D-pad', (cx, cy), {d: dpad(d) for d in DIRS8}),
             C('touch', 'Touchpad click', ['button:14'], (620, 420)),
@@ -93,8 +93,8 @@ def _sony_pad(dev_id, name, usb, games, notes, dualsense):
             C('ly', 'Left stick Y', ['pad:ly', 'axis:y'], (500, 552)),
             C('lx', 'Left stick X', ['pad:lx', 'axis:x'], (452, 600)),
             C('l3', 'L3 (left stick click)', ['pad:ls', 'button:11'], (500, 600))]
-    right = [C('r2', 'R2 trigger', ['pad:rt', 'axis:ry', 'button:8'], (1060, 150)),
-             C('r1', 'R1 button', ['pad:rb', 'button:6'], (1060, 212)),
+    right = [C('r2', 'R2 trigger', ['pad:rt', 'axis:ry', 'button:8'], (1010, 150)),
+             C('r1', 'R1 button', ['pad:rb', 'button:6'], (1150, 212)),
              C('options', 'Options button', ['pad:start', 'button:10'], (947, 298)),
              C('triangle', 'Triangle button', ['pad:y', 'button:4'], (fx, fy - 78)),
              C('square', 'Square button', ['pad:x', 'button:1'], (fx - 78, fy + 18)),
@@ -221,7 +221,7 @@ def vkb_t_rudder():
     xf = Xf(1400, 1000, *ART_M); a = Art(xf)
     # seen from above: the housing runs back toward the seat, the T-bar turns on it and carries
     # both footrests; the arc shows the bar's travel
-    a.arc(700, 330, 520, 200, 340, stroke=2)
+    a.arc(700, 330, 520, 200, 340, stroke=3)
     _arrowhead(a, 700, 330, 520, 200, 110)
     _arrowhead(a, 700, 330, 520, 340, 70)
     a.rrect(590, 300, 220, 600, 40, fill='body2')                      # housing
@@ -523,7 +523,7 @@ def honeycomb_bravo():
         a.line([(336, 580 + 26 * k), (384, 580 + 26 * k)], stroke=1.2)
     a.rrect(1120, 420, 24, 300, 10, fill='dark')                       # flaps slot
     a.rrect(1090, 460, 84, 50, 10, fill='control')                     # flap-shaped handle
-    sw = [300 + 120 * i for i in range(7)]
+    sw = [420 + 120 * i for i in range(7)]
     for x in sw:
         _toggle(a, x, 900)
     items = [C(n.lower(), '%s button' % n, ['button:%d' % (i + 1)], (apx[i], 272)) for i, n in enumerate(ap)]
@@ -535,7 +535,7 @@ def honeycomb_bravo():
               C('trim', 'Trim wheel', ['button:22', 'button:23'], (360, 580), tags=['nose dn', 'nose up']),
               C('flaps', 'Flaps lever', ['button:15', 'button:16'], (1132, 485), tags=['down', 'up']),
               C('reverse', 'Levers pulled into reverse', ['button:%d' % b for b in (24, 25, 26, 27, 28, 33)],
-                (lx[2], 740), tags=['L1', 'L2', 'L3', 'L4', 'L5', 'L6'])]
+                (lx[3], 740), tags=['L1', 'L2', 'L3', 'L4', 'L5', 'L6'])]
     for i, ax in enumerate(('y', 'x', 'rz', 'ry', 'rx', 'z')):
         # anchors step down toward the middle so the leaders of the six levers fan out
         items.append(AX(ax, 'Lever %d (%s)' % (i + 1, ax.upper()), (lx[i], 450 + 45 * min(i, 5 - i))))
