@@ -11,13 +11,17 @@ GAP = 6
 def r1(v): return round(v, 1)
 
 class Xf:
-    """local frame (lw x lh) -> canvas region (x0,y0,w,h), uniform scale, centred"""
-    def __init__(self, lw, lh, x0, y0, w, h):
+    """local frame (lw x lh) -> canvas region (x0,y0,w,h), uniform scale, centred. With
+    mirror=True the frame is flipped left to right: a left-hand model drawn from the right-hand
+    one (art and anchors both go through p, so they stay together)."""
+    def __init__(self, lw, lh, x0, y0, w, h, mirror=False):
         s = min(w / lw, h / lh)
-        self.s = s
+        self.s, self.lw, self.mirror = s, lw, mirror
         self.ox = x0 + (w - lw * s) / 2
         self.oy = y0 + (h - lh * s) / 2
-    def p(self, x, y): return [r1(self.ox + x * self.s), r1(self.oy + y * self.s)]
+    def p(self, x, y):
+        if self.mirror: x = self.lw - x
+        return [r1(self.ox + x * self.s), r1(self.oy + y * self.s)]
     def d(self, v): return r1(v * self.s)
 
 class Art:
@@ -37,7 +41,7 @@ class Art:
                 out += self.xf.p(c[i], c[i + 1])
         return self._st({'path': ' '.join(str(v) for v in out)}, fill, stroke)
     def rrect(self, x, y, w, h, r, fill='body', stroke=None):
-        p = self.xf.p(x, y)
+        p = self.xf.p(x + w if self.xf.mirror else x, y)
         return self._st({'rrect': [p[0], p[1], self.xf.d(w), self.xf.d(h), self.xf.d(r)]}, fill, stroke)
     def circle(self, x, y, r, fill='control', stroke=None):
         p = self.xf.p(x, y)
@@ -52,6 +56,7 @@ class Art:
         return self._st({'line': [self.xf.p(x, y) for x, y in pts]}, None, stroke)
     def arc(self, x, y, r, a1, a2, stroke=None):
         p = self.xf.p(x, y)
+        if self.xf.mirror: a1, a2 = 180 - a2, 180 - a1
         return self._st({'arc': [p[0], p[1], self.xf.d(r), a1, a2]}, None, stroke)
     def toggle(self, x, y, up=True):
         self.rrect(x - 9, y - 9, 18, 18, 3, fill='body2')
@@ -410,8 +415,24 @@ def cols4(lo, li, ri, ro):
             {'x': 1302, 'w': W, 'items': ri, 'has_outer': True},
             {'x': 1614, 'w': W, 'items': ro, 'outer': True, 'inner': 2}]
 
-ART2 = (600, 112, 720, 940)
-ART4 = (640, 112, 640, 940)
+# Drawings stay between the title (top 100 px) and the extras box (y 968 on).
+ART2 = (600, 108, 720, 852)
+ART4 = (640, 108, 640, 852)
+
+def _art_box(shapes):
+    """(x0, y0, x1, y1) of a drawing"""
+    xs, ys = [], []
+    for sh in shapes:
+        if 'path' in sh:
+            for poly in _path_polys(sh['path']): xs += [q[0] for q in poly]; ys += [q[1] for q in poly]
+        elif 'line' in sh: xs += [q[0] for q in sh['line']]; ys += [q[1] for q in sh['line']]
+        elif 'rrect' in sh:
+            x, y, w, h, _ = sh['rrect']; xs += [x, x + w]; ys += [y, y + h]
+        else:
+            v = sh.get('circle') or sh.get('hat') or sh.get('arc') or sh.get('ellipse')
+            rx = v[2]; ry = v[3] if 'ellipse' in sh else v[2]
+            xs += [v[0] - rx, v[0] + rx]; ys += [v[1] - ry, v[1] + ry]
+    return min(xs), min(ys), max(xs), max(ys)
 
 def emit(dev):
     path = os.path.join(OUT, dev['id'] + '.json')
@@ -421,6 +442,12 @@ def emit(dev):
     order = ['id', 'name', 'kind', 'side', 'usb', 'games', 'notes', 'canvas', 'background', 'extras',
              'art', 'groups', 'callouts']
     out = {k: dev[k] for k in order if k in dev}
+    if dev.get('kind') != 'keyboard' and dev.get('art'):
+        x0, y0, x1, y1 = _art_box(dev['art'])
+        ex = dev['extras']
+        if y0 < 100 or (y1 > ex[1] and x1 > ex[0] and x0 < ex[0] + ex[2]):
+            print('warning: %s: the drawing (%.0f..%.0f, %.0f..%.0f) reaches into the title or the extras box'
+                  % (dev['id'], x0, x1, y0, y1), file=sys.stderr)
     with open(path, 'w') as f:
         s = json.dumps(out, indent=1, ensure_ascii=False)
         f.write(s + '\n')
@@ -430,12 +457,14 @@ EXTRAS2 = [640, 968, 640, 92]
 EXTRAS4 = [660, 968, 600, 92]
 
 # ---- archetype drawings (local frames) --------------------------------------------------
-def stick_body(a, x0=0, scale=1.0, head='round', y0=0):
-    """a stick seen from the pilot's seat, in a 1000x1300 frame (x0 shifts it)"""
+def stick_body(a, x0=0, scale=1.0, head='round', y0=0, base=True):
+    """a stick seen from the pilot's seat, in a 1000x1300 frame (x0 shifts it); base=False leaves
+    the base to the caller (desk bases differ between makers)"""
     def P(*v):
         return tuple(v[i] * scale + (x0 if i % 2 == 0 else y0) for i in range(len(v)))
-    a.rrect(*P(140, 1060), 720 * scale, 200 * scale, 40 * scale, fill='body2')
-    a.rrect(*P(180, 1090), 640 * scale, 60 * scale, 24 * scale, fill='body')
+    if base:
+        a.rrect(*P(140, 1060), 720 * scale, 200 * scale, 40 * scale, fill='body2')
+        a.rrect(*P(180, 1090), 640 * scale, 60 * scale, 24 * scale, fill='body')
     a.path([('M',) + P(400, 1072), ('L',) + P(440, 900), ('L',) + P(560, 900), ('L',) + P(600, 1072), ('Z',)],
            fill='body2')
     for yy in (940, 980, 1020):
@@ -447,6 +476,16 @@ def stick_body(a, x0=0, scale=1.0, head='round', y0=0):
              ('C',) + P(300, 160, 390, 100, 500, 100), ('C',) + P(640, 100, 720, 170, 716, 290),
              ('C',) + P(713, 380, 676, 420, 688, 500), ('C',) + P(700, 600, 768, 650, 746, 760),
              ('C',) + P(730, 830, 664, 866, 612, 866), ('Z',)]
+    elif head == 'space':  # tall space-combat head with a flared thumb shelf
+        g = [('M',) + P(392, 866), ('C',) + P(372, 760, 336, 650, 340, 540), ('C',) + P(344, 460, 280, 400, 282, 300),
+             ('C',) + P(284, 170, 380, 80, 520, 84), ('C',) + P(660, 88, 760, 150, 752, 250),
+             ('C',) + P(746, 330, 700, 380, 700, 470), ('C',) + P(700, 600, 770, 650, 748, 760),
+             ('C',) + P(730, 830, 664, 866, 612, 866), ('Z',)]
+    elif head == 'slim':  # slim flight grip, head barely wider than the handle
+        g = [('M',) + P(400, 866), ('C',) + P(384, 760, 352, 640, 356, 520), ('C',) + P(360, 420, 330, 340, 336, 250),
+             ('C',) + P(342, 150, 410, 110, 500, 110), ('C',) + P(600, 110, 672, 160, 670, 260),
+             ('C',) + P(668, 360, 668, 420, 678, 500), ('C',) + P(692, 600, 756, 650, 740, 760),
+             ('C',) + P(726, 830, 664, 866, 612, 866), ('Z',)]
     else:  # angular F-16-like head leaning forward
         g = [('M',) + P(392, 866), ('C',) + P(370, 760, 340, 650, 345, 540), ('L',) + P(330, 330),
              ('C',) + P(325, 250, 330, 160, 420, 130), ('L',) + P(640, 110), ('C',) + P(700, 108, 730, 150, 725, 220),
@@ -779,8 +818,8 @@ def x56_throttle():
                       '(06A3:0C2D is the Pro Flight Throttle Quadrant, not an X56). Button and axis numbering from the manual, from memory: verify on a device.',
                 extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
 
-def vkb_gladiator():
-    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+def vkb_gladiator(left_hand=False):
+    xf = Xf(1000, 1300, *ART2, mirror=left_hand); a = Art(xf)
     stick_body(a, head='round')
     trigger_shape(a, 345, 380)
     a.hat(430, 190, 26, 8)    # A1 hat + ministick
@@ -807,20 +846,30 @@ def vkb_gladiator():
              C('f', 'F1 / F2 / F3', ['button:27', 'button:28', 'button:29'], (370, 1120), tags=['F1', 'F2', 'F3']),
              AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880)), AX('rz', 'Twist (RZ)', (500, 110)),
              AX('rx', 'A1 mini-stick X', (418, 182)), AX('ry', 'A1 mini-stick Y', (442, 198))]
-    cs, gs = layout('vkb-gladiator-nxt-evo', xf, cols2(left, right), pitch=57)
-    return dict(id='vkb-gladiator-nxt-evo', name='VKB Gladiator NXT EVO', kind='stick',
-                usb=['231D:0200', '231D:0201'],
-                games={'elite': ['VKBGladiatorNXTEVO', '231D0200', 'VKBsimGladiatorEVOR'],
-                       'msfs2020': ['VKBsim Gladiator EVO R', 'VKBsim Gladiator EVO L', ' VKB-Sim Gladiator EVO R '],
-                       'dcs': ['VKBsim Gladiator EVO R', 'VKBsim Gladiator EVO L'],
-                       'squadrons': ['VKBsim Gladiator EVO R']},
-                notes='231D:0200 is the right-hand EVO, 0201 the left-hand one (both commonly reported). '
-                      'Button numbers are VKB\'s factory profile (Space Combat grip); hats A3/A4/C1 are '
-                      'buttons up, right, down, left, push. VKBDevCfg can renumber everything.',
+    did = 'vkb-gladiator-nxt-evo-left' if left_hand else 'vkb-gladiator-nxt-evo'
+    cs, gs = layout(did, xf, cols2(left, right), pitch=57)
+    if left_hand:
+        usb = ['231D:0201', '231D:3201']
+        names = ['VKBsim Gladiator EVO L', 'VKBsim Gladiator EVO OT L', 'VKB-Sim Gladiator NXT L', 'VKB-Sim Gladiator EVO L']
+        elite = ['VKBsimGladiatorEVOL']
+    else:
+        usb = ['231D:0200', '231D:0204']
+        names = ['VKBsim Gladiator EVO R', 'VKB-Sim Gladiator EVO R', 'VKB-Sim Gladiator NXT R', 'VKBsim Gladiator NXT R SEM']
+        elite = ['VKBGladiatorNXTEVO', 'VKBsimGladiatorEVOR']
+    side = 'left' if left_hand else 'right'
+    return dict(id=did, name='VKB Gladiator NXT EVO (%s hand)' % side, kind='stick', side=side, usb=usb,
+                games={'elite': elite, 'msfs2020': names, 'dcs': names, 'starcitizen': names, 'il2': names,
+                       'bms': names, 'squadrons': names},
+                notes='231D:0200 is the right-hand EVO, 0201 the left-hand one (EDRefCard maps both); 0204 is '
+                      'reported as "VKBsim Gladiator NXT R SEM" and 3201 as "VKBsim Gladiator EVO OT L" '
+                      '(linux-hardware.org). Star Citizen writes the name with padding, e.g. " VKBsim Gladiator EVO '
+                      ' L    {0201231D-...}". Button numbers are VKB\'s factory profile (Space Combat grip); hats '
+                      'A3/A4/C1 are buttons up, right, down, left, push. The left grip is the right one mirrored '
+                      'with the same numbers. VKBDevCfg can renumber everything.',
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
 
-def vpc_alpha():
-    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+def vpc_alpha(left_hand=False):
+    xf = Xf(1000, 1300, *ART2, mirror=left_hand); a = Art(xf)
     stick_body(a, head='angular')
     trigger_shape(a, 350, 390)
     lever_shape(a, 372, 700)
@@ -844,17 +893,25 @@ def vpc_alpha():
           AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880)), AX('rz', 'Twist (RZ)', (500, 110)),
           AX('rx', 'E1 mini-stick X', (408, 462)), AX('ry', 'E1 mini-stick Y', (432, 478))]
     lo += li[2:7]; li = li[:2] + li[7:]
-    cs, gs = layout('vpc-constellation-alpha', xf, cols2(lo, li), pitch=60)
-    return dict(id='vpc-constellation-alpha', name='Virpil Constellation Alpha', kind='stick',
-                usb=['3344:0194', '3344:838F', '3344:8130'],
-                games={'elite': ['VPCConstellationAlpha'],
-                       'msfs2020': ['R-VPC Stick MT-50CM3', 'VPC Stick MT-50CM3', 'R-VPC Stick WarBRD',
-                                    'VPC Constellation ALPHA-R'],
-                       'dcs': ['R-VPC Stick MT-50CM3', 'R-VPC Stick WarBRD'],
-                       'squadrons': ['R-VPC Stick MT-50CM3']},
-                notes='Virpil devices report the base\'s USB id, and the PID depends on base and firmware '
-                      'profile (3344:0194, 838F and 8130 have all been seen); Elite writes Virpil devices as '
-                      'hex VID+PID. Button numbers follow a typical VPC Configurator profile: verify.',
+    did = 'vpc-constellation-alpha-left' if left_hand else 'vpc-constellation-alpha'
+    cs, gs = layout(did, xf, cols2(lo, li), pitch=60)
+    if left_hand:
+        usb = ['3344:838F', '03EB:2046']
+        names = ['L-VPC Stick MT-50CM3', 'LEFT VPC Stick MT-50CM3', 'VPC Constellation ALPHA-L']
+        elite = ['VPCConstellationAlphaL']
+    else:
+        usb = ['3344:4130', '3344:8130', '03EB:2048']
+        names = ['R-VPC Stick MT-50CM3', 'RIGHT VPC Stick MT-50CM3', 'VPC Stick MT-50CM3', 'VPC Constellation ALPHA-R']
+        elite = ['VPCConstellationAlpha']
+    side = 'left' if left_hand else 'right'
+    return dict(id=did, name='Virpil Constellation Alpha (%s hand)' % side, kind='stick', side=side, usb=usb,
+                games={'elite': elite, 'msfs2020': names, 'dcs': names, 'starcitizen': names, 'il2': names,
+                       'bms': names, 'squadrons': names},
+                notes='Virpil devices report the base\'s USB id and name (here the MT-50CM3 base), and the PID '
+                      'depends on base, hand and firmware profile: 3344:838F is reported as "L-VPC Stick '
+                      'MT-50CM3" (linux-hardware.org), 4130 as the right MT-50CM3; 03EB:2046/2048 are the older '
+                      'left/right ALPHA ids EDRefCard knows; 8130 is seen in profiles. Elite writes Virpil devices '
+                      'as hex VID+PID. Button numbers follow a typical VPC Configurator profile: verify.',
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
 
 def mongoost():
@@ -895,12 +952,13 @@ def mongoost():
           AX('rx', 'Friction / slider (RX)', (500, 960)), AX('ry', 'Base rotary (RY)', (500, 1180))]
     cs, gs = layout('vpc-mongoost-50cm3', xf, cols4(lo, li, ri, ro), pitch=60)
     return dict(id='vpc-mongoost-50cm3', name='Virpil MongoosT-50CM3 Throttle', kind='throttle',
-                usb=['3344:8194', '3344:0197', '3344:0501'],
-                games={'elite': ['VPCMongoosT50CM3Throttle', '33448194'],
+                usb=['3344:0194', '3344:8194', '3344:0197', '3344:0501'],
+                games={'elite': ['VPCMongoosT50CM3Throttle'],
                        'msfs2020': ['VPC MongoosT-50CM3 Throttle', 'LEFT VPC MongoosT-50CM3 Throttle'],
                        'dcs': ['VPC MongoosT-50CM3 Throttle', 'LEFT VPC MongoosT-50CM3 Throttle'],
                        'squadrons': ['VPC MongoosT-50CM3 Throttle']},
-                notes='Virpil PIDs depend on the firmware profile (8194, 0197 and 0501 have all been reported). '
+                notes='Virpil PIDs depend on the firmware profile (0194 is the MT-50CM3 throttle in fredemmott\'s '
+                      'device database; 8194, 0197 and 0501 have also been reported). '
                       'Button numbers follow a plain VPC Configurator profile and are illustrative: a user who '
                       'renumbered gets every binding on the card anyway (controls not on this layout are '
                       'listed under "also bound").',
@@ -938,7 +996,7 @@ def tflight():
     return dict(id='tflight-hotas', name='Thrustmaster T.Flight HOTAS X / HOTAS 4', kind='stick',
                 usb=['044F:B108', '044F:B67B', '044F:B67C'],
                 games={'elite': ['ThrustMasterTFlightHOTASX', 'TFlightHOTASX', 'ThrustMasterHOTAS4', 'TFlightHotas4'],
-                       'msfs2020': ['T.Flight Hotas X', 'T.Flight Hotas 4', 'T.Flight Hotas One'],
+                       'msfs2020': ['T.Flight Hotas X', 'T.Flight Hotas 4'],
                        'dcs': ['T.Flight Hotas X', 'T.Flight Hotas 4'],
                        'squadrons': ['T.Flight Hotas X', 'T.Flight Hotas 4']},
                 notes='One USB device with stick and detachable throttle. B108 is the HOTAS X; B67B/B67C are '
@@ -1012,8 +1070,528 @@ def gamepad():
                       'and pad:rt.',
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
 
+# ---- more sticks, throttles and HOTAS (issue 11) -----------------------------------------
+def gunfighter_base(a):
+    """VKB Gunfighter: a heavy square pedestal with a round collar"""
+    a.rrect(170, 1030, 660, 230, 28, fill='body2')
+    a.rrect(215, 1180, 570, 46, 16, fill='body')
+    a.ellipse(500, 1062, 190, 34, fill='body')
+
+def compact_base(a):
+    """a low round desk base (Virpil WarBRD)"""
+    a.rrect(220, 1040, 560, 210, 80, fill='body2')
+    a.ellipse(500, 1062, 170, 26, fill='body')
+    a.path([('M', 405, 1062), ('L', 435, 890), ('L', 565, 890), ('L', 595, 1062), ('Z',)], fill='body2')
+
+def stick_grip(a, head, base):
+    if base == 'gunfighter': gunfighter_base(a)
+    elif base == 'compact': compact_base(a)
+    stick_body(a, head=head, base=(base == 'std'))
+
+def extreme_3d_pro():
+    xf = Xf(1200, 1300, *ART2); a = Art(xf)
+    X = lambda v: v + 200
+    a.rrect(40, 1030, 1120, 240, 60, fill='body2')           # the wide base
+    a.rrect(70, 1050, 44, 190, 16, fill='body')              # throttle slot
+    a.rrect(62, 1110, 60, 34, 10, fill='control')            # throttle lever
+    a.rrect(140, 1060, 220, 190, 24, fill='body')            # button block
+    bank = [(190, 1095), (300, 1095), (190, 1155), (300, 1155), (190, 1215), (300, 1215)]
+    for bx, by in bank: a.circle(bx, by, 17)
+    stick_body(a, x0=200, head='round')
+    trigger_shape(a, X(345), 380)
+    a.hat(X(500), 190, 32, 8)
+    a.circle(X(390), 235, 17); a.circle(X(610), 235, 17)       # 5, 6
+    a.circle(X(385), 318, 17); a.circle(X(615), 318, 17)       # 3, 4
+    a.rrect(X(318), 500, 30, 60, 12, fill='control')           # thumb button 2
+    left = [POV(1, 'hat', 'Hat 8-way', (X(500), 190)),
+            C('b1', 'Trigger', ['button:1'], (X(310), 430)),
+            C('b2', 'Thumb button', ['button:2'], (X(333), 530)),
+            C('b3', 'Button 3 (head, lower left)', ['button:3'], (X(385), 318)),
+            C('b5', 'Button 5 (head, upper left)', ['button:5'], (X(390), 235)),
+            AX('slider1', 'Throttle lever (slider)', (92, 1127))] + \
+           [C('b%d' % (7 + i), 'Button %d (base)' % (7 + i), ['button:%d' % (7 + i)], bank[i]) for i in range(6)]
+    right = [C('b4', 'Button 4 (head, lower right)', ['button:4'], (X(615), 318)),
+             C('b6', 'Button 6 (head, upper right)', ['button:6'], (X(610), 235)),
+             AX('rz', 'Twist (RZ)', (X(500), 112)),
+             AX('x', 'X axis (roll)', (X(470), 880)), AX('y', 'Y axis (pitch)', (X(530), 880))]
+    cs, gs = layout('extreme-3d-pro', xf, cols2(left, right), pitch=62)
+    return dict(id='extreme-3d-pro', name='Logitech Extreme 3D Pro', kind='stick', usb=['046D:C215'],
+                games={'elite': ['LogitechExtreme3DPro'],
+                       'msfs2020': ['Logitech Extreme 3D', 'Logitech Extreme 3D Pro'],
+                       'dcs': ['Logitech Extreme 3D'], 'starcitizen': ['Logitech Extreme 3D'],
+                       'il2': ['Logitech Extreme 3D'], 'bms': ['Logitech Extreme 3D'],
+                       'squadrons': ['Logitech Extreme 3D']},
+                notes='046D:C215 (usb.ids "Extreme 3D Pro", SDL lists it as a flight stick). Windows names it '
+                      '"Logitech Extreme 3D". Buttons as printed on the stick: 1 trigger, 2 thumb, 3-6 on the '
+                      'head, 7-12 on the base; twist is RZ and the base lever the slider (Elite Joy_UAxis).',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def g940_stick():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='angular')
+    trigger_shape(a, 350, 390)
+    lever_shape(a, 372, 690)                                   # S5 pinky lever
+    a.circle(520, 165, 18, fill='dark')                         # fire
+    a.circle(405, 220, 16)                                      # S1
+    a.hat(625, 250, 30, 8)                                      # POV hat
+    a.circle(440, 330, 22, fill='body2'); a.circle(440, 330, 10)   # mini-stick
+    a.circle(660, 370, 15)                                      # S2
+    a.circle(630, 450, 15)                                      # S3
+    a.rrect(320, 520, 28, 50, 10, fill='control')              # S4
+    for i, wx in enumerate((620, 700, 780)):                    # trim wheels on the base
+        a.ellipse(wx, 1160, 14, 36, fill='control')
+        a.line([(wx - 10, 1150), (wx + 10, 1150)], stroke=1.2); a.line([(wx - 10, 1170), (wx + 10, 1170)], stroke=1.2)
+    left = [C('tg', 'Trigger', ['button:1', 'button:9'], (320, 440), tags=['half', 'full']),
+            C('s1', 'S1 button', ['button:3'], (405, 220)),
+            C('ms', 'Mini-stick push', ['button:8'], (440, 330)),
+            AX('slider2', 'Mini-stick X (V)', (428, 322)), AX('slider1', 'Mini-stick Y (U)', (452, 338)),
+            C('s4', 'S4 button', ['button:6'], (334, 545)),
+            C('s5', 'S5 pinky lever', ['button:7'], (345, 740)),
+            AX('x', 'X axis (roll)', (470, 880))]
+    right = [C('fire', 'Fire button', ['button:2'], (520, 165)),
+             POV(1, 'hat', 'Hat 8-way', (625, 250)),
+             C('s2', 'S2 button', ['button:4'], (660, 370)), C('s3', 'S3 button', ['button:5'], (630, 450)),
+             AX('y', 'Y axis (pitch)', (530, 880)),
+             AX('rz', 'Trim wheel 1 (RZ)', (620, 1160)), AX('rx', 'Trim wheel 2 (RX)', (700, 1160)),
+             AX('ry', 'Trim wheel 3 (RY)', (780, 1160))]
+    cs, gs = layout('g940-stick', xf, cols2(left, right), pitch=62)
+    return dict(id='g940-stick', name='Logitech G940 Joystick', kind='stick', usb=['046D:C287'],
+                games={'elite': ['LogitechG940Joystick'], 'msfs2020': ['Logitech G940 Joystick'],
+                       'dcs': ['Logitech G940 Joystick'], 'starcitizen': ['Logitech G940 Joystick'],
+                       'il2': ['Logitech G940 Joystick'], 'bms': ['Logitech G940 Joystick'],
+                       'squadrons': ['Logitech G940 Joystick']},
+                notes='046D:C287 is the G940 (usb.ids "Flight System G940"; the Linux force-feedback driver binds '
+                      'it to the stick). Throttle and pedals are further game controllers of the same USB device, '
+                      'so they are matched by name. Numbering from EDRefCard\'s G940 layout: trigger 1 (half) and '
+                      '9 (full), fire 2, S1-S5 3-7, mini-stick push 8, mini-stick U/V, trims RZ/RX/RY.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def g940_throttle():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 60, 880, 880, 360)
+    a.rrect(250, 910, 500, 26, 12, fill='dark')
+    throttle_handle(a, 190, 420, 280, 320)
+    throttle_handle(a, 530, 420, 280, 320)
+    a.hat(620, 480, 28, 8)                                     # hat on the right handle
+    a.circle(720, 540, 16); a.circle(700, 620, 16)             # T1, T2
+    a.circle(300, 500, 16); a.circle(380, 560, 16)             # T3, T4
+    a.circle(240, 640, 22, fill='body2'); a.circle(240, 640, 9)   # R1 rotary
+    a.circle(770, 690, 22, fill='body2'); a.circle(770, 690, 9)   # R2 rotary
+    pb = [(200 + 85 * (i % 4), 1040 + 80 * (i // 4)) for i in range(8)]
+    for bx, by in pb: a.rrect(bx - 26, by - 18, 52, 36, 8, fill='control')
+    a.rrect(600, 1030, 260, 40, 12, fill='body')               # mode switch
+    for i, mx in enumerate((640, 730, 820)): a.circle(mx, 1050, 9, fill='dark')
+    left = [C('t3', 'T3 button', ['button:3'], (300, 500)), C('t4', 'T4 button', ['button:4'], (380, 560)),
+            AX('z', 'R1 rotary (Z)', (240, 640)), AX('x', 'Left throttle (X)', (330, 800))] + \
+           [C('p%d' % (i + 1), 'P%d button (base)' % (i + 1), ['button:%d' % (5 + i)], pb[i]) for i in range(8)]
+    right = [POV(1, 'hat', 'Throttle hat 8-way', (620, 480)),
+             C('t1', 'T1 button', ['button:1'], (720, 540)), C('t2', 'T2 button', ['button:2'], (700, 620)),
+             AX('rx', 'R2 rotary (RX)', (770, 690)), AX('y', 'Right throttle (Y)', (670, 800)),
+             C('mode', 'Mode switch', ['button:13', 'button:14', 'button:15'], (730, 1050),
+               tags=['M1', 'M2', 'M3'])]
+    cs, gs = layout('g940-throttle', xf, cols2(left, right), pitch=60)
+    return dict(id='g940-throttle', name='Logitech G940 Throttle', kind='throttle', usb=[],
+                games={'elite': ['LogitechG940Throttle'], 'msfs2020': ['Logitech G940 Throttle'],
+                       'dcs': ['Logitech G940 Throttle'], 'starcitizen': ['Logitech G940 Throttle'],
+                       'il2': ['Logitech G940 Throttle'], 'bms': ['Logitech G940 Throttle'],
+                       'squadrons': ['Logitech G940 Throttle']},
+                notes='No USB id of its own: the throttle is a second game controller of the G940\'s USB device '
+                      '(046D:C287, shown as the stick), so games name it and that is how it is matched. Button '
+                      'and axis numbers follow the labels T1-T4, P1-P8 and the mode switch in order; EDRefCard '
+                      'has no layout for it: verify on a device.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def x55_stick():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    stick_body(a, head='round')
+    trigger_shape(a, 345, 380)
+    lever_shape(a, 372, 700)                                   # pinky trigger
+    a.hat(420, 200, 30, 8)                                     # H1 POV
+    a.circle(520, 150, 17, fill='dark')                        # A (top)
+    a.hat(610, 210, 26, 4)                                     # H2 witch hat
+    a.hat(650, 350, 26, 4)                                     # H3 castle hat
+    a.rrect(318, 520, 28, 54, 10, fill='control')              # B side button
+    a.circle(480, 380, 15)                                     # C
+    a.circle(700, 620, 15)                                     # pinky button
+    left = [POV(1, 'h1', 'H1 hat', (420, 200)),
+            C('b1', 'Trigger', ['button:1'], (310, 430)),
+            C('b3', 'B button (side)', ['button:3'], (332, 547)),
+            C('b4', 'C button', ['button:4'], (480, 380)),
+            C('b6', 'Pinky trigger', ['button:6'], (345, 750)),
+            AX('x', 'X axis (roll)', (470, 880))]
+    right = [C('b2', 'A button (top)', ['button:2'], (520, 150)),
+             BHAT('h2', 'H2 hat', (610, 210), 7, n=4), BHAT('h3', 'H3 hat', (650, 350), 11, n=4),
+             C('b5', 'Pinky button', ['button:5'], (700, 620)),
+             AX('rz', 'Twist (RZ)', (560, 100)), AX('y', 'Y axis (pitch)', (530, 880))]
+    cs, gs = layout('x55-stick', xf, cols2(left, right), pitch=62)
+    return dict(id='x55-stick', name='Saitek X-55 Rhino Stick', kind='stick', usb=['0738:2215'],
+                games={'elite': ['SaitekX55Joystick'],
+                       'msfs2020': ['Saitek Pro Flight X-55 Rhino Stick', 'Madcatz Saitek Pro Flight X-55 Rhino Stick'],
+                       'dcs': ['Saitek Pro Flight X-55 Rhino Stick'], 'starcitizen': ['Saitek Pro Flight X-55 Rhino Stick'],
+                       'il2': ['Saitek Pro Flight X-55 Rhino Stick'], 'bms': ['Saitek Pro Flight X-55 Rhino Stick'],
+                       'squadrons': ['Saitek Pro Flight X-55 Rhino Stick']},
+                notes='0738:2215 (usb.ids "X-55 Rhino Stick"). Buttons as EDRefCard maps the stick: trigger 1, '
+                      'A 2, B 3, C 4, pinky button 5, pinky trigger 6, H2 7-10, H3 11-14 (up, right, down, left), '
+                      'H1 is POV 1; X, Y and twist RZ.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def x55_throttle():
+    xf = Xf(1000, 1300, *ART4); a = Art(xf)
+    throttle_base(a, 40, 880, 920, 360)
+    a.rrect(300, 910, 400, 26, 12, fill='dark')
+    throttle_handle(a, 180, 400, 280, 320)
+    throttle_handle(a, 540, 400, 280, 320)
+    a.hat(270, 470, 24, 4)                                     # H3
+    a.hat(370, 560, 24, 4)                                     # H4
+    a.circle(300, 640, 18, fill='body2'); a.circle(300, 640, 8)   # mouse nub
+    a.circle(390, 440, 14)                                     # E
+    a.circle(650, 470, 20, fill='body2')                       # F rotary
+    a.circle(730, 530, 20, fill='body2')                       # G rotary
+    a.circle(610, 600, 14); a.circle(700, 620, 14)             # H, I
+    a.rrect(770, 600, 26, 56, 8, fill='control')               # pinky rocker K1
+    a.rrect(760, 670, 44, 20, 8, fill='control')               # pinky spin wheel
+    sw = [(170, 990), (250, 990), (330, 990), (670, 990), (750, 990), (830, 990)]
+    for bx, by in sw: a.circle(bx, by, 15, fill='dark')
+    tg = [(200, 1130), (320, 1130), (680, 1130), (800, 1130)]
+    for tx, ty in tg: a.toggle(tx, ty)
+    a.circle(440, 1130, 26, fill='body2'); a.circle(560, 1130, 26, fill='body2')  # RTY1, RTY2
+    lo = [BHAT('h3', 'H3 hat', (270, 470), 20, n=4), BHAT('h4', 'H4 hat', (370, 560), 24, n=4),
+          C('e', 'E button', ['button:1'], (390, 440)),
+          AX('slider1', 'Mouse nub X (U)', (290, 632)), AX('slider2', 'Mouse nub Y (V)', (310, 648)),
+          AX('x', 'Left throttle (X)', (320, 820))]
+    li = [C('sw%d' % (i + 1), 'SW%d base button' % (i + 1), ['button:%d' % (6 + i)], sw[i]) for i in range(6)] + \
+         [C('tgl%d' % (i + 1), 'TGL%d toggle' % (i + 1), ['button:%d' % (12 + 2 * i), 'button:%d' % (13 + 2 * i)],
+            (tg[i][0], tg[i][1] - 26), tags=['up', 'down']) for i in range(4)] + \
+         [AX('rz', 'RTY1 rotary (RZ)', (440, 1130)), AX('ry', 'RTY2 rotary (RY)', (560, 1130))]
+    ri = [C('f', 'F rotary push', ['button:2'], (650, 470)), AX('z', 'F rotary (Z)', (664, 482)),
+          C('g', 'G rotary push', ['button:3'], (730, 530)), AX('rx', 'G rotary (RX)', (744, 542)),
+          C('h', 'H button', ['button:4'], (610, 600)), C('i', 'I button', ['button:5'], (700, 620)),
+          C('k1', 'K1 pinky rocker', ['button:28', 'button:29'], (783, 628), tags=['up', 'down']),
+          C('spin', 'Pinky spin wheel', ['button:30', 'button:31'], (782, 680), tags=['up', 'down']),
+          AX('y', 'Right throttle (Y)', (680, 820))]
+    cs, gs = layout('x55-throttle', xf, cols4(lo, li, ri, []), pitch=60)
+    return dict(id='x55-throttle', name='Saitek X-55 Rhino Throttle', kind='throttle', usb=['0738:A215'],
+                games={'elite': ['SaitekX55Throttle'],
+                       'msfs2020': ['Saitek Pro Flight X-55 Rhino Throttle',
+                                    'Madcatz Saitek Pro Flight X-55 Rhino Throttle'],
+                       'dcs': ['Saitek Pro Flight X-55 Rhino Throttle'],
+                       'starcitizen': ['Saitek Pro Flight X-55 Rhino Throttle'],
+                       'il2': ['Saitek Pro Flight X-55 Rhino Throttle'], 'bms': ['Saitek Pro Flight X-55 Rhino Throttle'],
+                       'squadrons': ['Saitek Pro Flight X-55 Rhino Throttle']},
+                notes='0738:A215 (usb.ids "X-55 Rhino Throttle"). Buttons as EDRefCard maps the throttle: E 1, '
+                      'F/G push 2-3, H 4, I 5, SW1-6 6-11, TGL1-4 12-19, H3 20-23, H4 24-27, K1 28-29, spin wheel '
+                      '30-31; mouse nub U/V, F rotary Z, G rotary RX, RTY1 RZ, RTY2 RY. EDRefCard names only X '
+                      'for the levers; the split right lever as Y is from the manual: verify.',
+                extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
+
+def x45():
+    xf = Xf(1400, 1300, *ART4); a = Art(xf)
+    T = 820   # stick on the left, throttle on the right, as on the X52 card
+    throttle_base(a, T + 20, 900, 560, 340)
+    a.rrect(T + 140, 930, 320, 24, 12, fill='dark')
+    throttle_handle(a, T + 130, 380, 320, 360)
+    a.hat(T + 240, 470, 26, 4)                                 # rear hat
+    a.hat(T + 340, 560, 22, 4)                                 # mouse hat
+    a.circle(T + 230, 570, 16)                                 # D
+    a.circle(T + 300, 650, 14, fill='dark')                    # mouse fire
+    a.circle(T + 140, 520, 24, fill='body2'); a.circle(T + 150, 640, 22, fill='body2')  # rotaries
+    a.rrect(T + 380, 420, 30, 90, 10, fill='control')          # rudder rocker
+    S0, SC, SY = -40, 0.8, 250
+    stick_body(a, x0=S0, scale=SC, y0=SY)
+    sx = lambda v: S0 + v * SC
+    sy = lambda v: SY + v * SC
+    trigger_shape(a, sx(345), sy(380), SC)
+    lever_shape(a, sx(372), sy(690), SC)
+    a.hat(sx(420), sy(200), 24, 4); a.hat(sx(600), sy(200), 22, 4)
+    a.circle(sx(520), sy(150), 13, fill='dark')     # launch
+    a.circle(sx(380), sy(310), 12); a.circle(sx(640), sy(310), 12)  # A, B
+    a.circle(sx(700), sy(430), 12)                  # C
+    for i, lx in enumerate((300, 420, 540)): a.toggle(sx(lx), sy(1150))
+    lo = [POV(1, 'pov1', 'POV 1 stick hat', (sx(420), sy(200)), ways=4),
+          BHAT('pov2', 'POV 2 stick hat', (sx(600), sy(200)), 15, n=4),
+          C('b7', 'Pinky button', ['button:7'], (sx(345), sy(740))),
+          C('b9', 'Stick base switch 1', ['button:9', 'button:10'], (sx(300), sy(1118)), tags=['up', 'down'])]
+    li = [C('b1', 'Trigger', ['button:1'], (sx(320), sy(430))),
+          C('b4', 'Launch button', ['button:4'], (sx(520), sy(150))),
+          C('b2', 'A button', ['button:2'], (sx(380), sy(310))),
+          C('b3', 'B button', ['button:3'], (sx(640), sy(310))),
+          C('b8', 'C button', ['button:8'], (sx(700), sy(430))),
+          C('b11', 'Stick base switch 2', ['button:11', 'button:12'], (sx(420), sy(1118)), tags=['up', 'down']),
+          C('b13', 'Stick base switch 3', ['button:13', 'button:14'], (sx(540), sy(1118)), tags=['up', 'down']),
+          AX('x', 'Stick X (roll)', (sx(470), sy(880))), AX('y', 'Stick Y (pitch)', (sx(530), sy(880)))]
+    ri = [C('b5', 'D button', ['button:5'], (T + 230, 570)),
+          C('b6', 'Mouse fire', ['button:6'], (T + 300, 650)),
+          AX('slider1', 'Throttle (U slider)', (T + 290, 930)),
+          AX('rz', 'Rudder rocker (RZ)', (T + 395, 465)),
+          AX('ry', 'Top rotary (RY)', (T + 140, 520)), AX('rx', 'Bottom rotary (RX)', (T + 150, 640))]
+    ro = [BHAT('rear', 'Rear hat (throttle)', (T + 240, 470), 19, n=4),
+          BHAT('mouse', 'Mouse hat (throttle)', (T + 340, 560), 23, n=4)]
+    cs, gs = layout('x45', xf, cols4(lo, li, ri, ro), pitch=72)
+    return dict(id='x45', name='Saitek X45 Flight Controller', kind='stick', usb=['06A3:053C', '06A3:2541'],
+                games={'elite': ['SaitekX45'],
+                       'msfs2020': ['Saitek X45 Flight Controller', 'Saitek X45', 'X45 Flight Controller'],
+                       'dcs': ['Saitek X45 Flight Controller', 'Saitek X45'], 'starcitizen': ['Saitek X45'],
+                       'il2': ['Saitek X45'], 'bms': ['Saitek X45'], 'squadrons': ['Saitek X45']},
+                notes='Stick and throttle are one USB device (usb.ids lists 06A3:053C and 06A3:2541 as "X45 '
+                      'Flight Controller"). Numbering as EDRefCard maps it: stick 1-4, 7-8, base switches 9-14, '
+                      'POV 2 as buttons 15-18; throttle D 5, mouse fire 6, rear hat 19-22, mouse hat 23-26; throttle '
+                      'on the U slider, rudder rocker RZ, rotaries RX/RY.',
+                extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
+
+def vkb_gladiator_classic():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    a.rrect(100, 1030, 800, 240, 40, fill='body2')            # base with the throttle and buttons
+    stick_body(a, head='slim', base=False)
+    a.rrect(170, 1060, 660, 50, 18, fill='body')
+    a.rrect(120, 1120, 40, 130, 14, fill='body'); a.rrect(112, 1160, 56, 30, 10, fill='control')  # throttle
+    a.toggle(230, 1180)                                         # flaps
+    a.circle(330, 1150, 15, fill='dark'); a.circle(330, 1215, 15, fill='dark')   # engine start, eject
+    grid = [(620 + 70 * (i % 3), 1140 + 50 * (i // 3)) for i in range(9)]
+    for bx, by in grid: a.circle(bx, by, 14)
+    trigger_shape(a, 350, 390)
+    a.hat(500, 190, 30, 4)
+    a.rrect(360, 260, 60, 26, 10, fill='dark')                  # thumb trigger
+    labels = ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'C1', 'C2', 'C3']
+    left = [POV(1, 'hat1', 'Hat (mode 1)', (500, 190), ways=4),
+            C('hat1s', 'Hat, mode 1 shifted', ['button:22', 'button:25', 'button:23', 'button:24'], (490, 180),
+              tags=['up', 'right', 'down', 'left']),
+            C('tg', 'Trigger', ['button:14', 'button:15', 'button:16', 'button:17'], (320, 440),
+              tags=['M1', 'M1 shift', 'M2', 'M2 shift']),
+            C('thumb', 'Thumb trigger', ['button:18', 'button:19', 'button:20', 'button:21'], (390, 273),
+              tags=['M1', 'M1 shift', 'M2', 'M2 shift']),
+            AX('z', 'Throttle lever (Z)', (140, 1175)),
+            C('flaps', 'Flaps switch', ['button:1', 'button:2'], (230, 1154), tags=['up', 'down']),
+            C('start', 'Engine start', ['button:12'], (330, 1150)), C('eject', 'Eject', ['button:13'], (330, 1215))]
+    right = [POV(2, 'hat2', 'Hat (mode 2)', (510, 200), ways=4),
+             C('hat2s', 'Hat, mode 2 shifted', ['button:26', 'button:29', 'button:27', 'button:28'], (512, 180),
+               tags=['up', 'right', 'down', 'left']),
+             AX('rx', 'Twist (RX)', (560, 112)),
+             AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880))] + \
+            [C('b%d' % (3 + i), '%s base button' % labels[i], ['button:%d' % (3 + i)], grid[i]) for i in range(9)]
+    cs, gs = layout('vkb-gladiator', xf, cols2(left, right), pitch=56)
+    return dict(id='vkb-gladiator', name='VKB Gladiator (classic / Mk.II)', kind='stick', usb=['231D:0121'],
+                games={'msfs2020': ['VKBsim Gladiator'], 'dcs': ['VKBsim Gladiator'], 'starcitizen': ['VKBsim Gladiator'],
+                       'il2': ['VKBsim Gladiator'], 'bms': ['VKBsim Gladiator'], 'squadrons': ['VKBsim Gladiator']},
+                notes='231D:0121, USB string "VKBsim Gladiator" (linux-hardware.org); Elite writes it as the hex '
+                      'name 231D0121. Numbering is the factory profile EDRefCard maps: flaps 1-2, base A1-C3 3-11, '
+                      'engine start 12, eject 13, trigger 14-17 and thumb trigger 18-21 (mode 1/2, shifted), hat '
+                      'POV 1 in mode 1 and POV 2 in mode 2 with shifted directions 22-29; twist is RX, the base '
+                      'lever Z.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def vkb_kosmosima(left_hand=False):
+    xf = Xf(1000, 1300, *ART2, mirror=left_hand); a = Art(xf)
+    stick_grip(a, 'space', 'gunfighter')
+    trigger_shape(a, 345, 390)
+    a.hat(420, 170, 26, 8)                                      # A1 hat + mini-stick
+    a.circle(540, 150, 16, fill='dark')                         # A2
+    a.hat(640, 200, 24, 4)                                      # A4
+    a.hat(470, 320, 24, 4)                                      # A3
+    a.hat(400, 460, 22, 4)                                      # C1
+    a.circle(690, 330, 14)                                      # B1
+    a.rrect(640, 420, 26, 56, 9, fill='control')                # B2 rocker
+    a.circle(370, 600, 14)                                      # D1
+    c1 = (['button:24', 'button:21', 'button:22', 'button:23', 'button:25'] if left_hand else
+          ['button:21', 'button:22', 'button:23', 'button:24', 'button:25'])
+    near = [POV(1, 'a1', 'A1 hat', (420, 170)),
+            C('a1x', 'A1 mini-stick', ['axis:rx', 'axis:ry'], (430, 178), tags=['X (RX)', 'Y (RY)']),
+            ROSE('a3', 'A3 hat', (470, 320), {'up': ['button:11'], 'right': ['button:12'], 'down': ['button:13'],
+                                              'left': ['button:14'], 'push': ['button:15']}),
+            ROSE('c1', 'C1 hat', (400, 460), dict(zip(('up', 'right', 'down', 'left', 'push'), [[c] for c in c1]))),
+            C('fire', 'Fire trigger', ['button:1', 'button:2'], (315, 445), tags=['1st', '2nd']),
+            C('d1', 'D1 button', ['button:5'], (370, 600))]
+    far = [C('a2', 'A2 button', ['button:3'], (540, 150)),
+           ROSE('a4', 'A4 hat', (640, 200), {'up': ['button:6'], 'right': ['button:7'], 'down': ['button:8'],
+                                             'left': ['button:9'], 'push': ['button:10']}),
+           C('b1', 'B1 button', ['button:4'], (690, 330)),
+           C('b2', 'B2 rocker', ['button:26', 'button:27'], (653, 448), tags=['up', 'down']),
+           AX('rz', 'Twist (RZ)', (560, 92)), AX('x', 'X (roll)', (470, 880)), AX('y', 'Y (pitch)', (530, 880))]
+    side = 'left' if left_hand else 'right'
+    did = 'vkb-kosmosima-scg-' + side
+    cs, gs = layout(did, xf, cols2(near, far), pitch=56)
+    return dict(id=did, name='VKB Kosmosima SCG (%s hand) on Gunfighter' % side, kind='stick', side=side,
+                usb=['231D:0127'] if left_hand else ['231D:0126'],
+                games=({'msfs2020': ['VKBsim Space Gunfighter L'], 'dcs': ['VKBsim Space Gunfighter L'],
+                        'starcitizen': ['VKBsim Space Gunfighter L'], 'il2': ['VKBsim Space Gunfighter L'],
+                        'bms': ['VKBsim Space Gunfighter L'], 'squadrons': ['VKBsim Space Gunfighter L']}
+                       if left_hand else
+                       {'msfs2020': ['VKBsim Space Gunfighter'], 'dcs': ['VKBsim Space Gunfighter'],
+                        'starcitizen': ['VKBsim Space Gunfighter'], 'il2': ['VKBsim Space Gunfighter'],
+                        'bms': ['VKBsim Space Gunfighter'], 'squadrons': ['VKBsim Space Gunfighter']}),
+                notes='231D:0126 is the right-hand, 0127 the left-hand Space Gunfighter (SDL lists both as flight '
+                      'sticks; USB strings "VKBsim Space Gunfighter" and "... L"). Numbering from EDRefCard\'s '
+                      'Kosmosima SCG layouts: fire 1-2, A2 3, B1 4, D1 5, A4 6-10, A3 11-15, C1 21-25 (the left '
+                      'grip\'s C1 is mirrored: up 24, right 21), B2 26-27, A1 is POV 1 and the mini-stick RX/RY.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def vpc_warbrd_delta(left_hand=False):
+    xf = Xf(1000, 1300, *ART2, mirror=left_hand); a = Art(xf)
+    stick_grip(a, 'slim', 'compact')
+    trigger_shape(a, 350, 390)
+    lever_shape(a, 370, 560, 0.8)                               # trigger button (lower)
+    a.hat(470, 170, 28, 8)                                      # LED 8-way hat
+    a.hat(620, 230, 24, 4)                                      # right hat
+    a.hat(400, 290, 24, 4)                                      # left hat
+    a.circle(560, 340, 20, fill='body2'); a.circle(560, 340, 9)  # mini-stick
+    a.ellipse(640, 430, 12, 30, fill='control')                 # wheel
+    near = [ROSE('hl', '4-way hat (thumb side)', (400, 290), {'up': ['button:13'], 'right': ['button:14'],
+                                                             'down': ['button:15'], 'left': ['button:16'],
+                                                             'push': ['button:17']}),
+            C('tg', 'Trigger', ['button:1', 'button:2'], (320, 440), tags=['1st', '2nd']),
+            C('tb', 'Lower trigger button', ['button:3'], (340, 600)),
+            AX('x', 'X (roll)', (470, 880))]
+    far = [ROSE('led', '8-way LED hat', (470, 170), {'up': ['button:18'], 'right': ['button:19'], 'down': ['button:20'],
+                                                     'left': ['button:21'], 'push': ['button:22']}),
+           ROSE('hr', '4-way hat (far side)', (620, 230), {'up': ['button:8'], 'right': ['button:9'],
+                                                          'down': ['button:10'], 'left': ['button:11'],
+                                                          'push': ['button:12']}),
+           C('ms', 'Mini-stick push', ['button:7'], (560, 340)),
+           C('msx', 'Mini-stick', ['axis:rx', 'axis:ry'], (572, 348), tags=['X (RX)', 'Y (RY)']),
+           C('wheel', 'Wheel', ['button:4', 'button:5', 'button:6'], (640, 430), tags=['up', 'down', 'push']),
+           AX('z', 'Z axis (twist, if fitted)', (540, 100)), AX('y', 'Y (pitch)', (530, 880))]
+    side = 'left' if left_hand else 'right'
+    did = 'vpc-warbrd-delta-' + side
+    cs, gs = layout(did, xf, cols2(near, far), pitch=60)
+    return dict(id=did, name='Virpil WarBRD base with Constellation Delta grip (%s hand)' % side, kind='stick', side=side,
+                usb=(['3344:80CC', '03EB:2042'] if left_hand else ['3344:40CC', '3344:43F5', '03EB:2044']),
+                games=({'msfs2020': ['L-VPC Stick WarBRD', 'LEFT VPC Stick WarBRD', 'L-VPC Stick WarBRD-D'],
+                        'dcs': ['L-VPC Stick WarBRD', 'LEFT VPC Stick WarBRD'], 'starcitizen': ['L-VPC Stick WarBRD'],
+                        'il2': ['L-VPC Stick WarBRD'], 'bms': ['L-VPC Stick WarBRD'], 'squadrons': ['L-VPC Stick WarBRD']}
+                       if left_hand else
+                       {'msfs2020': ['R-VPC Stick WarBRD', 'RIGHT VPC Stick WarBRD', 'R-VPC Stick WarBRD-D',
+                                     'VPC Stick WarBRD'],
+                        'dcs': ['R-VPC Stick WarBRD', 'RIGHT VPC Stick WarBRD', 'VPC Stick WarBRD'],
+                        'starcitizen': ['R-VPC Stick WarBRD', 'VPC Stick WarBRD'], 'il2': ['R-VPC Stick WarBRD'],
+                        'bms': ['R-VPC Stick WarBRD'], 'squadrons': ['R-VPC Stick WarBRD']}),
+                notes='Virpil names devices by base, not grip, so this card is the WarBRD with its common Delta grip. '
+                      'USB ids: 3344:40CC right / 80CC left WarBRD (fredemmott devicedb), 3344:43F5 WarBRD-D (lsusb '
+                      'report), 03EB:2044 / 2042 older firmware (EDRefCard). Numbering from EDRefCard\'s WarBRD '
+                      'Delta layout: trigger 1-2 and 3, wheel 4-6, mini-stick push 7, hats 8-12 / 13-17, LED hat '
+                      '18-22 (order of the hat buttons assumed up, right, down, left, push: verify).',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def vpc_alpha_prime(left_hand=False):
+    xf = Xf(1000, 1300, *ART2, mirror=left_hand); a = Art(xf)
+    stick_body(a, head='angular')
+    trigger_shape(a, 350, 390)
+    lever_shape(a, 372, 700)
+    a.hat(420, 185, 28, 4)    # A1
+    a.hat(610, 175, 26, 4)    # B1
+    a.hat(655, 315, 24, 4)    # C1
+    a.hat(470, 335, 24, 4)    # D1
+    a.circle(525, 250, 14, fill='dark')   # A2
+    a.circle(375, 285, 14)    # B2
+    a.circle(420, 470, 20, fill='body2'); a.circle(420, 470, 9)  # E1 mini-stick
+    a.rrect(560, 425, 60, 22, 8, fill='control')  # flip trigger
+    a.ellipse(690, 420, 11, 26, fill='control')   # A3 encoder wheel
+    near = [BHAT('a1', 'A1 hat', (420, 185), 5), BHAT('d1', 'D1 hat', (470, 335), 20),
+            C('t', 'Trigger', ['button:1', 'button:2'], (320, 440), tags=['1st', '2nd']),
+            C('b2', 'B2 button', ['button:25'], (375, 285)),
+            C('e1', 'E1 mini-stick push', ['button:26'], (420, 470)),
+            C('e1x', 'E1 mini-stick', ['axis:rx', 'axis:ry'], (430, 478), tags=['X (RX)', 'Y (RY)']),
+            C('pinky', 'Pinky lever', ['button:27'], (345, 760)), AX('x', 'X (roll)', (470, 880))]
+    far = [BHAT('b1', 'B1 hat', (610, 175), 10), BHAT('c1', 'C1 hat', (655, 315), 15),
+           C('a2', 'A2 button', ['button:4'], (525, 250)), C('flip', 'Flip trigger', ['button:3'], (590, 436)),
+           C('a3', 'A3 encoder wheel', ['button:28', 'button:29'], (690, 420), tags=['up', 'down']),
+           AX('rz', 'Twist (RZ)', (520, 112)), AX('y', 'Y (pitch)', (530, 880))]
+    side = 'left' if left_hand else 'right'
+    did = 'vpc-alpha-prime-' + side
+    cs, gs = layout(did, xf, cols2(near, far), pitch=58)
+    nm = 'VPC Constellation ALPHA Prime'
+    names = (['L-VPC Constellation ALPHA Prime', 'LEFT VPC Constellation ALPHA Prime', nm + ' L'] if left_hand else
+             ['R-VPC Constellation ALPHA Prime', 'RIGHT VPC Constellation ALPHA Prime', nm + ' R', nm])
+    return dict(id=did, name='Virpil Constellation Alpha Prime (%s hand)' % side, kind='stick', side=side,
+                usb=['3344:0138'] if left_hand else ['3344:4139'],
+                games={g: list(names) for g in ('msfs2020', 'dcs', 'starcitizen', 'il2', 'bms', 'squadrons')},
+                notes='USB ids 3344:4139 (right) and 3344:0138 (left) as an open-source Virpil LED tool uses them; '
+                      'Virpil ids follow base and firmware profile, so a grip on another base shows that base\'s '
+                      'id and name. Numbering follows the VPC Configurator default for the Alpha family (A1 5-9, '
+                      'B1 10-14, C1 15-19, D1 20-24, each up, right, down, left, push): verify.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def tflight_hotas_one():
+    xf = Xf(1400, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 20, 900, 460, 340)
+    a.rrect(120, 930, 260, 24, 12, fill='dark')
+    throttle_handle(a, 110, 420, 280, 320)
+    a.rrect(150, 500, 36, 90, 12, fill='control')              # rudder rocker on the throttle
+    a.circle(260, 500, 16); a.circle(330, 540, 16); a.circle(270, 600, 16)   # throttle buttons
+    a.circle(160, 1040, 13); a.circle(220, 1040, 13); a.circle(280, 1040, 13)  # view, menu, guide
+    stick_body(a, x0=560, scale=0.8, y0=230)
+    sx = lambda v: 560 + v * 0.8
+    sy = lambda v: 230 + v * 0.8
+    trigger_shape(a, sx(345), sy(380), 0.8)
+    a.hat(sx(500), sy(190), 26, 8)
+    a.circle(sx(380), sy(270), 15); a.circle(sx(620), sy(270), 15); a.circle(sx(500), sy(330), 13)
+    a.circle(sx(330), sy(540), 14)
+    left = [C('b5', 'Throttle button 5', ['button:5'], (260, 500)), C('b6', 'Throttle button 6', ['button:6'], (330, 540)),
+            C('b7', 'Throttle button 7', ['button:7'], (270, 600)),
+            AX('rz', 'Rudder rocker (RZ)', (168, 545)), AX('z', 'Throttle (Z)', (250, 930)),
+            C('b9', 'View button', ['button:9'], (160, 1040)), C('b10', 'Menu button', ['button:10'], (220, 1040)),
+            C('b11', 'Xbox button', ['button:11'], (280, 1040))]
+    right = [POV(1, 'hat', 'Hat 8-way', (sx(500), sy(190))),
+             C('b1', 'Trigger', ['button:1'], (sx(310), sy(430))),
+             C('b2', 'Thumb button', ['button:2'], (sx(330), sy(540))),
+             C('b3', 'Head button left', ['button:3'], (sx(380), sy(270))),
+             C('b4', 'Head button right', ['button:4'], (sx(620), sy(270))),
+             C('b8', 'Head button centre', ['button:8'], (sx(500), sy(330))),
+             AX('x', 'X axis (roll)', (sx(470), sy(880))), AX('y', 'Y axis (pitch)', (sx(530), sy(880))),
+             AX('slider1', 'Twist (slider)', (sx(500), sy(110)))]
+    cs, gs = layout('tflight-hotas-one', xf, cols2(left, right), pitch=62)
+    return dict(id='tflight-hotas-one', name='Thrustmaster T.Flight HOTAS One', kind='stick',
+                usb=['044F:B68D', '044F:B68B'],
+                games={'msfs2020': ['T.Flight Hotas One'], 'dcs': ['T.Flight Hotas One'],
+                       'starcitizen': ['T.Flight Hotas One'], 'il2': ['T.Flight Hotas One'],
+                       'bms': ['T.Flight Hotas One'], 'squadrons': ['T.Flight Hotas One']},
+                notes='044F:B68D (linux-hardware.org, USB string "T.Flight Hotas One"; B68B is its bulk-endpoint '
+                      'variant). Stick and throttle are one device. Button numbers and the axis of the twist '
+                      '(slider or RZ, depending on the rudder setting) follow the PC-mode manual from memory: '
+                      'verify on a device.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+def viper_tqs():
+    xf = Xf(1000, 1300, *ART2); a = Art(xf)
+    throttle_base(a, 100, 900, 800, 340)
+    a.rrect(300, 930, 400, 26, 12, fill='dark')
+    throttle_handle(a, 250, 300, 500, 420, lean=30)            # the F-16 style grip
+    a.rrect(420, 330, 90, 30, 10, fill='control')              # DGFT / missile override slide
+    a.hat(620, 380, 26, 4)                                     # IFF
+    a.hat(330, 430, 26, 4)                                     # COMM (UHF/VHF)
+    a.rrect(600, 460, 30, 80, 10, fill='control')              # speed brake slide
+    a.circle(470, 470, 22, fill='body2'); a.circle(470, 470, 9)   # radar cursor
+    a.circle(700, 580, 20, fill='body2')                       # MAN RNG rotary
+    a.ellipse(330, 580, 12, 32, fill='control')                # antenna elevation wheel
+    a.rrect(480, 680, 70, 24, 8, fill='dark')                  # cut-off / idle release
+    a.circle(260, 1040, 13, fill='dark'); a.circle(330, 1040, 13, fill='dark')  # base buttons
+    left = [ROSE('comm', 'COMM switch', (330, 430), {'up': ['button:7'], 'right': ['button:8'], 'down': ['button:9'],
+                                                    'left': ['button:10'], 'push': ['button:11']}),
+            C('cur', 'Radar cursor', ['axis:x', 'axis:y'], (480, 478), tags=['X', 'Y']),
+            C('curp', 'Cursor enable (push)', ['button:12'], (470, 470)),
+            AX('slider1', 'Antenna elevation (slider)', (330, 580)),
+            AX('z', 'Throttle lever (Z)', (500, 943)),
+            C('q1', 'Base button 1', ['button:20'], (260, 1040)),
+            C('q2', 'Base button 2', ['button:21'], (330, 1040))]
+    right = [C('dgft', 'DGFT / missile override', ['button:1', 'button:2'], (465, 345), tags=['DGFT', 'MSL OVRD']),
+             ROSE('iff', 'IFF switch', (620, 380), {'up': ['button:3'], 'right': ['button:4'], 'down': ['button:5'],
+                                                   'left': ['button:6']}),
+             C('sb', 'Speed brake', ['button:13', 'button:14'], (615, 500), tags=['open', 'close']),
+             C('rng', 'MAN RNG / uncage', ['button:15'], (700, 580)),
+             AX('rz', 'MAN RNG rotary (RZ)', (714, 592)),
+             C('idle', 'Cut-off / idle', ['button:16', 'button:17'], (515, 692), tags=['cut-off', 'idle'])]
+    cs, gs = layout('viper-tqs', xf, cols2(left, right), pitch=60)
+    return dict(id='viper-tqs', name='Thrustmaster Viper TQS', kind='throttle', usb=[],
+                games={'msfs2020': ['Viper TQS', 'TM Viper TQS'], 'dcs': ['Viper TQS'], 'starcitizen': ['Viper TQS'],
+                       'il2': ['Viper TQS'], 'bms': ['Viper TQS', 'TM Viper TQS'], 'squadrons': ['Viper TQS']},
+                notes='Matched by the name Windows gives it ("Viper TQS", as in DCS file names "Viper TQS '
+                      '{GUID}.diff.lua"); its USB product id was not confirmed from a public source, so none is '
+                      'claimed. Button and axis numbers are a best reading of the F-16 throttle layout: verify.',
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
 ALL = [warthog_stick, warthog_throttle, t16000m, twcs, x52, x56_stick, x56_throttle, vkb_gladiator,
-       vpc_alpha, mongoost, tflight, gamepad,
+       lambda: vkb_gladiator(left_hand=True), vpc_alpha, lambda: vpc_alpha(left_hand=True), mongoost, tflight, gamepad,
+       extreme_3d_pro, g940_stick, g940_throttle, x55_stick, x55_throttle, x45, vkb_gladiator_classic,
+       vkb_kosmosima, lambda: vkb_kosmosima(left_hand=True), vpc_warbrd_delta, lambda: vpc_warbrd_delta(left_hand=True),
+       vpc_alpha_prime, lambda: vpc_alpha_prime(left_hand=True), tflight_hotas_one, viper_tqs,
        lambda: pedals('tfrp-pedals', 'Thrustmaster T.Flight Rudder Pedals (TFRP)', ['044F:B678', '044F:B679'],
                       {'elite': ['ThrustMasterTFRPRudderPedals', 'TFRPRudderPedals', 'T-Rudder'],
                        'msfs2020': ['T.Flight Rudder Pedals', 'T-Rudder'], 'dcs': ['T.Flight Rudder Pedals'],
@@ -1021,7 +1599,7 @@ ALL = [warthog_stick, warthog_throttle, t16000m, twcs, x52, x56_stick, x56_throt
                       'B678 and B679 are both reported for the TFRP / T-Rudder family; Elite device names '
                       'uncertain. Axes as usually reported: rudder RZ, toe brakes X and Y.'),
        lambda: pedals('mfg-crosswind', 'MFG Crosswind rudder pedals', ['16D0:0A38'],
-                      {'elite': ['MFGCrosswind', '16D00A38'], 'msfs2020': ['MFG Crosswind V2', 'MFG Crosswind V3'],
+                      {'elite': ['MFGCrosswind'], 'msfs2020': ['MFG Crosswind V2', 'MFG Crosswind V3'],
                        'dcs': ['MFG Crosswind V2', 'MFG Crosswind V3'], 'squadrons': ['MFG Crosswind V2']},
                       'USB id 16D0:0A38 (MCS shared VID) as reported by owners; uncertain. Axes: rudder RZ, '
                       'toe brakes X and Y.')]
