@@ -180,8 +180,9 @@ static void test_sc_labels_and_contexts(void **state)
     binding_set s = tr_parse(NULL, "sc_actionmaps.xml", NULL);
     const binding *b = tr_find(&s, "v_close_all_doors", 0);
     assert_string_equal(b->action, "Close all doors");
-    assert_string_equal(b->context, "Ship");
-    assert_string_equal(tr_find(&s, "v_view_cycle_fwd", 0)->context, "Ship view");
+    assert_string_equal(b->context, "Ship systems");
+    /* Actionmaps are grouped: the view's is "Camera", the missiles' "Weapons". */
+    assert_string_equal(tr_find(&s, "v_view_cycle_fwd", 0)->context, "Camera");
     assert_string_equal(tr_find(&s, "v_attack_group1", 0)->context, "Weapons");
     assert_string_equal(tr_find(&s, "moveforward", 0)->context, "On foot");
     /* Neither the action nor its actionmap is in the table: readable splits. */
@@ -223,7 +224,7 @@ static void test_sc_layout_exported(void **state)
     assert_int_equal(b->n_modifiers, 1);
     assert_string_equal(b->modifiers[0].device, "Gamepad");
     assert_string_equal(b->modifiers[0].control, "pad:lb");
-    assert_string_equal(b->context, "Seat");
+    assert_string_equal(b->context, "Ship systems"); /* seat_general */
 
     b = sc_find(&s, "v_pitch", "pad:ry");
     assert_int_equal(b->is_axis, 1);
