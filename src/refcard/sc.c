@@ -1,6 +1,6 @@
 /* sc.c — parser for Star Citizen binding files (XML, read with expat through refxml).
  *
- * Two shapes share the root <ActionMaps>:
+ * Three shapes; two share the root <ActionMaps>:
  *  - actionmaps.xml, what the game keeps in USER/Client/0/Profiles/default: a bare
  *    <ActionMaps> holding one or more <ActionProfiles profileName="default" ...>, each with
  *    its own <options>, <deviceoptions>, <modifiers/> and <actionmap> elements. It holds only
@@ -9,7 +9,12 @@
  *  - a layout exported from the options menu (USER/Client/0/Controls/Mappings/
  *    layout_<name>_exported.xml): <ActionMaps profileName=".."> with a <CustomisationUIHeader
  *    label=".."> (<devices>, <categories>) and the same elements directly under the root.
- * Both: <options type="joystick" instance="N" Product=" VKBsim Gladiator EVO R
+ *  - the game's defaultProfile.xml (inside Data.p4k; tools extract it): <profile> root,
+ *    <actionmap><action name="v_pitch" keyboard="" gamepad="thumbry" joystick="y"
+ *    mouse=""/>, a child <keyboard input=".."/> or <gamepad><inputdata input=".."/>...
+ *    replacing that device's attribute. Its joystick is "Joystick 1", its profile
+ *    "Game defaults".
+ * The first two: <options type="joystick" instance="N" Product=" VKBsim Gladiator EVO R
  * {0200231D-0000-0000-0000-504944564944}"> names joystick N (padded with blanks; the GUID is
  * DirectInput's product GUID, PID then VID before the "PIDVID" tail), <deviceoptions
  * name="<same Product>"><option input="x" deadzone="0.03"/> sets axis dead zones, and
