@@ -75,7 +75,7 @@ int bindings_merge(binding_set *dst, binding_set *src, size_t max_bindings, err_
             return -1;
     for (size_t i = 0; i < src->n_warnings; i++) {
         const bind_warning *w = &src->warnings[i];
-        char keep[96];
+        char keep[256];
         snprintf(keep, sizeof keep, "%s", dst->cur_file);
         snprintf(dst->cur_file, sizeof dst->cur_file, "%s", w->file);
         bindings_warn(dst, w->line, w->what, "%s", w->why);

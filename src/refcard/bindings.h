@@ -59,7 +59,7 @@ typedef struct {
 /* An entry of a file that could not be read as a binding and was skipped; listed in the upload
  * summary's "warnings". A file that a bundle could not use at all is one warning with line 0. */
 typedef struct {
-    char file[96];        /* file name within the upload ("" for a single raw body) */
+    char file[256];       /* file name within the upload ("" for a single raw body) */
     int line;             /* 1-based line, 0 for the whole file */
     char what[96];        /* the entry: "<Binding> ThrottleAxis", "js1_button3" */
     char why[160];        /* "no Key attribute", "unknown device placeholder" */
@@ -76,7 +76,7 @@ typedef struct {
     bind_warning *warnings;
     size_t n_warnings, cap_warnings;
     size_t warnings_dropped; /* warnings past BIND_MAX_WARNINGS */
-    char cur_file[96];    /* file being parsed: bindings_warn() stamps its warnings with it */
+    char cur_file[256];   /* file being parsed: bindings_warn() stamps its warnings with it */
 } binding_set;
 
 /* Append a copy; -1 on out-of-memory or over the limit (max_bindings) with err. */
