@@ -1356,7 +1356,7 @@ static int card_header_legend(card_state *st, int draw)
                 int m = i - st->n_lctx;
                 card_pill(st, tag, x, y + (rh - CARD_PILL_H) / 2, pw, card_mod_rgb[m % CARD_N_MOD_RGB], card_white);
                 card_text(st, desc, &ts, x + pw + 5, y, iw - pw - 5, rh, 0);
-                st->st.mods_listed++;
+                st->st.mods_listed += st->page == 1; /* the header repeats on later pages */
             }
         }
         x += iw;

@@ -37,7 +37,8 @@ typedef struct {
     int continued;        /* bindings of this page drawn in the panel/list rather than in their
                              own callout or key */
     int mods;             /* modifier combinations used on the card (all listed in the legend) */
-    int mods_listed;      /* legend lines for modifier combinations drawn on this page */
+    int mods_listed;      /* modifier combinations explained on this page and not before (the
+                             header legend repeats on later pages): summed over pages = mods */
     double min_font_px;   /* smallest text size used for an action, in 1920x1080 units */
     double min_text_px;   /* smallest text size of anything drawn (0 if nothing) */
 } card_stats;
