@@ -99,7 +99,7 @@ def test_scale_2_card(server):
 
 
 @pytest.mark.parametrize("name", ["bad_empty.binds", "bad_blank.binds", "bad_truncated.binds",
-                                  "bad_truncated.profile", "bad_truncated.diff.lua", "bad_garbage.bin",
+                                  "bad_truncated.diff.lua", "bad_garbage.bin",
                                   "bad_billion_laughs.xml", "bad_wrong_root.xml"])
 def test_bad_files_422(server, name):
     r = upload(server, name)
@@ -108,6 +108,16 @@ def test_bad_files_422(server, name):
     assert e["code"] == "unprocessable" and e["message"]
     if name not in ("bad_empty.binds",):
         assert "line" in e["message"] or "empty" in e["message"]
+
+
+def test_truncated_profile_read_up_to_the_cut(server):
+    """What the game would still read of a cut file gives cards; the cut is a warning with its line."""
+    r = upload(server, "bad_truncated.profile")
+    assert r.status_code in (200, 201), r.text
+    s = r.json()
+    assert s["devices"] and s["warnings"] and s["warnings"][-1]["line"] > 0
+    assert s["warnings"][-1]["file"] == "bad_truncated.profile"
+    assert_every_binding_accounted(s)
 
 
 def test_forced_game(server):
@@ -237,18 +247,20 @@ def test_same_files_any_order_or_packing_same_id(server):
 
 
 def test_zip_of_a_dcs_input_folder(server):
-    body = make_zip(DCS_FOLDER + [("Input/A-10C_2/modifiers.lua", b"local modifiers = {}\nreturn modifiers\n")])
+    body = make_zip(DCS_FOLDER + [("Input/A-10C_2/modifiers.lua", b"local modifiers = {}\nreturn modifiers\n"),
+                                  ("Input/notes.txt", b"my binds\n")])
     r = requests.post(server.url + "/v1/refcards", data=body, params={"filename": "Input.zip"}, timeout=60)
     assert r.status_code in (200, 201), r.text
     s = r.json()
     assert s["game"] == "dcs"
-    assert len(s["files"]) == 5 and all(f.startswith("Input/") for f in s["files"])
+    assert len(s["files"]) == 6 and all(f.startswith("Input/") for f in s["files"])
     modules = {d["module"] for d in s["devices"]}
     assert {"F-16C_50", "A-10C_2"} <= modules, [(d["device"], d["module"]) for d in s["devices"]]
     sticks = [d for d in s["devices"] if d["registry"] == "warthog-stick"]
     assert len(sticks) == 2 and len({d["device"] for d in sticks}) == 2
     assert_every_binding_accounted(s)
-    assert any(w["file"] == "Input/A-10C_2/modifiers.lua" for w in s["warnings"]), s["warnings"]
+    # DCS keeps modifiers.lua beside the diffs (passed over); a stray file is a warning.
+    assert [w["file"] for w in s["warnings"]] == ["Input/notes.txt"], s["warnings"]
     check_cards(server, s)
 
 
