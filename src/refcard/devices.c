@@ -9,12 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "refcard/devart.h"
 
 static device **devices_reg;
 static size_t devices_n;
+
+static int devices_name_eq(const char *a, const char *b);
 
 static const char *const devices_kind_names[DEVICE_KIND__COUNT] = {
     [DEVICE_STICK] = "stick", [DEVICE_THROTTLE] = "throttle", [DEVICE_PEDALS] = "pedals",
@@ -595,7 +596,7 @@ int devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
             for (size_t a = 0; a < arr[i]->n_names; a++)
                 for (size_t b = 0; b < arr[j]->n_names; b++)
                     if (strcmp(arr[i]->names[a].game, arr[j]->names[b].game) == 0 &&
-                        strcasecmp(arr[i]->names[a].name, arr[j]->names[b].name) == 0) {
+                        devices_name_eq(arr[i]->names[a].name, arr[j]->names[b].name)) {
                         err_set(err, ERR_CONFIG, NULL, "%s: games.%s: \"%s\" is also claimed by %s", arr[j]->file,
                                 arr[j]->names[b].game, arr[j]->names[b].name, arr[i]->file);
                         goto fail;
@@ -648,19 +649,59 @@ static const device *devices_by_usb(unsigned vid, unsigned pid)
     return NULL;
 }
 
-/* Compare ignoring case and surrounding blanks: Windows product names come padded. */
+/* 8 hex digits: Elite's "VVVVPPPP" form of a USB id, never a device name. */
+static int devices_is_hex_id(const char *s)
+{
+    if (strlen(s) != 8)
+        return 0;
+    for (int i = 0; i < 8; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* The end of a name without blanks and a trailing "{GUID}" (Star Citizen writes
+ * Product=" VKBsim Gladiator EVO  L    {0201231D-0000-0000-0000-504944564944}"). */
+static size_t devices_name_len(const char *s)
+{
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n && s[n - 1] == '}') {
+        size_t b = n;
+        while (b && s[b - 1] != '{')
+            b--;
+        if (b) {
+            n = b - 1;
+            while (n && isspace((unsigned char)s[n - 1]))
+                n--;
+        }
+    }
+    return n;
+}
+
+/* Compare ignoring case, surrounding blanks, runs of blanks and a trailing GUID: Windows
+ * product names come padded, and VKB pads the hand letter ("EVO  L"). */
 static int devices_name_eq(const char *a, const char *b)
 {
-    while (isspace((unsigned char)*a))
-        a++;
-    while (isspace((unsigned char)*b))
-        b++;
-    size_t la = strlen(a), lb = strlen(b);
-    while (la && isspace((unsigned char)a[la - 1]))
-        la--;
-    while (lb && isspace((unsigned char)b[lb - 1]))
-        lb--;
-    return la == lb && strncasecmp(a, b, la) == 0;
+    size_t la = devices_name_len(a), lb = devices_name_len(b), i = 0, j = 0;
+    while (i < la && isspace((unsigned char)a[i]))
+        i++;
+    while (j < lb && isspace((unsigned char)b[j]))
+        j++;
+    while (i < la && j < lb) {
+        if (isspace((unsigned char)a[i]) && isspace((unsigned char)b[j])) {
+            while (i < la && isspace((unsigned char)a[i]))
+                i++;
+            while (j < lb && isspace((unsigned char)b[j]))
+                j++;
+            continue;
+        }
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[j]))
+            return 0;
+        i++, j++;
+    }
+    return i == la && j == lb;
 }
 
 const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid)
@@ -670,24 +711,21 @@ const device *devices_find(const char *game, const char *device_name, unsigned v
         return d;
     if (!device_name || !*device_name)
         return NULL;
-    /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. */
-    if (strlen(device_name) == 8) {
-        int hex = 1;
-        for (int i = 0; i < 8; i++)
-            hex &= isxdigit((unsigned char)device_name[i]) != 0;
-        if (hex) {
-            char v[5] = {0}, p[5] = {0};
-            memcpy(v, device_name, 4);
-            memcpy(p, device_name + 4, 4);
-            if ((d = devices_by_usb((unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16))))
-                return d;
-        }
+    /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. Such a name
+     * is a USB id and nothing else: it never matches a name in the registry. */
+    if (devices_is_hex_id(device_name)) {
+        char v[5] = {0}, p[5] = {0};
+        memcpy(v, device_name, 4);
+        memcpy(p, device_name + 4, 4);
+        return devices_by_usb((unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
     }
     /* The game's own names first, then any game's: MSFS and DCS share Windows product names. */
     for (int pass = game ? 0 : 1; pass < 2; pass++)
         for (size_t i = 0; i < devices_n; i++)
             for (size_t k = 0; k < devices_reg[i]->n_names; k++) {
                 const device_game_name *gn = &devices_reg[i]->names[k];
+                if (devices_is_hex_id(gn->name))
+                    continue;
                 if ((pass == 1 || strcmp(gn->game, game) == 0) && devices_name_eq(gn->name, device_name))
                     return devices_reg[i];
             }

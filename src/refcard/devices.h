@@ -98,8 +98,10 @@ typedef struct device {
 int devices_load(const char *templates_dir, const char *assets_dir, err_t *err);
 void devices_unload(void);
 
-/* The registry entry for a device as a game names it (game id may be NULL = any game), or by
- * USB id (0 = unknown). Elite's "VVVVPPPP" hex device names are understood as USB ids.
+/* The registry entry for a device: by USB id first (0 = unknown), then by the name a game
+ * writes (game id, any key of a device's "games" such as "starcitizen" or "bms", may be NULL =
+ * any game), compared without case, padding, runs of blanks or a trailing "{GUID}". Elite's
+ * "VVVVPPPP" hex device names are USB ids only: a bare hex id never matches as a name.
  * NULL if unknown. */
 const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid);
 /* By registry id; NULL if unknown. */

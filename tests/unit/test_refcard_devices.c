@@ -224,7 +224,7 @@ static void test_keyboard_has_every_key(void **state)
     const device *kb = devices_get("keyboard");
     assert_non_null(kb);
     assert_int_equal(kb->kind, DEVICE_KEYBOARD);
-    assert_int_equal(kb->n_callouts, 104); /* full-size ANSI */
+    assert_true(kb->n_callouts >= 104); /* full-size ANSI, and the ISO keys when drawn */
     const char *keys[] = {"key:Escape", "key:F12", "key:Grave", "key:Backspace", "key:NumLock",
                           "key:NumpadEnter", "key:Space", "key:RightControl", "key:UpArrow", "key:Pause",
                           "key:A", "key:Z", "key:0", "key:Numpad0", "key:NumpadDecimal", "key:Apostrophe"};
@@ -282,10 +282,127 @@ static void test_find_by_usb(void **state)
     assert_non_null(d);
     assert_string_equal(d->id, "x52");
     assert_null(devices_find(NULL, "DEADBEEF", 0, 0));
+    d = devices_find("elite", "33440194", 0, 0);
+    assert_non_null(d);
+    assert_string_equal(d->id, "vpc-mongoost-50cm3");
     /* An unknown USB id falls back to the name. */
     d = devices_find("elite", "SaitekX56Throttle", 0x1234, 0x5678);
     assert_non_null(d);
     assert_string_equal(d->id, "x56-throttle");
+}
+
+/* The devices added for the sticks people own: each loads, has its USB ids (the G940 throttle
+ * and the Viper TQS are matched by name: no public source confirms an id of their own), the
+ * side of a model made in both hands, and is found from its USB id and from a game's name. */
+static const struct {
+    const char *id, *side, *usb, *game, *name;
+} new_devices[] = {
+    {"extreme-3d-pro", "", "046D:C215", "dcs", "Logitech Extreme 3D"},
+    {"g940-stick", "", "046D:C287", "elite", "LogitechG940Joystick"},
+    {"g940-throttle", "", NULL, "il2", "Logitech G940 Throttle"},
+    {"x55-stick", "", "0738:2215", "elite", "SaitekX55Joystick"},
+    {"x55-throttle", "", "0738:A215", "msfs2020", "Saitek Pro Flight X-55 Rhino Throttle"},
+    {"x45", "", "06A3:053C", "elite", "SaitekX45"},
+    {"vkb-gladiator", "", "231D:0121", "starcitizen", " VKBsim Gladiator {0121231D-0000-0000-0000-504944564944}"},
+    {"vkb-gladiator-nxt-evo", "right", "231D:0200", "starcitizen",
+     " VKBsim Gladiator EVO  R    {0200231D-0000-0000-0000-504944564944}"},
+    {"vkb-gladiator-nxt-evo-left", "left", "231D:0201", "starcitizen",
+     " VKBsim Gladiator EVO  L    {0201231D-0000-0000-0000-504944564944}"},
+    {"vkb-kosmosima-scg-right", "right", "231D:0126", "dcs", "VKBsim Space Gunfighter"},
+    {"vkb-kosmosima-scg-left", "left", "231D:0127", "dcs", "VKBSim Space Gunfighter L"},
+    {"vpc-warbrd-delta-right", "right", "3344:40CC", "dcs", "R-VPC Stick WarBRD"},
+    {"vpc-warbrd-delta-left", "left", "3344:80CC", "dcs", "L-VPC Stick WarBRD"},
+    {"vpc-alpha-prime-right", "right", "3344:4139", "msfs2020", "R-VPC Constellation ALPHA Prime"},
+    {"vpc-alpha-prime-left", "left", "3344:0138", "msfs2020", "L-VPC Constellation ALPHA Prime"},
+    {"vpc-constellation-alpha", "right", "3344:4130", "dcs", "R-VPC Stick MT-50CM3"},
+    {"vpc-constellation-alpha-left", "left", "3344:838F", "dcs", "L-VPC Stick MT-50CM3"},
+    {"tflight-hotas-one", "", "044F:B68D", "msfs2020", "T.Flight Hotas One"},
+    {"viper-tqs", "", NULL, "bms", "Viper TQS"},
+};
+
+static void test_new_devices_identity(void **state)
+{
+    for (size_t i = 0; i < sizeof new_devices / sizeof new_devices[0]; i++) {
+        const device *d = devices_get(new_devices[i].id);
+        if (!d)
+            fail_msg("device %s missing from the registry", new_devices[i].id);
+        if (strcmp(d->side, new_devices[i].side) != 0)
+            fail_msg("%s: side \"%s\", expected \"%s\"", d->id, d->side, new_devices[i].side);
+        assert_true(d->n_callouts > 0);
+        if (new_devices[i].usb) {
+            unsigned vid, pid;
+            assert_int_equal(sscanf(new_devices[i].usb, "%x:%x", &vid, &pid), 2);
+            const device *u = devices_find(NULL, NULL, vid, pid);
+            if (u != d)
+                fail_msg("%s: USB %s finds %s", d->id, new_devices[i].usb, u ? u->id : "nothing");
+        } else {
+            assert_int_equal(d->n_usb, 0);
+        }
+        const device *n = devices_find(new_devices[i].game, new_devices[i].name, 0, 0);
+        if (n != d)
+            fail_msg("%s: %s name \"%s\" finds %s", d->id, new_devices[i].game, new_devices[i].name,
+                     n ? n->id : "nothing");
+    }
+    assert_true(devices_count() >= 40);
+}
+
+/* Which axes each device has, as Windows reports them: twist is RZ (RX on the classic
+ * Gladiator, the slider on the HOTAS One), throttles Z or a slider, toe brakes X and Y. */
+static void test_axis_mapping(void **state)
+{
+    static const struct {
+        const char *id, *axes;
+    } want[] = {
+        {"warthog-stick", "x y"},
+        {"warthog-throttle", "x y z rz slider1"},
+        {"t16000m", "x y rz slider1"},
+        {"twcs", "x y z rz slider1"},
+        {"x52", "x y z rx ry rz slider1"},
+        {"x56-stick", "x y rx ry rz"},
+        {"x56-throttle", "x y z rx ry rz slider1 slider2"},
+        {"vkb-gladiator-nxt-evo", "x y rx ry rz"},
+        {"vkb-gladiator-nxt-evo-left", "x y rx ry rz"},
+        {"vpc-constellation-alpha", "x y rx ry rz"},
+        {"vpc-constellation-alpha-left", "x y rx ry rz"},
+        {"vpc-mongoost-50cm3", "x y z rx ry rz slider1 slider2"},
+        {"tflight-hotas", "x y z rz slider1"},
+        {"tfrp-pedals", "x y rz"},
+        {"mfg-crosswind", "x y rz"},
+        {"xbox-gamepad", "x y z rx ry"},
+        {"extreme-3d-pro", "x y rz slider1"},
+        {"g940-stick", "x y rx ry rz slider1 slider2"},
+        {"g940-throttle", "x y z rx"},
+        {"x55-stick", "x y rz"},
+        {"x55-throttle", "x y z rx ry rz slider1 slider2"},
+        {"x45", "x y rx ry rz slider1"},
+        {"vkb-gladiator", "x y z rx"},
+        {"vkb-kosmosima-scg-right", "x y rx ry rz"},
+        {"vkb-kosmosima-scg-left", "x y rx ry rz"},
+        {"vpc-warbrd-delta-right", "x y z rx ry"},
+        {"vpc-warbrd-delta-left", "x y z rx ry"},
+        {"vpc-alpha-prime-right", "x y rx ry rz"},
+        {"vpc-alpha-prime-left", "x y rx ry rz"},
+        {"tflight-hotas-one", "x y z rz slider1"},
+        {"viper-tqs", "x y z rz slider1"},
+    };
+    static const char *const all[] = {"x", "y", "z", "rx", "ry", "rz", "slider1", "slider2", "dial1", NULL};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const device *d = devices_get(want[i].id);
+        if (!d)
+            fail_msg("device %s missing", want[i].id);
+        char got[96] = "";
+        for (const char *const *a = all; *a; a++) {
+            char ctl[24];
+            snprintf(ctl, sizeof ctl, "axis:%s", *a);
+            if (devices_callout_for(d, ctl)) {
+                if (got[0])
+                    strcat(got, " ");
+                strcat(got, *a);
+            }
+        }
+        if (strcmp(got, want[i].axes) != 0)
+            fail_msg("%s: axes \"%s\", expected \"%s\"", d->id, got, want[i].axes);
+    }
 }
 
 static void test_list_json(void **state)
@@ -410,6 +527,21 @@ static void test_rejects_broken_files(void **state)
                  "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
                  "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": []}",
                  "pad.json", "kind");
+    /* A name that is a bare hex id is a USB id: it never matches as a name. */
+    clear_dir();
+    write_file("pad.json",
+               "{\"id\": \"pad\", \"name\": \"P\", \"kind\": \"gamepad\", \"usb\": [], "
+               "\"games\": {\"elite\": [\"ABCD1234\"], \"starcitizen\": [\"Test  Pad\"]}, "
+               "\"canvas\": {\"width\": 1920, \"height\": 1080}, \"background\": \"baked/devices/pad.png\", "
+               "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": [{\"id\": \"a\", \"label\": \"A\", "
+               "\"controls\": [\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
+    err = (err_t){0};
+    if (devices_load(tmpdir, NULL, &err) < 0)
+        fail_msg("hex-name file rejected: %s", err.msg);
+    assert_null(devices_find("elite", "ABCD1234", 0, 0));
+    assert_null(devices_find(NULL, "abcd1234", 0, 0));
+    assert_non_null(devices_find("starcitizen", " test pad   {5678ABCD-0000-0000-0000-504944564944}", 0, 0));
+    assert_null(devices_find("starcitizen", "Test Pa", 0, 0));
     /* Two files claiming the same USB id. */
     clear_dir();
     write_file("pad.json", GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": "
@@ -472,6 +604,8 @@ int main(void)
         cmocka_unit_test(test_keyboard_has_every_key),
         cmocka_unit_test(test_find_by_game_name),
         cmocka_unit_test(test_find_by_usb),
+        cmocka_unit_test(test_new_devices_identity),
+        cmocka_unit_test(test_axis_mapping),
         cmocka_unit_test(test_list_json),
         cmocka_unit_test(test_rejects_broken_files),
         cmocka_unit_test(test_bake_and_decode),
