@@ -394,7 +394,7 @@ static void test_sc_default_profile(void **state)
 static void test_sc_refused(void **state)
 {
     /* Every rebind unreadable: the file as a whole is refused, naming the first. */
-    err_t e = tr_fail(NULL, "sc_unreadable.xml", NULL);
+    err_t e = tr_fail(NULL, "bad_sc_unreadable.xml", NULL);
     assert_int_equal(e.kind, ERR_UNPROCESSABLE);
     assert_prefix(e.msg, "line 7: no binding could be read");
     assert_contains(e.msg, "joystick1_x");
