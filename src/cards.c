@@ -282,7 +282,14 @@ void cards_route_card(http_req *rq)
         }
     }
 
-    canon = query_canonical(q);
+    /* One key for one image: "q=85", "scale=1", "subsampling=420" are the defaults, "q=085" is 85. */
+    static const query_norm norms[] = {
+        {"q", QUERY_NORM_LONG, "85", 0},
+        {"scale", QUERY_NORM_LONG, "1", 0},
+        {"seed", QUERY_NORM_LONG, NULL, 0},
+        {"subsampling", QUERY_NORM_ENUM, "420", 0},
+    };
+    canon = query_canonical_norm(q, norms, sizeof norms / sizeof norms[0]);
     if (!canon)
         goto oom;
     size_t klen = strlen(canon) + 160;

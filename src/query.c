@@ -1,6 +1,7 @@
 /* query.c — query-string parsing, validation, typed getters and canonical form. */
 #include "query.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -197,6 +198,52 @@ const char *query_get(const query *q, const char *key)
     return NULL;
 }
 
+int query_number(const char *s, double *out, const char **end)
+{
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (*p == '.') {
+        size_t frac = strspn(p + 1, "0123456789");
+        digits += frac;
+        p += 1 + frac;
+    }
+    if (!digits)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        const char *x = p + 1;
+        if (*x == '+' || *x == '-')
+            x++;
+        size_t ed = strspn(x, "0123456789");
+        if (!ed)
+            return -1;
+        p = x + ed;
+    }
+    char buf[64];
+    if ((size_t)(p - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(p - s));
+    buf[p - s] = 0;
+    errno = 0;
+    double v = strtod(buf, NULL);
+    if (errno || !isfinite(v))
+        return -1;
+    *out = v == 0 ? 0 : v; /* -0 → 0 */
+    *end = p;
+    return 0;
+}
+
+void query_format_number(double v, char *buf, size_t cap)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 int query_long(const query *q, const char *key, long lo, long hi, long def, long *out, err_t *err)
 {
     const char *v = query_get(q, key);
@@ -207,7 +254,8 @@ int query_long(const query *q, const char *key, long lo, long hi, long def, long
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
-    if (!*v || *end || errno || x < lo || x > hi) {
+    if (!*v || !(isdigit((unsigned char)*v) || (*v == '-' && isdigit((unsigned char)v[1]))) || *end ||
+        errno || x < lo || x > hi) {
         err_set(err, ERR_BAD_PARAM, key, "%s must be an integer in %ld..%ld", key, lo, hi);
         return -1;
     }
@@ -223,10 +271,9 @@ int query_double(const query *q, const char *key, double lo, double hi, double d
         *out = def;
         return 0;
     }
-    char *end;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (!*v || *end || errno || !isfinite(x) || x < lo || x > hi) {
+    const char *end;
+    double x;
+    if (query_number(v, &x, &end) < 0 || *end || x < lo || x > hi) {
         err_set(err, ERR_BAD_PARAM, key, "%s must be a number in %g..%g", key, lo, hi);
         return -1;
     }
@@ -307,5 +354,78 @@ char *query_canonical(const query *q)
     }
     *d = 0;
     free(order);
+    return out;
+}
+
+/* value of one param rewritten by rule r into out (malloc'd); NULL + *drop when it is the default. */
+static char *norm_value(const query_param *p, const query_norm *r, int *drop)
+{
+    size_t cap = p->vlen + 64 * 8 + 1;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    *drop = 0;
+    if (r->kind == QUERY_NORM_ENUM) {
+        snprintf(out, cap, "%s", p->val);
+    } else {
+        const char *s = p->val;
+        size_t n = 0;
+        int max = r->kind == QUERY_NORM_LONG ? 1 : r->kind == QUERY_NORM_NUMLIST ? r->numbers : 1 << 20;
+        out[0] = 0;
+        for (int i = 0; i < max; i++) {
+            double v;
+            const char *e;
+            if (query_number(s, &v, &e) < 0 || (*e && *e != ',')) {
+                /* not numbers after all (the route validated something else): keep as given */
+                snprintf(out, cap, "%s", p->val);
+                n = strlen(out);
+                s = "";
+                break;
+            }
+            char num[40];
+            query_format_number(v, num, sizeof num);
+            n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "", num);
+            s = e;
+            if (!*s)
+                break;
+            s++; /* the comma */
+            if (i + 1 == max) {
+                snprintf(out + n, cap - n, ",%s", s);
+                s = "";
+                break;
+            }
+        }
+    }
+    if (r->def && strcmp(out, r->def) == 0)
+        *drop = 1;
+    return out;
+}
+
+char *query_canonical_norm(const query *q, const query_norm *norms, size_t n_norms)
+{
+    query copy = {0};
+    char *out = NULL;
+    for (size_t i = 0; i < q->n; i++) {
+        const query_norm *r = NULL;
+        for (size_t k = 0; k < n_norms && !r; k++)
+            if (strcmp(norms[k].key, q->p[i].key) == 0)
+                r = &norms[k];
+        if (!r) {
+            if (query_add(&copy, q->p[i].key, q->p[i].val, q->p[i].vlen) < 0)
+                goto done;
+            continue;
+        }
+        int drop;
+        char *v = norm_value(&q->p[i], r, &drop);
+        if (!v)
+            goto done;
+        int rc = drop ? 0 : query_add(&copy, q->p[i].key, v, strlen(v));
+        free(v);
+        if (rc < 0)
+            goto done;
+    }
+    out = query_canonical(&copy);
+done:
+    query_free(&copy);
     return out;
 }

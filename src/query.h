@@ -53,6 +53,34 @@ int query_enum(const query *q, const char *key, const char *const *choices, int 
  * Returns a malloc'd string. */
 char *query_canonical(const query *q);
 
+/* How query_canonical_norm rewrites one key's (already validated) value so that requests for
+ * the same bytes share one cache key and ETag: numbers in one form ("1.0", "1.00", "1e0" → "1"),
+ * and a value equal to the default dropped ("q=85" is no "q"). */
+typedef enum {
+    QUERY_NORM_LONG,    /* integer */
+    QUERY_NORM_NUMBERS, /* comma-separated numbers ("48.850,2.35" → "48.85,2.35") */
+    QUERY_NORM_NUMLIST, /* numbers before a comma-separated text tail: "lat,lng,text"; the text is
+                           kept as is (markers, labels) */
+    QUERY_NORM_ENUM,    /* kept as is; dropped when equal to def */
+} query_norm_kind;
+
+typedef struct {
+    const char *key;
+    query_norm_kind kind;
+    const char *def;    /* canonical default, NULL if the key has none */
+    int numbers;        /* QUERY_NORM_NUMLIST: how many leading numbers */
+} query_norm;
+
+/* query_canonical with the rules of norms applied (keys not listed are kept as they are). */
+char *query_canonical_norm(const query *q, const query_norm *norms, size_t n_norms);
+
+/* A decimal number as URLs carry them: [-]digits[.digits][e[+-]digits] — no hex floats ("0x1p3"),
+ * inf, nan, blanks or leading '+'. *end is set past it. 0 or -1. */
+int query_number(const char *s, double *out, const char **end);
+
+/* The shortest decimal text that reads back as v ("%.15g", more digits only when needed). */
+void query_format_number(double v, char *buf, size_t cap);
+
 /* Percent-decode src[0..len) into a malloc'd string; -1 on a malformed escape or NUL. */
 int query_unescape(const char *src, size_t len, char **out, size_t *outlen);
 

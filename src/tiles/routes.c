@@ -195,7 +195,15 @@ void tiles_route_static(http_req *rq)
         http_reply_error(rq, &err);
         return;
     }
-    char *canon = query_canonical(q);
+    /* One key for one image: numbers in one form, defaults dropped. */
+    static const query_norm norms[] = {
+        {"center", QUERY_NORM_NUMBERS, NULL, 0}, {"bbox", QUERY_NORM_NUMBERS, NULL, 0},
+        {"zoom", QUERY_NORM_LONG, NULL, 0},      {"scale", QUERY_NORM_LONG, "1", 0},
+        {"marker", QUERY_NORM_NUMLIST, NULL, 2}, {"label", QUERY_NORM_NUMLIST, NULL, 2},
+        {"size", QUERY_NORM_ENUM, "600x400", 0}, {"layer", QUERY_NORM_ENUM, "bluemarble", 0},
+        {"format", QUERY_NORM_ENUM, "jpg", 0},   {"labels", QUERY_NORM_ENUM, "none", 0},
+    };
+    char *canon = query_canonical_norm(q, norms, sizeof norms / sizeof norms[0]);
     size_t klen = (canon ? strlen(canon) : 0) + 128;
     char *key = malloc(klen);
     if (!canon || !key) {

@@ -114,10 +114,9 @@ const tiles_scene *tiles_catalogue_find(const tiles_catalogue *c, const char *id
 /* "W,S,E,N" with W > E crossing the antimeridian. */
 static int parse_bbox(const char *v, double b[4])
 {
-    char *end;
+    const char *end;
     for (int i = 0; i < 4; i++) {
-        b[i] = strtod(v, &end);
-        if (end == v || !isfinite(b[i]))
+        if (query_number(v, &b[i], &end) < 0)
             return -1;
         v = end;
         if (i < 3 && *v++ != ',')

@@ -41,19 +41,10 @@ int tiles_parse_label_options(const char *v, int *places, int *graticule)
     }
 }
 
-/* Strict decimal number; *end points past it. */
+/* Strict decimal number (no hex floats, inf or blanks); *end points past it. */
 static int number(const char *s, double *out, const char **end)
 {
-    char *e;
-    errno = 0;
-    if (*s == ' ' || *s == '\t' || !*s)
-        return -1;
-    double v = strtod(s, &e);
-    if (e == s || errno || !isfinite(v))
-        return -1;
-    *out = v;
-    *end = e;
-    return 0;
+    return query_number(s, out, end);
 }
 
 /* "lat,lng" then optionally ",rest" (rest returned, may contain commas). */

@@ -313,3 +313,17 @@ def test_web_page_and_static_files(server):
     for path in ("/static/nope.js", "/static/..%2f..%2fMakefile", "/static/leaflet/..%2f..%2f..%2fREADME.md",
                  "/static/%2fetc%2fpasswd", "/static/leaflet/images/x%00.png"):
         assert server.get(path).status_code in (400, 404), path
+
+
+def test_defaults_and_number_forms_share_one_etag(server):
+    """Caches must not fragment: a default spelled out, or a number written another way, is the
+    same request (same ETag, served from the same cache entry)."""
+    base = server.get("/v1/cards/w1.jpg?seed=5")
+    assert base.status_code == 200
+    for same in ("?seed=5&q=85", "?seed=5&scale=1&subsampling=420", "?q=085&seed=005&scale=1"):
+        r = server.get("/v1/cards/w1.jpg" + same)
+        assert r.status_code == 200 and r.headers["ETag"] == base.headers["ETag"], same
+    assert server.get("/v1/cards/w1.jpg?seed=5&q=86").headers["ETag"] != base.headers["ETag"]
+    for bad in ("q=0x55", "q=+85", "q=%2085", "scale=1.0"):
+        r = server.get("/v1/cards/w1.jpg?seed=5&" + bad)
+        assert r.status_code == 400, bad

@@ -87,6 +87,22 @@ def test_tilejson(server):
     assert server.get("/v1/tiles/nope.json").status_code == 404
 
 
+def test_static_map_key_is_canonical(server):
+    q = "/v1/static?center=48.85,2.35&zoom=4&size=320x200&marker=48.85,2.35,Paris"
+    base = server.get(q)
+    assert base.status_code == 200
+    for same in ("/v1/static?center=48.850,2.3500&zoom=4&size=320x200&marker=48.8500,2.35,Paris&scale=1",
+                 "/v1/static?zoom=4&center=4.885e1,2.35&size=320x200&marker=48.85,2.35,Paris&format=jpg"
+                 "&layer=bluemarble&labels=none"):
+        r = server.get(same)
+        assert r.status_code == 200 and r.headers["ETag"] == base.headers["ETag"], same
+    # hex floats, inf and blanks are not numbers here
+    for bad in ("center=0x1p5,2.35&zoom=4", "center=inf,2&zoom=4", "center=%2048.85,2.35&zoom=4",
+                "bbox=-10,35,30,0x3Cp0"):
+        assert server.get("/v1/static?" + bad).status_code == 400, bad
+    assert server.get("/v1/scenes?bbox=0x1p2,0,40,40").status_code == 400
+
+
 def test_links_ignore_the_host_header(server, start_server):
     """A Host header is the client's to choose: it must not reach cached JSON (a CDN keyed on the
     URI would serve evil.example's links to everyone). Links are relative, or --public-url."""

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -99,6 +100,48 @@ static void test_canonical_sorted_and_normalised(void **state)
     query_free(&b);
 }
 
+static void test_numbers_and_norms(void **state)
+{
+    double v;
+    const char *end;
+    assert_int_equal(query_number("48.850,2", &v, &end), 0);
+    assert_true(v == 48.85 && *end == ',');
+    assert_int_equal(query_number("-1e-3", &v, &end), 0);
+    assert_true(v == -0.001 && *end == 0);
+    assert_int_equal(query_number("-0", &v, &end), 0);
+    assert_false(signbit(v));
+    static const char *const bad[] = {"0x1p3", "inf", "nan", " 1", "+1", ".", "-", "1e", "1e+", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) /* refused, or not wholly a number */
+        assert_true(query_number(bad[i], &v, &end) == -1 || *end != 0);
+    char buf[40];
+    query_format_number(1.0, buf, sizeof buf);
+    assert_string_equal(buf, "1");
+    query_format_number(0.1 + 0.2, buf, sizeof buf); /* needs 17 digits to read back */
+    assert_string_equal(buf, "0.30000000000000004");
+
+    static const query_norm norms[] = {
+        {"q", QUERY_NORM_LONG, "85", 0},
+        {"center", QUERY_NORM_NUMBERS, NULL, 0},
+        {"marker", QUERY_NORM_NUMLIST, NULL, 2},
+        {"fmt", QUERY_NORM_ENUM, "jpg", 0},
+    };
+    query a = {0}, b = {0};
+    err_t e = {0};
+    assert_int_equal(query_parse("q=85&center=48.850,2.350&marker=1.0,2e0,Big%2C%20city&fmt=jpg&z=3", &a, 64, &e), 0);
+    assert_int_equal(query_parse("z=3&marker=1,2,Big%2C%20city&center=48.85,2.35", &b, 64, &e), 0);
+    char *ca = query_canonical_norm(&a, norms, 4), *cb = query_canonical_norm(&b, norms, 4);
+    assert_string_equal(ca, "center=48.85,2.35&marker=1,2,Big,%20city&z=3");
+    assert_string_equal(ca, cb);
+    free(ca);
+    free(cb);
+    query_free(&a);
+    query_free(&b);
+    assert_int_equal(query_parse("q=0x55", &a, 64, &e), 0);
+    long l;
+    assert_int_equal(query_long(&a, "q", 1, 100, 85, &l, &e), -1);
+    query_free(&a);
+}
+
 static void test_etag_stable_and_distinct(void **state)
 {
     char a[ETAG_LEN], b[ETAG_LEN], c[ETAG_LEN];
@@ -160,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_check_unknown_and_dup),
         cmocka_unit_test(test_typed_getters),
         cmocka_unit_test(test_canonical_sorted_and_normalised),
+        cmocka_unit_test(test_numbers_and_norms),
         cmocka_unit_test(test_etag_stable_and_distinct),
         cmocka_unit_test(test_if_none_match),
         cmocka_unit_test(test_config_flags),
