@@ -89,6 +89,7 @@ typedef struct {
     double x, y, w, h;
     double nw;      /* name column width in this column */
     double name_h;  /* height of the name line above the row (name too long for the column) */
+    double memo_w, memo_s, memo_h, memo_nw, memo_name_h; /* last measure (layouts try many) */
 } card_unit;
 
 typedef struct {
@@ -126,6 +127,7 @@ typedef struct {
     int *item_mod;        /* modifier combination, -1 = none */
     double *item_em;      /* natural width of the action text, em (sans-condensed) */
     double *item_pills;   /* width of its modifier and activation tags, px */
+    struct card_geo_memo *item_geo; /* last row measure of each binding */
     unsigned char *placed;
     card_lctx *lctx;      /* contexts used on this card, in upload order */
     int n_lctx;
@@ -145,6 +147,11 @@ typedef struct {
     double flow_size;
     int pages;
     int compact;          /* laying out or drawing key caps: thinner bar, no text padding */
+    struct {
+        char s[24];
+        double w;
+    } pill_memo[16];      /* widths of the tags measured so far ("M3", "hold", "fwd") */
+    int n_pill_memo;
     card_stats st;
 } card_state;
 
@@ -325,10 +332,18 @@ static int card_lines(card_state *st, const char *s, double em, const char *font
     return 0;
 }
 
-/* Width of a tag pill with text s (12 px condensed bold). */
+/* Width of a tag pill with text s (12 px condensed bold); a card has few distinct tags. */
 static double card_pill_w(card_state *st, const char *s)
 {
-    return ceil(card_em(st, s, "sans-condensed-bold") * CARD_MIN_FONT) + 10;
+    for (int i = 0; i < st->n_pill_memo; i++)
+        if (strcmp(st->pill_memo[i].s, s) == 0)
+            return st->pill_memo[i].w;
+    double w = ceil(card_em(st, s, "sans-condensed-bold") * CARD_MIN_FONT) + 10;
+    if (st->n_pill_memo < 16 && strlen(s) < sizeof st->pill_memo[0].s) {
+        snprintf(st->pill_memo[st->n_pill_memo].s, sizeof st->pill_memo[0].s, "%s", s);
+        st->pill_memo[st->n_pill_memo++].w = w;
+    }
+    return w;
 }
 
 static void card_pill(card_state *st, const char *s, double x, double y, double w, card_rgb bg, text_rgba fg)
@@ -514,8 +529,33 @@ static void card_unit_text(const card_state *st, int kind, int ref, char *out, s
         snprintf(out, cap, "%s", st->lctx[ref].name);
 }
 
+struct card_geo_memo {
+    double w, s;
+    const device_callout *co;
+    int max_lines, compact, rc;
+    card_geo g;
+};
+
+static int card_geo_measure(card_state *st, int kind, int ref, const device_callout *co, double w, double s,
+                            int max_lines, card_geo *g);
+
+/* Row geometry; a binding's last measure is kept, as layouts try the same sizes again. */
 static int card_geo_of(card_state *st, int kind, int ref, const device_callout *co, double w, double s,
                        int max_lines, card_geo *g)
+{
+    if (kind != CARD_U_BIND)
+        return card_geo_measure(st, kind, ref, co, w, s, max_lines, g);
+    struct card_geo_memo *m = &st->item_geo[ref];
+    if (!(m->w == w && m->s == s && m->co == co && m->max_lines == max_lines && m->compact == st->compact)) {
+        m->rc = card_geo_measure(st, kind, ref, co, w, s, max_lines, &m->g);
+        m->w = w, m->s = s, m->co = co, m->max_lines = max_lines, m->compact = st->compact;
+    }
+    *g = m->g;
+    return m->rc;
+}
+
+static int card_geo_measure(card_state *st, int kind, int ref, const device_callout *co, double w, double s,
+                            int max_lines, card_geo *g)
 {
     char text[320];
     double em;
@@ -782,7 +822,20 @@ static double card_name_col(const card_state *st, int section, double w, double 
 
 /* Height of unit i in a column of width w at size s; fills nw/name_h for rows. -1 if it cannot
  * be laid in that width. */
+static double card_unit_h_measure(card_state *st, int i, double w, double s, double *nw, double *name_h);
+
 static double card_unit_h(card_state *st, int i, double w, double s, double *nw, double *name_h)
+{
+    card_unit *u = &st->units[i];
+    if (u->memo_w != w || u->memo_s != s) {
+        u->memo_h = card_unit_h_measure(st, i, w, s, &u->memo_nw, &u->memo_name_h);
+        u->memo_w = w, u->memo_s = s;
+    }
+    *nw = u->memo_nw, *name_h = u->memo_name_h;
+    return u->memo_h;
+}
+
+static double card_unit_h_measure(card_state *st, int i, double w, double s, double *nw, double *name_h)
 {
     const card_unit *u = &st->units[i];
     *nw = 0, *name_h = 0;
@@ -1650,6 +1703,7 @@ static void card_state_free(card_state *st)
     free(st->item_mod);
     free(st->item_em);
     free(st->item_pills);
+    free(st->item_geo);
     free(st->placed);
     free(st->lctx);
     free(st->mod_key);
@@ -1672,11 +1726,12 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
     st.item_mod = calloc(n + 1, sizeof *st.item_mod);
     st.item_em = calloc(n + 1, sizeof *st.item_em);
     st.item_pills = calloc(n + 1, sizeof *st.item_pills);
+    st.item_geo = calloc(n + 1, sizeof *st.item_geo);
     st.placed = calloc(n + 1, 1);
     st.mod_key = calloc(n + 1, sizeof *st.mod_key);
     st.mod_desc = calloc(n + 1, sizeof *st.mod_desc);
     int *owner = calloc(n + 1, sizeof *owner);
-    if (!st.item_lctx || !st.item_mod || !st.item_em || !st.item_pills || !st.placed || !st.mod_key ||
+    if (!st.item_lctx || !st.item_mod || !st.item_em || !st.item_pills || !st.item_geo || !st.placed || !st.mod_key ||
         !st.mod_desc || !owner || card_setup_contexts(&st) < 0) {
         card_oom(&st);
         goto done;
