@@ -799,7 +799,30 @@ static double sc_deadzone_of(const sc_profile *p, int inst, const char *axis)
     return 0;
 }
 
-static void sc_finish(sc_ctx *c)
+/* Does this file of the bundle look like a Star Citizen binding file? (Cheap: its start.) */
+static int sc_looks_like(const games_file *f)
+{
+    size_t head = f->len < 4096 ? f->len : 4096, body = f->len < 65536 ? f->len : 65536;
+    return memmem(f->data, head, "<ActionMaps", 11) ||
+           (memmem(f->data, head, "<profile", 8) && memmem(f->data, body, "<actionmap ", 11));
+}
+
+/* The name of a file without folders and extension: "layout_vkb_exported". */
+static void sc_base_name(const char *path, char *out, size_t n)
+{
+    const char *b = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            b = p + 1;
+    sc_copy(out, n, b);
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = 0;
+}
+
+/* several_files: the upload holds other Star Citizen files (a dropped USER folder), so each
+ * file's bindings get cards of their own, named by profile (or file). */
+static void sc_finish(sc_ctx *c, int several_files, const char *file_name)
 {
     binding_set *out = c->out;
     int with_bindings = 0;
@@ -820,11 +843,16 @@ static void sc_finish(sc_ctx *c)
             if (pd->inst[k + 1])
                 sc_name_stick(p, pd->inst[k + 1], &b->modifiers[k]);
         /* Several profiles in one actionmaps.xml: one set of cards each. */
-        if (with_bindings > 1) {
+        if (with_bindings > 1 || several_files) {
             if (p->name[0])
                 sc_copy(b->module, sizeof b->module, p->name);
-            else
+            else if (with_bindings > 1)
                 snprintf(b->module, sizeof b->module, "Profile %d", pd->profile);
+            else if (c->label[0])
+                sc_copy(b->module, sizeof b->module, c->label);
+            else
+                sc_base_name(file_name && *file_name ? file_name : GAME, b->module,
+                             sizeof b->module);
         }
     }
     /* The profile the cards are titled with: the first that binds something. */
@@ -841,7 +869,6 @@ static void sc_finish(sc_ctx *c)
 
 int sc_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
-    (void)bundle;
     sc_ctx c = {.out = out, .cur = -1};
     c.profiles = calloc(SC_MAX_PROFILES, sizeof *c.profiles);
     if (!c.profiles) {
@@ -862,8 +889,13 @@ int sc_parse(const games_bundle *bundle, const games_file *f, binding_set *out, 
                 c.first_bad_line, c.first_bad);
         rc = -1;
     }
-    if (rc == 0)
-        sc_finish(&c);
+    if (rc == 0) {
+        int others = 0;
+        for (size_t i = 0; bundle && i < bundle->n; i++)
+            others += &bundle->files[i] != f && bundle->files[i].data != f->data &&
+                      sc_looks_like(&bundle->files[i]);
+        sc_finish(&c, others > 0, f->name);
+    }
     free(c.pending);
     free(c.profiles);
     return rc;

@@ -310,6 +310,41 @@ static void test_sc_profiles(void **state)
     bindings_free(&s);
 }
 
+static void test_sc_bundle(void **state)
+{
+    /* A dropped USER folder: actionmaps.xml and an exported layout in one upload get a set of
+     * cards each, named by their profile. */
+    size_t la, ll;
+    char *a = tr_read(TR_DATA "sc_actionmaps.xml", &la);
+    char *l = tr_read(TR_DATA "sc_layout_exported.xml", &ll);
+    games_file files[] = {{"USER/Client/0/Profiles/default/actionmaps.xml", a, la},
+                          {"USER/Client/0/Controls/Mappings/layout_MANETTE_LE_exported.xml", l, ll}};
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){files, 2}, &s, &e), 0);
+    assert_int_equal(s.n, 28 + 12);
+    assert_string_equal(s.profile, "default");
+    assert_string_equal(sc_find(&s, "v_pitch", "axis:y")->module, "default");
+    assert_string_equal(sc_find(&s, "v_pitch", "pad:ry")->module, "Manette L\xc3\xa9gion \xc3\xa9" "carlate");
+    bindings_free(&s);
+
+    /* With a file of no profile name, the file's name stands in. */
+    size_t lb;
+    char *b = tr_read(TR_DATA "sc_shipped_layout.xml", &lb);
+    games_file two[] = {{"Mappings/layout_blank.xml", b, lb}, {"actionmaps.xml", a, la}};
+    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){two, 2}, &s, &e), 0);
+    assert_string_equal(tr_find(&s, "v_eject", 0)->module, "layout_blank");
+    bindings_free(&s);
+
+    /* Alone, a file has no module. */
+    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){two, 1}, &s, &e), 0);
+    assert_string_equal(tr_find(&s, "v_eject", 0)->module, "");
+    bindings_free(&s);
+    free(a);
+    free(l);
+    free(b);
+}
+
 static void test_sc_blank(void **state)
 {
     /* A profile with nothing rebound reads fine and binds nothing (the upload layer says so). */
@@ -428,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_sc_layout_exported),
         cmocka_unit_test(test_sc_two_sticks),
         cmocka_unit_test(test_sc_profiles),
+        cmocka_unit_test(test_sc_bundle),
         cmocka_unit_test(test_sc_blank),
         cmocka_unit_test(test_sc_shipped_layout),
         cmocka_unit_test(test_sc_default_profile),
