@@ -38,6 +38,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "refcard/games.h"
 #include "refcard/textenc.h"
 
@@ -53,19 +55,13 @@ typedef struct {
 } il2_device;
 
 typedef struct {
-    char id[96];
-    char label[128];
-} il2_comment;
-
-typedef struct {
     const games_file *f;
     binding_set *out;
     il2_device joy[IL2_MAX_JOY];
     int have_devices;              /* devices.txt was in the bundle */
     unsigned char warned[IL2_MAX_JOY]; /* joyN already reported as unknown */
     int warned_no_devices;
-    il2_comment *comments;
-    size_t n_comments;
+    json_t *labels;                /* action id -> its "// ..." label (jansson's hash table) */
     char module[48];               /* the file's preset name when the upload has several */
 } il2_ctx;
 
@@ -405,10 +401,7 @@ static const char *read_input(il2_ctx *c, const char *tok, bind_input *in, int *
 
 static const char *comment_label(const il2_ctx *c, const char *id)
 {
-    for (size_t i = 0; i < c->n_comments; i++)
-        if (strcmp(c->comments[i].id, id) == 0)
-            return c->comments[i].label;
-    return NULL;
+    return json_string_value(json_object_get(c->labels, id));
 }
 
 /* One record of the actions table, split into its fields by the header's columns. */
@@ -540,19 +533,15 @@ static int collect_comments(il2_ctx *c, err_t *err)
         if (r.comment_len == 3 + strlen(r.action) && strncmp(r.comment, "inp", 3) == 0 &&
             strncmp(r.comment + 3, r.action, strlen(r.action)) == 0)
             continue;
-        if (c->n_comments == IL2_MAX_COMMENTS)
+        if (json_object_size(c->labels) == IL2_MAX_COMMENTS)
             continue;
-        if (c->n_comments % 256 == 0) {
-            il2_comment *m = realloc(c->comments, (c->n_comments + 256) * sizeof *m);
-            if (!m) {
-                err_set(err, ERR_INTERNAL, NULL, "out of memory for action labels");
-                return -1;
-            }
-            c->comments = m;
+        char label[128];
+        copy_utf8(label, sizeof label, r.comment, r.comment_len);
+        json_t *v = json_string(label);
+        if (!v || json_object_set_new(c->labels, r.action, v) < 0) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory for action labels");
+            return -1;
         }
-        il2_comment *m = &c->comments[c->n_comments++];
-        snprintf(m->id, sizeof m->id, "%s", r.action);
-        copy_utf8(m->label, sizeof m->label, r.comment, r.comment_len);
     }
     return 0;
 }
@@ -780,7 +769,12 @@ int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out,
     }
     c->f = f;
     c->out = out;
+    c->labels = json_object();
     int rc = -1;
+    if (!c->labels) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto done;
+    }
     if (collect_comments(c, err) < 0)
         goto done;
     const games_file *dev = games_bundle_find(bundle, "devices.txt");
@@ -799,7 +793,7 @@ int il2_parse(const games_bundle *bundle, const games_file *f, binding_set *out,
         goto done;
     rc = 0;
 done:
-    free(c->comments);
+    json_decref(c->labels);
     free(c);
     return rc;
 }
