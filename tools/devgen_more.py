@@ -52,12 +52,17 @@ def _sony_pad(dev_id, name, usb, games, notes, dualsense):
     a.path(body, fill='body')
     # touchpad, with the light bar (DS4) or the light strips (DualSense) beside it
     if dualsense:
-        a.rrect(480, 240, 440, 235, 30, fill='body2')
+        # the darker middle of the two-tone shell, the white touchpad and its light strips
+        a.path([('M', 416, 244), ('L', 984, 244), ('C', 976, 420, 984, 560, 950, 690), ('L', 450, 690),
+                ('C', 416, 560, 424, 420, 416, 244), ('Z',)], fill='body2')
+        a.rrect(480, 240, 440, 235, 30, fill='control')
+        a.path([('M', 474, 300), ('C', 466, 360, 466, 420, 474, 462)], fill='none', stroke=3)
+        a.path([('M', 926, 300), ('C', 934, 360, 934, 420, 926, 462)], fill='none', stroke=3)
     else:
         a.rrect(500, 255, 400, 210, 26, fill='body2')
         a.rrect(540, 250, 320, 12, 6, fill='dark')
-    a.rrect(440, 270, 26, 56, 10, fill='control')      # Share / Create
-    a.rrect(934, 270, 26, 56, 10, fill='control')      # Options
+    a.rrect(434, 270, 26, 56, 10, fill='control')      # Share / Create
+    a.rrect(940, 270, 26, 56, 10, fill='control')      # Options
     # d-pad: four arrow pads around a recess
     cx, cy = 300, 420
     for dx, dy in ((0, -1), (1, 0), (0, 1), (-1, 0)):
@@ -86,7 +91,7 @@ def _sony_pad(dev_id, name, usb, games, notes, dualsense):
         return ['hat:1:' + d] + (['pad:dpad_' + d] if d in ('up', 'right', 'down', 'left') else [])
     left = [C('l2', 'L2 trigger', ['pad:lt', 'axis:rx', 'button:7'], (390, 150)),
             C('l1', 'L1 button', ['pad:lb', 'button:5'], (250, 212)),
-            C('share', 'Create button' if dualsense else 'Share button', ['pad:back', 'button:9'], (453, 298)),
+            C('share', 'Create button' if dualsense else 'Share button', ['pad:back', 'button:9'], (447, 298)),
             ROSE('dpad', 'D-pad', (cx, cy), {d: dpad(d) for d in DIRS8}),
             C('touch', 'Touchpad click', ['button:14'], (620, 420)),
             C('ps', 'PS button', ['button:13'], (690, 545)),
@@ -95,7 +100,7 @@ def _sony_pad(dev_id, name, usb, games, notes, dualsense):
             C('l3', 'L3 (left stick click)', ['pad:ls', 'button:11'], (500, 600))]
     right = [C('r2', 'R2 trigger', ['pad:rt', 'axis:ry', 'button:8'], (1010, 150)),
              C('r1', 'R1 button', ['pad:rb', 'button:6'], (1150, 212)),
-             C('options', 'Options button', ['pad:start', 'button:10'], (947, 298)),
+             C('options', 'Options button', ['pad:start', 'button:10'], (953, 298)),
              C('triangle', 'Triangle button', ['pad:y', 'button:4'], (fx, fy - 78)),
              C('square', 'Square button', ['pad:x', 'button:1'], (fx - 78, fy + 18)),
              C('circle', 'Circle button', ['pad:b', 'button:3'], (fx + 78, fy)),
@@ -301,20 +306,20 @@ def cougar_mfd_right():
 
 
 # ---- Saitek / Logitech Pro Flight yoke and quadrant ------------------------------------
-def _knob(a, kind, x, y):
+def _knob(a, kind, x, y, s=1.0):
     """the three Pro Flight lever knobs: throttle (T bar), propeller (ridged disc), mixture (star)"""
     if kind == 'throttle':
-        a.rrect(x - 70, y - 40, 140, 70, 22, fill='dark')
+        a.rrect(x - 70 * s, y - 40 * s, 140 * s, 70 * s, 22 * s, fill='dark')
     elif kind == 'prop':
-        a.circle(x, y, 46, fill='body2')
+        a.circle(x, y, 46 * s, fill='body2')
         for k in range(8):
             t = math.radians(22.5 + 45 * k)
-            a.line([(x + 30 * math.cos(t), y + 30 * math.sin(t)), (x + 44 * math.cos(t), y + 44 * math.sin(t))],
-                   stroke=2)
+            a.line([(x + 30 * s * math.cos(t), y + 30 * s * math.sin(t)),
+                    (x + 44 * s * math.cos(t), y + 44 * s * math.sin(t))], stroke=2)
     else:
         pts = []
         for k in range(12):
-            r = 48 if k % 2 == 0 else 30
+            r = (48 if k % 2 == 0 else 30) * s
             t = math.radians(-90 + 30 * k)
             pts.append((x + r * math.cos(t), y + r * math.sin(t)))
         a.path([('M',) + pts[0]] + [('L',) + p for p in pts[1:]] + [('Z',)], fill='control')
@@ -329,7 +334,7 @@ def _quadrant(a, x0, y0, s=1.0):
     for i, (lx, kind) in enumerate(((230, 'throttle'), (450, 'prop'), (670, 'mixture'))):
         a.rrect(*P(lx - 12, 440), 24 * s, 20 * s, 6 * s, fill='dark')            # slot
         a.rrect(*P(lx - 14, 150), 28 * s, 290 * s, 10 * s, fill='body')          # lever arm
-        _knob(a, kind, *P(lx, 130))
+        _knob(a, kind, *P(lx, 130), s=s)
         a.rrect(*P(lx - 26, 560), 52 * s, 120 * s, 14 * s, fill='control')      # rocker
         a.line([P(lx - 18, 620), P(lx + 18, 620)], stroke=2)
         levers.append(P(lx, 300)); rockers.append(P(lx, 620)); slots.append(P(lx, 450))
@@ -439,7 +444,7 @@ def honeycomb_alpha():
     a.path([('M', 300, 330), ('C', 420, 300, 980, 300, 1100, 330), ('L', 1100, 450),
             ('C', 980, 420, 420, 420, 300, 450), ('Z',)], fill='body')  # crossbar
     for gx in (170, 1100):
-        a.rrect(gx, 130, 130, 470, 60, fill='body')                    # horns
+        a.rrect(gx, 120, 130, 450, 60, fill='body')                    # horns
     a.rrect(520, 300, 360, 200, 60, fill='body')                       # hub
     a.ellipse(700, 400, 90, 50, fill='body2')
     # left horn: hat, white button, two trim rockers, trigger behind
