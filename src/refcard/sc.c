@@ -103,6 +103,25 @@ typedef struct {
 
 /* ---- small string helpers ---- */
 
+/* How many of the l bytes of s fit a field of n: cut, if at all, at a UTF-8 character's
+ * start, so a long "Manette Légion écarlate" never ends in half an "é". */
+static size_t sc_fit(const char *s, size_t l, size_t n)
+{
+    if (l < n)
+        return l;
+    l = n - 1;
+    while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
+        l--;
+    return l;
+}
+
+static void sc_copy(char *dst, size_t n, const char *src)
+{
+    size_t l = sc_fit(src, strlen(src), n);
+    memmove(dst, src, l);
+    dst[l] = 0;
+}
+
 static void sc_trim_copy(char *dst, size_t n, const char *s)
 {
     while (isspace((unsigned char)*s))
@@ -110,19 +129,8 @@ static void sc_trim_copy(char *dst, size_t n, const char *s)
     size_t l = strlen(s);
     while (l && isspace((unsigned char)s[l - 1]))
         l--;
-    if (l >= n)
-        l = n - 1;
-    memcpy(dst, s, l);
-    dst[l] = 0;
-}
-
-/* Copy at most n-1 bytes: names longer than a field are cut, never overflow. */
-static void sc_copy(char *dst, size_t n, const char *src)
-{
-    size_t l = strlen(src);
-    if (l >= n)
-        l = n - 1;
-    memcpy(dst, src, l);
+    l = sc_fit(s, l, n);
+    memmove(dst, s, l);
     dst[l] = 0;
 }
 
@@ -176,18 +184,18 @@ static void sc_product_name(const char *product, char *name, size_t n, unsigned 
         sc_guid_ids(brace, vid, pid);
         *brace = 0;
     }
+    char tmp[128];
     size_t j = 0;
-    for (const char *s = buf; *s && j + 1 < n; s++) {
-        if (isspace((unsigned char)*s)) {
-            if (j && !isspace((unsigned char)name[j - 1]))
-                name[j++] = ' ';
-        } else {
-            name[j++] = *s;
-        }
+    for (const char *s = buf; *s; s++) {
+        if (!isspace((unsigned char)*s))
+            tmp[j++] = *s;
+        else if (j && tmp[j - 1] != ' ')
+            tmp[j++] = ' ';
     }
-    while (j && name[j - 1] == ' ')
+    while (j && tmp[j - 1] == ' ')
         j--;
-    name[j] = 0;
+    tmp[j] = 0;
+    sc_copy(name, n, tmp);
 }
 
 /* ---- inputs ---- */
@@ -504,7 +512,7 @@ static int sc_new_profile(refxml *x, sc_ctx *c, const char *name)
     }
     sc_profile *p = &c->profiles[c->n_profiles];
     memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name ? name : "");
+    sc_copy(p->name, sizeof p->name, name ? name : "");
     return c->n_profiles++;
 }
 
@@ -587,8 +595,8 @@ static void sc_emit(refxml *x, sc_ctx *c, const char *input, const char *device,
         return;
     sc_activation(mode && *mode ? mode : c->action_mode, multitap, b.activation,
                   sizeof b.activation);
-    snprintf(b.action_id, sizeof b.action_id, "%s", c->action);
-    snprintf(b.context, sizeof b.context, "%s", c->actionmap);
+    sc_copy(b.action_id, sizeof b.action_id, c->action);
+    sc_copy(b.context, sizeof b.context, c->actionmap);
     b.line = line;
     games_label_binding(GAME, &b);
     /* Identifiers the tables do not name read as a sentence: "Ifcs toggle esp". */
@@ -696,7 +704,7 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
         const char *n = refxml_attr(attrs, "name");
         const char *m = refxml_attr(attrs, "activationMode");
         c->in_action = n && *n;
-        snprintf(c->action, sizeof c->action, "%s", n ? n : "");
+        sc_copy(c->action, sizeof c->action, n ? n : "");
         snprintf(c->action_mode, sizeof c->action_mode, "%s", m ? m : "");
         c->action_depth = depth;
         if (!c->in_action)
@@ -706,7 +714,7 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
     } else if (strcasecmp(name, "actionmap") == 0) {
         const char *n = refxml_attr(attrs, "name");
         c->actionmaps++;
-        snprintf(c->actionmap, sizeof c->actionmap, "%s", n ? n : "");
+        sc_copy(c->actionmap, sizeof c->actionmap, n ? n : "");
     } else if (strcasecmp(name, "option") == 0 && c->in_deviceoptions) {
         sc_deadzone_option(c, attrs);
     } else if (strcasecmp(name, "options") == 0) {
@@ -720,7 +728,7 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
     } else if (strcasecmp(name, "CustomisationUIHeader") == 0) {
         const char *l = refxml_attr(attrs, "label");
         if (l && *l != '@') /* "@ui_CMBlank": a localisation key, not a name */
-            snprintf(c->label, sizeof c->label, "%s", l);
+            sc_copy(c->label, sizeof c->label, l);
     }
 }
 
@@ -864,7 +872,7 @@ static void sc_finish(sc_ctx *c, int several_files, const char *file_name)
         name = c->profiles[i].name;
     if (!name[0])
         name = c->label;
-    snprintf(out->profile, sizeof out->profile, "%s", name);
+    sc_copy(out->profile, sizeof out->profile, name);
 }
 
 int sc_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)

@@ -292,7 +292,7 @@ static void test_sc_profiles(void **state)
 {
     binding_set s = tr_parse(NULL, "sc_profiles.xml", NULL);
     assert_string_equal(s.profile, "default");
-    assert_int_equal(s.n, 3);
+    assert_int_equal(s.n, 4);
     /* Each profile names its own js1 and gets its own set of cards. */
     const binding *b = tr_find(&s, "v_yaw", 0);
     assert_string_equal(b->module, "default");
@@ -301,6 +301,9 @@ static void test_sc_profiles(void **state)
     assert_string_equal(b->module, "HOSAS test");
     assert_string_equal(b->input.device, "T.16000M");
     assert_string_equal(tr_find(&s, "v_roll", 0)->module, "HOSAS test");
+    /* A name longer than the module field is cut before the "é" that does not fit whole. */
+    assert_string_equal(tr_find(&s, "v_eject", 0)->module,
+                        "Profil HOSAS pour la chasse et l'escorte lourd");
     bindings_free(&s);
 
     /* One profile: no module. */
