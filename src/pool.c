@@ -18,6 +18,8 @@ static struct {
     pool_job *head, *tail;
     size_t len, depth;
     int stopping;
+    unsigned reclaim_gen;     /* bumped when a reservation must wait: idle workers give back
+                                 their cached surfaces (a reuse optimisation, not a need) */
     pthread_t *threads;
     int n_threads;
 
@@ -61,6 +63,10 @@ int pool_reserve(size_t n, double deadline)
     if (pool_try_reserve(n) == 0)
         return 0;
     atomic_fetch_add(&metrics_g.pool_waits, 1);
+    pthread_mutex_lock(&P.mu);
+    P.reclaim_gen++;
+    pthread_cond_broadcast(&P.cv);
+    pthread_mutex_unlock(&P.mu);
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     double wait = deadline - pool_now();
@@ -219,10 +225,19 @@ static void *worker_main(void *arg)
         log_msg("error", "worker %ld: %s", (long)arg, err.msg);
         abort();
     }
+    unsigned reclaim_seen = 0;
     for (;;) {
         pthread_mutex_lock(&P.mu);
-        while (!P.head && !P.stopping)
+        while (!P.head && !P.stopping) {
+            if (reclaim_seen != P.reclaim_gen) {
+                reclaim_seen = P.reclaim_gen;
+                pthread_mutex_unlock(&P.mu);
+                render_ctx_release(rc);
+                pthread_mutex_lock(&P.mu);
+                continue;
+            }
             pthread_cond_wait(&P.cv, &P.mu);
+        }
         pool_job *job = P.head;
         if (!job) { /* stopping and drained */
             pthread_mutex_unlock(&P.mu);

@@ -56,6 +56,21 @@ static void drop_surface(render_ctx *rc)
     rc->surf_bytes = 0;
 }
 
+void render_ctx_release(render_ctx *rc)
+{
+    drop_surface(rc);
+    rc->prev_tag = rc->surf_tag = 0;
+}
+
+size_t render_bytes_needed(const image_spec *spec)
+{
+    if (spec->format == IMG_PDF)
+        return 0;
+    size_t surf = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, spec->width * spec->scale) *
+                  (size_t)(spec->height * spec->scale);
+    return surf + surf / 4; /* an encoded image is rarely over a quarter of the raw pixels */
+}
+
 void render_ctx_free(render_ctx *rc)
 {
     if (!rc)

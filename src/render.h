@@ -36,6 +36,14 @@ typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
  * (straight copy when formats and sizes match). bg may be NULL. */
 void render_paint_background(cairo_t *cr, cairo_surface_t *bg);
 
+/* Give the worker's cached render surface back to the memory budget (it is kept between jobs
+ * only to save a reallocation); the next job makes a new one. */
+void render_ctx_release(render_ctx *rc);
+
+/* Bytes the budget must hold at once to render spec (surface and its encoded copy); a request
+ * needing more than the whole budget can never be served and is refused up front. */
+size_t render_bytes_needed(const image_spec *spec);
+
 /* Reuse of the worker's surface between jobs of the same background. A draw_fn that changes
  * pixels only inside known rectangles may call render_reuse_background(): if the surface still
  * holds the background identified by tag from the previous job, only the rectangles are

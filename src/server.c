@@ -554,6 +554,17 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     free(k);
     if (!cache_control)
         cache_control = S.cache_control;
+    size_t need = render_bytes_needed(spec), budget = (size_t)app.cfg.memory_budget_mb << 20;
+    if (need > budget) {
+        if (free_arg)
+            free_arg(arg);
+        char msg[200];
+        snprintf(msg, sizeof msg, "a %dx%d image at scale %d needs %zu MiB to render; the memory budget "
+                 "(--memory-budget-mb) is %zu MiB: ask for a smaller size or scale", spec->width,
+                 spec->height, spec->scale, (need + (1 << 20) - 1) >> 20, budget >> 20);
+        reply_error_kind(rq, ERR_TOO_LARGE, NULL, msg);
+        return;
+    }
 
     if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
         if (free_arg)

@@ -327,3 +327,20 @@ def test_defaults_and_number_forms_share_one_etag(server):
     for bad in ("q=0x55", "q=+85", "q=%2085", "scale=1.0"):
         r = server.get("/v1/cards/w1.jpg?seed=5&" + bad)
         assert r.status_code == 400, bad
+
+
+def test_idle_server_never_503s_for_budget(start_server):
+    """Each worker keeps its last surface for reuse; at 2x two of them filled most of the 64 MiB
+    budget, so every other request waited out its deadline on an idle server (200, 503, 200,
+    503). Workers now give cached surfaces back when a reservation must wait."""
+    s = start_server("--memory-budget-mb", "64", "--threads", "2")
+    codes = [s.get(f"/v1/cards/w1.png?scale=2&seed={i}").status_code for i in range(1, 7)]
+    assert codes == [200] * 6, codes
+
+
+def test_image_over_the_whole_budget_is_refused_up_front(server):
+    r = server.get("/v1/static?center=0,0&zoom=3&size=2048x2048&scale=2")
+    e = error_of(r, 413)
+    assert "memory budget" in e["message"] and "MiB" in e["message"]
+    assert r.headers["Cache-Control"] == "no-store"
+    assert server.get("/v1/static?center=0,0&zoom=3&size=2048x2048").status_code == 200
