@@ -27,11 +27,12 @@
  * and the last one with nothing):
  *   configId,guid,model|
  *   1,%22b0c891c0-3f30-11f0-0000545345440380%22,T-Rudder|
- * configId is the N of joyN; guid and model are URL-encoded. The guid is usually DirectInput's
- * instance GUID (no USB ids in it); a product GUID, PPPPVVVV-0000-0000-0000-504944564944
- * ("PIDVID", also seen with its last eight bytes reversed as IL-2 writes them), gives VID/PID.
+ * configId is the N of joyN; guid and model are URL-encoded. The guid is DirectInput's
+ * instance GUID with its last eight bytes reversed (no USB ids in it); a product GUID,
+ * PPPPVVVV-0000-0000-0000-504944564944 ("PIDVID"), in either byte order, gives VID/PID.
  * Two devices of the same model keep their name and get device_index 0, 1... in configId
- * order. Without devices.txt joyN is "Joystick N+1", with one warning. */
+ * order. Without devices.txt joyN is "Joystick N+1", with one warning per file. When an upload
+ * holds several .actions files each one's bindings carry its name as their module. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
