@@ -2,18 +2,11 @@
  * tools/devgen_more.py: each loads, is found by its USB id and by the names games write, carries
  * exactly the axes the device reports, keeps its drawing clear of the title band and the extras
  * box, and a pad reported as a raw joystick lands on the pad drawing's controls. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdint.h>
 
 #include "refcard/devices.h"
+#include "test_refcard_util.h"
 
 typedef struct {
     const char *id;
@@ -48,13 +41,13 @@ static int setup(void **state)
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
-    return 0;
+    return tr_setup(state);
 }
 
 static int teardown(void **state)
 {
     devices_unload();
-    return 0;
+    return tr_teardown(state);
 }
 
 static const device *get(const char *id)
@@ -171,6 +164,63 @@ static void test_pads_as_raw_joysticks(void **state)
     assert_null(devices_callout_for(get("dualshock4"), "button:15"));
     /* Cross is what the card calls button 2. */
     assert_non_null(strstr(devices_callout_for(get("dualshock4"), "button:2")->label, "Cross"));
+}
+
+/* The callout id a parsed binding (or its modifier) lands on, on the device the game named. */
+static const char *landing(const bind_input *in, const device *expect)
+{
+    const device *d = devices_find("elite", in->device, in->vid, in->pid);
+    if (d != expect)
+        fail_msg("\"%s\" gives %s, not %s", in->device, d ? d->id : "nothing", expect->id);
+    const device_callout *c = devices_callout_for(d, in->control);
+    if (!c)
+        fail_msg("%s: %s is on no callout", d->id, in->control);
+    return c->id;
+}
+
+/* A file Elite writes for a DualShock 4 (its own preset's shape: BOM, tabs, {NoDevice} slots, a
+ * modifier): every pad binding lands on the callout of the control the player pressed. */
+static void test_elite_dualshock4_file(void **state)
+{
+    binding_set s = tr_parse("elite", "elite_dualshock4.binds", "elite_dualshock4.binds");
+    const device *ds4 = get("dualshock4");
+    static const struct {
+        const char *action, *callout;
+    } expect[] = {
+        {"RollAxisRaw", "lx"}, {"PitchAxisRaw", "ly"}, {"LateralThrustRaw", "rx"}, {"VerticalThrustRaw", "ry"},
+        {"CamZoomIn", "r2"}, {"CamZoomOut", "l2"}, {"PrimaryFire", "r2"}, {"SecondaryFire", "l2"},
+        {"CycleFireGroupNext", "square"}, {"UI_Select", "cross"}, {"UI_Back", "circle"},
+        {"SelectTarget", "triangle"}, {"DecreaseEnginesPower", "l1"}, {"IncreaseEnginesPower", "r1"},
+        {"DeployHardpointToggle", "share"}, {"Pause", "options"}, {"UseBoostJuice", "l3"},
+        {"HeadLookToggle", "r3"}, {"FocusLeftPanel", "ps"}, {"HumanoidHideWeaponButton", "touch"},
+        {"IncreaseSystemsPower", "dpad_up"}, {"IncreaseWeaponsPower", "dpad_right"},
+        {"ResetPowerDistribution", "dpad_down"}, {"IncreaseEnginesPower_Buggy", "dpad_left"},
+        {"CyclePreviousPage", "dpad_left"},
+    };
+    size_t pad = 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (strcmp(s.items[i].input.device, "DualShock4") == 0) {
+            landing(&s.items[i].input, ds4);
+            pad++;
+        }
+    assert_int_equal(pad, sizeof expect / sizeof expect[0]);
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        const binding *b = NULL;
+        for (size_t k = 0; k < s.n && !b; k++)
+            if (strcmp(s.items[k].action_id, expect[i].action) == 0 && strcmp(s.items[k].input.device, "DualShock4") == 0)
+                b = &s.items[k];
+        if (!b)
+            fail_msg("no DualShock4 binding for %s", expect[i].action);
+        const char *got = landing(&b->input, ds4);
+        if (strcmp(got, expect[i].callout) != 0)
+            fail_msg("%s (%s) is on \"%s\", expected \"%s\"", expect[i].action, b->input.control, got,
+                     expect[i].callout);
+    }
+    /* Circle held as a modifier is shown on the Circle callout too. */
+    const binding *page = tr_find(&s, "CyclePreviousPage", 0);
+    assert_int_equal(page->n_modifiers, 1);
+    assert_string_equal(landing(&page->modifiers[0], ds4), "circle");
+    bindings_free(&s);
 }
 
 static void test_pedals_and_panels(void **state)
@@ -290,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_found_by_usb_and_game_name),
         cmocka_unit_test(test_axes_match_the_device),
         cmocka_unit_test(test_pads_as_raw_joysticks),
+        cmocka_unit_test(test_elite_dualshock4_file),
         cmocka_unit_test(test_pedals_and_panels),
         cmocka_unit_test(test_art_clear_of_title_and_extras),
     };
