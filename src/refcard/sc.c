@@ -24,7 +24,8 @@
  * come first but the game's own defaults also write "u+lshift". Empty inputs (" ", "js2_ ")
  * bind nothing. A <rebind> may carry activationMode ("double_tap", "delayed_press", ...) or
  * multiTap="2". The game's shipped layouts also write device="keyboard" next to an input
- * without prefix. Joystick names are resolved once the whole file is read: nothing in the
+ * without prefix; the 1.x/2.x game wrote more bindings of an action as <addbind>, the
+ * gamepad as "xi1_" (or "xi_"), and the held key before the prefix ("rctrl+js1_rotz"). Joystick names are resolved once the whole file is read: nothing in the
  * format promises that <options> come before the actionmaps that use them. */
 #include <ctype.h>
 #include <stdio.h>
@@ -361,6 +362,40 @@ static int sc_control(char fam, int inst, const char *t, bind_input *in, int *is
     return 0;
 }
 
+/* A device prefix at the start of t: "js2_", "kb1_", "mo1_", "gp1_", and the 1.x/2.x game's
+ * gamepad "xi1_" / "xi_". 1 with family, instance and *rest after the '_' set; 0 if t has
+ * none; -1 (why) for a prefix with a device number out of range. */
+static int sc_prefix(char *t, char *fam, int *inst, char **rest, char *why, size_t wn)
+{
+    static const struct {
+        const char *p;
+        char fam;
+    } prefixes[] = {{"js", 'j'}, {"kb", 'k'}, {"mo", 'm'}, {"gp", 'g'}, {"xi", 'g'}};
+    while (isspace((unsigned char)*t))
+        t++;
+    const char *us = strchr(t, '_');
+    if (!us || us - t < 2 || us - t > 5)
+        return 0;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        if (strncmp(t, prefixes[i].p, 2) != 0)
+            continue;
+        char num[4] = {0};
+        memcpy(num, t + 2, (size_t)(us - t - 2));
+        long v = 1;
+        if (num[0] && !sc_all_digits(num))
+            return 0;
+        if (num[0] && !(v = sc_number(num, 99))) {
+            snprintf(why, wn, "device number %.3s is not 1..99", num);
+            return -1;
+        }
+        *fam = prefixes[i].fam;
+        *inst = (int)v;
+        *rest = t + (us - t) + 1;
+        return 1;
+    }
+    return 0;
+}
+
 /* Read one rebind input into b. 1 bound, 0 unbound (an empty slot), -1 unreadable (why). */
 static int sc_read_input(const char *input, const char *device_attr, binding *b,
                          sc_pending *pend, char *why, size_t wn)
@@ -376,46 +411,9 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
     for (char *s = buf; *s; s++)
         *s = (char)tolower((unsigned char)*s);
 
-    char fam = 0;
-    int inst = 1;
-    char *rest = buf;
-    const char *us = strchr(buf, '_');
-    if (us && us - buf >= 3 && us - buf <= 5 &&
-        (strncmp(buf, "js", 2) == 0 || strncmp(buf, "kb", 2) == 0 ||
-         strncmp(buf, "mo", 2) == 0 || strncmp(buf, "gp", 2) == 0)) {
-        char num[4] = {0};
-        memcpy(num, buf + 2, (size_t)(us - buf - 2));
-        if (sc_all_digits(num)) {
-            inst = (int)sc_number(num, 99);
-            if (!inst) {
-                snprintf(why, wn, "device number %.3s is not 1..99", num);
-                return -1;
-            }
-            fam = buf[0] == 'k' ? 'k' : buf[0] == 'm' ? 'm' : buf[0] == 'g' ? 'g' : 'j';
-            rest = buf + (us - buf) + 1;
-        }
-    }
-    if (!fam && device_attr) {
-        static const struct {
-            const char *name;
-            char fam;
-        } kinds[] = {{"keyboard", 'k'}, {"mouse", 'm'}, {"gamepad", 'g'}, {"joystick", 'j'}};
-        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-            if (strcasecmp(device_attr, kinds[i].name) == 0)
-                fam = kinds[i].fam;
-    }
-    if (!fam) {
-        snprintf(why, wn, "no device prefix (js1_, kb1_, mo1_, gp1_)");
-        return -1;
-    }
-    char tmp[128];
-    sc_trim_copy(tmp, sizeof tmp, rest);
-    if (!tmp[0])
-        return 0;
-
     char *tok[SC_MAX_KEYS];
     int n = 0;
-    for (char *s = tmp;;) {
+    for (char *s = buf;;) {
         char *plus = strchr(s, '+');
         if (n == SC_MAX_KEYS) {
             snprintf(why, wn, "more than %d keys in one combination", SC_MAX_KEYS);
@@ -427,6 +425,29 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
         *plus = 0;
         s = plus + 1;
     }
+    /* The device prefix is usually on the first token ("js1_rctrl+button3"); the 1.x game
+     * wrote it after the held key ("rctrl+js1_rotz"). */
+    char fam = 0;
+    int inst = 1;
+    for (int i = 0; i < n && !fam; i++) {
+        int r = sc_prefix(tok[i], &fam, &inst, &tok[i], why, wn);
+        if (r < 0)
+            return -1;
+    }
+    if (!fam && device_attr) {
+        static const struct {
+            const char *name;
+            char fam;
+        } kinds[] = {{"keyboard", 'k'}, {"mouse", 'm'}, {"gamepad", 'g'}, {"xboxpad", 'g'},
+                     {"joystick", 'j'}};
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            if (strcasecmp(device_attr, kinds[i].name) == 0)
+                fam = kinds[i].fam;
+    }
+    if (!fam) {
+        snprintf(why, wn, "no device prefix (js1_, kb1_, mo1_, gp1_)");
+        return -1;
+    }
     for (int i = 0; i < n; i++) {
         char *t = tok[i];
         while (isspace((unsigned char)*t))
@@ -435,6 +456,8 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
         while (l && isspace((unsigned char)t[l - 1]))
             t[--l] = 0;
         if (!*t) {
+            if (n == 1)
+                return 0; /* "js2_ ": the slot is empty */
             snprintf(why, wn, "empty key in a combination");
             return -1;
         }
@@ -698,8 +721,8 @@ static void sc_on_start(refxml *x, void *ud, const char *name, const char **attr
                     refxml_attr(attrs, "activationMode"), NULL, refxml_line(x));
         return;
     }
-    if (strcasecmp(name, "rebind") == 0) {
-        sc_rebind(x, c, attrs);
+    if (strcasecmp(name, "rebind") == 0 || strcasecmp(name, "addbind") == 0) {
+        sc_rebind(x, c, attrs); /* <addbind>: a second binding, 2.x and before */
     } else if (strcasecmp(name, "action") == 0) {
         const char *n = refxml_attr(attrs, "name");
         const char *m = refxml_attr(attrs, "activationMode");

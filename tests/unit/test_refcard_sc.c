@@ -429,6 +429,29 @@ static void test_sc_default_profile(void **state)
     bindings_free(&s);
 }
 
+static void test_sc_legacy(void **state)
+{
+    /* What the 1.x/2.x game wrote (SCJMapper-V2 documents it): <addbind> for a further
+     * binding, the held key before the device prefix, the gamepad as xi1_ / xi_. */
+    binding_set s = tr_parse(NULL, "sc_legacy.xml", NULL);
+    assert_string_equal(s.profile, "hotas_ac2");
+    assert_int_equal(s.n, 5);
+    const binding *b = sc_find(&s, "v_roll", "axis:rz");
+    assert_string_equal(b->input.device, "Saitek X52 Flight Control System");
+    assert_int_equal(b->input.vid, 0x06A3);
+    assert_int_equal(b->input.pid, 0x075C);
+    assert_int_equal(b->n_modifiers, 1);
+    assert_string_equal(b->modifiers[0].control, "key:RightControl");
+    assert_string_equal(sc_find(&s, "v_roll", "axis:x")->input.device,
+                        "Saitek X52 Flight Control System");
+    assert_string_equal(sc_find(&s, "v_toggle_landing_system", "pad:dpad_down")->input.device,
+                        "Gamepad");
+    b = sc_find(&s, "v_toggle_landing_system", "pad:a");
+    assert_string_equal(b->modifiers[0].control, "pad:lb");
+    assert_string_equal(tr_find(&s, "v_brake", 0)->input.control, "key:X");
+    bindings_free(&s);
+}
+
 static void test_sc_refused(void **state)
 {
     /* Every rebind unreadable: the file as a whole is refused, naming the first. */
@@ -470,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_sc_blank),
         cmocka_unit_test(test_sc_shipped_layout),
         cmocka_unit_test(test_sc_default_profile),
+        cmocka_unit_test(test_sc_legacy),
         cmocka_unit_test(test_sc_refused),
     };
     return cmocka_run_group_tests(tests, tr_setup, tr_teardown);
