@@ -35,7 +35,7 @@ static text_fonts *loop_fonts;
 int refcards_load(const config *cfg, err_t *err)
 {
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/usb-vendors.json", cfg->templates_dir);
+    snprintf(dir, sizeof dir, "%s/usb/vendors.json", cfg->templates_dir);
     usbids_load(NULL, dir);
     snprintf(dir, sizeof dir, "%s/games", cfg->templates_dir);
     /* Device backgrounds are drawn live from their vector art: decoding all of them at 1x and
@@ -97,12 +97,15 @@ static card_job card_job_of(const binding_set *set, const cardset_card *c,
     return job;
 }
 
-/* Pages card c needs: the card laid out once on a recording surface (no pixels; the device art
- * is replaced by an empty background, since only the text decides the pages). */
+/* Pages card c needs, and how many of its n bindings sel are on controls its drawing has no
+ * callout for: the card laid out once on a recording surface (no pixels; the device art is
+ * replaced by an empty background, since only the text decides the pages). */
 static int card_pages(const binding_set *set, const cardset *cs, const char *const *contexts,
-                      const cardset_card *c, const binding **sel, err_t *err)
+                      const cardset_card *c, const binding **sel, size_t n, int *also, err_t *err)
 {
-    size_t n = cardset_select(set, c, sel);
+    *also = 0;
+    for (size_t k = 0; c->dev && c->dev->kind != DEVICE_KEYBOARD && k < n; k++)
+        *also += !devices_callout_for(c->dev, sel[k]->input.control);
     char title[160];
     card_job job = card_job_of(set, c, sel, n, 1, title, sizeof title);
     card_stats st = {0};
@@ -120,6 +123,65 @@ static int card_pages(const binding_set *set, const cardset *cs, const char *con
     if (rc < 0)
         return -1;
     return st.pages > 0 ? st.pages : 1;
+}
+
+/* Bindings alike in everything cardset decides a card by (device name and USB id, keyboard or
+ * mouse or other control, index, module) are on the same card. */
+static int same_card_key(const binding *a, const binding *b)
+{
+    const bind_input *x = &a->input, *y = &b->input;
+    int kx = strncmp(x->control, "key:", 4) == 0 ? 1 : strncmp(x->control, "mouse", 5) == 0 ? 2 : 0;
+    int ky = strncmp(y->control, "key:", 4) == 0 ? 1 : strncmp(y->control, "mouse", 5) == 0 ? 2 : 0;
+    int c = strcmp(x->device, y->device);
+    if (!c)
+        c = (x->vid > y->vid) - (x->vid < y->vid);
+    if (!c)
+        c = (x->pid > y->pid) - (x->pid < y->pid);
+    if (!c)
+        c = kx - ky;
+    if (!c)
+        c = x->device_index - y->device_index;
+    return c ? c : strcmp(a->module, b->module);
+}
+
+static const binding *sort_base;
+static int by_card_key(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    int c = same_card_key(&sort_base[a], &sort_base[b]);
+    return c ? c : (a > b) - (a < b);
+}
+
+/* The card of every binding (index into cs->cards, -1 for none): cardset_has asked once per
+ * group of alike bindings. cardset_select per card asks the device registry once per binding
+ * and card, seconds on the I/O loop for a DCS folder of a hundred cards. A card whose count
+ * disagrees with cardset's is selected the slow way by the caller. */
+static long *card_index(const binding_set *set, const cardset *cs)
+{
+    long *card_of = malloc((set->n ? set->n : 1) * sizeof *card_of);
+    size_t *order = malloc((set->n ? set->n : 1) * sizeof *order);
+    if (!card_of || !order) {
+        free(card_of);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < set->n; i++)
+        order[i] = i;
+    sort_base = set->items; /* the I/O loop only */
+    qsort(order, set->n, sizeof *order, by_card_key);
+    for (size_t g = 0; g < set->n;) {
+        const binding *rep = &set->items[order[g]];
+        long card = -1;
+        for (size_t k = 0; k < cs->n && card < 0; k++)
+            if (cardset_has(set, &cs->cards[k], rep))
+                card = (long)k;
+        size_t e = g;
+        while (e < set->n && same_card_key(rep, &set->items[order[e]]) == 0)
+            card_of[order[e++]] = card;
+        g = e;
+    }
+    free(order);
+    return card_of;
 }
 
 /* cs->contexts as the pointer list card_job takes (a new array; free()). */
@@ -140,7 +202,7 @@ static json_t *warning_json(const bind_warning *w)
 /* The summary: files read, devices with their cards and pages, bindings on no card with why,
  * and every entry that was skipped (the bundle's first, then the parsers'). */
 static json_t *build_summary(const char *id, const bundle *b, const binding_set *set,
-                             const cardset *cs, const int *pages)
+                             const cardset *cs, const int *pages, const int *also)
 {
     json_t *files = json_array(), *devs = json_array(), *not_shown = json_array(),
            *warnings = json_array();
@@ -148,10 +210,6 @@ static json_t *build_summary(const char *id, const bundle *b, const binding_set 
         json_array_append_new(files, json_string(b->files[i].name));
     for (size_t i = 0; i < cs->n; i++) {
         const cardset_card *c = &cs->cards[i];
-        int also = 0;
-        for (size_t k = 0; c->dev && c->dev->kind != DEVICE_KEYBOARD && k < set->n; k++)
-            also += cardset_has(set, c, &set->items[k]) &&
-                    !devices_callout_for(c->dev, set->items[k].input.control);
         json_t *cards = json_object();
         for (int f = IMG_JPEG; f <= IMG_PDF; f++)
             json_object_set_new(cards, img_format_ext((img_format)f),
@@ -165,7 +223,7 @@ static json_t *build_summary(const char *id, const bundle *b, const binding_set 
                             c->dev ? c->dev->id : "generic", "game_device", c->game_device,
                             "device_index", c->device_index, "module", c->module, "side",
                             c->dev ? c->dev->side : "", "bindings", (json_int_t)c->n_bindings,
-                            "also_bound", also, "pages", pages[i], "cards", cards, "more_pages", page_urls));
+                            "also_bound", also[i], "pages", pages[i], "cards", cards, "more_pages", page_urls));
     }
     for (size_t i = 0; i < cs->n_not_shown; i++) {
         const binding *bd = &set->items[cs->not_shown[i]];
@@ -271,7 +329,8 @@ void refcards_route_upload(http_req *rq)
     cardset cs = {0};
     const char **contexts = NULL;
     const binding **sel = NULL;
-    int *pages = NULL;
+    int *pages = NULL, *also = NULL;
+    long *card_of = NULL;
     store_file *files = NULL;
     json_t *summary = NULL;
     char *summary_txt = NULL;
@@ -292,17 +351,26 @@ void refcards_route_upload(http_req *rq)
     contexts = context_list(&cs);
     sel = calloc(set.n, sizeof *sel);
     pages = calloc(cs.n ? cs.n : 1, sizeof *pages);
+    also = calloc(cs.n ? cs.n : 1, sizeof *also);
     files = calloc(b.n, sizeof *files);
-    if (!contexts || !sel || !pages || !files) {
+    card_of = card_index(&set, &cs);
+    if (!contexts || !sel || !pages || !also || !files || !card_of) {
         err_set(&err, ERR_INTERNAL, NULL, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < cs.n; i++)
-        if ((pages[i] = card_pages(&set, &cs, contexts, &cs.cards[i], sel, &err)) < 0)
+    for (size_t i = 0; i < cs.n; i++) {
+        size_t n = 0;
+        for (size_t k = 0; k < set.n; k++)
+            if (card_of[k] == (long)i)
+                sel[n++] = &set.items[k];
+        if (n != cs.cards[i].n_bindings)
+            n = cardset_select(&set, &cs.cards[i], sel);
+        if ((pages[i] = card_pages(&set, &cs, contexts, &cs.cards[i], sel, n, &also[i], &err)) < 0)
             goto fail;
+    }
     char id[REFCARD_ID_LEN + 1];
     upload_id(&b, &set, id);
-    summary = build_summary(id, &b, &set, &cs, pages);
+    summary = build_summary(id, &b, &set, &cs, pages, also);
     summary_txt = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
     if (!summary_txt) {
         err_set(&err, ERR_INTERNAL, NULL, "the summary could not be written");
@@ -324,6 +392,8 @@ fail:
     json_decref(summary);
     free(summary_txt);
     free(files);
+    free(card_of);
+    free(also);
     free(pages);
     free(sel);
     free(contexts);
