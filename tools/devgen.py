@@ -966,12 +966,13 @@ def mongoost():
 
 def tflight():
     xf = Xf(1400, 1300, *ART2); a = Art(xf)
-    throttle_base(a, 20, 900, 460, 340)
-    a.rrect(120, 930, 260, 24, 12, fill='dark')
-    throttle_handle(a, 110, 400, 280, 340)
-    a.circle(200, 500, 16); a.circle(300, 520, 16)   # L1? R1?
-    a.circle(200, 610, 16); a.circle(300, 630, 16)
-    a.rrect(170, 700, 160, 30, 12, fill='control')  # rocker
+    # the throttle sits low, so level lines from the stick's left face pass above it
+    throttle_base(a, 20, 1040, 460, 240)
+    a.rrect(120, 1070, 260, 24, 12, fill='dark')
+    throttle_handle(a, 110, 600, 280, 300)
+    a.circle(200, 690, 16); a.circle(300, 710, 16)
+    a.circle(200, 790, 16); a.circle(300, 810, 16)
+    a.rrect(170, 850, 160, 30, 12, fill='control')  # rocker
 
     stick_body(a, x0=560, scale=0.8, y0=230)
     sx = lambda v: 560 + v * 0.8
@@ -985,12 +986,12 @@ def tflight():
             C('b4', 'Head button right', ['button:4'], (sx(620), sy(260))),
             AX('x', 'X axis (roll)', (sx(470), sy(880))), AX('y', 'Y axis (pitch)', (sx(530), sy(880))),
             AX('rz', 'Twist (RZ)', (sx(500), sy(110)))]
-    right = [C('b5', 'Throttle button 5', ['button:5'], (200, 500)), C('b6', 'Throttle button 6', ['button:6'], (300, 520)),
-             C('b7', 'Throttle button 7', ['button:7'], (200, 610)), C('b8', 'Throttle button 8', ['button:8'], (300, 630)),
+    right = [C('b5', 'Throttle button 5', ['button:5'], (200, 690)), C('b6', 'Throttle button 6', ['button:6'], (300, 710)),
+             C('b7', 'Throttle button 7', ['button:7'], (200, 790)), C('b8', 'Throttle button 8', ['button:8'], (300, 810)),
              C('b9', 'SE (select)', ['button:9'], (sx(230), sy(1120))), C('b10', 'ST (start)', ['button:10'], (sx(290), sy(1120))),
-             C('b11', 'Button 11 (base)', ['button:11'], (220, 1080)), C('b12', 'Button 12 (base)', ['button:12'], (280, 1080)),
-             AX('z', 'Throttle lever (Z)', (250, 930)), AX('slider1', 'Rocker (slider)', (250, 715))]
-    a.circle(220, 1080, 13); a.circle(280, 1080, 13)
+             C('b11', 'Button 11 (base)', ['button:11'], (220, 1200)), C('b12', 'Button 12 (base)', ['button:12'], (280, 1200)),
+             AX('z', 'Throttle lever (Z)', (250, 1070)), AX('slider1', 'Rocker (slider)', (250, 865))]
+    a.circle(220, 1200, 13); a.circle(280, 1200, 13)
     a.circle(sx(230), sy(1120), 12); a.circle(sx(290), sy(1120), 12)
     cs, gs = layout('tflight-hotas', xf, cols2(left, right), pitch=62)
     return dict(id='tflight-hotas', name='Thrustmaster T.Flight HOTAS X / HOTAS 4', kind='stick',
@@ -1511,12 +1512,12 @@ def vpc_alpha_prime(left_hand=False):
 
 def tflight_hotas_one():
     xf = Xf(1400, 1300, *ART2); a = Art(xf)
-    throttle_base(a, 20, 900, 460, 340)
-    a.rrect(120, 930, 260, 24, 12, fill='dark')
-    throttle_handle(a, 110, 420, 280, 320)
-    a.rrect(150, 500, 36, 90, 12, fill='control')              # rudder rocker on the throttle
-    a.circle(260, 500, 16); a.circle(330, 540, 16); a.circle(270, 600, 16)   # throttle buttons
-    a.circle(160, 1040, 13); a.circle(220, 1040, 13); a.circle(280, 1040, 13)  # view, menu, guide
+    throttle_base(a, 20, 1040, 460, 240)                       # low, as on the HOTAS X card
+    a.rrect(120, 1070, 260, 24, 12, fill='dark')
+    throttle_handle(a, 110, 600, 280, 300)
+    a.rrect(150, 680, 36, 90, 12, fill='control')              # rudder rocker on the throttle
+    a.circle(260, 680, 16); a.circle(330, 720, 16); a.circle(270, 780, 16)   # throttle buttons
+    a.circle(160, 1180, 13); a.circle(220, 1180, 13); a.circle(280, 1180, 13)  # view, menu, guide
     stick_body(a, x0=560, scale=0.8, y0=230)
     sx = lambda v: 560 + v * 0.8
     sy = lambda v: 230 + v * 0.8
@@ -1524,11 +1525,11 @@ def tflight_hotas_one():
     a.hat(sx(500), sy(190), 26, 8)
     a.circle(sx(380), sy(270), 15); a.circle(sx(620), sy(270), 15); a.circle(sx(500), sy(330), 13)
     a.circle(sx(330), sy(540), 14)
-    left = [C('b5', 'Throttle button 5', ['button:5'], (260, 500)), C('b6', 'Throttle button 6', ['button:6'], (330, 540)),
-            C('b7', 'Throttle button 7', ['button:7'], (270, 600)),
-            AX('rz', 'Rudder rocker (RZ)', (168, 545)), AX('z', 'Throttle (Z)', (250, 930)),
-            C('b9', 'View button', ['button:9'], (160, 1040)), C('b10', 'Menu button', ['button:10'], (220, 1040)),
-            C('b11', 'Xbox button', ['button:11'], (280, 1040))]
+    left = [C('b5', 'Throttle button 5', ['button:5'], (260, 680)), C('b6', 'Throttle button 6', ['button:6'], (330, 720)),
+            C('b7', 'Throttle button 7', ['button:7'], (270, 780)),
+            AX('rz', 'Rudder rocker (RZ)', (168, 725)), AX('z', 'Throttle (Z)', (250, 1070)),
+            C('b9', 'View button', ['button:9'], (160, 1180)), C('b10', 'Menu button', ['button:10'], (220, 1180)),
+            C('b11', 'Xbox button', ['button:11'], (280, 1180))]
     right = [POV(1, 'hat', 'Hat 8-way', (sx(500), sy(190))),
              C('b1', 'Trigger', ['button:1'], (sx(310), sy(430))),
              C('b2', 'Thumb button', ['button:2'], (sx(330), sy(540))),
