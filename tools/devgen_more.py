@@ -341,9 +341,8 @@ def _quadrant(a, x0, y0, s=1.0):
     return levers, rockers, slots
 
 
-# 06A3:0C2D is the Saitek quadrant (usb.ids, linux-hardware probes, Elite's "06A30C2D"); it joins
-# this list once x56-throttle stops claiming it (two devices may not share an id).
-QUADRANT_USB = ['046D:C25A']
+# 06A3:0C2D is the Saitek quadrant (usb.ids, linux-hardware probes, Elite's "06A30C2D").
+QUADRANT_USB = ['06A3:0C2D', '046D:C25A']
 
 
 def saitek_quadrant():

@@ -24,7 +24,7 @@ static const more_device more[] = {
     {"vkb-t-rudder", "", 0x231D, 0x011F, "dcs", " VKBsim T-Rudder ", "rx"},
     {"cougar-mfd-left", "left", 0x044F, 0xB351, "dcs", "F16 MFD 1", ""},
     {"cougar-mfd-right", "right", 0x044F, 0xB352, "msfs2020", "F16 MFD 2", ""},
-    {"saitek-throttle-quadrant", "", 0x046D, 0xC25A, "msfs2020", "Saitek Pro Flight Quadrant", "x,y,z"},
+    {"saitek-throttle-quadrant", "", 0x06A3, 0x0C2D, "msfs2020", "Saitek Pro Flight Quadrant", "x,y,z"},
     {"saitek-yoke", "", 0x06A3, 0x0BAC, "msfs2020", "Saitek Pro Flight Yoke", "rx,ry,x,y,z"},
     {"honeycomb-alpha", "", 0x294B, 0x1900, "msfs2020", "Alpha Flight Controls", "x,y"},
     {"honeycomb-bravo", "", 0x294B, 0x1901, "dcs", "Bravo Throttle Quadrant", "rx,ry,rz,x,y,z"},
