@@ -25,6 +25,29 @@ static const struct {
     [ERR_CONFIG] = {500, "config"},
 };
 
+/* Messages quote what the client sent, cut with "%.40s" and to the buffer's size: any byte
+ * that is not part of a whole UTF-8 character becomes '?', so the JSON error can be written. */
+static void err_clean_utf8(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 0 : *p >= 0xC2 && *p <= 0xDF ? 1 : *p >= 0xE0 && *p <= 0xEF ? 2
+                 : *p >= 0xF0 && *p <= 0xF4 ? 3 : (size_t)-1;
+        size_t k = 1;
+        while (n != (size_t)-1 && k <= n && (p[k] & 0xC0) == 0x80)
+            k++;
+        /* no overlong forms, surrogates or code points past U+10FFFF (as JSON writers check) */
+        int bad2 = n != (size_t)-1 && k > n &&
+                   ((*p == 0xE0 && p[1] < 0xA0) || (*p == 0xED && p[1] > 0x9F) ||
+                    (*p == 0xF0 && p[1] < 0x90) || (*p == 0xF4 && p[1] > 0x8F));
+        if (n == (size_t)-1 || k <= n || bad2) {
+            *p++ = '?';
+            continue;
+        }
+        p += n + 1;
+    }
+}
+
 void err_set(err_t *err, err_kind kind, const char *param, const char *fmt, ...)
 {
     if (!err)
@@ -35,6 +58,8 @@ void err_set(err_t *err, err_kind kind, const char *param, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    err_clean_utf8(err->msg);
+    err_clean_utf8(err->param);
 }
 
 int err_status(err_kind kind)

@@ -85,3 +85,46 @@ int bindings_merge(binding_set *dst, binding_set *src, size_t max_bindings, err_
     bindings_free(src);
     return 0;
 }
+
+/* Cut s before a last UTF-8 character that lacks continuation bytes. */
+static void cut_partial_utf8(char *s)
+{
+    size_t n = strlen(s), i = n, back = 0;
+    while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+    if (lead >= 0x80 && want != back)
+        s[i - 1] = 0;
+}
+
+static void fix_input(bind_input *in)
+{
+    cut_partial_utf8(in->device);
+    cut_partial_utf8(in->control);
+}
+
+void bindings_fix_utf8(binding_set *set)
+{
+    cut_partial_utf8(set->profile);
+    for (size_t i = 0; i < set->n; i++) {
+        binding *b = &set->items[i];
+        cut_partial_utf8(b->action_id);
+        cut_partial_utf8(b->action);
+        cut_partial_utf8(b->context);
+        cut_partial_utf8(b->activation);
+        cut_partial_utf8(b->module);
+        fix_input(&b->input);
+        for (int k = 0; k < b->n_modifiers && k < BIND_MAX_MODIFIERS; k++)
+            fix_input(&b->modifiers[k]);
+    }
+    for (size_t i = 0; i < set->n_warnings; i++) {
+        cut_partial_utf8(set->warnings[i].file);
+        cut_partial_utf8(set->warnings[i].what);
+        cut_partial_utf8(set->warnings[i].why);
+    }
+}

@@ -88,6 +88,11 @@ void bindings_free(binding_set *set);
 void bindings_warn(binding_set *set, int line, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Names are copied into fixed fields (snprintf) and may have been cut inside a UTF-8 character:
+ * drop any incomplete character at the end of every text field of set (the text engine and
+ * JSON refuse invalid UTF-8, so an acknowledged upload would never render). */
+void bindings_fix_utf8(binding_set *set);
+
 /* Move every binding and warning of src to the end of dst (src is emptied). -1 + err when
  * dst would pass max_bindings. */
 int bindings_merge(binding_set *dst, binding_set *src, size_t max_bindings, err_t *err);

@@ -651,6 +651,7 @@ static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set
         return -1;
     }
     out->cur_file[0] = 0;
+    bindings_fix_utf8(out);
     return 0;
 }
 

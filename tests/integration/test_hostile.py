@@ -780,3 +780,30 @@ def test_upload_over_limit_chunked(server, observe):
     assert statuses(out) == [413], out[:200]
     observe(f"requests: {code}; raw chunked: 413")
     still_serves(server, observe)
+
+
+ELITE_NAMED = ('<?xml version="1.0" encoding="UTF-8" ?>\n<Root PresetName="{name}" MajorVersion="4" MinorVersion="0">\n'
+               '<LandingGearToggle>\n<Primary Device="ThrustMasterWarthogJoystick" Key="Joy_2" />\n'
+               '<Secondary Device="{{NoDevice}}" Key="" />\n</LandingGearToggle>\n</Root>\n')
+DCS_DIFF = ('local diff = {\n\t["keyDiffs"] = {\n\t\t["d3001pnilu3001cd2vd1vpnilvunil"] = {\n'
+            '\t\t\t["added"] = {\n\t\t\t\t[1] = {\n\t\t\t\t\t["key"] = "JOY_BTN2",\n\t\t\t\t},\n\t\t\t},\n'
+            '\t\t\t["name"] = "Gear toggle",\n\t\t},\n\t},\n}\nreturn diff\n')
+
+
+@case(sends="an Elite file whose PresetName is 50 × é (100 bytes), a DCS file named with 64 × é, a game "
+            "name of 40 × é", expected="201 and every card 200; the bad game a 400 whose JSON is valid UTF-8")
+def test_non_ascii_names_render(server, observe):
+    up = requests.post(server.url + "/v1/refcards", data=ELITE_NAMED.format(name="é" * 50).encode(), timeout=30)
+    assert up.status_code in (200, 201), up.text
+    j = up.json()
+    assert j["profile"].startswith("é") and "\ufffd" not in j["profile"]
+    for d in j["devices"]:
+        assert server.get(d["cards"]["png"]).status_code == 200
+    name = "Joystick - " + "é" * 64 + " {8A7B1F30-8E46-11e9-8001-444553540000}.diff.lua"
+    up = requests.post(server.url + "/v1/refcards", params={"filename": name}, data=DCS_DIFF.encode(), timeout=30)
+    assert up.status_code in (200, 201), up.text
+    devs = up.json()["devices"]
+    assert devs and all(server.get(d["cards"]["png"]).status_code == 200 for d in devs)
+    r = requests.post(server.url + "/v1/refcards", params={"game": "é" * 40}, data=b"x", timeout=30)
+    assert r.status_code == 400 and r.json()["error"]["param"] == "game"
+    observe("201, cards 200; bad game 400 with valid JSON")
