@@ -380,6 +380,8 @@ static void card_modifier_desc(const card_state *st, const bind_input *in, char 
             snprintf(out, cap, "%.60s (%.30s)", co->label, ctl);
     } else if (co) {
         snprintf(out, cap, "%.50s: %.60s", d->name, co->label);
+    } else if (!d && !st->job->dev && st->n && strcmp(in->device, st->job->items[0]->input.device) == 0) {
+        snprintf(out, cap, "%.60s", ctl); /* a control of this (generic) card's own device */
     } else {
         snprintf(out, cap, "%.60s %.30s", d ? d->name : in->device, ctl);
     }
@@ -678,28 +680,34 @@ static void card_sort_rows(const card_state *st, const device_callout *co, int *
     }
 }
 
-/* Rows (in order) that fit a body of w x h in cols columns at size s. */
+/* Rows that fit a body of w x h in cols columns at size s, taken in order; a row that does not
+ * fit is left for the panel and the next ones still get their chance. keep[k] says which
+ * (may be NULL). Returns how many fit. */
 static int card_box_try(card_state *st, const device_callout *co, const int *rows, int n, double w, double h,
-                        double s, int cols, int max_lines)
+                        double s, int cols, int max_lines, unsigned char *keep)
 {
     double cw = (w - (cols - 1) * 8) / cols, y = 0;
-    int col = 0, k;
-    for (k = 0; k < n; k++) {
+    int col = 0, placed = 0;
+    for (int k = 0; k < n; k++) {
         card_geo g;
-        if (card_geo_of(st, CARD_U_BIND, rows[k], co, cw, s, max_lines, &g) < 0)
-            break;
-        if (y + g.h > h + 0.01) {
-            if (++col == cols || g.h > h + 0.01)
-                break;
-            y = 0;
+        int ok = card_geo_of(st, CARD_U_BIND, rows[k], co, cw, s, max_lines, &g) == 0 && g.h <= h + 0.01;
+        if (ok && y + g.h > h + 0.01) {
+            if (col + 1 < cols)
+                col++, y = 0;
+            else
+                ok = 0;
         }
-        y += g.h;
+        if (ok)
+            y += g.h, placed++;
+        if (keep)
+            keep[k] = (unsigned char)ok;
     }
-    return k;
+    return placed;
 }
 
 /* The largest size (max_s down to CARD_MIN_FONT) and column count at which every row fits; if
- * none, as many rows as fit at the minimum size. */
+ * none, as many rows as fit at the minimum size, moved to the front of p->rows (in their
+ * order) with the others after them. */
 static void card_box_plan_rows(card_state *st, const device_callout *co, card_box_plan *p, double w, double h,
                                double max_s, int max_lines)
 {
@@ -710,7 +718,7 @@ static void card_box_plan_rows(card_state *st, const device_callout *co, card_bo
     p->cols = 1;
     for (double s = max_s; s >= CARD_MIN_FONT - 0.01; s -= 1) {
         for (int cols = 1; cols <= max_cols; cols++) {
-            int k = card_box_try(st, co, p->rows, p->n, w, h, s, cols, max_lines);
+            int k = card_box_try(st, co, p->rows, p->n, w, h, s, cols, max_lines, NULL);
             if (k == p->n) {
                 p->size = s, p->cols = cols, p->n_fit = k;
                 return;
@@ -719,7 +727,24 @@ static void card_box_plan_rows(card_state *st, const device_callout *co, card_bo
                 best = k, p->cols = cols;
         }
     }
-    p->n_fit = best < 0 ? 0 : best;
+    unsigned char *keep = malloc((size_t)p->n + 1);
+    int *tmp = malloc(((size_t)p->n + 1) * sizeof *tmp);
+    if (!keep || !tmp) {
+        free(keep);
+        free(tmp);
+        card_oom(st);
+        p->n_fit = 0;
+        return;
+    }
+    p->n_fit = card_box_try(st, co, p->rows, p->n, w, h, CARD_MIN_FONT, p->cols, max_lines, keep);
+    int a = 0;
+    for (int pass = 1; pass >= 0; pass--)
+        for (int k = 0; k < p->n; k++)
+            if (keep[k] == pass)
+                tmp[a++] = p->rows[k];
+    memcpy(p->rows, tmp, (size_t)p->n * sizeof *tmp);
+    free(keep);
+    free(tmp);
 }
 
 static void card_box_draw_rows(card_state *st, const device_callout *co, const card_box_plan *p, double x,
@@ -940,7 +965,12 @@ static int card_place_page(card_state *st, int i0, int at, int ncols, int page, 
     double full = 1e9;
     int end = card_place(st, i0, cols, ncols, page, full, s, 0);
     if (end == st->n_units && balance && ncols > 1) {
-        double lo = 0, hi = cols[0].h;
+        /* Not thinner than a few lines: a short list reads better in one column than in five. */
+        double lo = 120, hi = 0;
+        for (int c = 0; c < ncols; c++)
+            hi = cols[c].h > hi ? cols[c].h : hi;
+        if (lo > hi)
+            lo = hi;
         for (int it = 0; it < 12; it++) {
             double mid = (lo + hi) / 2;
             if (card_place(st, i0, cols, ncols, page, mid, s, 0) == st->n_units)
@@ -1276,6 +1306,7 @@ static void card_plan_device(card_state *st, int *owner, int *cur)
                               : card_em(st, co->label, "sans-condensed-bold") * CARD_MIN_FONT + 14;
             if (head + card_pill_w(st, m) + 6 > co->box.w) {
                 p->marker_low = 1;
+                card_sort_rows(st, co, p->rows, p->n);
                 card_box_plan_rows(st, co, p, b.w, b.h - CARD_PILL_H - 2, b.max_s, b.max_lines);
             }
         }
@@ -1359,7 +1390,7 @@ static void card_layout_device(card_state *st)
         for (double s = 15; s >= CARD_MIN_FONT - 0.01; s -= 1)
             if (card_place(st, 0, st->cols, n1, 1, 1e9, s, 0) == st->n_units) {
                 st->flow_size = s;
-                card_place(st, 0, st->cols, n1, 1, 1e9, s, 1);
+                card_place_page(st, 0, 0, n1, 1, s, 1);
                 return;
             }
     st->flow_size = 13;
@@ -1534,6 +1565,53 @@ static void card_groups(card_state *st)
         card_callout(st, i);
 }
 
+/* A key cap whose drawing is not a rectangle (the ISO Enter): the art's path around the box.
+ * Appends the path to cr and returns 1 if there is one. */
+static int card_key_path(cairo_t *cr, const device *d, const device_rect *b)
+{
+    size_t i;
+    const json_t *sh;
+    json_array_foreach(d->art, i, sh)
+    {
+        const json_t *v = json_object_get(sh, "path");
+        if (!json_is_string(v))
+            continue;
+        double pts[32];
+        char cmd[16];
+        int np = 0, nc = 0;
+        for (const char *p = json_string_value(v); *p && np < 32 && nc < 16;) {
+            char *end;
+            double x = strtod(p, &end);
+            if (end != p) {
+                pts[np++] = x;
+                p = end;
+            } else {
+                if (isalpha((unsigned char)*p))
+                    cmd[nc++] = *p;
+                p++;
+            }
+        }
+        /* Only straight outlines (M, L, Z) that enclose the box. */
+        double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+        int ok = np >= 6 && np % 2 == 0 && nc > 0;
+        for (int k = 0; k < nc && ok; k++)
+            ok = cmd[k] == 'M' || cmd[k] == 'L' || cmd[k] == 'Z';
+        for (int k = 0; ok && k + 1 < np; k += 2) {
+            x0 = fmin(x0, pts[k]), x1 = fmax(x1, pts[k]);
+            y0 = fmin(y0, pts[k + 1]), y1 = fmax(y1, pts[k + 1]);
+        }
+        if (!ok || x0 > b->x + 1 || y0 > b->y + 1 || x1 < b->x + b->w - 1 || y1 < b->y + b->h - 1 ||
+            (x1 - x0) * (y1 - y0) > 2 * b->w * b->h)
+            continue;
+        cairo_move_to(cr, pts[0], pts[1]);
+        for (int k = 2; k + 1 < np; k += 2)
+            cairo_line_to(cr, pts[k], pts[k + 1]);
+        cairo_close_path(cr);
+        return 1;
+    }
+    return 0;
+}
+
 static void card_keyboard(card_state *st)
 {
     const device *d = st->job->dev;
@@ -1549,7 +1627,8 @@ static void card_keyboard(card_state *st)
         }
         card_rgb c = card_ctx_rgb[st->lctx[st->item_lctx[p->rows[0]]].color];
         /* A pale tint of the first action's context; keys stay readable in greyscale print. */
-        card_rrect(st->cr, b->x + 1, b->y + 1, b->w - 2, b->h - 2, 6);
+        if (!(b->h > b->w && card_key_path(st->cr, d, b))) /* only tall keys may have an outline */
+            card_rrect(st->cr, b->x + 1, b->y + 1, b->w - 2, b->h - 2, 6);
         cairo_set_source_rgb(st->cr, 1 - (1 - c.r) * 0.22, 1 - (1 - c.g) * 0.22, 1 - (1 - c.b) * 0.22);
         cairo_fill_preserve(st->cr);
         cairo_set_source_rgb(st->cr, c.r * 0.8, c.g * 0.8, c.b * 0.8);
