@@ -389,6 +389,23 @@ def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
     shoot(d, "web-refcards-folder", "refcards")
     shoot_full_page(d, "web-refcards-folder-page")
 
+    # 2b. A DCS Config/Input folder with two aircraft: the cards under one heading per aircraft.
+    dcs = tmp_path / "Input"
+    guid = "{F3E8A0C0-1234-11e0-8001-444553540000}"
+    for aircraft in ("F-16C_50", "A-10C_2"):
+        (dcs / aircraft / "joystick").mkdir(parents=True)
+        (dcs / aircraft / "keyboard").mkdir()
+        (dcs / aircraft / "joystick" / f"Joystick - HOTAS Warthog {guid}.diff.lua").write_bytes(
+            read_bindings("dcs_warthog_stick.diff.lua"))
+        (dcs / aircraft / "keyboard" / "Keyboard.diff.lua").write_bytes(read_bindings("dcs_keyboard.diff.lua"))
+    d.find_element(By.ID, "folder-input").send_keys(str(dcs))
+    wait_js(d, "location.hash !== '#%s'" % fid, what="the DCS folder's upload")
+    n = wait_js(d, ALL_CARDS_LOADED, what="every card of the DCS folder")
+    heads = d.execute_script("return [...document.querySelectorAll('#card-grid .module-head')].map(h => h.textContent)")
+    assert heads == ["A-10C_2", "F-16C_50"] and n == 4, (heads, n)
+    assert not d.find_element(By.ID, "warnings").is_displayed()
+    shoot(d, "web-refcards-dcs-folder", "refcards")
+
     # 3. A zip and a plain file dropped together: the zip's entries join the file.
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -396,7 +413,8 @@ def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
     dropped = [["il2.zip", base64.b64encode(buf.getvalue()).decode()],
                ["devices.txt", base64.b64encode(read_bindings("il2_devices.txt")).decode()]]
     d.execute_script(DROP_FILES, dropped)
-    wait_js(d, "location.hash !== '#%s'" % fid, what="the dropped zip's upload")
+    dcs_id = d.execute_script("return location.hash").lstrip("#")
+    wait_js(d, "location.hash !== '#%s'" % dcs_id, what="the dropped zip's upload")
     wait_js(d, ALL_CARDS_LOADED, what="cards of the dropped zip")
     zid = d.execute_script("return location.hash").lstrip("#")
     z = requests.get(srv.url + "/v1/refcards/" + zid, timeout=30).json()
