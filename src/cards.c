@@ -95,6 +95,14 @@ static int body_to_query(http_req *rq, query *q, err_t *err)
     const char *k;
     json_t *v;
     int rc = 0;
+    /* Counted before anything is copied: 100 000 keys must cost one refusal, not a frozen loop. */
+    size_t count = q->n + json_object_size(root) + json_object_size(json_object_get(root, "text"));
+    if (count > QUERY_MAX_PARAMS + 1) {
+        err_set(err, ERR_TOO_LARGE, NULL,
+                "more than %d parameters (QUERY_MAX_PARAMS, URL and body together)", QUERY_MAX_PARAMS);
+        rc = -1;
+        goto done;
+    }
     json_object_foreach(root, k, v)
     {
         if (strcmp(k, "text") == 0 && json_is_object(v)) {

@@ -73,13 +73,13 @@ void query_free(query *q)
     }
     free(q->p);
     q->p = NULL;
-    q->n = 0;
+    q->n = q->cap = 0;
 }
 
 int query_parse(const char *raw, query *q, size_t max_params, err_t *err)
 {
     q->p = NULL;
-    q->n = 0;
+    q->n = q->cap = 0;
     if (!raw || !*raw)
         return 0;
     size_t cap = 0;
@@ -111,12 +111,13 @@ int query_parse(const char *raw, query *q, size_t max_params, err_t *err)
             if (q->n >= max_params) {
                 free(key);
                 free(val);
-                err_set(err, ERR_BAD_REQUEST, "", "too many query parameters (limit %zu)", max_params);
+                err_set(err, ERR_TOO_LARGE, "", "more than %zu query parameters (QUERY_MAX_PARAMS)", max_params);
                 goto fail;
             }
             if (q->n == cap) {
                 cap = cap ? cap * 2 : 8;
                 query_param *np = realloc(q->p, cap * sizeof *np);
+                q->cap = np ? cap : q->cap;
                 if (!np) {
                     free(key);
                     free(val);
@@ -139,10 +140,14 @@ fail:
 
 int query_add(query *q, const char *key, const char *val, size_t vlen)
 {
-    query_param *np = realloc(q->p, (q->n + 1) * sizeof *np);
-    if (!np)
-        return -1;
-    q->p = np;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        query_param *np = realloc(q->p, cap * sizeof *np);
+        if (!np)
+            return -1;
+        q->p = np;
+        q->cap = cap;
+    }
     char *k = strdup(key), *v = malloc(vlen + 1);
     if (!k || !v) {
         free(k);
@@ -169,23 +174,40 @@ static const query_key *find_key(const char *key, const query_key *allowed, size
     return NULL;
 }
 
+static int cmp_param_ptr_key(const void *a, const void *b)
+{
+    const query_param *x = *(const query_param *const *)a, *y = *(const query_param *const *)b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
 int query_check(const query *q, const query_key *allowed, size_t n_allowed, err_t *err)
 {
+    if (q->n > QUERY_MAX_PARAMS) {
+        err_set(err, ERR_TOO_LARGE, NULL, "more than %d parameters (QUERY_MAX_PARAMS, URL and body together)",
+                QUERY_MAX_PARAMS);
+        return -1;
+    }
+    const query_param *once[QUERY_MAX_PARAMS];
+    size_t n_once = 0;
     for (size_t i = 0; i < q->n; i++) {
         const query_key *k = find_key(q->p[i].key, allowed, n_allowed);
         if (!k) {
             err_set(err, ERR_UNKNOWN_PARAM, q->p[i].key, "unknown parameter '%.60s'", q->p[i].key);
             return -1;
         }
-        if (k->repeatable)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(q->p[j].key, q->p[i].key) == 0) {
-                err_set(err, ERR_DUP_PARAM, q->p[i].key, "parameter '%.60s' given more than once",
-                        q->p[i].key);
-                return -1;
-            }
-        }
+        if (!k->repeatable)
+            once[n_once++] = &q->p[i];
+    }
+    /* Duplicates by sorting, not by comparing every pair; the earliest repeat is named. */
+    qsort(once, n_once, sizeof *once, cmp_param_ptr_key);
+    const query_param *dup = NULL;
+    for (size_t i = 1; i < n_once; i++)
+        if (strcmp(once[i - 1]->key, once[i]->key) == 0 && (!dup || once[i] < dup))
+            dup = once[i];
+    if (dup) {
+        err_set(err, ERR_DUP_PARAM, dup->key, "parameter '%.60s' given more than once", dup->key);
+        return -1;
     }
     return 0;
 }

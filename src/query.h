@@ -17,8 +17,11 @@ typedef struct {
 
 typedef struct {
     query_param *p;
-    size_t n;
+    size_t n, cap;
 } query;
+
+/* Most parameters one request may carry, URL and JSON body together (413 past it). */
+#define QUERY_MAX_PARAMS 512
 
 /* One allowed key of a route. A key ending in '.' is a prefix ("text." allows text.title). */
 typedef struct {

@@ -886,7 +886,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
             http_reply_error(rq, &err);
             return;
         }
-        if (query_parse(uri ? evhttp_uri_get_query(uri) : NULL, &rq->q, 512, &err) < 0) {
+        if (query_parse(uri ? evhttp_uri_get_query(uri) : NULL, &rq->q, QUERY_MAX_PARAMS, &err) < 0) {
             http_reply_error(rq, &err);
             return;
         }

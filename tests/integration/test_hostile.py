@@ -807,3 +807,27 @@ def test_non_ascii_names_render(server, observe):
     r = requests.post(server.url + "/v1/refcards", params={"game": "é" * 40}, data=b"x", timeout=30)
     assert r.status_code == 400 and r.json()["error"]["param"] == "game"
     observe("201, cards 200; bad game 400 with valid JSON")
+
+
+@case(sends="POST /v1/cards/og.jpg with a 1.5 MB JSON body of 100 000 text keys; 600 URL parameters; "
+            "/healthz at the same time", expected="413 naming QUERY_MAX_PARAMS for both; /healthz answers")
+def test_many_keys_refused_fast(server, observe):
+    body = json.dumps({"text": {f"k{i}": "x" for i in range(100000)}}).encode()
+    done = {}
+
+    def post():
+        done["r"] = requests.post(server.url + "/v1/cards/og.jpg", data=body,
+                                  headers={"Content-Type": "application/json"}, timeout=60)
+
+    t = threading.Thread(target=post)
+    t.start()
+    while t.is_alive():
+        assert server.get("/healthz", timeout=10).status_code == 200
+        time.sleep(0.05)
+    t.join()
+    r = done["r"]
+    assert r.status_code == 413 and "QUERY_MAX_PARAMS" in r.json()["error"]["message"], r.text[:200]
+    q = "&".join(f"p{i}=1" for i in range(600))
+    r = server.get("/v1/cards/og.jpg?" + q)
+    assert r.status_code == 413 and "QUERY_MAX_PARAMS" in r.json()["error"]["message"]
+    observe("413 both; /healthz answered throughout")

@@ -35,7 +35,8 @@ static void test_parse_rejects(void **state)
     assert_int_equal(query_parse("a=%4", &q, 64, &err), -1);
     assert_int_equal(query_parse("=x", &q, 64, &err), -1);
     assert_int_equal(query_parse("a=1&b=2&c=3", &q, 2, &err), -1);
-    assert_int_equal(err_status(err.kind), 400);
+    assert_int_equal(err_status(err.kind), 413); /* a named limit, like the body's */
+    assert_non_null(strstr(err.msg, "QUERY_MAX_PARAMS"));
 }
 
 static void test_check_unknown_and_dup(void **state)
