@@ -316,6 +316,16 @@ def test_warnings_in_the_summary(server):
     assert_every_binding_accounted(s)
 
 
+def test_warnings_past_the_cap_are_counted(server):
+    lines = ["// Input map preset.", "&actions=action,command,invert|", "screenshot, key_sysrq, 0|"]
+    lines += [f"act{i}, pad_a, 0|" for i in range(250)]
+    r = post_files(server, [("global.actions", ("\r\n".join(lines) + "\r\n").encode())])
+    assert r.status_code in (200, 201), r.text
+    s = r.json()
+    assert len(s["warnings"]) == 200 and s["warnings_dropped"] == 50, (len(s["warnings"]), s.get("warnings_dropped"))
+    assert s["warnings"][0]["line"] == 4 and s["warnings"][0]["what"].startswith("act0")
+
+
 def test_multipart_with_a_zip_part_and_a_file(server):
     files = [("il2.zip", make_zip(IL2_PAIR[:1])), ("data/input/devices.txt", IL2_PAIR[1][1])]
     s = post_files(server, files).json()
