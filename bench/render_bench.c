@@ -16,6 +16,8 @@
 
 #include "cards.h"
 #include "refcard/card.h"
+#include "refcard/cardset.h"
+#include "refcard/usbids.h"
 #include "refcard/devices.h"
 #include "refcard/games.h"
 #include "encode.h"
@@ -128,19 +130,28 @@ static char *slurp(const char *path, size_t *len)
 }
 
 typedef struct {
-    const device *dev;
+    const cardset_card *card;
+    const cardset *cs;
     const binding_set *set;
     const binding **sel;
     size_t n;
+    int page;
+    card_stats stats;
 } refcard_arg;
 
 static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     refcard_arg *a = arg;
-    card_job cj = {a->dev, a->sel, a->n, a->set->game, a->set->game_name, a->set->profile, NULL, NULL, NULL};
+    card_job cj = {.dev = a->card->dev, .items = a->sel, .n_items = a->n, .game = a->set->game,
+                   .game_name = a->set->game_name, .profile = a->set->profile,
+                   .device_name = a->card->title, .device_index = a->card->device_index,
+                   .module = a->card->module, .page = a->page,
+                   .stats = &a->stats};
     return card_draw(cr, render_ctx_fonts(rc), &cj, err);
 }
 
+/* Parse time per file (the bundle of that one file), then draw and draw+JPEG per card and page,
+ * on one thread, as the server's workers do. */
 static int refcard(int nfiles, char **files)
 {
     err_t err = {0};
@@ -148,6 +159,7 @@ static int refcard(int nfiles, char **files)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    usbids_load(NULL, "templates/usb/vendors.json");
     render_ctx *rc = render_ctx_new(0, fonts, &err);
     const int reps = 20;
     for (int f = 0; f < nfiles; f++) {
@@ -164,23 +176,27 @@ static int refcard(int nfiles, char **files)
                 return 1;
             }
         }
-        printf("%s: %zu bindings, parse %.3f ms\n", base, set.n, (pool_now() - t0) * 1e3 / reps);
-        for (size_t d = 0; d < devices_count(); d++) {
-            const device *dev = devices_at(d);
-            const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
-            size_t n = card_select(&set, dev, NULL, 0, NULL, sel);
-            if (n) {
-                refcard_arg a = {dev, &set, sel, n};
+        printf("%s (%s, %zu KB): %zu bindings, %zu warnings, parse %.3f ms\n", base, set.game,
+               len / 1024, set.n, set.n_warnings, (pool_now() - t0) * 1e3 / reps);
+        cardset cs;
+        if (cardset_build(&set, &cs, &err) < 0) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
+        for (size_t c = 0; c < cs.n; c++) {
+            refcard_arg a = {&cs.cards[c], &cs, &set, sel, cardset_select(&set, &cs.cards[c], sel), 1, {0}};
+            for (int page = 1; page <= (a.stats.pages ? a.stats.pages : 1); page++) {
+                a.page = page;
                 cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
                 double t1 = pool_now();
                 for (int i = 0; i < reps; i++) {
                     cairo_t *cr = cairo_create(s);
-                    cairo_set_source_rgb(cr, 1, 1, 1);
-                    cairo_paint(cr);
                     refcard_bench_draw(&a, rc, cr, &err);
                     cairo_destroy(cr);
                 }
                 double draw = (pool_now() - t1) * 1e3 / reps;
+                cairo_surface_destroy(s);
                 image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
                 double t2 = pool_now();
                 for (int i = 0; i < reps; i++) {
@@ -191,16 +207,17 @@ static int refcard(int nfiles, char **files)
                     }
                     blob_unref(b);
                 }
-                printf("  %-18s %3zu bindings: draw %.2f ms, draw+jpeg %.2f ms\n", dev->id, n, draw,
-                       (pool_now() - t2) * 1e3 / reps);
-                cairo_surface_destroy(s);
+                printf("  %-34.34s p%d %3zu bindings: draw %.2f ms, draw+jpeg %.2f ms, min text %.1f px\n",
+                       cs.cards[c].slug, page, a.n, draw, (pool_now() - t2) * 1e3 / reps, a.stats.min_font_px);
             }
-            free(sel);
         }
+        free(sel);
+        cardset_free(&cs);
         bindings_free(&set);
         free(data);
     }
     render_ctx_free(rc);
+    usbids_unload();
     devices_unload();
     games_unload();
     return 0;
