@@ -298,6 +298,15 @@ def test_two_vjoy_devices_two_cards(server):
     check_cards(server, s)
 
 
+def test_left_and_right_vkb_two_cards(server):
+    s = upload(server, "sc_actionmaps.xml").json()
+    sides = {d["side"]: d for d in s["devices"] if d["side"]}
+    assert set(sides) == {"left", "right"}, [(d["device"], d["side"]) for d in s["devices"]]
+    assert sides["left"]["device"] != sides["right"]["device"]
+    assert "left" in sides["left"]["title"].lower() and "right" in sides["right"]["title"].lower()
+    check_cards(server, s)
+
+
 def test_warnings_in_the_summary(server):
     nested = make_zip([("inner.binds", read("elite_warthog.binds"))])
     body = make_zip(IL2_PAIR + [("data/input/old.zip", nested), ("data/input/readme.txt", b"my bindings\n"),
