@@ -455,15 +455,16 @@ def honeycomb_alpha():
     a.circle(1165, 195, 20)
     a.circle(1165, 275, 22, fill='dark')
     _rocker(a, 1140, 385, 30, 64); _rocker(a, 1192, 385, 30, 64)
-    # base: master rockers, light toggles, magneto key
-    masters = [(240 + 100 * i, 710) for i in range(4)]
-    lights = [(240 + 130 * i, 890) for i in range(5)]
+    # base, left to right as in a light aircraft: magneto key, master ALT/BAT, avionics 1/2, lights
+    mag = (250, 780)
+    masters = [(410, 780), (476, 780), (590, 780), (656, 780)]
+    lights = [(780 + 105 * i, 810) for i in range(5)]
     for x, y in masters:
         _rocker(a, x, y, 56, 96)
     for x, y in lights:
         _toggle(a, x, y)
-    a.circle(1040, 780, 80, fill='body'); a.circle(1040, 780, 44, fill='control')
-    a.rrect(1030, 720, 20, 120, 8, fill='dark')                        # key
+    a.circle(*mag, 80, fill='body'); a.circle(*mag, 44, fill='control')
+    a.rrect(mag[0] - 10, mag[1] - 60, 20, 120, 8, fill='dark')         # key
     m = ['alt', 'bat', 'av1', 'av2']
     mn = ['Master ALT', 'Master BAT', 'Avionics bus 1', 'Avionics bus 2']
     ln = ['BCN', 'LAND', 'TAXI', 'NAV', 'STROBE']
@@ -482,7 +483,7 @@ def honeycomb_alpha():
     for i, (x, y) in enumerate(lights):
         items.append(C(ln[i].lower(), '%s light' % ln[i], ['button:%d' % (21 + 2 * i), 'button:%d' % (22 + 2 * i)],
                        (x, y - 56), tags=['on', 'off']))
-    items.append(C('mags', 'Magneto switch', ['button:%d' % b for b in range(31, 36)], (1040, 780),
+    items.append(C('mags', 'Magneto switch', ['button:%d' % b for b in range(31, 36)], mag,
                    tags=['OFF', 'R', 'L', 'BOTH', 'START']))
     cs, gs = layout('honeycomb-alpha', xf, cols4(items[:6], items[6:11], items[11:16], items[16:]), pitch=64)
     return dict(id='honeycomb-alpha', name='Honeycomb Alpha Flight Controls (yoke)', kind='stick',
