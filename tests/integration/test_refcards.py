@@ -67,6 +67,26 @@ def test_upload_summary_and_cards(server, name, game, expect_devices):
                 assert Image.open(io.BytesIO(c.content)).size == (1920, 1080)
 
 
+FIXTURES = sorted(n for n in os.listdir(DATA) if not n.startswith(("bad_", "README")))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_fixture_accounted_and_every_page_drawn(server, name):
+    """Whatever the fixture (others are refused with a reason), each binding is on one card or
+    not shown with why, and every page of every card is an image."""
+    r = upload(server, name)
+    if r.status_code == 422:
+        assert r.json()["error"]["message"]
+        return
+    assert r.status_code in (200, 201), r.text
+    s = r.json()
+    assert_every_binding_accounted(s)
+    for d in s["devices"]:
+        for p in range(1, d["pages"] + 1):
+            c = server.get(d["cards"]["jpg"] + (f"?page={p}" if p > 1 else ""))
+            assert c.status_code == 200 and c.headers["Content-Type"] == "image/jpeg", (d["device"], p, c.text[:200])
+
+
 def test_same_file_same_id(server):
     a = upload(server, "msfs_warthog_throttle.xml").json()
     b = upload(server, "msfs_warthog_throttle.xml")
