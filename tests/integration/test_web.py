@@ -325,6 +325,16 @@ def test_map_high_dpi_tiles(start_server, chromium):
     shoot(d, "web-map-2x", "map")
 
 
+def drop_paths(driver, paths):
+    """A real drag and drop of files or folders from disk onto the drop zone (Chrome DevTools
+    Input.dispatchDragEvent): folders arrive as directory entries, as when a player drags one."""
+    x, y = driver.execute_script(
+        "const r = document.getElementById('drop-zone').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]")
+    data = {"items": [], "files": [str(p) for p in paths], "dragOperationsMask": 1}
+    for kind in ("dragEnter", "dragOver", "drop"):
+        driver.execute_cdp_cmd("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+
+
 def read_bindings(name):
     with open(os.path.join(BINDS, name), "rb") as f:
         return f.read()
@@ -389,7 +399,8 @@ def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
     shoot(d, "web-refcards-folder", "refcards")
     shoot_full_page(d, "web-refcards-folder-page")
 
-    # 2b. A DCS Config/Input folder with two aircraft: the cards under one heading per aircraft.
+    # 2b. A DCS Config/Input folder with two aircraft dragged onto the page: walked as a folder,
+    # the cards under one heading per aircraft.
     dcs = tmp_path / "Input"
     guid = "{F3E8A0C0-1234-11e0-8001-444553540000}"
     for aircraft in ("F-16C_50", "A-10C_2"):
@@ -398,11 +409,14 @@ def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
         (dcs / aircraft / "joystick" / f"Joystick - HOTAS Warthog {guid}.diff.lua").write_bytes(
             read_bindings("dcs_warthog_stick.diff.lua"))
         (dcs / aircraft / "keyboard" / "Keyboard.diff.lua").write_bytes(read_bindings("dcs_keyboard.diff.lua"))
-    d.find_element(By.ID, "folder-input").send_keys(str(dcs))
-    wait_js(d, "location.hash !== '#%s'" % fid, what="the DCS folder's upload")
+    d.execute_script("document.getElementById('drop-zone').scrollIntoView({block: 'center'})")
+    drop_paths(d, [dcs])
+    wait_js(d, "location.hash !== '#%s'" % fid, what="the dropped DCS folder's upload")
     n = wait_js(d, ALL_CARDS_LOADED, what="every card of the DCS folder")
     heads = d.execute_script("return [...document.querySelectorAll('#card-grid .module-head')].map(h => h.textContent)")
     assert heads == ["A-10C_2", "F-16C_50"] and n == 4, (heads, n)
+    files = d.execute_script("return [...document.querySelectorAll('#files-list li')].map(l => l.textContent)")
+    assert len(files) == 4 and all(f.startswith("Input/") and f.endswith(".diff.lua") for f in files), files
     assert not d.find_element(By.ID, "warnings").is_displayed()
     shoot(d, "web-refcards-dcs-folder", "refcards")
 
