@@ -454,7 +454,8 @@ def honeycomb_alpha():
     # right horn: white and red buttons, two rockers
     a.circle(1165, 195, 20)
     a.circle(1165, 275, 22, fill='dark')
-    _rocker(a, 1140, 385, 30, 64); _rocker(a, 1192, 385, 30, 64)
+    for ry in (365, 425):                                                # two side-to-side rockers
+        a.rrect(1133, ry - 16, 64, 32, 10, fill='control'); a.line([(1165, ry - 10), (1165, ry + 10)], stroke=2)
     # base, left to right as in a light aircraft: magneto key, master ALT/BAT, avionics 1/2, lights
     mag = (250, 780)
     masters = [(410, 780), (476, 780), (590, 780), (656, 780)]
@@ -473,10 +474,10 @@ def honeycomb_alpha():
              C('lwhite', 'Left white button', ['button:2'], (235, 290)),
              C('rwhite', 'Right white button', ['button:3'], (1165, 195)),
              C('red', 'Right red button', ['button:4'], (1165, 275)),
-             C('ltrim1', 'Left horn rocker, inner', ['button:5', 'button:6'], (262, 385), tags=['up', 'down']),
-             C('ltrim2', 'Left horn rocker, outer', ['button:7', 'button:8'], (210, 385), tags=['up', 'down']),
-             C('rtrim1', 'Right horn rocker, inner', ['button:9', 'button:10'], (1140, 385), tags=['right', 'left']),
-             C('rtrim2', 'Right horn rocker, outer', ['button:11', 'button:12'], (1192, 385), tags=['right', 'left']),
+             C('ltrim1', 'Left horn rocker, outer', ['button:5', 'button:6'], (210, 385), tags=['lower', 'upper']),
+             C('ltrim2', 'Left horn rocker, inner', ['button:7', 'button:8'], (262, 385), tags=['lower', 'upper']),
+             C('rtrim1', 'Right horn rocker, upper', ['button:9', 'button:10'], (1165, 365), tags=['left', 'right']),
+             C('rtrim2', 'Right horn rocker, lower', ['button:11', 'button:12'], (1165, 425), tags=['left', 'right']),
              AX('x', 'Roll (X)', (880, 330)), AX('y', 'Pitch (Y)', (700, 560))]
     for i, (x, y) in enumerate(masters):
         items.append(C(m[i], mn[i], ['button:%d' % (13 + 2 * i), 'button:%d' % (14 + 2 * i)], (x, y), tags=['on', 'off']))
@@ -493,7 +494,8 @@ def honeycomb_alpha():
                        'il2': ['Alpha Flight Controls'], 'bms': ['Alpha Flight Controls'],
                        'squadrons': ['Alpha Flight Controls']},
                 notes='294B:1900, product string "Alpha Flight Controls". Buttons 1 left trigger, 2 left white, '
-                      '3 right white, 4 right red, 5-8 left horn rockers, 9-12 right horn rockers, 13-20 master '
+                      '3 right white, 4 right red, 5-8 left horn rockers (lower, upper), 9-12 right horn rockers '
+                      '(left, right; MSFS\'s default profile trims the rudder left on 9 and 11), 13-20 master '
                       'ALT/BAT and avionics (on, off), 21-30 BCN LAND TAXI NAV STROBE (on, off), 31-35 magneto '
                       'OFF R L BOTH START; the hat is POV 1 (numbering as in Blake Buhlig\'s alpha.py, 0-based there).',
                 extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
