@@ -71,7 +71,7 @@ typedef struct {
 
 /* A flow entry: a named group of lines (a control and its actions, or legend lines). */
 typedef struct {
-    char name[112];
+    char name[160];     /* with soft break points (3 bytes each) */
     const device_callout *co; /* position tags of its rows; NULL */
     int section;
     int first_unit, n_units;
@@ -323,7 +323,12 @@ static int card_fits(card_state *st, const char *s, const char *font, double siz
 static int card_lines(card_state *st, const char *s, double em, const char *font, double size, double w,
                       int max_lines)
 {
-    if (em * size <= w - 3.2)
+    /* Plain ASCII stays within a line's height; accents over capitals ("É") and other scripts
+     * may not, so those are tried for real. */
+    int plain = 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p && plain; p++)
+        plain = *p < 0x80 || (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0x8b && (p += 2)); /* U+200B */
+    if (em * size <= w - 3.2 && (plain || card_fits(st, s, font, size, 0, w, card_text_h(size, 1))))
         return 1;
     int n = (int)ceil(em * size / (w - 4));
     for (n = n < 2 ? 2 : n; n <= max_lines; n++)
@@ -415,19 +420,17 @@ static void card_mod_tag(int mod, char *out, size_t cap)
     snprintf(out, cap, "M%d", mod + 1);
 }
 
-/* The action as printed: inverted axes say so. A word too long for a narrow column (a raw id
- * such as "v_strafe_longitudinal_forward") gets invisible break points after '_' and between
- * a lower-case letter and a capital, so it wraps instead of being cut. */
-static void card_action_text(const binding *b, char *out, size_t cap)
+/* raw with invisible break points in words too long for a narrow column (a raw id such as
+ * "v_strafe_longitudinal_forward" or "Pos_OculusTouch_IndexTriggerLeft"): after '_' or ':' and
+ * between a lower-case letter and a capital, so it wraps instead of being cut. */
+static void card_soft_breaks(const char *raw, char *out, size_t cap)
 {
-    const char *a = b->action[0] ? b->action : b->action_id;
-    char raw[200];
-    snprintf(raw, sizeof raw, "%s%s", a, b->is_axis && b->inverted ? " (inverted)" : "");
     size_t n = 0, run = 0;
     for (size_t i = 0; raw[i] && n + 4 < cap; i++) {
         run = raw[i] == ' ' ? 0 : run + 1;
         int brk = run > 14 && i > 0 && raw[i + 1] &&
-                  (raw[i - 1] == '_' || (islower((unsigned char)raw[i - 1]) && isupper((unsigned char)raw[i])));
+                  (raw[i - 1] == '_' || raw[i - 1] == ':' ||
+                   (islower((unsigned char)raw[i - 1]) && isupper((unsigned char)raw[i])));
         if (brk) {
             memcpy(out + n, "\u200b", 3);
             n += 3;
@@ -436,6 +439,15 @@ static void card_action_text(const binding *b, char *out, size_t cap)
         out[n++] = raw[i];
     }
     out[n] = '\0';
+}
+
+/* The action as printed: inverted axes say so. */
+static void card_action_text(const binding *b, char *out, size_t cap)
+{
+    const char *a = b->action[0] ? b->action : b->action_id;
+    char raw[200];
+    snprintf(raw, sizeof raw, "%s%s", a, b->is_axis && b->inverted ? " (inverted)" : "");
+    card_soft_breaks(raw, out, cap);
 }
 
 /* ---- shapes --------------------------------------------------------------------------- */
@@ -792,7 +804,7 @@ static int card_entry_add(card_state *st, const char *name, const device_callout
     }
     card_entry *e = &st->entries[st->n_entries];
     memset(e, 0, sizeof *e);
-    snprintf(e->name, sizeof e->name, "%s", name);
+    card_soft_breaks(name, e->name, sizeof e->name);
     e->co = co;
     e->section = section;
     e->first_unit = st->n_units;
@@ -864,12 +876,19 @@ static double card_unit_h_measure(card_state *st, int i, double w, double s, dou
 {
     const card_unit *u = &st->units[i];
     *nw = 0, *name_h = 0;
-    if (u->kind == CARD_U_HEAD)
-        return card_text_h(s + 2, 1) + 10;
+    if (u->kind == CARD_U_HEAD) {
+        const char *t = card_sec_title[u->ref];
+        int lines = card_lines(st, t, card_em(st, t, "sans-bold"), "sans-bold", s + 2, w, 3);
+        return lines > 0 ? card_text_h(s + 2, lines) + 10 : -1;
+    }
     const card_entry *e = &st->entries[u->entry];
     *nw = card_name_col(st, e->section, w, s);
-    if (i == e->first_unit && e->name[0] && e->name_em * s + 12 > *nw)
-        *name_h = card_text_h(s, 1);
+    if (i == e->first_unit && e->name[0] && e->name_em * s + 12 > *nw) {
+        int lines = card_lines(st, e->name, e->name_em, "sans-condensed-bold", s, w, 3);
+        if (lines <= 0)
+            return -1;
+        *name_h = card_text_h(s, lines);
+    }
     card_geo g;
     if (card_geo_of(st, u->kind, u->ref, e->co, w - *nw, s, 4, &g) < 0)
         return -1;
@@ -1669,8 +1688,9 @@ static void card_draw_flow(card_state *st)
         if (u->page != st->page || u->col < 0)
             continue;
         if (u->kind == CARD_U_HEAD) {
-            double th = card_text_h(s + 2, 1);
-            text_style hs = card_style("sans-bold", s + 2, s + 2, 0, TEXT_ALIGN_LEFT, card_grey);
+            double th = u->h - 10;
+            text_style hs = card_style("sans-bold", s + 2, s + 2, th > card_text_h(s + 2, 1) + 0.5, TEXT_ALIGN_LEFT,
+                                       card_grey);
             card_text(st, card_sec_title[u->ref], &hs, u->x, u->y + 3, u->w, th, 0);
             cairo_move_to(st->cr, u->x, u->y + th + 5);
             cairo_line_to(st->cr, u->x + u->w, u->y + th + 5);
@@ -1681,11 +1701,14 @@ static void card_draw_flow(card_state *st)
         }
         const card_entry *e = &st->entries[u->entry];
         int starts = i == e->first_unit || st->units[i - 1].col != u->col || st->units[i - 1].page != u->page;
-        text_style ns = card_style("sans-condensed-bold", s, s, 0, TEXT_ALIGN_LEFT, card_ink);
+        text_style ns = card_style("sans-condensed-bold", s, s, u->name_h > card_text_h(s, 1) + 0.5, TEXT_ALIGN_LEFT,
+                                   card_ink);
         if (starts && e->name[0] && u->name_h > 0)
             card_text(st, e->name, &ns, u->x, u->y, u->w, u->name_h, 0);
-        else if (starts && e->name[0] && e->name_em * s + 12 <= u->nw + 0.01)
-            card_text(st, e->name, &ns, u->x, u->y, u->nw - 6, card_text_h(s, 1), 0);
+        else if (starts && e->name[0] && e->name_em * s + 12 <= u->nw + 0.01) {
+            ns.valign = TEXT_VALIGN_TOP; /* room below for accents, the row is at least this tall */
+            card_text(st, e->name, &ns, u->x, u->y, u->nw - 6, card_text_h(s, 1) + 0.25 * s, 0);
+        }
         card_geo g;
         if (card_geo_of(st, u->kind, u->ref, e->co, u->w - u->nw, s, 4, &g) == 0)
             card_unit_draw_row(st, u->kind, u->ref, e->co, u->x + u->nw, u->y + u->name_h, u->w - u->nw, s, &g);
