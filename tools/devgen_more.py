@@ -694,5 +694,63 @@ def winwing_orion2_f18():
                 extras=EXTRAS4, art=a.shapes, groups=gs, callouts=cs)
 
 
+# ---- Thrustmaster TCA Sidestick Airbus Edition ------------------------------------------
+# MSFS's own default profile for "T.A320 Pilot" (ProductID 0405) binds X ailerons, Y elevator,
+# Rotation Z rudder, Slider X throttle, Button4 autopilot master (the red takeover button), Button1
+# smart camera (the trigger), Buttons 2/3 views (the head buttons) and the base buttons 5-16 (flaps
+# 5/10, trim 6/9, brakes 7, gear 8, spoilers 13, parking brake 14). The base is the T.16000M's:
+# two blocks of six, numbered as on the t16000m layout.
+def _tca_sidestick(role):
+    pid = '0405' if role == 'pilot' else '0406'
+    win = 'T.A320 Pilot' if role == 'pilot' else 'T.A320 Copilot'
+    dev_id = 'tca-sidestick-%s' % role
+    xf = Xf(1000, 1100, *ART_M); a = Art(xf)
+    a.path([('M', 90, 1080), ('L', 150, 830), ('C', 160, 790, 200, 770, 250, 770), ('L', 750, 770),
+            ('C', 800, 770, 840, 790, 850, 830), ('L', 910, 1080), ('Z',)], fill='body2')       # base
+    a.rrect(420, 700, 160, 110, 30, fill='body')                                             # boot
+    a.path([('M', 440, 720), ('C', 430, 600, 400, 520, 390, 420), ('C', 380, 300, 400, 210, 500, 200),
+            ('C', 600, 210, 620, 300, 610, 420), ('C', 600, 520, 570, 600, 560, 720), ('Z',)], fill='body')  # grip
+    a.rrect(375, 380, 26, 90, 10, fill='control')                                            # trigger (front)
+    a.hat(500, 255, 34, 8)
+    a.circle(440, 320, 16); a.circle(560, 320, 16)                                           # head buttons 2, 3
+    a.circle(600, 430, 20, fill='dark')                                                      # red takeover button
+    a.rrect(860, 850, 40, 150, 14, fill='control')                                           # throttle lever
+    t, b = 880, 950
+    bl = [(230, t), (290, t), (350, t), (350, b), (290, b), (230, b)]
+    br = [(650, t), (710, t), (770, t), (770, b), (710, b), (650, b)]
+    for x, y in bl + br:
+        a.circle(x, y, 17)
+    items = [POV(1, 'hat', 'Hat 8-way', (500, 255)),
+             C('b1', 'Trigger', ['button:1'], (388, 425)),
+             C('b2', 'Head button left', ['button:2'], (440, 320)),
+             C('b3', 'Head button right', ['button:3'], (560, 320)),
+             C('b4', 'Red takeover button', ['button:4'], (600, 430)),
+             AX('x', 'Roll (X)', (470, 760)), AX('y', 'Pitch (Y)', (530, 760)), AX('rz', 'Twist (RZ)', (500, 205)),
+             AX('slider1', 'Throttle lever (slider)', (880, 925))]
+    items += [C('b%d' % (5 + i), 'Base left, button %d' % (5 + i), ['button:%d' % (5 + i)], p) for i, p in enumerate(bl)]
+    items += [C('b%d' % (11 + i), 'Base right, button %d' % (11 + i), ['button:%d' % (11 + i)], p)
+              for i, p in enumerate(br)]
+    cs, gs = layout(dev_id, xf, cols2(items[:10], items[10:]), pitch=62)
+    return dict(id=dev_id, name='Thrustmaster TCA Sidestick Airbus Edition (%s)' % role.capitalize(), kind='stick',
+                usb=['044F:%s' % pid],
+                games={'elite': ['044F%s' % pid], 'msfs2020': [win], 'dcs': [win], 'starcitizen': [win],
+                       'il2': [win], 'bms': [win], 'squadrons': [win]},
+                notes='044F:%s, Windows name "%s" (the Pilot and Copilot identities let two sticks be used at '
+                      'once). Numbering as MSFS\'s default profile uses it: 1 trigger, 2/3 head buttons, 4 the red '
+                      'takeover button, 5-16 the base (T.16000M base), X/Y stick, RZ twist, slider the throttle '
+                      'lever. Where each base button sits follows the t16000m layout: verify on a device.'
+                      % (pid, win),
+                extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
+
+
+def tca_sidestick_pilot():
+    return _tca_sidestick('pilot')
+
+
+def tca_sidestick_copilot():
+    return _tca_sidestick('copilot')
+
+
 MORE = [dualshock4, dualsense, g940_pedals, saitek_pedals, vkb_t_rudder, cougar_mfd_left, cougar_mfd_right,
-        saitek_quadrant, saitek_yoke, honeycomb_alpha, honeycomb_bravo, saitek_side_panel, winwing_orion2_f18]
+        saitek_quadrant, saitek_yoke, honeycomb_alpha, honeycomb_bravo, saitek_side_panel, winwing_orion2_f18,
+        tca_sidestick_pilot, tca_sidestick_copilot]

@@ -31,6 +31,8 @@ static const more_device more[] = {
     {"saitek-side-panel", "", 0x0738, 0x2218, "elite", "07382218", "rx,ry,rz,x,y,z"},
     {"winwing-orion2-f18-throttle", "", 0x4098, 0xBE62, "dcs", "WINWING THROTTLE BASE2 + F18 HANDLE",
      "rx,ry,slider1,slider2"},
+    {"tca-sidestick-pilot", "", 0x044F, 0x0405, "msfs2020", "T.A320 Pilot", "rz,slider1,x,y"},
+    {"tca-sidestick-copilot", "", 0x044F, 0x0406, "dcs", "T.A320 CoPilot", "rz,slider1,x,y"},
 };
 #define N_MORE (sizeof more / sizeof more[0])
 
@@ -254,6 +256,8 @@ static void test_pedals_and_panels(void **state)
     expect_callout("honeycomb-alpha", "button:31", "mags");
     expect_callout("honeycomb-alpha", "hat:1:up", "pov_up");
     expect_callout("saitek-yoke", "button:1", "e");
+    expect_callout("tca-sidestick-pilot", "button:4", "b4");
+    assert_non_null(strstr(devices_callout_for(get("tca-sidestick-copilot"), "button:4")->label, "takeover"));
 }
 
 /* Bounding box of one art shape (enough for the shapes devgen writes). */
