@@ -89,6 +89,7 @@ typedef struct {
     double x, y, w, h;
     double nw;      /* name column width in this column */
     double name_h;  /* height of the name line above the row (name too long for the column) */
+    double size;    /* text size it was placed at */
     double memo_w, memo_s, memo_h, memo_nw, memo_name_h; /* last measure (layouts try many) */
 } card_unit;
 
@@ -144,7 +145,6 @@ typedef struct {
     int n_cols, cap_cols;
     card_region regions[6];
     int n_regions;
-    double flow_size;
     int pages;
     int compact;          /* laying out or drawing key caps: thinner bar, no text padding */
     struct {
@@ -947,7 +947,7 @@ static int card_place(card_state *st, int i0, const card_col *cols, int ncols, i
         if (commit) {
             card_unit *u = &st->units[i];
             u->page = page, u->col = (int)(&cols[c] - st->cols);
-            u->x = cols[c].x, u->y = y, u->w = cols[c].w, u->h = h, u->nw = nw, u->name_h = nh;
+            u->x = cols[c].x, u->y = y, u->w = cols[c].w, u->h = h, u->nw = nw, u->name_h = nh, u->size = s;
         }
         y += h;
         i++;
@@ -968,12 +968,16 @@ static int card_cols_reserve(card_state *st, int n)
     return 0;
 }
 
-/* c equal columns over a whole page (below the title) starting at st->cols[at]. */
-static void card_full_cols(card_state *st, int at, int c)
+/* c equal columns over a whole page (below the title, and below the "Continued from page N"
+ * line on pages after the first) starting at st->cols[at]. */
+#define CARD_CONT_H 34.0
+
+static void card_full_cols(card_state *st, int at, int c, int page)
 {
     double w = (CARD_PAGE_X1 - CARD_PAGE_X0 - (c - 1) * CARD_GAP) / c;
+    double top = CARD_PAGE_Y0 + (page > 1 ? CARD_CONT_H : 0);
     for (int k = 0; k < c; k++)
-        st->cols[at + k] = (card_col){CARD_PAGE_X0 + k * (w + CARD_GAP), CARD_PAGE_Y0, w, CARD_PAGE_Y1 - CARD_PAGE_Y0, -1};
+        st->cols[at + k] = (card_col){CARD_PAGE_X0 + k * (w + CARD_GAP), top, w, CARD_PAGE_Y1 - top, -1};
 }
 
 /* Place one page; when everything left fits and balance is set, make the columns as even as
@@ -1002,18 +1006,29 @@ static int card_place_page(card_state *st, int i0, int at, int ncols, int page, 
     return card_place(st, i0, cols, ncols, page, full, s, 1);
 }
 
-/* Pages 2.. (or 1.. for from_page 1): c full columns per page until every unit is placed.
- * Returns the last page used. */
-static int card_flow_pages(card_state *st, int i, int from_page, int c, double s)
+/* Units from i on full pages from from_page: when they all fit one page, at the largest size
+ * (16 px down) and fewest columns that hold them, balanced; else 13 px in four columns, page
+ * after page. Returns the last page used. */
+static int card_flow_pages(card_state *st, int i, int from_page)
 {
-    int page = from_page - 1;
     int at = st->n_cols;
-    if (card_cols_reserve(st, at + c) < 0)
+    if (card_cols_reserve(st, at + 8) < 0)
         return from_page;
-    card_full_cols(st, at, c);
+    st->n_cols = at + 8;
+    for (double s = 16; s >= CARD_MIN_FONT - 0.01 && !st->failed; s -= 1)
+        for (int c = 2; c <= 4; c++) {
+            card_full_cols(st, at, c, from_page);
+            if (card_place(st, i, &st->cols[at], c, from_page, 1e9, s, 0) == st->n_units) {
+                card_place_page(st, i, at, c, from_page, s, 1);
+                return from_page;
+            }
+        }
+    card_full_cols(st, at, 4, from_page);
+    card_full_cols(st, at + 4, 4, from_page + 1);
+    int page = from_page - 1;
     while (i < st->n_units && !st->failed) {
         page++;
-        int next = card_place_page(st, i, at, c, page, s, 1);
+        int next = card_place_page(st, i, page == from_page ? at : at + 4, 4, page, 13, 1);
         if (next == i) { /* nothing fits a whole page: cannot happen with 4-line rows */
             err_set(st->err, ERR_INTERNAL, NULL, "card layout: a line taller than a page");
             st->failed = 1;
@@ -1021,7 +1036,6 @@ static int card_flow_pages(card_state *st, int i, int from_page, int c, double s
         }
         i = next;
     }
-    st->n_cols = at + c;
     return page < from_page ? from_page : page;
 }
 
@@ -1333,7 +1347,8 @@ static void card_plan_device(card_state *st, int *owner, int *cur)
             char name[112];
             if (d->kind == DEVICE_KEYBOARD)
                 snprintf(name, sizeof name, "%s", co->legend[0] ? co->legend : co->label);
-            else if (co->group >= 0 && (size_t)co->group < d->n_groups)
+            else if (co->group >= 0 && (size_t)co->group < d->n_groups &&
+                     !strstr(co->label, d->groups[co->group].label))
                 snprintf(name, sizeof name, "%.50s (%.50s)", co->label, d->groups[co->group].label);
             else
                 snprintf(name, sizeof name, "%s", co->label);
@@ -1382,18 +1397,16 @@ static void card_layout_generic(card_state *st)
         return;
     for (double s = 18; s >= CARD_MIN_FONT - 0.01 && !st->failed; s -= 1)
         for (int c = cmin; c <= 5; c++) {
-            card_full_cols(st, 0, c);
+            card_full_cols(st, 0, c, 1);
             if (card_place(st, 0, st->cols, c, 1, 1e9, s, 0) == st->n_units) {
                 st->n_cols = c;
-                st->flow_size = s;
                 card_place_page(st, 0, 0, c, 1, s, 1);
                 st->pages = 1;
                 return;
             }
         }
     st->n_cols = 0;
-    st->flow_size = 13;
-    st->pages = card_flow_pages(st, 0, 1, 4, 13);
+    st->pages = card_flow_pages(st, 0, 1);
 }
 
 /* Device card: the panel in the drawing's free space at the largest size that holds the whole
@@ -1408,14 +1421,12 @@ static void card_layout_device(card_state *st)
     if (n1 > 0)
         for (double s = 15; s >= CARD_MIN_FONT - 0.01; s -= 1)
             if (card_place(st, 0, st->cols, n1, 1, 1e9, s, 0) == st->n_units) {
-                st->flow_size = s;
                 card_place_page(st, 0, 0, n1, 1, s, 1);
                 return;
             }
-    st->flow_size = 13;
     int i = n1 > 0 ? card_place(st, 0, st->cols, n1, 1, 1e9, 13, 1) : 0;
     if (i < st->n_units)
-        st->pages = card_flow_pages(st, i, 2, 4, 13);
+        st->pages = card_flow_pages(st, i, 2);
 }
 
 /* ---- drawing ---------------------------------------------------------------------------- */
@@ -1668,7 +1679,12 @@ static void card_keyboard(card_state *st)
 /* The flow units of the page being drawn, with the panel frames on page 1 of a device card. */
 static void card_draw_flow(card_state *st)
 {
-    const double s = st->flow_size;
+    if (st->page > 1) {
+        char cont[48];
+        snprintf(cont, sizeof cont, "Continued from page %d", st->page - 1);
+        text_style cs = card_style("sans-bold", 16, 16, 0, TEXT_ALIGN_LEFT, card_grey);
+        card_text(st, cont, &cs, CARD_PAGE_X0, CARD_PAGE_Y0 - 4, 600, card_text_h(16, 1), 0);
+    }
     if (st->job->dev && st->page == 1)
         for (int r = 0; r < st->n_regions; r++) {
             double bottom = -1;
@@ -1687,6 +1703,7 @@ static void card_draw_flow(card_state *st)
         const card_unit *u = &st->units[i];
         if (u->page != st->page || u->col < 0)
             continue;
+        const double s = u->size;
         if (u->kind == CARD_U_HEAD) {
             double th = u->h - 10;
             text_style hs = card_style("sans-bold", s + 2, s + 2, th > card_text_h(s + 2, 1) + 0.5, TEXT_ALIGN_LEFT,
