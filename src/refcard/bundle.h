@@ -31,7 +31,8 @@ typedef struct {
 } bundle;
 
 /* Add one uploaded file named name ("" if unnamed; a client's path is kept but made relative):
- * copied as it is, or unpacked when it is a zip. Errors (the bundle keeps what it had):
+ * copied as it is, or unpacked when it is a zip. Errors (the bundle may then hold part of the
+ * upload; its owner frees it):
  * ERR_TOO_LARGE naming the limit passed (files, entries, bytes, ratio); ERR_UNPROCESSABLE for a
  * damaged zip or an entry whose path leaves the archive ("path outside the archive: ../x"). */
 int bundle_add(bundle *b, const char *name, const char *data, size_t len, err_t *err);
