@@ -11,7 +11,7 @@ comma    := ,
 PORT     ?= 8080
 
 PKGS     := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libevent \
-            libevent_pthreads jansson expat sqlite3 libmemcached libarchive
+            libevent_pthreads jansson expat sqlite3 libmemcached libarchive nettle
 # Recursive (=) on purpose: pkg-config runs only when compiling, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
@@ -34,7 +34,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what running needs, and what testing/benchmarking adds.
 RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
              libpng-dev libturbojpeg0-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
-             libmemcached-dev libarchive-dev usb.ids \
+             libmemcached-dev libarchive-dev nettle-dev usb.ids \
              fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached \

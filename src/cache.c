@@ -1,5 +1,6 @@
-/* cache.c — LRU of encoded renders keyed by ETag: a chained hash table plus a doubly linked
- * recency list; entries over the byte budget are evicted from the cold end. */
+/* cache.c — LRU of encoded renders keyed by canonical request key: a chained hash table
+ * (bucket picked by the ETag) plus a doubly linked recency list; entries over the byte budget are
+ * evicted from the cold end. */
 #include "cache.h"
 
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 typedef struct entry {
     char etag[ETAG_LEN];
     blob *b;
+    size_t cost;                /* bytes charged: blob, key and this entry */
     struct entry *hnext;        /* hash chain */
     struct entry *prev, *next;  /* recency: head = most recent */
+    char key[];                 /* the full canonical key, NUL-terminated */
 } entry;
 
 static struct {
@@ -20,6 +23,7 @@ static struct {
     size_t nbuckets;
     entry *head, *tail;
     size_t bytes, budget, count;
+    size_t blob_bytes; /* the images alone: the cache_bytes metric (pool bytes held here) */
 } C;
 
 int cache_init(size_t budget)
@@ -30,9 +34,9 @@ int cache_init(size_t budget)
     return C.buckets ? 0 : -1;
 }
 
-static size_t slot_of(const char *etag)
+static entry **bucket_of(const char *etag)
 {
-    return (size_t)(etag_hash(ETAG_SEED, etag, strlen(etag)) % C.nbuckets);
+    return &C.buckets[etag_bucket_hash(etag) % C.nbuckets];
 }
 
 static void unlink_lru(entry *e)
@@ -59,39 +63,37 @@ static void push_front(entry *e)
         C.tail = e;
 }
 
-static entry *find(const char *etag, entry ***link)
+/* The entry of key, or NULL. The tag only narrows the search: the key decides. */
+static entry *find(const char *key, const char *etag)
 {
-    entry **pp = &C.buckets[slot_of(etag)];
-    for (; *pp; pp = &(*pp)->hnext) {
-        if (strcmp((*pp)->etag, etag) == 0) {
-            if (link)
-                *link = pp;
-            return *pp;
-        }
-    }
+    for (entry *e = *bucket_of(etag); e; e = e->hnext)
+        if (strcmp(e->etag, etag) == 0 && strcmp(e->key, key) == 0)
+            return e;
     return NULL;
 }
 
 static void evict(entry *e)
 {
-    entry **link = NULL;
-    find(e->etag, &link);
-    if (link)
-        *link = e->hnext;
+    entry **pp = bucket_of(e->etag);
+    while (*pp && *pp != e)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = e->hnext;
     unlink_lru(e);
-    C.bytes -= e->b->len;
+    C.bytes -= e->cost;
+    C.blob_bytes -= e->b->len;
     C.count--;
     blob_unref(e->b);
     free(e);
-    atomic_store(&metrics_g.cache_bytes, (long)C.bytes);
+    atomic_store(&metrics_g.cache_bytes, (long)C.blob_bytes);
     atomic_store(&metrics_g.cache_entries, (long)C.count);
 }
 
-blob *cache_get(const char *etag)
+blob *cache_get(const char *key, const char *etag)
 {
     if (!C.buckets)
         return NULL;
-    entry *e = find(etag, NULL);
+    entry *e = find(key, etag);
     if (!e) {
         atomic_fetch_add(&metrics_g.cache_misses, 1);
         return NULL;
@@ -103,25 +105,33 @@ blob *cache_get(const char *etag)
     return e->b;
 }
 
-void cache_put(const char *etag, blob *b)
+void cache_put(const char *key, const char *etag, blob *b)
 {
-    if (!C.buckets || b->len > C.budget / 4 || find(etag, NULL))
+    size_t klen = strlen(key);
+    size_t cost = sizeof(entry) + klen + 1 + b->len;
+    if (!C.buckets || cost > C.budget / 4 || find(key, etag))
         return;
-    entry *e = calloc(1, sizeof *e);
+    entry *e = malloc(sizeof *e + klen + 1);
     if (!e)
         return;
-    memcpy(e->etag, etag, ETAG_LEN);
+    size_t tlen = strnlen(etag, ETAG_LEN - 1);
+    memcpy(e->etag, etag, tlen);
+    e->etag[tlen] = 0;
+    memcpy(e->key, key, klen + 1);
     blob_ref(b);
     e->b = b;
-    size_t s = slot_of(etag);
-    e->hnext = C.buckets[s];
-    C.buckets[s] = e;
+    e->cost = cost;
+    entry **bucket = bucket_of(etag);
+    e->hnext = *bucket;
+    *bucket = e;
+    e->prev = e->next = NULL;
     push_front(e);
-    C.bytes += b->len;
+    C.bytes += cost;
+    C.blob_bytes += b->len;
     C.count++;
     while (C.bytes > C.budget && C.tail && C.tail != e)
         evict(C.tail);
-    atomic_store(&metrics_g.cache_bytes, (long)C.bytes);
+    atomic_store(&metrics_g.cache_bytes, (long)C.blob_bytes);
     atomic_store(&metrics_g.cache_entries, (long)C.count);
 }
 

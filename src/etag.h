@@ -1,5 +1,9 @@
 /* etag.h — strong ETags from canonical request keys, and If-None-Match matching
- * (single tag, list, "*", W/ tags compared weakly as RFC 9110 §13.1.2 asks for GET/HEAD). */
+ * (single tag, list, "*", W/ tags compared weakly as RFC 9110 §13.1.2 asks for GET/HEAD).
+ *
+ * An ETag is the first 128 bits of SHA-256(renderer version, NUL, key) in hex. It also names
+ * the entry in the render cache, the single-flight table and the memcached L2; each of those
+ * stores the full key beside it and compares it, so the tag only picks where to look. */
 #ifndef CARTOUCHE_ETAG_H
 #define CARTOUCHE_ETAG_H
 
@@ -7,14 +11,21 @@
 #include <stdint.h>
 
 #define CARTOUCHE_RENDERER_VERSION "cartouche-r1"
-#define ETAG_LEN 19 /* "\"" + 16 hex + "\"" + NUL */
+#define ETAG_HEX 32                /* 128 bits */
+#define ETAG_LEN (ETAG_HEX + 3)    /* "\"" + hex + "\"" + NUL */
 
-/* 64-bit FNV-1a, continued from h (start with ETAG_SEED). */
+/* 64-bit FNV-1a, continued from h (start with ETAG_SEED). Fast, NOT collision-resistant: for
+ * in-memory digests only, never for a tag or key that someone else could choose inputs for. */
 #define ETAG_SEED 1469598103934665603ULL
 uint64_t etag_hash(uint64_t h, const void *data, size_t len);
 
-/* Strong ETag of key (the renderer version is mixed in): writes "\"0123456789abcdef\"". */
+/* Strong ETag of key: writes "\"<32 hex>\"".
+ * Test hook: CARTOUCHE_TEST_ETAG_BITS=N in the environment keeps only the first N bits of the
+ * digest (the rest are 0), so that tests can make different keys share a tag. */
 void etag_make(const char *key, char out[ETAG_LEN]);
+
+/* The first 64 bits of a tag made by etag_make, for picking a hash bucket (0 for other text). */
+uint64_t etag_bucket_hash(const char *etag);
 
 /* 1 if the If-None-Match header value matches etag (weak comparison), 0 otherwise.
  * Garbage in the header never matches. */

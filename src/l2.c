@@ -1,8 +1,10 @@
 /* l2.c — the shared L2 render cache: a memcached client per worker thread (libmemcached).
  *
- * Keys are "cartouche:" + the ETag's hex, values the encoded bytes. The ETag already mixes in the
- * canonical request, the template version and the renderer version, so an entry never goes
- * stale and is stored without expiry; memcached's own LRU bounds it.
+ * Keys are "cartouche:" + the ETag's hex. A value is the canonical request key it was stored for
+ * (4-byte big-endian length, then the key) followed by the encoded bytes; a get compares that key
+ * with the job's and treats any difference as a miss, because the memcached key is only a hash.
+ * The key already carries the canonical request, the template version and the renderer version,
+ * so an entry never goes stale and is stored without expiry; memcached's own LRU bounds it.
  *
  * Workers must never wait long on the L2: connect and poll timeouts are 50 ms, and after a
  * connection-level failure a worker skips the L2 for L2_RETRY_S before trying again, so an
@@ -23,8 +25,10 @@
 #define L2_TIMEOUT_MS 50
 #define L2_RETRY_S 1.0
 #define L2_KEY_PREFIX "cartouche:"
-/* memcached's per-item flags: marks our values, so a foreign value under our key is a miss. */
-#define L2_FLAGS 0x43415254u /* "CART" */
+/* memcached's per-item flags: marks our values (in this layout), so a foreign value under our
+ * key is a miss. "CART" was the layout without the key record. */
+#define L2_FLAGS 0x43415232u /* "CAR2" */
+#define L2_KEYLEN_BYTES 4
 
 typedef struct {
     memcached_st *mc;
@@ -130,15 +134,15 @@ static l2_conn *conn_get(void)
     return c;
 }
 
-/* "cartouche:" + the ETag without its quotes; returns the key's length. */
-static size_t make_key(const char *etag, char key[64])
+/* The memcached key: "cartouche:" + the ETag without its quotes; returns its length. */
+static size_t mc_key(const char *etag, char mkey[64])
 {
     size_t n = strlen(L2_KEY_PREFIX);
-    memcpy(key, L2_KEY_PREFIX, n);
+    memcpy(mkey, L2_KEY_PREFIX, n);
     for (const char *p = etag; *p && n < 63; p++)
         if (*p != '"')
-            key[n++] = *p;
-    key[n] = 0;
+            mkey[n++] = *p;
+    mkey[n] = 0;
     return n;
 }
 
@@ -168,19 +172,33 @@ static void note_failure(l2_conn *c, memcached_return_t rc, const char *op)
     c->mc = NULL;
 }
 
-blob *l2_get(const char *etag, double deadline)
+/* The image bytes of value v if it was stored for key, else NULL. */
+static const unsigned char *value_bytes(const char *v, size_t vlen, const char *key, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)v;
+    if (vlen < L2_KEYLEN_BYTES)
+        return NULL;
+    size_t klen = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+    size_t head = L2_KEYLEN_BYTES + klen;
+    if (klen != strlen(key) || head >= vlen || memcmp(p + L2_KEYLEN_BYTES, key, klen) != 0)
+        return NULL;
+    *len = vlen - head;
+    return p + head;
+}
+
+blob *l2_get(const char *key, const char *etag, double deadline)
 {
     if (!L.on)
         return NULL;
     l2_conn *c = conn_get();
     if (!c)
         return NULL;
-    char key[64];
-    size_t klen = make_key(etag, key);
+    char mkey[64];
+    size_t mlen = mc_key(etag, mkey);
     size_t vlen = 0;
     uint32_t flags = 0;
     memcached_return_t rc = MEMCACHED_FAILURE;
-    char *v = memcached_get(c->mc, key, klen, &vlen, &flags, &rc);
+    char *v = memcached_get(c->mc, mkey, mlen, &vlen, &flags, &rc);
     if (rc == MEMCACHED_NOTFOUND) {
         note_up();
         return NULL;
@@ -192,10 +210,13 @@ blob *l2_get(const char *etag, double deadline)
     }
     note_up();
     blob *b = NULL;
-    if (flags == L2_FLAGS && vlen > 0 && vlen <= L2_MAX_VALUE) {
-        b = blob_new(vlen, deadline);
+    size_t len = 0;
+    const unsigned char *bytes =
+        flags == L2_FLAGS && vlen <= L2_MAX_VALUE ? value_bytes(v, vlen, key, &len) : NULL;
+    if (bytes) {
+        b = blob_new(len, deadline);
         if (b) {
-            memcpy(b->data, v, vlen);
+            memcpy(b->data, bytes, len);
             atomic_fetch_add(&metrics_g.l2_hits, 1);
         }
     }
@@ -203,17 +224,30 @@ blob *l2_get(const char *etag, double deadline)
     return b;
 }
 
-void l2_put(const char *etag, const blob *b)
+void l2_put(const char *key, const char *etag, const blob *b)
 {
-    if (!L.on || !b || b->len == 0 || b->len > L2_MAX_VALUE)
+    size_t klen = strlen(key);
+    if (!L.on || !b || b->len == 0 || klen >= L2_MAX_VALUE - L2_KEYLEN_BYTES ||
+        b->len > L2_MAX_VALUE - L2_KEYLEN_BYTES - klen)
         return;
     l2_conn *c = conn_get();
     if (!c)
         return;
-    char key[64];
-    size_t klen = make_key(etag, key);
-    memcached_return_t rc =
-        memcached_set(c->mc, key, klen, (const char *)b->data, b->len, 0, L2_FLAGS);
+    /* libmemcached sends one buffer: the key record and the bytes are copied together. */
+    size_t vlen = L2_KEYLEN_BYTES + klen + b->len;
+    unsigned char *v = malloc(vlen);
+    if (!v)
+        return;
+    v[0] = (unsigned char)(klen >> 24);
+    v[1] = (unsigned char)(klen >> 16);
+    v[2] = (unsigned char)(klen >> 8);
+    v[3] = (unsigned char)klen;
+    memcpy(v + L2_KEYLEN_BYTES, key, klen);
+    memcpy(v + L2_KEYLEN_BYTES + klen, b->data, b->len);
+    char mkey[64];
+    size_t mlen = mc_key(etag, mkey);
+    memcached_return_t rc = memcached_set(c->mc, mkey, mlen, (const char *)v, vlen, 0, L2_FLAGS);
+    free(v);
     if (rc == MEMCACHED_SUCCESS)
         note_up();
     else

@@ -448,6 +448,7 @@ static void reply_blob(http_req *rq, blob *b, const char *mime, const char *etag
 
 typedef struct render_job {
     pool_job base;
+    char *key;         /* the full canonical key (owned): single-flight, cache and L2 compare it */
     char etag[ETAG_LEN];
     image_spec spec;
     char cache_control[128];
@@ -461,17 +462,19 @@ typedef struct render_job {
     struct render_job *hnext;
 } render_job;
 
+/* Renders under way, for single-flight. The tag picks the bucket; the full key decides, so two
+ * requests that share a tag are never coalesced. */
 static render_job *inflight[1024];
 
 static size_t inflight_slot(const char *etag)
 {
-    return (size_t)(etag_hash(ETAG_SEED, etag, strlen(etag)) % 1024);
+    return (size_t)(etag_bucket_hash(etag) % 1024);
 }
 
-static render_job *inflight_find(const char *etag)
+static render_job *inflight_find(const char *key, const char *etag)
 {
     for (render_job *j = inflight[inflight_slot(etag)]; j; j = j->hnext)
-        if (strcmp(j->etag, etag) == 0)
+        if (strcmp(j->etag, etag) == 0 && strcmp(j->key, key) == 0)
             return j;
     return NULL;
 }
@@ -491,7 +494,7 @@ static void job_run(pool_job *pj, render_ctx *rc)
 {
     render_job *job = (render_job *)pj;
     /* Another instance may have rendered it already: the shared L2 answers before a render. */
-    job->result = l2_get(job->etag, job->base.deadline);
+    job->result = l2_get(job->key, job->etag, job->base.deadline);
     if (job->result) {
         job->from_l2 = 1;
         return;
@@ -502,7 +505,7 @@ static void job_run(pool_job *pj, render_ctx *rc)
         job->result = NULL;
     } else {
         atomic_fetch_add(&metrics_g.renders, 1);
-        l2_put(job->etag, job->result);
+        l2_put(job->key, job->etag, job->result);
     }
 }
 
@@ -515,7 +518,7 @@ static void job_done(pool_job *pj)
         err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
     }
     if (job->result)
-        cache_put(job->etag, job->result);
+        cache_put(job->key, job->etag, job->result);
     if (job->from_l2 && job->waiters)
         job->waiters->cache = "l2";
     http_req *w = job->waiters;
@@ -531,6 +534,7 @@ static void job_done(pool_job *pj)
     blob_unref(job->result);
     if (job->free_arg)
         job->free_arg(job->arg);
+    free(job->key);
     free(job);
 }
 
@@ -551,7 +555,6 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     }
     snprintf(k, klen, "%s%s", key, fullkey);
     etag_make(k, etag);
-    free(k);
     if (!cache_control)
         cache_control = S.cache_control;
     size_t need = render_bytes_needed(spec), budget = (size_t)app.cfg.memory_budget_mb << 20;
@@ -563,6 +566,7 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
                  "(--memory-budget-mb) is %zu MiB: ask for a smaller size or scale", spec->width,
                  spec->height, spec->scale, (need + (1 << 20) - 1) >> 20, budget >> 20);
         reply_error_kind(rq, ERR_TOO_LARGE, NULL, msg);
+        free(k);
         return;
     }
 
@@ -570,21 +574,24 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
         if (free_arg)
             free_arg(arg);
         reply_not_modified(rq, etag, cache_control);
+        free(k);
         return;
     }
-    blob *hit = cache_get(etag);
+    blob *hit = cache_get(k, etag);
     if (hit) {
         if (free_arg)
             free_arg(arg);
+        free(k);
         rq->cache = "hit";
         reply_blob(rq, hit, img_format_mime(spec->format), etag, cache_control);
         blob_unref(hit);
         return;
     }
-    render_job *same = inflight_find(etag);
+    render_job *same = inflight_find(k, etag);
     if (same) { /* single-flight: answer with the render already under way */
         if (free_arg)
             free_arg(arg);
+        free(k);
         rq->cache = "coalesced";
         atomic_fetch_add(&metrics_g.coalesced, 1);
         http_req **tail = &same->waiters;
@@ -598,9 +605,11 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     if (!job) {
         if (free_arg)
             free_arg(arg);
+        free(k);
         reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
         return;
     }
+    job->key = k;
     memcpy(job->etag, etag, ETAG_LEN);
     job->spec = *spec;
     snprintf(job->cache_control, sizeof job->cache_control, "%s", cache_control);
@@ -616,6 +625,7 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     if (pool_submit(&job->base) < 0) {
         if (free_arg)
             free_arg(arg);
+        free(job->key);
         free(job);
         atomic_fetch_add(&metrics_g.rejected_busy, 1);
         reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: render queue full, retry shortly");

@@ -1,9 +1,10 @@
 /* Unit tests of the HTTP contract's pure parts: query parsing and validation, canonical form,
- * ETags and If-None-Match matching, config flags. */
+ * ETags (SHA-256 of the key, 128 bits) and If-None-Match matching, config flags. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -11,6 +12,7 @@
 #include "config.h"
 #include "etag.h"
 #include "query.h"
+#include "sha256.h"
 
 static void test_parse_decodes(void **state)
 {
@@ -151,8 +153,82 @@ static void test_etag_stable_and_distinct(void **state)
     etag_make("card:w1:v1?seed=2", c);
     assert_string_equal(a, b);
     assert_string_not_equal(a, c);
-    assert_int_equal(strlen(a), 18);
-    assert_true(a[0] == '"' && a[17] == '"');
+}
+
+/* A strong tag of 128 bits: '"' + 32 lower-case hex + '"', nothing else (no W/ prefix). */
+static void test_etag_format(void **state)
+{
+    const char *keys[] = {"", "card:w1:v1?seed=1", "x", "text=\xc3\xa9\xc3\xa9|1|1|85|0|1200x630"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char t[ETAG_LEN];
+        memset(t, 'Z', sizeof t);
+        etag_make(keys[i], t);
+        assert_int_equal(strlen(t), 34);
+        assert_true(t[0] == '"' && t[33] == '"');
+        for (int j = 1; j <= 32; j++)
+            assert_non_null(strchr("0123456789abcdef", t[j]));
+        assert_true(etag_match(t, t));
+    }
+}
+
+/* The tag is the first 128 bits of SHA-256("cartouche-r1" NUL key): pinned, so that a change of
+ * hash, truncation or renderer version is a decision (it re-keys every CDN), not an accident. */
+static void test_etag_is_sha256_of_version_and_key(void **state)
+{
+    char t[ETAG_LEN];
+    etag_make("card:w1:v1?seed=1", t);
+    assert_string_equal(t, "\"4b4968b5dfc8901723d987bc4f2c2a7e\"");
+    assert_string_equal(CARTOUCHE_RENDERER_VERSION, "cartouche-r1");
+}
+
+/* Keys that differ in one byte anywhere, or only in length, get different tags. */
+static void test_etag_near_keys_differ(void **state)
+{
+    char base[ETAG_LEN], t[ETAG_LEN];
+    char key[] = "card:w1:v1?seed=1|1|1|85|0|1200x630";
+    etag_make(key, base);
+    for (size_t i = 0; i < strlen(key); i++) {
+        char k2[sizeof key];
+        memcpy(k2, key, sizeof key);
+        k2[i] ^= 1;
+        etag_make(k2, t);
+        assert_string_not_equal(t, base);
+    }
+    key[strlen(key) - 1] = 0;
+    etag_make(key, t);
+    assert_string_not_equal(t, base);
+}
+
+/* The bucket hash is the tag's first 64 bits; anything that is not such a tag hashes to 0. */
+static void test_etag_bucket_hash(void **state)
+{
+    assert_true(etag_bucket_hash("\"4b4968b5dfc8901723d987bc4f2c2a7e\"") == 0x4b4968b5dfc89017ULL);
+    assert_true(etag_bucket_hash("\"ffffffffffffffff0000000000000000\"") == UINT64_MAX);
+    assert_true(etag_bucket_hash("") == 0);
+    assert_true(etag_bucket_hash("\"4b49\"") == 0);
+    assert_true(etag_bucket_hash("4b4968b5dfc8901723d987bc4f2c2a7e") == 0);
+    assert_true(etag_bucket_hash("\"4B4968B5DFC8901723D987BC4F2C2A7E\"") == 0);
+}
+
+/* sha256.c is a wrapper over nettle: FIPS 180-4 test vectors, in one call and in pieces. */
+static void test_sha256_vectors(void **state)
+{
+    char hex[65];
+    sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_ctx c;
+    unsigned char d[SHA256_DIGEST_LEN];
+    char chunk[1000];
+    memset(chunk, 'a', sizeof chunk);
+    sha256_init(&c);
+    for (int i = 0; i < 1000; i++)
+        sha256_update(&c, chunk, sizeof chunk);
+    sha256_final(&c, d);
+    for (int i = 0; i < SHA256_DIGEST_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 static void test_if_none_match(void **state)
@@ -206,6 +282,11 @@ int main(void)
         cmocka_unit_test(test_canonical_sorted_and_normalised),
         cmocka_unit_test(test_numbers_and_norms),
         cmocka_unit_test(test_etag_stable_and_distinct),
+        cmocka_unit_test(test_etag_format),
+        cmocka_unit_test(test_etag_is_sha256_of_version_and_key),
+        cmocka_unit_test(test_etag_near_keys_differ),
+        cmocka_unit_test(test_etag_bucket_hash),
+        cmocka_unit_test(test_sha256_vectors),
         cmocka_unit_test(test_if_none_match),
         cmocka_unit_test(test_config_flags),
     };
