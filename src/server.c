@@ -8,6 +8,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -63,6 +64,10 @@ typedef struct conn {
     struct event *header_timer; /* a request must arrive within header_timeout */
     int busy;                   /* a request of this connection is being answered */
     int writing;                /* a reply has been sent and is not yet written out */
+    size_t rx;                  /* bytes received since the last request was dispatched */
+    long first_eol;             /* where that request's line ended (-1: not yet seen) */
+    char tail[32];              /* the last bytes received (a chunk-size line libevent refused) */
+    size_t tail_len;
     struct conn *hnext;
 } conn;
 
@@ -76,6 +81,7 @@ static struct {
     long writing;      /* replies sent and not yet written to their sockets (conn.writing) */
     struct event *sig_term, *sig_int, *sig_hup, *drain_timer, *expire_timer;
     char cache_control[64];
+    long libevent_hdr_cap;  /* evhttp's own header limit, above ours */
 } S;
 
 static size_t conn_slot(const void *evcon)
@@ -166,6 +172,7 @@ static void on_accepted(evutil_socket_t fd, short what, void *arg)
     if (c) {
         c->evcon = evcon;
         c->bev = bev;
+        c->first_eol = -1;
         c->header_timer = evtimer_new(S.base, on_header_timeout, c);
         size_t s = conn_slot(evcon);
         c->hnext = S.conns[s];
@@ -176,6 +183,143 @@ static void on_accepted(evutil_socket_t fd, short what, void *arg)
     bufferevent_decref(bev);
 }
 
+static const char *reason_of(int status);
+
+static conn *conn_of_bev(struct bufferevent *bev)
+{
+    void *cbarg = NULL;
+    bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
+    return conn_find(cbarg);
+}
+
+/* Bytes arriving: counted per request, and where its request line ends, so that a request
+ * libevent refuses on size can be answered 414, 431 or 413 rather than its generic 400/413. */
+static void on_input_added(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
+{
+    if (!info->n_added)
+        return;
+    conn *c = conn_of_bev(arg);
+    if (!c)
+        return;
+    c->rx += info->n_added;
+    size_t len = evbuffer_get_length(in), take = len < sizeof c->tail ? len : sizeof c->tail;
+    struct evbuffer_ptr from;
+    if (evbuffer_ptr_set(in, &from, len - take, EVBUFFER_PTR_SET) == 0)
+        c->tail_len = (size_t)(evbuffer_copyout_from(in, &from, c->tail, take) > 0 ? take : 0);
+    if (c->first_eol < 0 && !c->busy) {
+        /* libevent keeps the request line in the buffer until its CRLF has arrived */
+        struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_CRLF);
+        if (eol.pos >= 0)
+            c->first_eol = (long)eol.pos;
+    }
+}
+
+/* libevent answers 413 both to a chunk over the body limit and to a chunk-size line that is not
+ * hexadecimal: the latter is the last line received when it refused. */
+static int chunk_line_is_bad(const conn *c)
+{
+    size_t n = c->tail_len;
+    if (n < 3 || c->tail[n - 2] != '\r' || c->tail[n - 1] != '\n')
+        return 0;
+    size_t start = n - 2;
+    while (start > 0 && c->tail[start - 1] != '\n')
+        start--;
+    if (start == 0 && n == sizeof c->tail)
+        return 0; /* the line began before what we kept */
+    if (start == n - 2 || memchr(c->tail + start, ':', n - 2 - start))
+        return 0; /* the blank line after the headers, or a header line */
+    size_t hex = 0;
+    while (start + hex < n - 2 && isxdigit((unsigned char)c->tail[start + hex]))
+        hex++;
+    return hex == 0 || (start + hex < n - 2 && c->tail[start + hex] != ';');
+}
+
+/* The JSON error that replaces libevent's own HTML page for status (its 400, 413, 417, 501). */
+static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
+{
+    long line = c ? c->first_eol : -1;
+    int size_failure = c && (long)c->rx > S.libevent_hdr_cap;
+    if ((status == 400 || status == 413) && c && (line > app.cfg.max_uri || (line < 0 && size_failure))) {
+        snprintf(msg, cap, "request line longer than %ld bytes", app.cfg.max_uri);
+        return 414;
+    }
+    if (status == 400 && size_failure) {
+        snprintf(msg, cap, "request headers exceed %ld bytes", app.cfg.max_headers);
+        return 431;
+    }
+    if (status == 413 && c && chunk_line_is_bad(c)) {
+        snprintf(msg, cap, "malformed chunked body (chunk size is not hexadecimal)");
+        return 400;
+    }
+    switch (status) {
+    case 413: snprintf(msg, cap, "request body larger than %ld bytes", app.cfg.max_body); break;
+    case 417: snprintf(msg, cap, "unsupported Expect header (only 100-continue)"); break;
+    case 501: snprintf(msg, cap, "method not implemented"); break;
+    case 505: snprintf(msg, cap, "HTTP version not supported"); break;
+    default:
+        snprintf(msg, cap, "malformed request (request line, HTTP version, header or target that HTTP/1.1 "
+                           "does not allow)");
+        status = 400;
+    }
+    return status;
+}
+
+/* libevent 2.1 answers what it cannot parse (an unknown method, HTTP/9.9 or 0.9, a NUL in the
+ * target, a request line or header block over its cap, a bad chunk size) itself, with an HTML
+ * page. Every error of ours is JSON with Cache-Control: no-store, so that page is swapped for
+ * ours as it is queued: it is always the connection's last reply (libevent closes after it)
+ * and it is added in one piece right after its header lines. */
+static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg)
+{
+    static const char marker[] = "<HTML><HEAD>\n<TITLE>";
+    static int rewriting;
+    char head[sizeof marker - 1];
+    if (rewriting || info->n_added < sizeof head || info->n_added > 512)
+        return;
+    struct evbuffer_ptr at;
+    if (evbuffer_ptr_set(out, &at, info->orig_size, EVBUFFER_PTR_SET) < 0 ||
+        evbuffer_copyout_from(out, &at, head, sizeof head) != (ev_ssize_t)sizeof head ||
+        memcmp(head, marker, sizeof head) != 0)
+        return;
+    /* The status line is the last "HTTP/1." before the page: libevent's header lines hold none. */
+    struct evbuffer_ptr p = evbuffer_search(out, "HTTP/1.", 7, NULL), start;
+    start.pos = -1;
+    while (p.pos >= 0 && (size_t)p.pos < info->orig_size) {
+        start = p;
+        evbuffer_ptr_set(out, &p, 1, EVBUFFER_PTR_ADD);
+        p = evbuffer_search(out, "HTTP/1.", 7, &p);
+    }
+    char line[16] = {0};
+    if (start.pos < 0 || evbuffer_copyout_from(out, &start, line, 12) != 12)
+        return;
+    int status = atoi(line + 9);
+    char msg[200];
+    status = libevent_error_json(conn_of_bev(arg), status, msg, sizeof msg);
+    err_kind kind = status == 414 ? ERR_URI_TOO_LONG : status == 431 ? ERR_HEADERS
+                  : status == 413 ? ERR_TOO_LARGE : status == 501 || status == 505 || status == 417 ? ERR_METHOD
+                  : ERR_BAD_REQUEST;
+    json_t *body = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code",
+                             status == 501 ? "not_implemented" : status == 505 ? "http_version_not_supported"
+                             : status == 417 ? "expectation_failed" : err_code(kind), "message", msg);
+    char *txt = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!txt)
+        return;
+    rewriting = 1;
+    struct evbuffer *keep = evbuffer_new();
+    if (keep) {
+        evbuffer_remove_buffer(out, keep, (size_t)start.pos); /* earlier replies, untouched */
+        evbuffer_drain(out, evbuffer_get_length(out));
+        evbuffer_add_buffer(out, keep);
+        evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                            "Access-Control-Allow-Origin: *\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s\n",
+                            status, reason_of(status), strlen(txt) + 1, txt);
+        evbuffer_free(keep);
+    }
+    rewriting = 0;
+    free(txt);
+}
+
 static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
 {
     struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
@@ -184,6 +328,8 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
     /* libevent writes 16 KB per syscall by default; a 300 KB image would take 20 writes. */
     bufferevent_set_max_single_write(bev, 1 << 20);
     bufferevent_set_max_single_read(bev, 256 << 10);
+    evbuffer_add_cb(bufferevent_get_input(bev), on_input_added, bev);
+    evbuffer_add_cb(bufferevent_get_output(bev), on_output_added, bev);
     bufferevent_incref(bev);
     atomic_fetch_add(&metrics_g.connections, 1);
     accept_update();
@@ -272,8 +418,12 @@ static const char *reason_of(int status)
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 417: return "Expectation Failed";
     case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
     default: return status < 400 ? "OK" : "Error";
     }
 }
@@ -831,7 +981,7 @@ static int check_limits(http_req *rq, err_t *err)
     }
     if (te && cl)
         framing = "both Content-Length and Transfer-Encoding given";
-    if (!hosts && (ev->major > 1 || (ev->major == 1 && ev->minor >= 1)))
+    if (!framing && !hosts && (ev->major > 1 || (ev->major == 1 && ev->minor >= 1)))
         framing = "an HTTP/1.1 request without Host";
     if (framing) {
         evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
@@ -861,6 +1011,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
     conn *c = conn_find(evhttp_request_get_connection(ev));
     if (c) {
         c->busy = 1;
+        c->rx = 0;
+        c->first_eol = -1;
         evtimer_del(c->header_timer);
     }
 
@@ -1033,6 +1185,7 @@ int server_run(const config *cfg)
 
     /* libevent's own limits sit above ours, so that we answer 414/431 with our JSON errors. */
     long hdr_cap = (app.cfg.max_headers > app.cfg.max_uri ? app.cfg.max_headers : app.cfg.max_uri) * 8;
+    S.libevent_hdr_cap = hdr_cap;
     evhttp_set_max_headers_size(S.http, hdr_cap);
     evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
     evhttp_set_timeout(S.http, (int)app.cfg.io_timeout_s);

@@ -831,3 +831,32 @@ def test_many_keys_refused_fast(server, observe):
     r = server.get("/v1/cards/og.jpg?" + q)
     assert r.status_code == 413 and "QUERY_MAX_PARAMS" in r.json()["error"]["message"]
     observe("413 both; /healthz answered throughout")
+
+
+LIBEVENT_REFUSALS = {
+    "HTTP/9.9": (b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+    "HTTP/0.9 request line": (b"GET /healthz\r\n\r\n", 400),
+    "NUL in the path": (b"GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    "unknown method": (b"BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    "chunk size zz": (b"POST /v1/refcards HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+    "Expect: teapot": (b"POST /v1/refcards HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: teapot\r\n\r\nabc", 417),
+    "request line of 140 000 bytes": (b"GET /" + b"a" * 140000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    "header of 140 000 bytes": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + b"b" * 140000 + b"\r\n\r\n", 431),
+    "Content-Length: -1": (b"POST /v1/refcards HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
+}
+
+
+@pytest.mark.parametrize("what", list(LIBEVENT_REFUSALS))
+@case(sends="requests libevent itself refuses before any route: HTTP/9.9 and 0.9, NUL in the path, an unknown "
+            "method, chunk size zz, Expect: teapot, a 140 000-byte request line or header, Content-Length: -1",
+      expected="the right status (400/414/417/431/501) with a JSON error body and Cache-Control: no-store; then 200")
+def test_every_error_is_json(server, observe, what):
+    req, want = LIBEVENT_REFUSALS[what]
+    out = exchange(server.port, req, timeout=5)
+    assert statuses(out) == [want], (what, out[:300])
+    head, _, body = out.partition(b"\r\n\r\n")
+    assert b"Content-Type: application/json" in head and b"Cache-Control: no-store" in head, head
+    err = json.loads(body)["error"]
+    assert err["status"] == want and err["message"]
+    observe(f"{want} {err['message']}")
+    still_serves(server, observe)
