@@ -1901,6 +1901,8 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
         goto done;
     st.page = job->page < 1 ? 1 : job->page > st.pages ? st.pages : job->page;
     st.st.pages = st.pages;
+    if (!cr)
+        goto done; /* layout only: how many pages */
 
     cairo_save(cr);
     /* Line art and boxes: cairo's fast antialiasing looks the same here and saves ~1 ms a card

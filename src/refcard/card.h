@@ -62,7 +62,9 @@ typedef struct {
     size_t n_contexts;
 } card_job;
 
-/* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label). */
+/* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label).
+ * cr NULL only lays the card out and fills job->stats' whole-card counts (bindings, controls,
+ * controls_on_layout, mods, pages): how many pages a card has, at a fraction of a draw. */
 int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);
 
 /* Pick from set the bindings whose input belongs to dev (when dev is not NULL; matched through

@@ -315,6 +315,17 @@ static void test_generic_card_flows_to_pages(void **state)
     assert_int_equal(st.bindings, 400);
     assert_int_equal(st.bindings_shown, 400);
     assert_true(st.pages >= 2 && st.pages <= 4);
+    /* Layout only (no cairo context) gives the same page count, drawing nothing. */
+    const binding **items = calloc(set.n, sizeof *items);
+    size_t n = card_select(&set, NULL, "HugePanel", 0, NULL, items);
+    card_stats lo;
+    card_job job = {.items = items, .n_items = n, .game = "elite", .device_name = "HugePanel", .stats = &lo};
+    err_t err = {0};
+    assert_int_equal(card_draw(NULL, fonts, &job, &err), 0);
+    assert_int_equal(lo.pages, st.pages);
+    assert_int_equal(lo.bindings, 400);
+    assert_int_equal(lo.bindings_shown, 0);
+    free(items);
     bindings_free(&set);
 }
 
