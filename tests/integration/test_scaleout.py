@@ -123,6 +123,32 @@ class Memcached:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_port(self.port, self.proc, "memcached", lambda: self.proc.stderr.read().decode())
 
+    def _cmd(self, line, data=None):
+        import socket
+
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as c:
+            c.sendall(line + (data + b"\r\n" if data is not None else b""))
+            buf = b""
+            while not (buf.endswith(b"END\r\n") or buf.endswith(b"STORED\r\n") or buf.startswith(b"SERVER_ERROR")):
+                chunk = c.recv(1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+            return buf
+
+    def raw_get(self, key):
+        """(flags, value) stored under key, or None: the bytes as memcached holds them."""
+        buf = self._cmd(b"get " + key.encode() + b"\r\n")
+        if not buf.startswith(b"VALUE "):
+            return None
+        head, rest = buf.split(b"\r\n", 1)
+        _, _, flags, n = head.split()
+        return int(flags), rest[:int(n)]
+
+    def raw_set(self, key, flags, value):
+        reply = self._cmd(f"set {key} {flags} 0 {len(value)}\r\n".encode(), value)
+        assert reply == b"STORED\r\n", reply
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -226,10 +252,10 @@ def test_if_none_match_gets_304_through_the_proxy(tier):
     assert miss.status_code == 304 and miss.content == b""
     assert miss.headers["X-Cache-Status"] == "MISS"
     assert miss.headers["ETag"] == etag
-    hit = tier.nginx.get(url, headers={"If-None-Match": f'"0000000000000000", {etag}'})
+    hit = tier.nginx.get(url, headers={"If-None-Match": f'"{"0" * 32}", {etag}'})
     assert hit.status_code == 304 and hit.content == b""
     assert hit.headers["X-Cache-Status"] == "HIT"
-    other = tier.nginx.get(url, headers={"If-None-Match": '"0000000000000000"'})
+    other = tier.nginx.get(url, headers={"If-None-Match": f'"{"0" * 32}"'})
     assert other.status_code == 200 and other.headers["X-Cache-Status"] == "HIT"
     assert other.headers["ETag"] == etag and len(other.content) > 10000
 
@@ -329,6 +355,108 @@ def test_l2_instance_b_serves_what_instance_a_rendered(start_server, memcached):
     assert b.metric("cartouche_l2_errors_total") == 0
     # B's access log names the L2 as where the answer came from.
     assert re.search(rf"access GET {re.escape(url)} 200 \d+ [\d.]+ms l2$", b.logtext(), re.M), b.logtext()
+
+
+def mc_key(etag):
+    """The memcached key an instance uses for a response's ETag (l2.c)."""
+    return "cartouche:" + etag.strip('"')
+
+
+def test_l2_value_stored_for_another_url_is_a_miss(start_server, memcached):
+    """memcached holds, under B's key, the value A's render stored (copied there as it is: what a
+    collision of the key hash, or anyone who can write to memcached, gives). An instance asked
+    for B must not serve it: the value carries the full request key it was stored for."""
+    mc = memcached()
+    ref = start_server()  # no L2: B's true bytes and ETag
+    url_a, url_b = unique(), unique()
+    truth_b = ref.get(url_b)
+    assert truth_b.status_code == 200
+    a = start_server("--memcached", f"127.0.0.1:{mc.port}")
+    ra = a.get(url_a)
+    assert ra.status_code == 200 and ra.content != truth_b.content
+    stored = mc.raw_get(mc_key(ra.headers["ETag"]))
+    assert stored is not None, "A's render was not stored in the L2"
+    mc.raw_set(mc_key(truth_b.headers["ETag"]), *stored)
+    b = start_server("--memcached", f"127.0.0.1:{mc.port}")
+    made = renders(b)
+    rb = b.get(url_b)
+    assert rb.status_code == 200
+    assert rb.content == truth_b.content, "B was answered with the bytes stored for A"
+    assert rb.headers["ETag"] == truth_b.headers["ETag"]
+    assert b.metric("cartouche_l2_hits_total") == 0
+    assert renders(b) == made + 1
+    # B's own render replaced the planted value: a third instance gets B's bytes from the L2.
+    c = start_server("--memcached", f"127.0.0.1:{mc.port}")
+    rc = c.get(url_b)
+    assert rc.content == truth_b.content and c.metric("cartouche_l2_hits_total") == 1
+
+
+ETAG_RE = re.compile(r'^"[0-9a-f]{32}"$')
+
+
+def test_etags_are_strong_128_bit_and_stable_across_restarts(tmp_path):
+    """At least 128 bits of SHA-256 in a strong tag, and the same URL gets the same ETag (and the
+    same bytes) from a restarted instance and from a second one running beside it."""
+    urls = [f"{CARD}?seed=7", "/v1/cards/og.png?text.title=Same%20tag", f"{CARD}?seed=7&scale=2"]
+    first = Server(tmp=str(tmp_path))
+    try:
+        tags = [first.get(u).headers["ETag"] for u in urls]
+        bodies = [first.get(u).content for u in urls]
+    finally:
+        assert first.stop() == 0
+    assert all(ETAG_RE.match(t) for t in tags), tags
+    assert len(set(tags)) == len(urls)
+    again, beside = Server(tmp=str(tmp_path)), Server(tmp=str(tmp_path))
+    try:
+        for s in (again, beside):
+            rs = [s.get(u) for u in urls]
+            assert [r.headers["ETag"] for r in rs] == tags
+            assert [r.content for r in rs] == bodies
+    finally:
+        assert again.stop() == 0 and beside.stop() == 0
+
+
+def test_urls_sharing_an_etag_get_their_own_bytes(start_server, memcached, monkeypatch):
+    """With CARTOUCHE_TEST_ETAG_BITS=0 every image has the same ETag (and memcached key): what
+    a hash collision gives, for every pair of URLs at once. Each URL still gets its own bytes:
+    after another URL's render (render cache), while another URL's render is in flight
+    (single-flight), and from the shared L2."""
+    ref = start_server()  # full tags: the true bytes of each URL
+    seeds = [os.getpid() % 1000 * 100000 + 90000 + i for i in range(20)]
+    truth = {sd: ref.get(f"{CARD}?seed={sd}").content for sd in seeds}
+    assert len(set(truth.values())) == len(seeds)
+    mc = memcached()
+    monkeypatch.setenv("CARTOUCHE_TEST_ETAG_BITS", "0")
+    one = start_server("--threads", "1", "--deadline-ms", "30000", "--memcached", f"127.0.0.1:{mc.port}")
+    zero = '"' + "0" * 32 + '"'
+
+    # Render cache: one after another, then each again (hits).
+    for sd in seeds[:3] + seeds[:3]:
+        r = one.get(f"{CARD}?seed={sd}")
+        assert r.status_code == 200 and r.headers["ETag"] == zero
+        assert r.content == truth[sd], f"seed {sd} got another URL's bytes"
+    assert one.metric("cartouche_cache_hits_total") >= 3
+    assert "CARTOUCHE_TEST_ETAG_BITS=0" in one.logtext()  # logged at the first tag made
+
+    # Single-flight: 12 URLs at once on one worker, so they are in flight together.
+    with concurrent.futures.ThreadPoolExecutor(12) as ex:
+        out = list(ex.map(lambda sd: (sd, one.get(f"{CARD}?seed={sd}")), seeds[3:15]))
+    for sd, r in out:
+        assert r.status_code == 200 and r.content == truth[sd], f"seed {sd} got another URL's bytes"
+    assert one.metric("cartouche_coalesced_total") == 0
+
+    # The L2: a second instance, same memcached key for every URL; only the URL whose value is
+    # there is a hit.
+    two = start_server("--memcached", f"127.0.0.1:{mc.port}")
+    last = seeds[15]
+    assert one.get(f"{CARD}?seed={last}").content == truth[last]  # the value memcached now holds
+    other = two.get(f"{CARD}?seed={seeds[16]}")
+    assert other.content == truth[seeds[16]], "the L2 served another URL's bytes"
+    assert two.metric("cartouche_l2_hits_total") == 0
+    assert one.get(f"{CARD}?seed={seeds[17]}").content == truth[seeds[17]]
+    (three := start_server("--memcached", f"127.0.0.1:{mc.port}"))
+    same = three.get(f"{CARD}?seed={seeds[17]}")
+    assert same.content == truth[seeds[17]] and three.metric("cartouche_l2_hits_total") == 1
 
 
 def test_l2_memcached_down_keeps_serving_and_logs_once(start_server, memcached):
