@@ -384,6 +384,41 @@ static void test_scale_two(void **state)
     bindings_free(&set);
 }
 
+/* Colour of the pixel at (x, y) of a 1920x1080 card, 0..255 each. */
+static void pixel_at(cairo_surface_t *s, int x, int y, int rgb[3])
+{
+    cairo_surface_flush(s);
+    const unsigned char *px = cairo_image_surface_get_data(s) + y * cairo_image_surface_get_stride(s) + x * 4;
+    rgb[0] = px[2], rgb[1] = px[1], rgb[2] = px[0];
+}
+
+/* One colour per context across an upload: a card without the upload's first context still
+ * paints its contexts in their upload-wide colours (the legend's first swatch here). */
+static void test_context_colours_upload_wide(void **state)
+{
+    binding_set set = {.game = "elite"};
+    add(&set, "PanelB", "button:1", "Boost", "SRV", NULL, NULL);
+    add(&set, "PanelB", "button:2", "Turret", "SRV", NULL, NULL);
+    const binding *items[2] = {&set.items[0], &set.items[1]};
+    const char *upload[] = {"Ship", "SRV"};
+    int colour[2][3];
+    for (int with = 0; with < 2; with++) {
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
+        cairo_t *cr = cairo_create(s);
+        card_job job = {.items = items, .n_items = 2, .game = "elite", .device_name = "PanelB",
+                        .contexts = with ? upload : NULL, .n_contexts = with ? 2 : 0};
+        err_t err = {0};
+        assert_int_equal(card_draw(cr, fonts, &job, &err), 0);
+        cairo_destroy(cr);
+        pixel_at(s, 967, 22, colour[with]);
+        cairo_surface_destroy(s);
+    }
+    /* Alone, SRV is the card's first context (blue); in the upload it is the second (orange). */
+    assert_true(colour[0][2] > 150 && colour[0][0] < 40);
+    assert_true(colour[1][0] > 180 && colour[1][2] < 40);
+    bindings_free(&set);
+}
+
 static void test_control_names(void **state)
 {
     char buf[64];
@@ -419,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_generic_card_flows_to_pages),
         cmocka_unit_test(test_bad_utf8_is_an_error),
         cmocka_unit_test(test_scale_two),
+        cmocka_unit_test(test_context_colours_upload_wide),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
