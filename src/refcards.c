@@ -125,65 +125,6 @@ static int card_pages(const binding_set *set, const cardset *cs, const char *con
     return st.pages > 0 ? st.pages : 1;
 }
 
-/* Bindings alike in everything cardset decides a card by (device name and USB id, keyboard or
- * mouse or other control, index, module) are on the same card. */
-static int same_card_key(const binding *a, const binding *b)
-{
-    const bind_input *x = &a->input, *y = &b->input;
-    int kx = strncmp(x->control, "key:", 4) == 0 ? 1 : strncmp(x->control, "mouse", 5) == 0 ? 2 : 0;
-    int ky = strncmp(y->control, "key:", 4) == 0 ? 1 : strncmp(y->control, "mouse", 5) == 0 ? 2 : 0;
-    int c = strcmp(x->device, y->device);
-    if (!c)
-        c = (x->vid > y->vid) - (x->vid < y->vid);
-    if (!c)
-        c = (x->pid > y->pid) - (x->pid < y->pid);
-    if (!c)
-        c = kx - ky;
-    if (!c)
-        c = x->device_index - y->device_index;
-    return c ? c : strcmp(a->module, b->module);
-}
-
-static const binding *sort_base;
-static int by_card_key(const void *pa, const void *pb)
-{
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int c = same_card_key(&sort_base[a], &sort_base[b]);
-    return c ? c : (a > b) - (a < b);
-}
-
-/* The card of every binding (index into cs->cards, -1 for none): cardset_has asked once per
- * group of alike bindings. cardset_select per card asks the device registry once per binding
- * and card, seconds on the I/O loop for a DCS folder of a hundred cards. A card whose count
- * disagrees with cardset's is selected the slow way by the caller. */
-static long *card_index(const binding_set *set, const cardset *cs)
-{
-    long *card_of = malloc((set->n ? set->n : 1) * sizeof *card_of);
-    size_t *order = malloc((set->n ? set->n : 1) * sizeof *order);
-    if (!card_of || !order) {
-        free(card_of);
-        free(order);
-        return NULL;
-    }
-    for (size_t i = 0; i < set->n; i++)
-        order[i] = i;
-    sort_base = set->items; /* the I/O loop only */
-    qsort(order, set->n, sizeof *order, by_card_key);
-    for (size_t g = 0; g < set->n;) {
-        const binding *rep = &set->items[order[g]];
-        long card = -1;
-        for (size_t k = 0; k < cs->n && card < 0; k++)
-            if (cardset_has(set, &cs->cards[k], rep))
-                card = (long)k;
-        size_t e = g;
-        while (e < set->n && same_card_key(rep, &set->items[order[e]]) == 0)
-            card_of[order[e++]] = card;
-        g = e;
-    }
-    free(order);
-    return card_of;
-}
-
 /* cs->contexts as the pointer list card_job takes (a new array; free()). */
 static const char **context_list(const cardset *cs)
 {
@@ -330,7 +271,6 @@ void refcards_route_upload(http_req *rq)
     const char **contexts = NULL;
     const binding **sel = NULL;
     int *pages = NULL, *also = NULL;
-    long *card_of = NULL;
     store_file *files = NULL;
     json_t *summary = NULL;
     char *summary_txt = NULL;
@@ -353,18 +293,12 @@ void refcards_route_upload(http_req *rq)
     pages = calloc(cs.n ? cs.n : 1, sizeof *pages);
     also = calloc(cs.n ? cs.n : 1, sizeof *also);
     files = calloc(b.n, sizeof *files);
-    card_of = card_index(&set, &cs);
-    if (!contexts || !sel || !pages || !also || !files || !card_of) {
+    if (!contexts || !sel || !pages || !also || !files) {
         err_set(&err, ERR_INTERNAL, NULL, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < cs.n; i++) {
-        size_t n = 0;
-        for (size_t k = 0; k < set.n; k++)
-            if (card_of[k] == (long)i)
-                sel[n++] = &set.items[k];
-        if (n != cs.cards[i].n_bindings)
-            n = cardset_select(&set, &cs.cards[i], sel);
+        size_t n = cardset_select(&set, &cs.cards[i], sel);
         if ((pages[i] = card_pages(&set, &cs, contexts, &cs.cards[i], sel, n, &also[i], &err)) < 0)
             goto fail;
     }
@@ -392,7 +326,6 @@ fail:
     json_decref(summary);
     free(summary_txt);
     free(files);
-    free(card_of);
     free(also);
     free(pages);
     free(sel);

@@ -123,11 +123,6 @@ static int card_matches(const cardset_card *c, const binding *b, const device *d
     return strcmp(in->device, c->game_device) == 0;
 }
 
-int cardset_has(const binding_set *set, const cardset_card *c, const binding *b)
-{
-    return card_matches(c, b, cardset_device_of(set->game, &b->input));
-}
-
 static int add_context(cardset *cs, const char *ctx, size_t *cap)
 {
     for (size_t i = 0; i < cs->n_contexts; i++)
@@ -150,10 +145,13 @@ int cardset_build(const binding_set *set, cardset *cs, err_t *err)
     memset(cs, 0, sizeof *cs);
     size_t cap = 0, cap_ctx = 0;
     cs->not_shown = calloc(set->n ? set->n : 1, sizeof *cs->not_shown);
-    if (!cs->not_shown)
+    cs->card_of = calloc(set->n ? set->n : 1, sizeof *cs->card_of);
+    cs->members = calloc(set->n ? set->n : 1, sizeof *cs->members);
+    if (!cs->not_shown || !cs->card_of || !cs->members)
         goto oom;
     for (size_t i = 0; i < set->n; i++) {
         const binding *b = &set->items[i];
+        cs->card_of[i] = -1;
         if (is_mouse(&b->input)) {
             cs->not_shown[cs->n_not_shown++] = i;
             continue;
@@ -194,7 +192,20 @@ int cardset_build(const binding_set *set, cardset *cs, err_t *err)
             card_slug(c, c->slug, sizeof c->slug);
         }
         c->n_bindings++;
+        cs->card_of[i] = (long)(c - cs->cards);
     }
+    /* Each card's members, in the set's order, one array for all. */
+    size_t at = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        cs->cards[k].items = cs->members + at;
+        at += cs->cards[k].n_bindings;
+        cs->cards[k].n_bindings = 0;
+    }
+    for (size_t i = 0; i < set->n; i++)
+        if (cs->card_of[i] >= 0) {
+            cardset_card *c = &cs->cards[cs->card_of[i]];
+            ((size_t *)c->items)[c->n_bindings++] = i;
+        }
     /* Two generic names that slug alike ("Stick 1" / "Stick-1") must still differ in URLs. */
     for (size_t i = 0; i < cs->n; i++)
         for (size_t k = 0, dup = 1; k < i; k++)
@@ -214,6 +225,8 @@ void cardset_free(cardset *cs)
 {
     free(cs->cards);
     free(cs->not_shown);
+    free(cs->card_of);
+    free(cs->members);
     free(cs->contexts);
     memset(cs, 0, sizeof *cs);
 }
@@ -228,9 +241,7 @@ const cardset_card *cardset_find(const cardset *cs, const char *slug)
 
 size_t cardset_select(const binding_set *set, const cardset_card *c, const binding **out)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < set->n; i++)
-        if (card_matches(c, &set->items[i], cardset_device_of(set->game, &set->items[i].input)))
-            out[n++] = &set->items[i];
-    return n;
+    for (size_t k = 0; k < c->n_bindings; k++)
+        out[k] = &set->items[c->items[k]];
+    return c->n_bindings;
 }

@@ -23,6 +23,7 @@ typedef struct {
     int device_index;
     char module[48];
     size_t n_bindings;
+    const size_t *items;     /* the indices into the set's items of this card's bindings, in order */
 } cardset_card;
 
 typedef struct {
@@ -30,6 +31,8 @@ typedef struct {
     size_t n;
     size_t *not_shown;       /* indices into the set's items that are on no card (mouse) */
     size_t n_not_shown;
+    long *card_of;           /* for each binding of the set, its card's index, -1 for none */
+    size_t *members;         /* storage of every card's items */
     char (*contexts)[48];    /* every context of the upload, first-seen order (card colours) */
     size_t n_contexts;
 } cardset;
@@ -41,13 +44,11 @@ void cardset_free(cardset *cs);
  * or NULL for a generic card. */
 const device *cardset_device_of(const char *game, const bind_input *in);
 
-/* 1 if binding b belongs on card c. */
-int cardset_has(const binding_set *set, const cardset_card *c, const binding *b);
-
 /* The card of cs with this slug, or NULL. */
 const cardset_card *cardset_find(const cardset *cs, const char *slug);
 
-/* Pick c's bindings from set into out (room for set->n). Returns how many. */
+/* Pick c's bindings from set into out (room for set->n), from the grouping cardset_build made
+ * (c must be a card of a cardset built from set). Returns how many. */
 size_t cardset_select(const binding_set *set, const cardset_card *c, const binding **out);
 
 /* Readable name of a device the registry does not know (what cardset_card.title holds for

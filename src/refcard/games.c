@@ -141,6 +141,7 @@ static int validate_game(json_t *doc, const char *id, const char *path, err_t *e
         check_string_map(doc, "context_names", 0, path, err) < 0 ||
         check_string_map(doc, "keys", 0, path, err) < 0 ||
         check_string_map(doc, "pad", 0, path, err) < 0 ||
+        check_string_map(doc, "axes", 0, path, err) < 0 ||
         check_string_list(doc, "aliases", path, err) < 0 ||
         check_string_list(doc, "extensions", path, err) < 0 ||
         check_string_list(doc, "strip_prefixes", path, err) < 0 ||
@@ -632,7 +633,7 @@ static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set
         snprintf(out->game_name, sizeof out->game_name, "%s", one.game_name);
         if (!out->profile[0])
             snprintf(out->profile, sizeof out->profile, "%s", one.profile);
-        if (bindings_merge(out, &one, GAMES_MAX_BINDINGS, err) < 0) {
+        if (bindings_merge(out, &one, GAMES_MAX_UPLOAD_BINDINGS, err) < 0) {
             bindings_free(&one);
             bindings_free(out);
             return -1;

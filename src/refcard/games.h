@@ -25,6 +25,8 @@
 
 /* Most bindings one file may yield; a real profile has a few hundred. */
 #define GAMES_MAX_BINDINGS 5000
+/* Most bindings one upload may yield (a whole DCS Config/Input folder of many aircraft). */
+#define GAMES_MAX_UPLOAD_BINDINGS 20000
 
 /* Load and validate every <games_dir>/<id>.json once at start-up (not thread-safe; call
  * before the workers start). ERR_CONFIG naming the file and the reason on failure. */

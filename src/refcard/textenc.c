@@ -1,5 +1,6 @@
 /* textenc.c — binding file bytes to UTF-8: BOM sniffing, UTF-16 with or without a BOM, and
- * Windows-1252 for anything that is not valid UTF-8 (see textenc.h). */
+ * Windows-1252 for anything that is not valid UTF-8, keeping whole UTF-8 characters found among
+ * the 1252 bytes (see textenc.h). */
 #include "refcard/textenc.h"
 
 #include <stdint.h>
@@ -140,9 +141,18 @@ int textenc_to_utf8(const char *data, size_t len, size_t max_len, const char **o
             n += put_utf8(o + n, u);
         }
     } else {
+        /* Mostly Windows-1252, but a file edited by several tools can mix in whole UTF-8
+         * characters (an IL-2 file with a 1252 "é" and a UTF-8 "’"): keep those as they are. */
         *kind = TEXTENC_CP1252;
         for (size_t i = skip; i < len; i++) {
             unsigned c = s[i];
+            size_t seq = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+            if (seq && len - i >= seq && textenc_valid_utf8(data + i, seq)) {
+                memcpy(o + n, data + i, seq);
+                n += seq;
+                i += seq - 1;
+                continue;
+            }
             n += put_utf8(o + n, c >= 0x80 && c < 0xA0 ? cp1252_hi[c - 0x80] : c);
         }
     }

@@ -4,7 +4,7 @@
  * the content sniffing that picks one. The first byte picks the game (low 3 bits 0..6 forced,
  * 7 auto-detect); with bit 0x08 set the rest is split at "\n====\n" into up to four files of
  * a bundle named like a BMS or IL-2 pair and a DCS folder. Invariants: a refused upload says
- * why; an accepted one has a game and at most GAMES_MAX_BINDINGS bindings, each with an action
+ * why; an accepted one has a game and at most GAMES_MAX_UPLOAD_BINDINGS bindings, each with an action
  * label and a control, and warnings with a reason. */
 #include <string.h>
 
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         return 0;
     }
     FUZZ_CHECK(set.game != NULL && set.game[0]);
-    FUZZ_CHECK(set.n <= GAMES_MAX_BINDINGS);
+    FUZZ_CHECK(set.n <= GAMES_MAX_UPLOAD_BINDINGS);
     for (size_t i = 0; i < set.n; i++) {
         FUZZ_CHECK(set.items[i].action[0] != 0);
         FUZZ_CHECK(set.items[i].input.control[0] != 0);

@@ -42,6 +42,8 @@ static void test_cp1252(void **state)
     conv("Schub \x96 \xe9\x80\r\n", 12, "Schub \xe2\x80\x93 \xc3\xa9\xe2\x82\xac\r\n", TEXTENC_CP1252, 1);
     /* a BOM followed by bytes that are not UTF-8 after all: the BOM goes, the rest is 1252 */
     conv("\xef\xbb\xbf" "a\xe9", 5, "a\xc3\xa9", TEXTENC_CP1252, 1);
+    /* 1252 and UTF-8 mixed in one file (IL-2 after two editors): "é" as 0xE9, "’" as UTF-8 */
+    conv("l\xe9 l\xe2\x80\x99" "avion", 12, "l\xc3\xa9 l\xe2\x80\x99" "avion", TEXTENC_CP1252, 1);
     /* overlong and surrogate encodings are not UTF-8 */
     assert_false(textenc_valid_utf8("\xc0\xaf", 2));
     assert_false(textenc_valid_utf8("\xed\xa0\x80", 3));
