@@ -590,14 +590,25 @@ static int card_geo_measure(card_state *st, int kind, int ref, const device_call
         em = st->lctx[ref].em;
     }
     double avail = w - (st->compact ? 5 : CARD_BAR);
-    g->own = g->pills_w > 0 && g->pills_w > 0.45 * avail;
-    g->tw = g->own ? avail : avail - g->pills_w;
-    /* compact text has no padding: 2 px more for the fit check of card_lines */
-    g->lines = card_lines(st, text, em, "sans-condensed", s, g->tw + (st->compact ? 2 : 0), max_lines - g->own);
-    if (g->lines <= 0)
+    double slack = st->compact ? 2 : 0; /* compact text has no padding: 2 px more to fit in */
+    /* Tags before the text on its first line, or on a line of their own above it: whichever
+     * is lower (inline when equal). */
+    double h_in = -1, h_own = -1;
+    int l_in = 0, l_own = 0;
+    if (avail - g->pills_w >= 36 &&
+        (l_in = card_lines(st, text, em, "sans-condensed", s, avail - g->pills_w + slack, max_lines)) > 0) {
+        double th = card_text_h(s, l_in);
+        h_in = g->pills_w > 0 && th < CARD_PILL_H + 0.5 ? CARD_PILL_H + 0.5 : th;
+    }
+    if (g->pills_w > 0 && max_lines > 1 && (h_in < 0 || l_in > 1) &&
+        (l_own = card_lines(st, text, em, "sans-condensed", s, avail + slack, max_lines - 1)) > 0)
+        h_own = CARD_PILL_H + 1 + card_text_h(s, l_own);
+    if (h_in < 0 && h_own < 0)
         return -1;
-    double th = card_text_h(s, g->lines);
-    g->h = g->own ? CARD_PILL_H + 1 + th : (g->pills_w > 0 && th < CARD_PILL_H + 0.5 ? CARD_PILL_H + 0.5 : th);
+    g->own = h_in < 0 || (h_own >= 0 && h_own < h_in);
+    g->lines = g->own ? l_own : l_in;
+    g->tw = g->own ? avail : avail - g->pills_w;
+    g->h = g->own ? h_own : h_in;
     return 0;
 }
 
