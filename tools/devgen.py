@@ -1062,10 +1062,12 @@ def gamepad():
     cs, gs = layout('xbox-gamepad', xf, cols2(lt, rt), pitch=72)
     return dict(id='xbox-gamepad', name='Xbox-style gamepad', kind='gamepad',
                 usb=['045E:028E', '045E:02DD', '045E:02EA', '045E:0B12', '045E:0B13'],
-                games={'elite': ['GamePad'], 'msfs2020': ['Controller (Xbox One For Windows)', 'Xbox Controller',
-                                                          'Controller (XBOX 360 For Windows)'],
+                games={'elite': ['GamePad', 'XB360 Pad'],
+                       'msfs2020': ['Controller (Xbox One For Windows)', 'Xbox Controller',
+                                    'Controller (XBOX 360 For Windows)', 'XInput Gamepad'],
                        'dcs': ['Controller (Xbox One For Windows)', 'Controller (XBOX 360 For Windows)'],
-                       'squadrons': ['Gamepad', 'XInput Controller']},
+                       'squadrons': ['Gamepad', 'XInput Controller'],
+                       'starcitizen': ['Gamepad', 'Controller (Gamepad)']},
                 notes='Xbox 360 (028E), Xbox One (02DD, 02EA) and Series (0B12, 0B13) controllers. Through '
                       'DirectInput both triggers share the Z axis (shown on LT); XInput games name them pad:lt '
                       'and pad:rt.',
