@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "render.h"
+#include "refcard/cardset.h"
 #include "refcard/devart.h"
 
 #define CARD_N_CTX_RGB 12 /* context colours; later contexts share the last */
@@ -1495,7 +1496,12 @@ static void card_title(card_state *st)
 {
     const card_job *j = st->job;
     char title[400], sub[256], name[200];
-    const char *dev = j->device_name && j->device_name[0] ? j->device_name : j->dev ? j->dev->name : "Device";
+    const char *dev = j->device_name && j->device_name[0] ? j->device_name : j->dev ? j->dev->name : "";
+    char readable[200];
+    if (!j->dev) { /* never a bare hex id ("231D0121") as a title */
+        cardset_generic_title(dev, 0, 0, readable, sizeof readable);
+        dev = readable;
+    }
     size_t n = (size_t)snprintf(name, sizeof name, "%s", dev);
     if (j->dev && j->dev->side[0] && !strcasestr(dev, j->dev->side) && n < sizeof name)
         n += (size_t)snprintf(name + n, sizeof name - n, " (%s)", j->dev->side);
