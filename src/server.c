@@ -786,6 +786,69 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     inflight[s] = job;
 }
 
+/* ---------------------------------------------------------------- other work on workers */
+
+/* Work that is not an image (an upload to parse and store, a row to read): the loop only
+ * queues it and, when it comes back, replies. */
+typedef struct work_job {
+    pool_job base;
+    http_req *rq;
+    work_fn run;
+    work_done_fn done;
+    void *arg;
+    void (*free_arg)(void *);
+} work_job;
+
+static void work_job_run(pool_job *pj, render_ctx *rc)
+{
+    work_job *w = (work_job *)pj;
+    w->run(w->arg, rc);
+}
+
+static void work_job_done(pool_job *pj)
+{
+    work_job *w = (work_job *)pj;
+    if (w->base.expired) {
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(w->rq, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
+    } else {
+        w->done(w->rq, w->arg);
+    }
+    if (w->free_arg)
+        w->free_arg(w->arg);
+    free(w);
+}
+
+void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done, void *arg,
+                     void (*free_arg)(void *))
+{
+    work_job *w = calloc(1, sizeof *w);
+    if (!w) {
+        if (free_arg)
+            free_arg(arg);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    *w = (work_job){.rq = rq, .run = run, .done = done, .arg = arg, .free_arg = free_arg};
+    w->base.run = work_job_run;
+    w->base.done = work_job_done;
+    w->base.deadline = pool_now() + (wait_s > 0 ? wait_s : app.cfg.deadline_ms / 1e3);
+    rq->cache = "work";
+    if (pool_submit(&w->base) < 0) {
+        free(w);
+        if (free_arg)
+            free_arg(arg);
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: job queue full, retry shortly");
+    }
+}
+
+int http_reply_if_not_modified(http_req *rq, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    return answered_not_modified(rq, key, cache_control, etag);
+}
+
 /* ---------------------------------------------------------------- accessors */
 
 int http_req_method(const http_req *rq)
@@ -808,6 +871,18 @@ const unsigned char *http_req_body(const http_req *rq, size_t *len)
     struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
     *len = evbuffer_get_length(in);
     return *len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
+}
+
+unsigned char *http_req_take_body(http_req *rq, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
+    *len = evbuffer_get_length(in);
+    unsigned char *copy = malloc(*len + 1);
+    if (!copy)
+        return NULL;
+    evbuffer_remove(in, copy, *len); /* drains the request's chains as it copies */
+    copy[*len] = 0;
+    return copy;
 }
 
 const char *http_req_header(const http_req *rq, const char *name)
@@ -1097,13 +1172,11 @@ static void on_sigterm(evutil_socket_t sig, short what, void *arg)
     maybe_finish_drain();
 }
 
+static void reload_start(void);
+
 static void on_sighup(evutil_socket_t sig, short what, void *arg)
 {
-    err_t err = {0};
-    if (server_reload(&err) < 0)
-        log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", err.msg);
-    else
-        log_msg("info", "SIGHUP: templates and configuration reloaded");
+    reload_start();
 }
 
 /* ---------------------------------------------------------------- start */
@@ -1113,43 +1186,114 @@ static void set_cache_control(void)
     snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", app.cfg.max_age);
 }
 
-int server_reload(err_t *err)
+/* What a reload reads from disk: the configuration file's live settings into *c, fonts, and
+ * the templates laid out with them. Touches nothing shared, so SIGHUP runs it on a worker. */
+static template_set *reload_build(config *c, err_t *err)
 {
-    config c = app.cfg;
-    if (app.cfg.config_path[0]) {
+    if (c->config_path[0]) {
         config fresh;
         config_defaults(&fresh);
-        snprintf(fresh.config_path, sizeof fresh.config_path, "%s", app.cfg.config_path);
-        if (config_load_file(&fresh, app.cfg.config_path, err) < 0 || config_validate(&fresh, err) < 0)
-            return -1;
+        snprintf(fresh.config_path, sizeof fresh.config_path, "%s", c->config_path);
+        if (config_load_file(&fresh, c->config_path, err) < 0 || config_validate(&fresh, err) < 0)
+            return NULL;
         /* Settings that can change while running; addresses, threads and budgets need a restart. */
-        c.max_age = fresh.max_age;
-        c.max_uri = fresh.max_uri;
-        c.max_headers = fresh.max_headers;
-        c.max_header_count = fresh.max_header_count;
-        c.max_body = fresh.max_body;
-        c.max_connections = fresh.max_connections;
-        c.deadline_ms = fresh.deadline_ms;
-        c.header_timeout_s = fresh.header_timeout_s;
-        c.max_text = fresh.max_text;
-        c.max_labels = fresh.max_labels;
-        memcpy(c.public_url, fresh.public_url, sizeof c.public_url);
+        c->max_age = fresh.max_age;
+        c->max_uri = fresh.max_uri;
+        c->max_headers = fresh.max_headers;
+        c->max_header_count = fresh.max_header_count;
+        c->max_body = fresh.max_body;
+        c->max_connections = fresh.max_connections;
+        c->deadline_ms = fresh.deadline_ms;
+        c->header_timeout_s = fresh.header_timeout_s;
+        c->max_text = fresh.max_text;
+        c->max_labels = fresh.max_labels;
+        memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
     }
-    text_fonts *tf = text_fonts_new(c.fonts_manifest, err);
+    text_fonts *tf = text_fonts_new(c->fonts_manifest, err);
     if (!tf)
-        return -1;
-    template_set *ts = template_set_load(c.templates_dir, c.assets_dir, tf, err);
+        return NULL;
+    template_set *ts = template_set_load(c->templates_dir, c->assets_dir, tf, err);
     text_fonts_free(tf);
-    if (!ts)
-        return -1;
+    return ts;
+}
+
+/* On the loop: the new set and settings take over; requests in flight keep the old set. */
+static void reload_swap(const config *c, template_set *ts)
+{
     template_set *old = app.templates;
     app.templates = ts;
-    app.cfg = c;
+    app.cfg = *c;
     set_cache_control();
     evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
     if (old)
         template_set_unref(old);
+}
+
+int server_reload(err_t *err)
+{
+    config c = app.cfg;
+    template_set *ts = reload_build(&c, err);
+    if (!ts)
+        return -1;
+    reload_swap(&c, ts);
     return 0;
+}
+
+/* SIGHUP: reload_build on a worker, reload_swap back on the loop. One reload at a time; a
+ * SIGHUP during one starts another when it ends, so the last signal's files win. */
+typedef struct {
+    pool_job base;
+    config cfg;
+    template_set *ts;
+    err_t err;
+} reload_job;
+
+static int reload_running, reload_again;
+
+static void reload_job_run(pool_job *pj, render_ctx *rc)
+{
+    reload_job *r = (reload_job *)pj;
+    r->ts = reload_build(&r->cfg, &r->err);
+}
+
+static void reload_job_done(pool_job *pj)
+{
+    reload_job *r = (reload_job *)pj;
+    if (r->ts) {
+        reload_swap(&r->cfg, r->ts);
+        log_msg("info", "SIGHUP: templates and configuration reloaded");
+    } else {
+        log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", r->err.msg);
+    }
+    free(r);
+    reload_running = 0;
+    if (reload_again) {
+        reload_again = 0;
+        reload_start();
+    }
+}
+
+static void reload_start(void)
+{
+    if (reload_running) {
+        reload_again = 1;
+        return;
+    }
+    reload_job *r = calloc(1, sizeof *r);
+    if (!r) {
+        log_msg("error", "SIGHUP: out of memory, nothing reloaded");
+        return;
+    }
+    r->cfg = app.cfg;
+    r->base.run = reload_job_run;
+    r->base.done = reload_job_done;
+    r->base.deadline = pool_now() + 365 * 86400.0; /* waits its turn however long the queue */
+    if (pool_submit(&r->base) < 0) {
+        free(r);
+        log_msg("error", "SIGHUP: the job queue is full, nothing reloaded; send SIGHUP again");
+        return;
+    }
+    reload_running = 1;
 }
 
 int server_run(const config *cfg)

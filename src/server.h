@@ -50,4 +50,19 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
                       const char *cache_control, draw_fn draw, void *arg,
                       void (*free_arg)(void *));
 
+/* Work other than an image (parsing and storing an upload, reading the store) off the I/O loop:
+ * run(arg, rc) on a worker (rc gives the worker's fonts; nothing of the request may be touched
+ * there), then done(rq, arg) on the loop, which sends the reply. A full queue, or a job still
+ * queued after wait_s seconds (0: --deadline-ms), is answered 503 with Retry-After instead and
+ * done is not called. free_arg(arg) is called exactly once, on the I/O loop. */
+typedef void (*work_fn)(void *arg, render_ctx *rc);
+typedef void (*work_done_fn)(http_req *rq, void *arg);
+void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done, void *arg,
+                     void (*free_arg)(void *));
+/* 304 from the key alone: 1 (the 304 sent) when If-None-Match holds the ETag of key. */
+int http_reply_if_not_modified(http_req *rq, const char *key, const char *cache_control);
+/* The request body moved into a new NUL-terminated buffer (free()) that a worker may read;
+ * NULL when out of memory. */
+unsigned char *http_req_take_body(http_req *rq, size_t *len);
+
 #endif
