@@ -988,6 +988,8 @@ static void card_full_cols(card_state *st, int at, int c, int page)
 {
     double w = (CARD_PAGE_X1 - CARD_PAGE_X0 - (c - 1) * CARD_GAP) / c;
     double top = CARD_PAGE_Y0 + (page > 1 ? CARD_CONT_H : 0);
+    if (w > 640) /* a line of a list is read, not searched across the page */
+        w = 640;
     for (int k = 0; k < c; k++)
         st->cols[at + k] = (card_col){CARD_PAGE_X0 + k * (w + CARD_GAP), top, w, CARD_PAGE_Y1 - top, -1};
 }
