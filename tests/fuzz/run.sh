@@ -74,6 +74,27 @@ seed_games() {
 
 seed_games
 
+# The bundle target's seeds: small zips made here (a DCS folder, a BMS pair, a path trick).
+seed_bundle() {
+    local dir="$ROOT/$OUT/seeds/bundle"
+    rm -rf "$dir" && mkdir -p "$dir"
+    /usr/bin/python3 - "$dir" "$ROOT/tests/data/bindings" <<'PY'
+import io, os, sys, zipfile
+out, data = sys.argv[1], sys.argv[2]
+def z(name, entries):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as f:
+        for n, path in entries:
+            f.writestr(n, open(os.path.join(data, path), "rb").read()[:20000] if path else b"x")
+    open(os.path.join(out, name), "wb").write(b.getvalue())
+z("dcs.zip", [("Config/Input/F-16C_50/joystick/Joystick - HOTAS Warthog {CCBCFA00-0000-0000-0000-504944564944}.diff.lua", "dcs_warthog_stick.diff.lua"),
+              ("Config/Input/F-16C_50/keyboard/Keyboard.diff.lua", "dcs_keyboard.diff.lua")])
+z("bms.zip", [("User/Config/BMS - Auto.key", "bms_auto.key"), ("User/Config/DeviceSorting.txt", "bms_DeviceSorting.txt")])
+z("tricks.zip", [("../evil.binds", None), ("a\\b.xml", None), ("dir/", None)])
+PY
+}
+seed_bundle
+
 run_one() { # target name; prints one result line, returns libFuzzer's status
     local t=$1 bin="$ROOT/$OUT/fuzz_$1" log="$ROOT/$OUT/logs/$1.log"
     mkdir -p "$ROOT/$OUT/corpus/$t" "$ROOT/$OUT/seeds/$t"
