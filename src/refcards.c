@@ -3,13 +3,19 @@
  * or ?game=), GET /v1/refcards/{id} (the summary), GET /v1/refcards/{id}/{card}.{jpg,png,pdf}
  * (one card, ?page=N), GET /v1/devices and GET /v1/games. An upload is stored with all its files
  * under an id derived from them, so a card URL is stable, survives restarts and is cacheable
- * forever. */
+ * forever.
+ *
+ * The I/O loop only validates URLs and replies: reading, parsing and storing an upload, reading
+ * the store and drawing run on workers. A card's key comes from its URL alone, so a 304 or a
+ * cache hit never reads the store; whether the upload and the card exist is decided on the worker,
+ * on a miss. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "etag.h"
@@ -27,30 +33,28 @@
 #define REFCARD_ID_LEN 24
 #define REFCARD_MAX_PAGES 100 /* a ?page= past this is refused before the upload is read */
 #define IMMUTABLE "public, max-age=31536000, immutable"
-
-/* Fonts of the I/O loop, to lay out each card once at upload and count its pages (the worker
- * threads have their own in their render_ctx). */
-static text_fonts *loop_fonts;
+/* An upload has been sent whole when it is queued: it may wait this long for a worker before a
+ * 503 (a render waits --deadline-ms). */
+#define REFCARD_UPLOAD_WAIT_S 10.0
 
 int refcards_load(const config *cfg, err_t *err)
 {
     char dir[600];
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int workers = cfg->threads > 0 ? cfg->threads : cores > 0 ? (int)cores : 2; /* as server.c counts them */
     snprintf(dir, sizeof dir, "%s/usb/vendors.json", cfg->templates_dir);
     usbids_load(NULL, dir);
     snprintf(dir, sizeof dir, "%s/games", cfg->templates_dir);
     /* Device backgrounds are drawn live from their vector art: decoding all of them at 1x and
      * 2x would cost ~40 MB per device, far over the memory budget. */
     if (games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
-        store_open(cfg->db_path, err) < 0)
+        store_open(cfg->db_path, workers, err) < 0)
         return -1;
-    loop_fonts = text_fonts_new(cfg->fonts_manifest, err);
-    return loop_fonts ? 0 : -1;
+    return 0;
 }
 
 void refcards_unload(void)
 {
-    text_fonts_free(loop_fonts);
-    loop_fonts = NULL;
     store_close();
     usbids_unload();
     devices_unload();
@@ -62,6 +66,15 @@ static void reply_err(http_req *rq, err_kind kind, const char *param, const char
     err_t e;
     err_set(&e, kind, param, "%s", msg);
     http_reply_error(rq, &e);
+}
+
+/* Reads the upload with this id (a worker's job); -1 with a 404 or a store error in err. */
+static int load_upload(const char *id, store_item *it, err_t *err)
+{
+    int rc = store_get(id, it, err);
+    if (rc == 1)
+        err_set(err, ERR_NOT_FOUND, NULL, "no such refcard");
+    return rc == 0 ? 0 : -1;
 }
 
 static int valid_id(const char *s)
@@ -98,10 +111,12 @@ static card_job card_job_of(const binding_set *set, const cardset_card *c,
 }
 
 /* Pages card c needs, and how many of its n bindings sel are on controls its drawing has no
- * callout for: the card laid out once on a recording surface (no pixels; the device art is
- * replaced by an empty background, since only the text decides the pages). */
-static int card_pages(const binding_set *set, const cardset *cs, const char *const *contexts,
-                      const cardset_card *c, const binding **sel, size_t n, int *also, err_t *err)
+ * callout for: the card laid out once on a recording surface with the worker's fonts (no
+ * pixels; the device art is replaced by an empty background, since only the text decides the
+ * pages). */
+static int card_pages(text_fonts *fonts, const binding_set *set, const cardset *cs,
+                      const char *const *contexts, const cardset_card *c, const binding **sel,
+                      size_t n, int *also, err_t *err)
 {
     *also = 0;
     for (size_t k = 0; c->dev && c->dev->kind != DEVICE_KEYBOARD && k < n; k++)
@@ -116,7 +131,7 @@ static int card_pages(const binding_set *set, const cardset *cs, const char *con
     job.background = c->dev ? blank : NULL;
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     cairo_t *cr = cairo_create(rec);
-    int rc = card_draw(cr, loop_fonts, &job, err);
+    int rc = card_draw(cr, fonts, &job, err);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
     cairo_surface_destroy(blank);
@@ -229,11 +244,9 @@ static int add_part(const multipart_part *part, void *arg, err_t *err)
 }
 
 /* The upload's files into b: every file part of a form, or the raw body. */
-static int read_upload(http_req *rq, const char *filename, bundle *b, err_t *err)
+static int read_upload(const char *body, size_t len, const char *ctype, const char *filename, bundle *b,
+                       err_t *err)
 {
-    size_t len;
-    const char *body = (const char *)http_req_body(rq, &len);
-    const char *ctype = http_req_header(rq, "Content-Type");
     if (ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0) {
         part_ctx pc = {b, filename, 0};
         if (multipart_each(ctype, body, len, add_part, &pc, err) < 0)
@@ -261,10 +274,34 @@ static int read_upload(http_req *rq, const char *filename, bundle *b, err_t *err
     return 0;
 }
 
-void refcards_route_upload(http_req *rq)
+/* An upload on its way through a worker: what the loop took from the request, and the answer. */
+typedef struct {
+    char *body;
+    size_t len;
+    char *ctype, *game, *filename; /* Content-Type, ?game=, ?filename=; NULL when absent */
+    err_t err;
+    json_t *summary;
+    int created;
+    char id[REFCARD_ID_LEN + 1];
+} upload_job;
+
+static void upload_job_free(void *arg)
 {
-    static const query_key keys[] = {{"game", 0}, {"filename", 0}};
-    err_t err = {0};
+    upload_job *u = arg;
+    json_decref(u->summary);
+    free(u->body);
+    free(u->ctype);
+    free(u->game);
+    free(u->filename);
+    free(u);
+}
+
+/* On a worker: read the files, parse them, group them into cards, count each card's pages,
+ * derive the id and commit the upload (it is on disk before the 201 leaves). */
+static void upload_run(void *arg, render_ctx *rc)
+{
+    upload_job *u = arg;
+    err_t *err = &u->err;
     bundle b = {0};
     binding_set set = {0};
     cardset cs = {0};
@@ -274,55 +311,47 @@ void refcards_route_upload(http_req *rq)
     store_file *files = NULL;
     json_t *summary = NULL;
     char *summary_txt = NULL;
-    const query *q = http_req_query(rq);
-    const char *game = query_get(q, "game");
-    if (query_check(q, keys, 2, &err) < 0 || read_upload(rq, query_get(q, "filename"), &b, &err) < 0)
-        goto fail;
+    if (read_upload(u->body, u->len, u->ctype, u->filename, &b, err) < 0)
+        goto done;
     games_bundle view = bundle_view(&b);
-    if (games_parse_bundle(game, &view, &set, &err) < 0)
-        goto fail;
+    if (games_parse_bundle(u->game, &view, &set, err) < 0)
+        goto done;
     if (set.n == 0) {
-        err_set(&err, ERR_UNPROCESSABLE, NULL, "the %s file%s bind%s nothing: no control has an action",
+        err_set(err, ERR_UNPROCESSABLE, NULL, "the %s file%s bind%s nothing: no control has an action",
                 set.game_name, b.n > 1 ? "s" : "", b.n > 1 ? "" : "s");
-        goto fail;
+        goto done;
     }
-    if (cardset_build(&set, &cs, &err) < 0)
-        goto fail;
+    if (cardset_build(&set, &cs, err) < 0)
+        goto done;
     contexts = context_list(&cs);
     sel = calloc(set.n, sizeof *sel);
     pages = calloc(cs.n ? cs.n : 1, sizeof *pages);
     also = calloc(cs.n ? cs.n : 1, sizeof *also);
     files = calloc(b.n, sizeof *files);
     if (!contexts || !sel || !pages || !also || !files) {
-        err_set(&err, ERR_INTERNAL, NULL, "out of memory");
-        goto fail;
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto done;
     }
     for (size_t i = 0; i < cs.n; i++) {
         size_t n = cardset_select(&set, &cs.cards[i], sel);
-        if ((pages[i] = card_pages(&set, &cs, contexts, &cs.cards[i], sel, n, &also[i], &err)) < 0)
-            goto fail;
+        pages[i] = card_pages(render_ctx_fonts(rc), &set, &cs, contexts, &cs.cards[i], sel, n, &also[i], err);
+        if (pages[i] < 0)
+            goto done;
     }
-    char id[REFCARD_ID_LEN + 1];
-    upload_id(&b, &set, id);
-    summary = build_summary(id, &b, &set, &cs, pages, also);
+    upload_id(&b, &set, u->id);
+    summary = build_summary(u->id, &b, &set, &cs, pages, also);
     summary_txt = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
     if (!summary_txt) {
-        err_set(&err, ERR_INTERNAL, NULL, "the summary could not be written");
-        goto fail;
+        err_set(err, ERR_INTERNAL, NULL, "the summary could not be written");
+        goto done;
     }
     for (size_t i = 0; i < b.n; i++)
         files[i] = (store_file){b.files[i].name, b.files[i].data, b.files[i].len};
-    int created = 0;
-    if (store_put(id, files, b.n, game ? game : "", summary_txt, &created, &err) < 0)
-        goto fail;
-    char loc[64];
-    snprintf(loc, sizeof loc, "/v1/refcards/%s", id);
-    http_reply_header(rq, "Location", loc);
-    http_reply_json(rq, created ? 201 : 200, summary, "no-store");
+    if (store_put(u->id, files, b.n, u->game ? u->game : "", summary_txt, &u->created, err) < 0)
+        goto done;
+    u->summary = summary;
     summary = NULL;
-fail:
-    if (err.kind)
-        http_reply_error(rq, &err);
+done:
     json_decref(summary);
     free(summary_txt);
     free(files);
@@ -335,80 +364,169 @@ fail:
     bundle_free(&b);
 }
 
-/* Loads an upload by the id in capture 0; replies 404/500 itself and returns -1. */
-static int load_upload(http_req *rq, store_item *it)
+/* On the loop: the answer. */
+static void upload_done(http_req *rq, void *arg)
 {
-    const char *id = http_req_capture(rq, 0);
+    upload_job *u = arg;
+    if (u->err.kind || !u->summary) {
+        if (!u->err.kind)
+            err_set(&u->err, ERR_INTERNAL, NULL, "the upload was not stored");
+        http_reply_error(rq, &u->err);
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/v1/refcards/%s", u->id);
+    http_reply_header(rq, "Location", loc);
+    http_reply_json(rq, u->created ? 201 : 200, u->summary, "no-store");
+    u->summary = NULL;
+}
+
+void refcards_route_upload(http_req *rq)
+{
+    static const query_key keys[] = {{"game", 0}, {"filename", 0}};
     err_t err = {0};
-    if (!valid_id(id)) {
-        reply_err(rq, ERR_NOT_FOUND, NULL, "no such refcard (ids are 24 hex digits)");
-        return -1;
-    }
-    int rc = store_get(id, it, &err);
-    if (rc == 1) {
-        reply_err(rq, ERR_NOT_FOUND, NULL, "no such refcard");
-        return -1;
-    }
-    if (rc < 0) {
+    const query *q = http_req_query(rq);
+    if (query_check(q, keys, 2, &err) < 0) {
         http_reply_error(rq, &err);
-        return -1;
+        return;
     }
-    return 0;
+    upload_job *u = calloc(1, sizeof *u);
+    const char *ctype = http_req_header(rq, "Content-Type"), *game = query_get(q, "game"),
+               *filename = query_get(q, "filename");
+    if (!u || !(u->body = (char *)http_req_take_body(rq, &u->len)) || (ctype && !(u->ctype = strdup(ctype))) ||
+        (game && !(u->game = strdup(game))) || (filename && !(u->filename = strdup(filename)))) {
+        if (u)
+            upload_job_free(u);
+        reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    http_reply_work(rq, REFCARD_UPLOAD_WAIT_S, upload_run, upload_done, u, upload_job_free);
+}
+
+/* GET /v1/refcards/{id}: the stored summary, read on a worker. */
+typedef struct {
+    char id[REFCARD_ID_LEN + 1];
+    char key[64];
+    err_t err;
+    json_t *summary;
+} summary_job;
+
+static void summary_job_free(void *arg)
+{
+    summary_job *sj = arg;
+    json_decref(sj->summary);
+    free(sj);
+}
+
+static void summary_run(void *arg, render_ctx *rc)
+{
+    summary_job *sj = arg;
+    store_item it;
+    if (load_upload(sj->id, &it, &sj->err) < 0)
+        return;
+    sj->summary = json_loads(it.summary, 0, NULL);
+    store_item_free(&it);
+    if (!sj->summary)
+        err_set(&sj->err, ERR_INTERNAL, NULL, "stored summary is unreadable");
+}
+
+static void summary_done(http_req *rq, void *arg)
+{
+    summary_job *sj = arg;
+    if (sj->err.kind) {
+        http_reply_error(rq, &sj->err);
+        return;
+    }
+    http_reply_json_etag(rq, sj->summary, sj->key, IMMUTABLE);
+    sj->summary = NULL;
 }
 
 void refcards_route_summary(http_req *rq)
 {
     err_t err = {0};
+    const char *id = http_req_capture(rq, 0);
     if (query_check(http_req_query(rq), NULL, 0, &err) < 0) {
         http_reply_error(rq, &err);
         return;
     }
-    store_item it;
-    if (load_upload(rq, &it) < 0)
-        return;
-    json_t *summary = json_loads(it.summary, 0, NULL);
-    char key[64];
-    snprintf(key, sizeof key, "refcard-summary:%s", http_req_capture(rq, 0));
-    store_item_free(&it);
-    if (!summary) {
-        reply_err(rq, ERR_INTERNAL, NULL, "stored summary is unreadable");
+    if (!valid_id(id)) {
+        reply_err(rq, ERR_NOT_FOUND, NULL, "no such refcard (ids are 24 hex digits)");
         return;
     }
-    http_reply_json_etag(rq, summary, key, IMMUTABLE);
+    summary_job *sj = calloc(1, sizeof *sj);
+    if (!sj) {
+        reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    snprintf(sj->id, sizeof sj->id, "%s", id);
+    snprintf(sj->key, sizeof sj->key, "refcard-summary:%s", id);
+    if (http_reply_if_not_modified(rq, sj->key, IMMUTABLE)) {
+        summary_job_free(sj);
+        return;
+    }
+    http_reply_work(rq, 0, summary_run, summary_done, sj, summary_job_free);
 }
 
+/* One card page to draw: everything comes from the URL; the upload is read on the worker. */
 typedef struct {
-    store_item it;
+    char id[REFCARD_ID_LEN + 1];
     char slug[128];
     int page;
 } refcard_job;
 
-static void refcard_job_free(void *arg)
+/* Whether the upload has the card j->slug and its page j->page, from the summary written at
+ * upload (cheaper than parsing); 0, or -1 with a 404/400 in err. */
+static int check_card(const refcard_job *j, const store_item *it, err_t *err)
 {
-    refcard_job *j = arg;
-    store_item_free(&j->it);
-    free(j);
+    json_t *summary = json_loads(it->summary, 0, NULL);
+    json_t *devs = json_object_get(summary, "devices"), *e, *found = NULL;
+    size_t i;
+    json_array_foreach(devs, i, e)
+    {
+        const char *slug = json_string_value(json_object_get(e, "device"));
+        if (slug && strcmp(slug, j->slug) == 0)
+            found = e;
+    }
+    json_int_t pages = found ? json_integer_value(json_object_get(found, "pages")) : 0;
+    if (pages < 1)
+        pages = 1;
+    json_decref(summary);
+    if (!found) {
+        err_set(err, ERR_NOT_FOUND, NULL, "this upload has no such card (see its summary)");
+        return -1;
+    }
+    if (j->page > pages) {
+        err_set(err, ERR_BAD_PARAM, "page", "page %d is past the last page of this card: page must be 1..%lld",
+                j->page, (long long)pages);
+        return -1;
+    }
+    return 0;
 }
 
-/* On a worker: parse the stored files again (fast, and keeps nothing per upload in memory),
- * group them into cards as at upload, and draw the asked page of one. */
+/* On a worker, on a cache miss: read the upload, check the card exists, parse the stored files
+ * again (fast, and keeps nothing per upload in memory), group them into cards as at upload,
+ * and draw the asked page of one. */
 static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     refcard_job *j = arg;
+    store_item it = {0};
     binding_set set = {0};
     cardset cs = {0};
     const binding **sel = NULL;
     const char **contexts = NULL;
-    games_file *files = calloc(j->it.n ? j->it.n : 1, sizeof *files);
+    games_file *files = NULL;
     int rv = -1;
+    if (load_upload(j->id, &it, err) < 0 || check_card(j, &it, err) < 0)
+        goto done;
+    files = calloc(it.n ? it.n : 1, sizeof *files);
     if (!files) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < j->it.n; i++)
-        files[i] = (games_file){j->it.files[i].name, j->it.files[i].data, j->it.files[i].len};
-    games_bundle view = {files, j->it.n};
-    if (games_parse_bundle(j->it.game[0] ? j->it.game : NULL, &view, &set, err) < 0 ||
+    for (size_t i = 0; i < it.n; i++)
+        files[i] = (games_file){it.files[i].name, it.files[i].data, it.files[i].len};
+    games_bundle view = {files, it.n};
+    if (games_parse_bundle(it.game[0] ? it.game : NULL, &view, &set, err) < 0 ||
         cardset_build(&set, &cs, err) < 0)
         goto done;
     const cardset_card *c = cardset_find(&cs, j->slug);
@@ -435,6 +553,7 @@ done:
     free(files);
     cardset_free(&cs);
     bindings_free(&set);
+    store_item_free(&it);
     return rv;
 }
 
@@ -450,17 +569,9 @@ void refcards_route_card(http_req *rq)
         http_reply_error(rq, &err);
         return;
     }
-    char devname[128];
-    snprintf(devname, sizeof devname, "%s", http_req_capture(rq, 1));
-    char *dot = strrchr(devname, '.');
-    int fmt = dot ? img_format_from_ext(dot + 1) : -1;
-    if (fmt < 0) {
-        reply_err(rq, ERR_NOT_FOUND, NULL, "card URLs end in .jpg, .png or .pdf");
-        return;
-    }
-    *dot = 0;
-    if (fmt != IMG_JPEG && query_get(q, "q")) {
-        reply_err(rq, ERR_BAD_PARAM, "q", "q applies to .jpg only");
+    const char *id = http_req_capture(rq, 0), *name = http_req_capture(rq, 1);
+    if (!valid_id(id)) {
+        reply_err(rq, ERR_NOT_FOUND, NULL, "no such refcard (ids are 24 hex digits)");
         return;
     }
     refcard_job *job = calloc(1, sizeof *job);
@@ -468,44 +579,28 @@ void refcards_route_card(http_req *rq)
         reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
         return;
     }
-    if (load_upload(rq, &job->it) < 0) {
+    char *dot = strrchr(name, '.');
+    int fmt = dot ? img_format_from_ext(dot + 1) : -1;
+    if (fmt < 0 || (size_t)(dot - name) >= sizeof job->slug) {
         free(job);
+        reply_err(rq, ERR_NOT_FOUND, NULL, fmt < 0 ? "card URLs end in .jpg, .png or .pdf"
+                                                   : "this upload has no such card (see its summary)");
         return;
     }
-    /* The summary says which cards the upload has and how many pages each needs, so a wrong
-     * URL is answered here without parsing anything. */
-    json_t *summary = json_loads(job->it.summary, 0, NULL);
-    json_t *devs = json_object_get(summary, "devices"), *e, *found = NULL;
-    size_t i;
-    json_array_foreach(devs, i, e)
-    {
-        const char *slug = json_string_value(json_object_get(e, "device"));
-        if (slug && strcmp(slug, devname) == 0)
-            found = e;
-    }
-    long pages = found && json_integer_value(json_object_get(found, "pages")) > 0
-                     ? (long)json_integer_value(json_object_get(found, "pages"))
-                     : 1;
-    json_decref(summary);
-    if (!found) {
-        refcard_job_free(job);
-        reply_err(rq, ERR_NOT_FOUND, NULL, "this upload has no such card (see its summary)");
+    if (fmt != IMG_JPEG && query_get(q, "q")) {
+        free(job);
+        reply_err(rq, ERR_BAD_PARAM, "q", "q applies to .jpg only");
         return;
     }
-    if (page > pages) {
-        refcard_job_free(job);
-        err_set(&err, ERR_BAD_PARAM, "page", "page %ld is past the last page of this card: page must be 1..%ld",
-                page, pages);
-        http_reply_error(rq, &err);
-        return;
-    }
-    snprintf(job->slug, sizeof job->slug, "%s", devname);
+    snprintf(job->id, sizeof job->id, "%s", id);
+    memcpy(job->slug, name, (size_t)(dot - name));
     job->page = (int)page;
 
+    /* The key is the URL's: a 304 or a cache hit is answered without reading the store. */
     char key[256];
-    snprintf(key, sizeof key, "refcard:%s:%s:p%ld", http_req_capture(rq, 0), devname, page);
+    snprintf(key, sizeof key, "refcard:%s:%s:p%ld", id, job->slug, page);
     image_spec spec = {CARD_W, CARD_H, (int)scale, (img_format)fmt, (int)quality, 0};
-    http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, refcard_job_free);
+    http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, free);
 }
 
 /* A registry listing with an ETag from its content. */

@@ -1,6 +1,7 @@
 /* store.h — the upload store: the files of each upload kept in SQLite (WAL, synchronous=FULL, so
  * an upload answered 201 survives a kill -9 or a power cut) under a content-derived id, so its
- * cards can be drawn again after a restart. Used on the I/O loop only.
+ * cards can be drawn again after a restart. Safe from any thread (each call uses a connection
+ * of its own); called from workers, since a commit waits for the disk.
  *
  * A row's data column holds every file of the upload in a small container (a magic, then name
  * and bytes per file); rows written before uploads had several files hold the one file's bytes
@@ -27,8 +28,9 @@ typedef struct {
     char *blob;         /* owns what files[] points to */
 } store_item;
 
-/* Open (creating the file, its folder and the schema if needed). */
-int store_open(const char *path, err_t *err);
+/* Open (creating the file, its folder and the schema if needed), with conns connections ready
+ * (one per thread that will use the store at once: the workers). */
+int store_open(const char *path, int conns, err_t *err);
 void store_close(void);
 /* Insert files[0..n) with game and summary unless the id exists; *created = 1 when it was new. */
 int store_put(const char *id, const store_file *files, size_t n, const char *game,
