@@ -702,7 +702,7 @@ def x52():
     lo = [POV(1, 'pov1', 'POV 1 stick hat', (sx(420), sy(200))),
           BHAT('pov2', 'POV 2 stick hat', (sx(600), sy(190)), 16, n=4),
           C('mode', 'Mode selector', ['button:24', 'button:25', 'button:26'], (sx(440), sy(1113)),
-            tags=['M1', 'M2', 'M3']),
+            tags=['Mode 1', 'Mode 2', 'Mode 3']),
           C('b6', 'Pinky switch', ['button:6'], (sx(345), sy(740))),
           AX('rz', 'Stick twist (RZ)', (sx(500), sy(110)))]
     li = [C('b1', 'Trigger, 1st stage', ['button:1'], (sx(320), sy(430))),
@@ -1005,7 +1005,7 @@ def tflight():
                       'certain; the hex VID+PID form is understood anyway.',
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
 
-def pedals(dev_id, name, usb, games, notes):
+def pedals(dev_id, name, usb, games, notes, rudder='rz'):
     xf = Xf(1400, 1000, *ART2); a = Art(xf)
     a.rrect(100, 700, 1200, 160, 40, fill='body2')
     a.rrect(200, 740, 1000, 60, 20, fill='body')
@@ -1020,7 +1020,7 @@ def pedals(dev_id, name, usb, games, notes):
         a.rrect(cx - 110, 180, 220, 60, 18, fill='body2')   # toe brake plate
     left = [AX('x', 'Left toe brake (X)', (380, 210))]
     right = [AX('y', 'Right toe brake (Y)', (1020, 210))]
-    left.append(AX('rz', 'Rudder (RZ)', (700, 700)))
+    left.append(AX(rudder, 'Rudder (%s)' % rudder.upper(), (700, 700)))
     cs, gs = layout(dev_id, xf, cols2(left, right), pitch=90)
     return dict(id=dev_id, name=name, kind='pedals', usb=usb, games=games, notes=notes,
                 extras=EXTRAS2, art=a.shapes, groups=gs, callouts=cs)
@@ -1595,12 +1595,18 @@ ALL = [warthog_stick, warthog_throttle, t16000m, twcs, x52, x56_stick, x56_throt
        extreme_3d_pro, g940_stick, g940_throttle, x55_stick, x55_throttle, x45, vkb_gladiator_classic,
        vkb_kosmosima, lambda: vkb_kosmosima(left_hand=True), vpc_warbrd_delta, lambda: vpc_warbrd_delta(left_hand=True),
        vpc_alpha_prime, lambda: vpc_alpha_prime(left_hand=True), tflight_hotas_one, viper_tqs,
-       lambda: pedals('tfrp-pedals', 'Thrustmaster T.Flight Rudder Pedals (TFRP)', ['044F:B678', '044F:B679'],
-                      {'elite': ['ThrustMasterTFRPRudderPedals', 'TFRPRudderPedals', 'T-Rudder'],
-                       'msfs2020': ['T.Flight Rudder Pedals', 'T-Rudder'], 'dcs': ['T.Flight Rudder Pedals'],
+       lambda: pedals('tfrp-pedals', 'Thrustmaster T.Flight Rudder Pedals (TFRP)', ['044F:B678'],
+                      {'elite': ['ThrustMasterTFRPRudderPedals', 'TFRPRudderPedals'],
+                       'msfs2020': ['T.Flight Rudder Pedals'], 'dcs': ['T.Flight Rudder Pedals'],
                        'squadrons': ['T.Flight Rudder Pedals']},
-                      'B678 and B679 are both reported for the TFRP / T-Rudder family; Elite device names '
-                      'uncertain. Axes as usually reported: rudder RZ, toe brakes X and Y.'),
+                      'B678 is the TFRP (usb.ids); the T-Rudder (B679) has its own card. Axes as usually '
+                      'reported: rudder RZ, toe brakes X and Y.'),
+       lambda: pedals('thrustmaster-t-rudder', 'Thrustmaster T-Rudder', ['044F:B679'],
+                      {'elite': ['T-Rudder', 'ThrustMasterTRudder'], 'msfs2020': ['T-Rudder'],
+                       'dcs': ['T-Rudder'], 'il2': ['T-Rudder'], 'starcitizen': ['T-Rudder'],
+                       'bms': ['T-Rudder']},
+                      '044F:B679 "T-Rudder" (usb.ids). Axes as EDRefCard\'s T-Rudder sheet has them: rudder Z, '
+                      'left toe brake X, right toe brake Y.', rudder='z'),
        lambda: pedals('mfg-crosswind', 'MFG Crosswind rudder pedals', ['16D0:0A38'],
                       {'elite': ['MFGCrosswind'], 'msfs2020': ['MFG Crosswind V2', 'MFG Crosswind V3'],
                        'dcs': ['MFG Crosswind V2', 'MFG Crosswind V3'], 'squadrons': ['MFG Crosswind V2']},

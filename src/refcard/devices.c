@@ -704,22 +704,9 @@ static int devices_name_eq(const char *a, const char *b)
     return i == la && j == lb;
 }
 
-const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid)
+/* The game's own names first, then any game's: MSFS and DCS share Windows product names. */
+static const device *devices_by_name(const char *game, const char *device_name)
 {
-    const device *d;
-    if ((vid || pid) && (d = devices_by_usb(vid, pid)))
-        return d;
-    if (!device_name || !*device_name)
-        return NULL;
-    /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. Such a name
-     * is a USB id and nothing else: it never matches a name in the registry. */
-    if (devices_is_hex_id(device_name)) {
-        char v[5] = {0}, p[5] = {0};
-        memcpy(v, device_name, 4);
-        memcpy(p, device_name + 4, 4);
-        return devices_by_usb((unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
-    }
-    /* The game's own names first, then any game's: MSFS and DCS share Windows product names. */
     for (int pass = game ? 0 : 1; pass < 2; pass++)
         for (size_t i = 0; i < devices_n; i++)
             for (size_t k = 0; k < devices_reg[i]->n_names; k++) {
@@ -730,6 +717,26 @@ const device *devices_find(const char *game, const char *device_name, unsigned v
                     return devices_reg[i];
             }
     return NULL;
+}
+
+const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid)
+{
+    int named = device_name && *device_name;
+    /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. Such a name
+     * is a USB id and nothing else: it never matches a name in the registry. */
+    if (named && devices_is_hex_id(device_name) && !vid && !pid) {
+        char v[5] = {0}, p[5] = {0};
+        memcpy(v, device_name, 4);
+        memcpy(p, device_name + 4, 4);
+        return devices_by_usb((unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
+    }
+    const device *by_usb = vid || pid ? devices_by_usb(vid, pid) : NULL;
+    const device *by_name = named && !devices_is_hex_id(device_name) ? devices_by_name(game, device_name) : NULL;
+    /* One USB device can hold several drawn ones (the G940's stick, throttle and pedals are
+     * one 046D:C287): a part that has no USB id of its own is found by its name. */
+    if (by_usb && by_name && by_name != by_usb && by_name->n_usb == 0)
+        return by_name;
+    return by_usb ? by_usb : by_name;
 }
 
 cairo_surface_t *devices_background(const device *d, int scale)

@@ -117,6 +117,14 @@ static void test_found_by_usb_and_game_name(void **state)
         if (n != d)
             fail_msg("%s \"%s\" gives %s, not %s", more[i].game, more[i].name, n ? n->id : "nothing", more[i].id);
     }
+    /* The G940 is one USB device (046D:C287) holding three drawn ones: its pedals and throttle,
+     * which have no USB id of their own, are found by name even when a file carries that id. */
+    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Pedals", 0x046D, 0xC287), get("g940-pedals"));
+    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Throttle", 0x046D, 0xC287), get("g940-throttle"));
+    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Joystick", 0x046D, 0xC287), get("g940-stick"));
+    assert_ptr_equal(devices_find("msfs2020", "Some other name", 0x046D, 0xC287), get("g940-stick"));
+    /* A name of a device that has USB ids of its own does not override the file's id. */
+    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Joystick", 0x044F, 0x0402), get("warthog-stick"));
 }
 
 static void test_axes_match_the_device(void **state)
