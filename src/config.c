@@ -43,7 +43,6 @@ static const opt_def opts[] = {
     LNG(io_timeout_s, 1, 3600, "idle keep-alive / slow client timeout, seconds (default 30)"),
     LNG(drain_s, 0, 3600, "SIGTERM drain deadline, seconds (default 10)"),
     LNG(max_text, 1, 100000, "characters per text value (default 1000)"),
-    LNG(max_labels, 1, 10000, "labels or markers per request (default 256)"),
 };
 
 void config_defaults(config *c)
@@ -68,7 +67,6 @@ void config_defaults(config *c)
     c->io_timeout_s = 30;
     c->drain_s = 10;
     c->max_text = 1000;
-    c->max_labels = 256;
 }
 
 void config_usage(FILE *f)

@@ -34,7 +34,6 @@ typedef struct {
     long io_timeout_s;        /* idle keep-alive / slow reader timeout */
     long drain_s;             /* SIGTERM: finish in-flight work within this */
     long max_text;            /* characters per text value */
-    long max_labels;          /* labels/markers per request */
 } config;
 
 /* Defaults. */

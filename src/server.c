@@ -1206,7 +1206,6 @@ static template_set *reload_build(config *c, err_t *err)
         c->deadline_ms = fresh.deadline_ms;
         c->header_timeout_s = fresh.header_timeout_s;
         c->max_text = fresh.max_text;
-        c->max_labels = fresh.max_labels;
         memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
     }
     text_fonts *tf = text_fonts_new(c->fonts_manifest, err);

@@ -7,13 +7,14 @@ set -u
 cd "$(dirname "$0")/.."
 SUITES=${SUITES:-"unit integration asan-unit asan-integration fuzz tsan"}
 PY=/usr/bin/python3
-pass=0; fail=0; failed_steps=""
+pass=0; fail=0; skipped=0; failed_steps=""
 
 count_pytest() { # adds pytest's "N passed, M failed" from log $1
     local p f
     p=$(grep -Eo '[0-9]+ passed' "$1" | tail -1 | grep -Eo '[0-9]+' || true)
     f=$(grep -Eo '[0-9]+ (failed|error)' "$1" | awk '{s+=$1} END {print s+0}')
-    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+    s=$(grep -Eo '[0-9]+ skipped' "$1" | tail -1 | grep -Eo '[0-9]+' || true)
+    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0})); skipped=$((skipped + ${s:-0}))
 }
 
 count_unit() {
@@ -53,6 +54,9 @@ for s in $SUITES; do
     esac
 done
 
+# Nothing is optional: every tool a test needs is installed by `make test-deps`, so a skipped test
+# is a lost test (a route or a tool gone missing) and fails the run.
+[ "$skipped" -eq 0 ] || failed_steps="$failed_steps skipped-tests($skipped)"
 [ -z "$failed_steps" ] || echo "failed steps:$failed_steps"
-echo "total: $pass passed, $fail failed"
+echo "total: $pass passed, $fail failed, $skipped skipped"
 [ -z "$failed_steps" ] && [ "$fail" -eq 0 ]

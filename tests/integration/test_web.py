@@ -57,7 +57,7 @@ def chromium():
     """launch(scale=1) starts headless Chromium (new profile each time) at that device scale."""
     reason = missing_browser()
     if reason:
-        pytest.skip(reason)
+        pytest.fail(reason + " (make test-deps installs chromium and chromium-driver)")
 
     def over(signum, frame):
         raise Budget(f"browser test took longer than {TEST_BUDGET_S} s")
