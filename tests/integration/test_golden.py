@@ -72,14 +72,23 @@ def test_golden_cards(server, name):
     check(name, r.content)
 
 
-@pytest.mark.parametrize("device", ["warthog-stick", "keyboard"])
-def test_golden_refcards(server, device):
-    with open(os.path.join(BINDINGS, "elite_warthog.binds"), "rb") as f:
-        s = requests.post(server.url + "/v1/refcards", data=f.read(), timeout=30).json()
+REFCARDS = {  # golden name: (fixture, card)
+    "refcard_elite_warthog-stick": ("elite_warthog.binds", "warthog-stick"),
+    "refcard_elite_keyboard": ("elite_warthog.binds", "keyboard"),
+    "refcard_sc_vkb-gladiator-nxt-evo": ("sc_layout_exported.xml", "vkb-gladiator-nxt-evo"),
+    "refcard_il2_generic": ("il2_global.actions", "generic-joystick-1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFCARDS))
+def test_golden_refcards(server, name):
+    fixture, device = REFCARDS[name]
+    with open(os.path.join(BINDINGS, fixture), "rb") as f:
+        s = requests.post(server.url + "/v1/refcards", params={"filename": fixture}, data=f.read(), timeout=30).json()
     url = next(d["cards"]["png"] for d in s["devices"] if d["device"] == device)
     r = server.get(url)
     assert r.status_code == 200
-    check("refcard_elite_" + device, r.content)
+    check(name, r.content)
 
 
 def test_golden_detects_a_change(server):
