@@ -280,7 +280,7 @@ typedef struct {
     size_t len;
     char *ctype, *game, *filename; /* Content-Type, ?game=, ?filename=; NULL when absent */
     err_t err;
-    json_t *summary;
+    char *reply;                   /* the summary as the reply's JSON text */
     int created;
     char id[REFCARD_ID_LEN + 1];
 } upload_job;
@@ -288,7 +288,7 @@ typedef struct {
 static void upload_job_free(void *arg)
 {
     upload_job *u = arg;
-    json_decref(u->summary);
+    free(u->reply);
     free(u->body);
     free(u->ctype);
     free(u->game);
@@ -349,8 +349,8 @@ static void upload_run(void *arg, render_ctx *rc)
         files[i] = (store_file){b.files[i].name, b.files[i].data, b.files[i].len};
     if (store_put(u->id, files, b.n, u->game ? u->game : "", summary_txt, &u->created, err) < 0)
         goto done;
-    u->summary = summary;
-    summary = NULL;
+    if (!(u->reply = json_dumps(summary, HTTP_JSON_FLAGS)))
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
 done:
     json_decref(summary);
     free(summary_txt);
@@ -368,17 +368,15 @@ done:
 static void upload_done(http_req *rq, void *arg)
 {
     upload_job *u = arg;
-    if (u->err.kind || !u->summary) {
-        if (!u->err.kind)
-            err_set(&u->err, ERR_INTERNAL, NULL, "the upload was not stored");
+    if (u->err.kind) {
         http_reply_error(rq, &u->err);
         return;
     }
     char loc[64];
     snprintf(loc, sizeof loc, "/v1/refcards/%s", u->id);
     http_reply_header(rq, "Location", loc);
-    http_reply_json(rq, u->created ? 201 : 200, u->summary, "no-store");
-    u->summary = NULL;
+    http_reply_json_text(rq, u->created ? 201 : 200, u->reply, NULL, "no-store");
+    u->reply = NULL;
 }
 
 void refcards_route_upload(http_req *rq)
@@ -408,13 +406,13 @@ typedef struct {
     char id[REFCARD_ID_LEN + 1];
     char key[64];
     err_t err;
-    json_t *summary;
+    char *reply; /* the summary as the reply's JSON text */
 } summary_job;
 
 static void summary_job_free(void *arg)
 {
     summary_job *sj = arg;
-    json_decref(sj->summary);
+    free(sj->reply);
     free(sj);
 }
 
@@ -424,9 +422,11 @@ static void summary_run(void *arg, render_ctx *rc)
     store_item it;
     if (load_upload(sj->id, &it, &sj->err) < 0)
         return;
-    sj->summary = json_loads(it.summary, 0, NULL);
+    json_t *summary = json_loads(it.summary, 0, NULL);
     store_item_free(&it);
-    if (!sj->summary)
+    sj->reply = summary ? json_dumps(summary, HTTP_JSON_FLAGS) : NULL;
+    json_decref(summary);
+    if (!sj->reply)
         err_set(&sj->err, ERR_INTERNAL, NULL, "stored summary is unreadable");
 }
 
@@ -437,8 +437,8 @@ static void summary_done(http_req *rq, void *arg)
         http_reply_error(rq, &sj->err);
         return;
     }
-    http_reply_json_etag(rq, sj->summary, sj->key, IMMUTABLE);
-    sj->summary = NULL;
+    http_reply_json_text(rq, 200, sj->reply, sj->key, IMMUTABLE);
+    sj->reply = NULL;
 }
 
 void refcards_route_summary(http_req *rq)

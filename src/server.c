@@ -438,11 +438,21 @@ static void common_headers(http_req *rq, const char *ctype, const char *cache_co
         evhttp_add_header(oh, "Cache-Control", cache_control);
 }
 
+static void reply_json_text(http_req *rq, int status, char *txt, const char *cache_control,
+                            const char *etag);
+
 static void reply_json_status(http_req *rq, int status, json_t *body, const char *cache_control,
                               const char *etag)
 {
-    char *txt = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *txt = json_dumps(body, HTTP_JSON_FLAGS);
     json_decref(body);
+    reply_json_text(rq, status, txt, cache_control, etag);
+}
+
+/* txt (owned) as the body of a JSON reply. */
+static void reply_json_text(http_req *rq, int status, char *txt, const char *cache_control,
+                            const char *etag)
+{
     size_t len = txt ? strlen(txt) : 0;
     common_headers(rq, "application/json", cache_control);
     struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
@@ -503,6 +513,16 @@ static void reply_not_modified(http_req *rq, const char *etag, const char *cache
 
 static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
                                  char etag[ETAG_LEN]);
+
+void http_reply_json_text(http_req *rq, int status, char *txt, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    if (key && answered_not_modified(rq, key, cache_control, etag)) {
+        free(txt);
+        return;
+    }
+    reply_json_text(rq, status, txt, cache_control ? cache_control : "no-cache", key ? etag : NULL);
+}
 
 void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control)
 {

@@ -33,6 +33,11 @@ void http_reply_header(http_req *rq, const char *name, const char *value);
 void http_reply_error(http_req *rq, const err_t *err);
 /* JSON reply (steals a reference to body). cache_control NULL = "no-cache". */
 void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control);
+/* JSON serialised elsewhere with HTTP_JSON_FLAGS (on a worker: a large body then costs the loop
+ * only its sending); txt is freed here. key NULL: no ETag; else a strong ETag from key
+ * (If-None-Match honoured). cache_control NULL = "no-cache". */
+#define HTTP_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII)
+void http_reply_json_text(http_req *rq, int status, char *txt, const char *key, const char *cache_control);
 /* JSON reply with a strong ETag (If-None-Match honoured). */
 void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control);
 /* Bytes that outlive the request (pre-encoded tiles, static files): replied zero-copy with no
