@@ -72,7 +72,7 @@ void config_defaults(config *c)
 void config_usage(FILE *f)
 {
     fprintf(f, "usage: cartouche [--flag VALUE ...]      serve\n"
-               "       cartouche bake [--assets DIR] [--templates DIR] [--image FILE --bounds W,S,E,N "
+               "       cartouche bake [--assets DIR] [--templates DIR] [--device-art] [--image FILE --bounds W,S,E,N "
                "--layer NAME]\n\nflags:\n"
                "  --config FILE            JSON file with the settings below (flags override it)\n");
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {

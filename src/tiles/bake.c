@@ -515,6 +515,8 @@ int tiles_bake_main(int argc, char **argv)
                                                          : NULL;
         if (!strcmp(a, "--force")) {
             force = 1;
+        } else if (!strcmp(a, "--device-art")) {
+            /* the device-art baker's switch, shared on the same command line */
         } else if (!strcmp(a, "--templates") && i + 1 < argc) {
             i++; /* the device-art baker's option, shared on the same command line */
         } else if (slot && i + 1 < argc) {
