@@ -111,9 +111,7 @@ static card_job card_job_of(const binding_set *set, const cardset_card *c,
 }
 
 /* Pages card c needs, and how many of its n bindings sel are on controls its drawing has no
- * callout for: the card laid out once on a recording surface with the worker's fonts (no
- * pixels; the device art is replaced by an empty background, since only the text decides the
- * pages). */
+ * callout for: the card laid out once, without drawing, with the worker's fonts. */
 static int card_pages(text_fonts *fonts, const binding_set *set, const cardset *cs,
                       const char *const *contexts, const cardset_card *c, const binding **sel,
                       size_t n, int *also, err_t *err)
@@ -127,15 +125,7 @@ static int card_pages(text_fonts *fonts, const binding_set *set, const cardset *
     job.stats = &st;
     job.contexts = contexts;
     job.n_contexts = cs->n_contexts;
-    cairo_surface_t *blank = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-    job.background = c->dev ? blank : NULL;
-    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
-    cairo_t *cr = cairo_create(rec);
-    int rc = card_draw(cr, fonts, &job, err);
-    cairo_destroy(cr);
-    cairo_surface_destroy(rec);
-    cairo_surface_destroy(blank);
-    if (rc < 0)
+    if (card_draw(NULL, fonts, &job, err) < 0)
         return -1;
     return st.pages > 0 ? st.pages : 1;
 }
