@@ -1,13 +1,15 @@
 /* template.c — loading, validating and describing card templates. */
 #include "template.h"
 
+#include "sha256.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "etag.h"
+#include "sha256.h"
 
 #define TPL_MAX_SIZE 4096
 #define TPL_MAX_SLOTS 512
@@ -340,14 +342,19 @@ template *template_parse(const char *text, size_t len, const char *file, const c
         }
         snprintf(t->seed_slot, sizeof t->seed_slot, "%s", seed);
     }
-    /* Version: the template text and the background's pixels. */
-    uint64_t hv = etag_hash(ETAG_SEED, text, len);
+    /* Version: SHA-256 of the template text and the background's pixels (a part of every key). */
+    sha256_ctx vh;
+    unsigned char dg[SHA256_DIGEST_LEN];
+    sha256_init(&vh);
+    sha256_update(&vh, text, len);
     if (t->bg) {
         cairo_surface_flush(t->bg);
-        hv = etag_hash(hv, cairo_image_surface_get_data(t->bg),
-                       (size_t)cairo_image_surface_get_stride(t->bg) * (size_t)t->height);
+        sha256_update(&vh, cairo_image_surface_get_data(t->bg),
+                      (size_t)cairo_image_surface_get_stride(t->bg) * (size_t)t->height);
     }
-    snprintf(t->version, sizeof t->version, "%016llx", (unsigned long long)hv);
+    sha256_final(&vh, dg);
+    for (int i = 0; i < 16; i++)
+        snprintf(t->version + 2 * i, 3, "%02x", dg[i]);
 
     /* Public description for /v1/templates/{name}. */
     json_t *desc = json_pack("{s:s, s:i, s:i, s:s, s:[], s:[]}", "name", t->name, "width", t->width,

@@ -32,7 +32,7 @@ typedef struct {
     char name[64];
     char file[512];
     int width, height;
-    char version[20];     /* hash of the template file and its background: part of ETags */
+    char version[33];     /* 128 bits of SHA-256 of the file and its background: part of keys */
     cairo_surface_t *bg;  /* 1x background, or NULL for a solid colour */
     cairo_surface_t *bg2; /* 2x background, built once on first use */
     pthread_mutex_t bg2_mu;

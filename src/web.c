@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "etag.h"
+#include "sha256.h"
 #include "routes.h"
 
 typedef struct {
@@ -15,7 +15,7 @@ typedef struct {
     char *data;
     size_t len;
     const char *mime;
-    char key[48];
+    char key[72];
 } web_file;
 
 static web_file *files;
@@ -65,8 +65,9 @@ static int add_file(const char *fs_path, const char *url, err_t *err)
     w->data = data;
     w->len = (size_t)st.st_size;
     w->mime = mime;
-    snprintf(w->key, sizeof w->key, "web:%016llx",
-             (unsigned long long)etag_hash(ETAG_SEED, data, w->len));
+    char hex[65];
+    sha256_hex(data, w->len, hex);
+    snprintf(w->key, sizeof w->key, "web:%s", hex);
     return 0;
 }
 

@@ -93,7 +93,7 @@ def chromium():
         signal.signal(signal.SIGALRM, old)
 
 
-def wait_js(driver, script, timeout=20, what=None):
+def wait_js(driver, script, timeout=60, what=None):
     """Waits until the JavaScript expression `script` is truthy; returns its value."""
     try:
         return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
