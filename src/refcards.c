@@ -47,10 +47,10 @@ int refcards_load(const config *cfg, err_t *err)
     snprintf(dir, sizeof dir, "%s/games", cfg->templates_dir);
     /* Device backgrounds are drawn live from their vector art: decoding all of them at 1x and
      * 2x would cost ~40 MB per device, far over the memory budget. */
-    if (games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
-        store_open(cfg->db_path, workers, err) < 0)
-        return -1;
-    return 0;
+    return games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
+                   store_open(cfg->db_path, workers, err) < 0
+               ? -1
+               : 0;
 }
 
 void refcards_unload(void)
