@@ -134,12 +134,25 @@ static int draw_on(cairo_surface_t *target, double scale, const image_spec *spec
     return rv;
 }
 
+static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg,
+                             double deadline, blob **out, err_t *err);
+
+/* The spec is reachable by render_paint_background only while its job draws: a draw outside a
+ * job (laying a card out to count its pages) must not see a finished job's freed spec. */
 int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg, double deadline,
                  blob **out, err_t *err)
 {
+    current_spec = spec;
+    int rv = render_image_spec(rc, spec, draw, arg, deadline, out, err);
+    current_spec = NULL;
+    return rv;
+}
+
+static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg,
+                             double deadline, blob **out, err_t *err)
+{
     rc->scale = spec->scale;
     rc->out.len = 0;
-    current_spec = spec;
     /* Any job that does not call render_reuse_background leaves the surface unknown. */
     rc->prev_tag = rc->surf_tag;
     rc->surf_tag = 0;
