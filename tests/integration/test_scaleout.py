@@ -386,9 +386,17 @@ def test_l2_value_stored_for_another_url_is_a_miss(start_server, memcached):
     assert b.metric("cartouche_l2_hits_total") == 0
     assert renders(b) == made + 1
     # B's own render replaced the planted value: a third instance gets B's bytes from the L2.
-    c = start_server("--memcached", f"127.0.0.1:{mc.port}")
-    rc = c.get(url_b)
-    assert rc.content == truth_b.content and c.metric("cartouche_l2_hits_total") == 1
+    # (A fresh instance's first memcached round trip can pass the 50 ms L2 timeout on a loaded or
+    # sanitizer build and count as a miss: up to three instances are asked.)
+    hits = 0
+    for _ in range(3):
+        c = start_server("--memcached", f"127.0.0.1:{mc.port}")
+        rc = c.get(url_b)
+        assert rc.content == truth_b.content
+        hits = c.metric("cartouche_l2_hits_total")
+        if hits == 1:
+            break
+    assert hits == 1
 
 
 ETAG_RE = re.compile(r'^"[0-9a-f]{32}"$')
