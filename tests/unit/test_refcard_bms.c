@@ -2,7 +2,7 @@
  * Windows-1252, tabs, trailing fields, device comments, 128 buttons a device) and as players
  * edit them by hand (UTF-8 BOM, 32 buttons a device, shift +256), with and without
  * DeviceSorting.txt, and the launcher's Setup.v100 XML. Fixtures: tests/data/bindings/bms_*
- * (see README.bms.md for the real files they imitate). */
+ * (see tests/data/bindings/README.md for the real files they imitate). */
 #include "test_refcard_util.h"
 
 /* Parse fixtures as one upload: pairs of (fixture, name as uploaded), NULL-terminated. */

@@ -148,7 +148,7 @@ static const bind_warning *warning_at(const binding_set *s, int line)
     return NULL;
 }
 
-/* What Frontier's presets and players' files do (tests/data/bindings/README.legacy.md). */
+/* What Frontier's presets and players' files do (tests/data/bindings/README.md). */
 static void test_elite_quirks(void **state)
 {
     binding_set s = tr_parse(NULL, "elite_quirks.binds", NULL); /* BOM, CRLF */

@@ -1,5 +1,5 @@
 /* test_refcard_sc.c — the Star Citizen parser (actionmaps.xml and exported layouts), field by
- * field, on fixtures that reproduce what real files do (see tests/data/bindings/README.sc.md). */
+ * field, on fixtures that reproduce what real files do (see tests/data/bindings/README.md). */
 #include "test_refcard_util.h"
 
 /* The binding of action_id whose input control is control (several rebinds per action). */
