@@ -29,6 +29,7 @@ static const opt_def opts[] = {
     STR(fonts_manifest, "fonts manifest (default fonts/fonts.json)"),
     STR(db_path, "SQLite upload store (default var/cartouche.db)"),
     STR(memcached, "HOST:PORT of a shared L2 render cache (default off)"),
+    LNG(memcached_timeout_ms, 1, 10000, "L2 connect and poll timeout, ms (default 50)"),
     STR(public_url, "absolute base of links in JSON, e.g. https://maps.example.org (default: relative links)"),
     LNG(max_age, 0, 31536000, "Cache-Control max-age of images, seconds (default 86400)"),
     LNG(max_uri, 256, 1048576, "request-line limit, bytes (default 8192)"),
@@ -54,6 +55,7 @@ void config_defaults(config *c)
     snprintf(c->templates_dir, sizeof c->templates_dir, "templates");
     snprintf(c->fonts_manifest, sizeof c->fonts_manifest, "fonts/fonts.json");
     snprintf(c->db_path, sizeof c->db_path, "var/cartouche.db");
+    c->memcached_timeout_ms = 50;
     c->max_age = 86400;
     c->max_uri = 8192;
     c->max_headers = 16384;

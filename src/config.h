@@ -18,6 +18,7 @@ typedef struct {
     char fonts_manifest[512];
     char db_path[512];        /* SQLite upload store */
     char memcached[128];      /* HOST:PORT of the optional shared L2 cache, "" = off */
+    long memcached_timeout_ms; /* connect and poll timeout of the L2 (a worker never waits longer) */
     char public_url[256];     /* absolute base of links in JSON ("https://maps.example.org");
                                  "" = relative links. Never taken from the request's Host, which
                                  a client controls and a CDN would cache. */

@@ -22,7 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define L2_TIMEOUT_MS 50
+#define L2_TIMEOUT_MS 50 /* the default of --memcached-timeout-ms */
 #define L2_RETRY_S 1.0
 #define L2_KEY_PREFIX "cartouche:"
 /* memcached's per-item flags: marks our values (in this layout), so a foreign value under our
@@ -37,6 +37,7 @@ typedef struct {
 
 static struct {
     int on;
+    long timeout_ms;
     char host[128];
     int port;
     pthread_key_t key; /* l2_conn of the calling worker; freed when the thread exits */
@@ -52,9 +53,10 @@ static void conn_free(void *p)
     }
 }
 
-int l2_start(const char *hostport, err_t *err)
+int l2_start(const char *hostport, long timeout_ms, err_t *err)
 {
     L.on = 0;
+    L.timeout_ms = timeout_ms > 0 ? timeout_ms : L2_TIMEOUT_MS;
     if (!hostport || !hostport[0])
         return 0;
     const char *colon = strrchr(hostport, ':');
@@ -111,8 +113,8 @@ static memcached_st *client_new(void)
     /* Non-blocking I/O is what makes the connect timeout apply. */
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, L2_TIMEOUT_MS);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, L2_TIMEOUT_MS);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, (uint64_t)L.timeout_ms);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, (uint64_t)L.timeout_ms);
     return mc;
 }
 

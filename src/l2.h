@@ -17,8 +17,9 @@
 #define L2_MAX_VALUE ((size_t)(1 << 20) - 4096)
 
 /* On the I/O loop before the workers start. hostport "" leaves the L2 off; otherwise HOST:PORT
- * (HOST may be a name, resolved at connect, or [v6addr]); -1 with err on a malformed value. */
-int l2_start(const char *hostport, err_t *err);
+ * (HOST may be a name, resolved at connect, or [v6addr]); -1 with err on a malformed value.
+ * timeout_ms bounds every connect and reply wait of a worker (--memcached-timeout-ms). */
+int l2_start(const char *hostport, long timeout_ms, err_t *err);
 /* After the workers have stopped. */
 void l2_stop(void);
 int l2_enabled(void);

@@ -1392,7 +1392,7 @@ int server_run(const config *cfg)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 2;
     }
-    if (l2_start(app.cfg.memcached, &err) < 0) {
+    if (l2_start(app.cfg.memcached, app.cfg.memcached_timeout_ms, &err) < 0) {
         log_msg("error", "%s", err.msg);
         return 2;
     }

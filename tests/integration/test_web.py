@@ -304,6 +304,9 @@ def test_page_shared_link_and_errors(start_server, chromium):
     text = d.find_element(By.ID, "upload-error").text
     assert "msfs_warthog_stick.xml" in text and "line " in text and "set by hand" in text, text
     Select(d.find_element(By.ID, "game-select")).select_by_value("")
+    # (the re-sent upload answers after the select: wait for its summary, then for its cards)
+    wait_js(d, "document.getElementById('sum-game').textContent === 'Microsoft Flight Simulator 2020'",
+            what="the summary of the re-sent file")
     wait_js(d, ALL_CARDS_LOADED, what="cards of the dropped file")
     assert d.find_element(By.ID, "sum-game").text == "Microsoft Flight Simulator 2020"
     assert d.find_element(By.ID, "upload-error").is_displayed() is False

@@ -31,7 +31,7 @@ extern char **environ;
 static void test_off_by_default(void **state)
 {
     err_t err = {0};
-    assert_int_equal(l2_start("", &err), 0);
+    assert_int_equal(l2_start("", 1000, &err), 0);
     assert_int_equal(l2_enabled(), 0);
     long errors = atomic_load(&metrics_g.l2_errors);
     assert_null(l2_get("k", TAG, pool_now() + 1));
@@ -45,7 +45,7 @@ static void test_rejects_malformed_addresses(void **state)
                          "localhost:12x", "[]:11211", "localhost:-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err_t err = {0};
-        assert_int_equal(l2_start(bad[i], &err), -1);
+        assert_int_equal(l2_start(bad[i], 1000, &err), -1);
         assert_string_equal(err.param, "memcached");
         assert_non_null(strstr(err.msg, bad[i]));
         assert_int_equal(l2_enabled(), 0);
@@ -57,7 +57,7 @@ static void test_accepts_names_and_v6(void **state)
     const char *good[] = {"127.0.0.1:11211", "cartouche-memcached:11211", "[::1]:11211"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         err_t err = {0};
-        assert_int_equal(l2_start(good[i], &err), 0);
+        assert_int_equal(l2_start(good[i], 1000, &err), 0);
         assert_int_equal(l2_enabled(), 1);
         l2_stop();
         assert_int_equal(l2_enabled(), 0);
@@ -81,7 +81,7 @@ static void test_unreachable_is_a_miss_then_backs_off(void **state)
     char addr[64];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", dead_port());
     err_t err = {0};
-    assert_int_equal(l2_start(addr, &err), 0);
+    assert_int_equal(l2_start(addr, 1000, &err), 0);
     long errors = atomic_load(&metrics_g.l2_errors);
     double t0 = pool_now();
     assert_null(l2_get("k", TAG, t0 + 1));
@@ -136,7 +136,7 @@ static int mc_start(void **state)
         return -1;
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", mc_port);
-    return l2_start(addr, &err);
+    return l2_start(addr, 1000, &err);
 }
 
 static int mc_stop(void **state)
