@@ -25,9 +25,10 @@ echo "$bound"
 bound_rps=$(echo "$bound" | sed -n 's/.*cards_per_s=\([0-9.]*\).*/\1/p')
 split=$($BUILD/bench/render_bench split 200)
 echo "$split"
-refcard=$($BUILD/bench/render_bench refcard tests/data/bindings/elite_warthog.binds \
-          tests/data/bindings/msfs_warthog_stick.xml tests/data/bindings/squadrons_warthog.profile \
-          tests/data/bindings/dcs_warthog_stick.diff.lua)
+# The largest fixture of each game (companion files such as DeviceSorting.txt are not binding files).
+largest=$(for g in elite msfs squadrons dcs sc bms il2; do
+    ls -S tests/data/bindings/${g}_* 2>/dev/null | grep -vi 'devicesorting\|devices\.txt\|\.cfg$' | head -1; done)
+refcard=$($BUILD/bench/render_bench refcard $largest)
 echo "$refcard"
 printf '%s\n' "$refcard" > "$out/refcard.txt"
 
@@ -101,8 +102,9 @@ print(f"\nBursts (5 x 1000 concurrent connections x 5 requests, unique URLs): {b
       f"{burst['unanswered']} unanswered ({burst['errors']} connection errors), {burst['seconds']} s; "
       f"/healthz afterwards: {healthy}; peak RSS {burst_hwm / 1024:.1f} MB.\n")
 print(f"**Peak RSS through all phases: {peak / 1024:.1f} MB.**\n")
-print("Controller reference cards, one thread, no HTTP (`render_bench refcard`): parse time per binding "
-      "file, and per device card the draw time and draw + JPEG encode time (1920x1080):\n")
+print("Controller reference cards, one thread, no HTTP (`render_bench refcard`): for the largest fixture "
+      "of each game, its parse time, and per card and page the draw time and draw + JPEG encode time "
+      "(1920x1080) with the smallest text size used:\n")
 print("```\n" + refcard.strip() + "\n```")
 PY
 cat bench/RESULTS.md
