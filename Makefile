@@ -38,10 +38,10 @@ RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev l
              fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached \
-             chromium chromium-driver python3-selenium
+             chromium chromium-driver python3-selenium python3-shapely
 PYTHON    := /usr/bin/python3
 
-.PHONY: all run deps test-deps assets test unit integration bench clean fuzz
+.PHONY: all run deps test-deps assets test unit integration bench clean fuzz npm-test
 all: $(BIN)
 
 # Install only the missing packages; `apt-get update` once, and only when something is missing.
@@ -91,6 +91,16 @@ $(LEAFLET)/leaflet.js:
 	cp build/npm/node_modules/leaflet/dist/images/* $(LEAFLET)/images/
 	cp build/npm/node_modules/leaflet/dist/leaflet.css build/npm/node_modules/leaflet/dist/leaflet.js $(LEAFLET)/
 
+# npm packages of the integration tests, kept in build/npm beside Leaflet: ajv, ajv-formats and
+# geojson-schema validate the STAC API's documents (test_stac.py, stac_validate.mjs).
+NPM_TEST := ajv@8.20.0 ajv-formats@3.0.1 geojson-schema@1.0.5
+npm-test: $(LEAFLET)/leaflet.js
+	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm </dev/null >/dev/null; }
+	@test -f build/npm/node_modules/ajv/package.json -a -f build/npm/node_modules/ajv-formats/package.json \
+	  -a -f build/npm/node_modules/geojson-schema/Feature.json || \
+	  npm install --prefix build/npm --no-audit --no-fund --silent $(NPM_TEST)
+
 run: deps
 	@$(MAKE) --no-print-directory all assets
 	@echo "cartouche: serving on http://127.0.0.1:$(PORT)/"
@@ -106,11 +116,11 @@ unit: $(UNIT_BINS)
 	done; [ -z "$$bad" ] || echo "failing unit binaries:$$bad"; \
 	echo "unit: $$pass passed, $$fail failed"; [ -z "$$bad" ]
 
-integration: $(BIN) assets
+integration: $(BIN) assets npm-test
 	CARTOUCHE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/integration
 
 test: test-deps
-	@$(MAKE) --no-print-directory all assets
+	@$(MAKE) --no-print-directory all assets npm-test
 	@tests/run-all.sh
 
 bench: test-deps

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "server.h"
+#include "tiles/stac_routes.h"
 #include "tiles/tiles.h"
 
 /* cards.c — templated cards */
@@ -45,7 +46,13 @@ void web_route_file(http_req *rq);
     {GH, "/v1/tiles/*", tiles_route_tilejson, "tilejson", 0},                           \
     {GH, "/v1/static", tiles_route_static, "static", 0},                                \
     {GH, "/v1/scenes", tiles_route_scenes, "scenes", 0},                                \
-    {GH, "/v1/scenes/*/*", tiles_route_thumbnail, "scenes_thumbnail", 0},
+    {GH, "/v1/scenes/*/*", tiles_route_thumbnail, "scenes_thumbnail", 0},              \
+    {GH, "/v1/stac", stac_route_landing, "stac", 0},                                    \
+    {GH | HTTP_M_POST, "/v1/stac/search", stac_route_search, "stac_search", 0},         \
+    {GH, "/v1/stac/*", stac_route_resource, "stac", 0},                                 \
+    {GH, "/v1/stac/collections/*", stac_route_collection, "stac", 0},                   \
+    {GH, "/v1/stac/collections/*/*", stac_route_items, "stac_items", 0},                \
+    {GH, "/v1/stac/collections/*/*/*", stac_route_item, "stac", 0},
 
 /* Load the feature modules' data at start-up (after templates); -1 with err stops the server. */
 int routes_load(const config *cfg, err_t *err);

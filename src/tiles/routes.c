@@ -8,6 +8,7 @@
 #include "app.h"
 #include "server.h"
 #include "tiles/draw.h"
+#include "tiles/stac_routes.h"
 #include "tiles/staticmap.h"
 #include "tiles/store.h"
 #include "tiles/tilemath.h"
@@ -221,48 +222,11 @@ void tiles_route_static(http_req *rq)
     free(key);
 }
 
-/* Version of the catalogue for ETags: the bake ids of every layer. */
-static void catalogue_version(char *out, size_t cap)
-{
-    const tiles_store *s = tiles_store_get();
-    out[0] = 0;
-    for (size_t i = 0; s && i < s->nlayers; i++)
-        strncat(out, s->layers[i].meta.bake_id, cap - strlen(out) - 1);
-}
-
+/* The first scene search: STAC Item Search's GET parameters, answered as /v1/stac/search
+ * answers them (stac_routes.c), with its own defaults. */
 void tiles_route_scenes(http_req *rq)
 {
-    const tiles_store *s = tiles_store_get();
-    if (!s) {
-        reply_err(rq, ERR_NOT_FOUND, NULL, "no scenes: tiles are not baked");
-        return;
-    }
-    err_t err = {0};
-    tiles_scene_query sq;
-    const query *q = http_req_query(rq);
-    if (tiles_scene_query_parse(q, &sq, &err) != 0) {
-        http_reply_error(rq, &err);
-        return;
-    }
-    char base[256];
-    base_url(rq, base, sizeof base);
-    json_t *body = tiles_catalogue_search_json(&s->catalogue, &sq, base);
-    char *canon = query_canonical(q);
-    char ver[512];
-    catalogue_version(ver, sizeof ver);
-    size_t klen = (canon ? strlen(canon) : 0) + strlen(ver) + strlen(base) + 32;
-    char *key = malloc(klen);
-    if (!body || !canon || !key) {
-        json_decref(body);
-        free(canon);
-        free(key);
-        reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
-        return;
-    }
-    snprintf(key, klen, "scenes:%s:%s:%s", canon, ver, base);
-    http_reply_json_etag(rq, body, key, app_cache_control());
-    free(canon);
-    free(key);
+    stac_reply_search(rq, 1, "/v1/scenes");
 }
 
 void tiles_route_thumbnail(http_req *rq)

@@ -19,13 +19,22 @@ static const query_key scene_keys[] = {
     {"bbox", 0}, {"datetime", 0}, {"sortby", 0}, {"limit", 0},
 };
 
+/* Sortable fields: an Item's top-level "id" and "collection", its properties with or without
+ * the "properties." prefix, and the first short names of the colour ranking. */
 static const struct {
     const char *name;
     tiles_sort_field field;
     int desc; /* -1: from the sign prefix */
 } sort_names[] = {
     {"id", TILES_SORT_ID, -1},
+    {"collection", TILES_SORT_COLLECTION, -1},
     {"datetime", TILES_SORT_DATETIME, -1},
+    {"start_datetime", TILES_SORT_START_DATETIME, -1},
+    {"end_datetime", TILES_SORT_END_DATETIME, -1},
+    {"cartouche:greenness", TILES_SORT_GREENNESS, -1},
+    {"cartouche:blueness", TILES_SORT_BLUENESS, -1},
+    {"cartouche:brightness", TILES_SORT_BRIGHTNESS, -1},
+    {"cartouche:coverage", TILES_SORT_COVERAGE, -1},
     {"greenness", TILES_SORT_GREENNESS, -1},
     {"blueness", TILES_SORT_BLUENESS, -1},
     {"brightness", TILES_SORT_BRIGHTNESS, -1},
@@ -111,22 +120,82 @@ const tiles_scene *tiles_catalogue_find(const tiles_catalogue *c, const char *id
     return NULL;
 }
 
-/* "W,S,E,N" with W > E crossing the antimeridian. */
-static int parse_bbox(const char *v, double b[4])
+int tiles_scene_bbox_check(double b[4], const char *param, err_t *err)
+{
+    if (fabs(b[0]) > 180 || fabs(b[2]) > 180 || fabs(b[1]) > 90 || fabs(b[3]) > 90 ||
+        b[1] > b[3]) {
+        err_set(err, ERR_BAD_PARAM, param,
+                "%s must be W,S,E,N in degrees (-180..180, -90..90, S <= N)", param);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_bbox(const char *v, double b[4], err_t *err)
 {
     const char *end;
     for (int i = 0; i < 4; i++) {
         if (query_number(v, &b[i], &end) < 0)
-            return -1;
+            goto bad;
         v = end;
         if (i < 3 && *v++ != ',')
-            return -1;
+            goto bad;
     }
     if (*v)
+        goto bad;
+    return tiles_scene_bbox_check(b, "bbox", err);
+bad:
+    err_set(err, ERR_BAD_PARAM, "bbox", "bbox must be W,S,E,N in degrees (-180..180, -90..90, S <= N)");
+    return -1;
+}
+
+int tiles_scene_sort_add(tiles_scene_query *q, const char *field, int desc, err_t *err)
+{
+    const char *name = field;
+    if (!strncmp(name, "properties.", 11))
+        name += 11;
+    size_t k, n = sizeof sort_names / sizeof sort_names[0];
+    for (k = 0; k < n; k++)
+        if (!strcmp(sort_names[k].name, name))
+            break;
+    if (k == n || q->nsort == TILES_SCENE_MAX_SORT) {
+        err_set(err, ERR_BAD_PARAM, "sortby",
+                "sortby is up to %d of [+|-]field: id, collection, properties.datetime, "
+                "properties.start_datetime, properties.end_datetime, "
+                "properties.cartouche:{greenness,blueness,brightness,coverage}, or greenest, "
+                "bluest, brightest, darkest ('%.40s' is not one)",
+                TILES_SCENE_MAX_SORT, field);
         return -1;
-    if (fabs(b[0]) > 180 || fabs(b[2]) > 180 || fabs(b[1]) > 90 || fabs(b[3]) > 90 ||
-        b[1] > b[3])
-        return -1;
+    }
+    q->sort[q->nsort].field = sort_names[k].field;
+    q->sort[q->nsort].desc = sort_names[k].desc >= 0 ? sort_names[k].desc : desc;
+    q->nsort++;
+    return 0;
+}
+
+int tiles_scene_sortby_parse(const char *v, tiles_scene_query *q, err_t *err)
+{
+    const char *p = v;
+    do {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int desc = 0;
+        /* '+' decodes to ' ' in a query string, so " greenness" means "+greenness". */
+        if (n && (*p == '+' || *p == ' ' || *p == '-')) {
+            desc = *p == '-';
+            p++;
+            n--;
+        }
+        char field[64];
+        snprintf(field, sizeof field, "%.*s", (int)(n < sizeof field ? n : sizeof field - 1), p);
+        if (n == 0 || n >= sizeof field) {
+            err_set(err, ERR_BAD_PARAM, "sortby", "sortby is a comma list of [+|-]field");
+            return -1;
+        }
+        if (tiles_scene_sort_add(q, field, desc, err) != 0)
+            return -1;
+        p += n;
+    } while (*p++ == ',');
     return 0;
 }
 
@@ -137,11 +206,8 @@ int tiles_scene_query_parse(const query *q, tiles_scene_query *out, err_t *err)
         return -1;
     const char *v = query_get(q, "bbox");
     if (v) {
-        if (parse_bbox(v, out->bbox) != 0) {
-            err_set(err, ERR_BAD_PARAM, "bbox",
-                    "bbox must be W,S,E,N in degrees (-180..180, -90..90, S <= N)");
+        if (parse_bbox(v, out->bbox, err) != 0)
             return -1;
-        }
         out->has_bbox = 1;
     }
     v = query_get(q, "datetime");
@@ -156,39 +222,22 @@ int tiles_scene_query_parse(const query *q, tiles_scene_query *out, err_t *err)
     if (query_long(q, "limit", 1, TILES_SCENE_MAX_LIMIT, 100, &out->limit, err) != 0)
         return -1;
     v = query_get(q, "sortby");
-    if (v) {
-        const char *p = v;
-        while (*p) {
-            const char *comma = strchr(p, ',');
-            size_t n = comma ? (size_t)(comma - p) : strlen(p);
-            int desc = 0;
-            /* '+' decodes to ' ' in a query string, so " greenness" means "+greenness". */
-            if (n && (*p == '+' || *p == ' ' || *p == '-')) {
-                desc = *p == '-';
-                p++;
-                n--;
-            }
-            size_t k;
-            for (k = 0; k < sizeof sort_names / sizeof sort_names[0]; k++)
-                if (strlen(sort_names[k].name) == n && memcmp(sort_names[k].name, p, n) == 0)
-                    break;
-            if (n == 0 || k == sizeof sort_names / sizeof sort_names[0] ||
-                out->nsort == TILES_SCENE_MAX_SORT) {
-                err_set(err, ERR_BAD_PARAM, "sortby",
-                        "sortby must be up to %d of [+|-]id, datetime, greenness, blueness, "
-                        "brightness, red, green, blue, or greenest, bluest, brightest, darkest",
-                        TILES_SCENE_MAX_SORT);
-                return -1;
-            }
-            out->sort[out->nsort].field = sort_names[k].field;
-            out->sort[out->nsort].desc = sort_names[k].desc >= 0 ? sort_names[k].desc : desc;
-            out->nsort++;
-            p += n;
-            if (*p == ',')
-                p++;
-        }
+    return v ? tiles_scene_sortby_parse(v, out, err) : 0;
+}
+
+void tiles_scene_query_free(tiles_scene_query *q)
+{
+    if (q->intersects) {
+        tiles_geom_free(q->intersects);
+        free(q->intersects);
     }
-    return 0;
+    for (size_t i = 0; i < q->nids; i++)
+        free(q->ids[i]);
+    free(q->ids);
+    for (size_t i = 0; i < q->ncollections; i++)
+        free(q->collections[i]);
+    free(q->collections);
+    memset(q, 0, sizeof *q);
 }
 
 /* Longitude intervals overlap on the circle (either may cross the antimeridian). */
@@ -200,6 +249,14 @@ static int lon_overlap(double aw, double ae, double bw, double be)
         be += 360;
     for (int k = -1; k <= 1; k++)
         if (aw < be + k * 360.0 && bw + k * 360.0 < ae)
+            return 1;
+    return 0;
+}
+
+static int in_list(const char *name, char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i], name))
             return 1;
     return 0;
 }
@@ -217,6 +274,12 @@ static int matches(const tiles_scene *s, const tiles_scene_query *q)
     }
     if (q->has_time && (s->t1 < q->t0 || s->t0 > q->t1))
         return 0;
+    if (q->ids && !in_list(s->id, q->ids, q->nids))
+        return 0;
+    if (q->collections && !in_list(s->layer, q->collections, q->ncollections))
+        return 0;
+    if (q->intersects && !tiles_geom_intersects_box(q->intersects, s->bbox))
+        return 0;
     return 1;
 }
 
@@ -224,13 +287,17 @@ static double field_value(const tiles_scene *s, tiles_sort_field f)
 {
     switch (f) {
     case TILES_SORT_DATETIME: return s->t;
+    case TILES_SORT_START_DATETIME: return s->t0;
+    case TILES_SORT_END_DATETIME: return s->t1;
+    case TILES_SORT_COVERAGE: return s->coverage;
     case TILES_SORT_GREENNESS: return s->greenness;
     case TILES_SORT_BLUENESS: return s->blueness;
     case TILES_SORT_BRIGHTNESS: return s->brightness;
     case TILES_SORT_RED: return s->mean[0];
     case TILES_SORT_GREEN: return s->mean[1];
     case TILES_SORT_BLUE: return s->mean[2];
-    case TILES_SORT_ID: break;
+    case TILES_SORT_ID:
+    case TILES_SORT_COLLECTION: break;
     }
     return 0;
 }
@@ -250,6 +317,8 @@ static int cmp_scenes(const void *a, const void *b, void *arg)
         int c;
         if (f == TILES_SORT_ID) {
             c = strcmp(x->id, y->id);
+        } else if (f == TILES_SORT_COLLECTION) {
+            c = strcmp(x->layer, y->layer);
         } else {
             double u = field_value(x, f), v = field_value(y, f);
             c = u < v ? -1 : u > v;
@@ -275,61 +344,82 @@ size_t tiles_catalogue_search(const tiles_catalogue *c, const tiles_scene_query 
     sort_ctx sc = {c, q};
     qsort_r(idx, n, sizeof *idx, cmp_scenes, &sc);
     *matched = n;
-    size_t k = n < (size_t)q->limit ? n : (size_t)q->limit;
-    memcpy(out, idx, k * sizeof *idx);
+    size_t first = q->offset <= 0 ? 0 : (size_t)q->offset < n ? (size_t)q->offset : n;
+    size_t k = n - first < (size_t)q->limit ? n - first : (size_t)q->limit;
+    memcpy(out, idx + first, k * sizeof *idx);
     free(idx);
     return k;
+}
+
+/* A footprint box as GeoJSON: a Polygon, or across the antimeridian a MultiPolygon of its two
+ * halves (RFC 7946 section 3.1.9). Rings run counterclockwise. */
+static json_t *box_polygon(double w, double s, double e, double n)
+{
+    return json_pack("[[[f,f],[f,f],[f,f],[f,f],[f,f]]]", w, s, e, s, e, n, w, n, w, s);
+}
+
+static json_t *footprint_json(const double *b)
+{
+    if (b[0] <= b[2])
+        return json_pack("{s:s,s:o}", "type", "Polygon", "coordinates",
+                         box_polygon(b[0], b[1], b[2], b[3]));
+    return json_pack("{s:s,s:[o,o]}", "type", "MultiPolygon", "coordinates",
+                     box_polygon(b[0], b[1], 180, b[3]), box_polygon(-180, b[1], b[2], b[3]));
+}
+
+static json_t *link(const char *rel, const char *href, const char *type)
+{
+    return json_pack("{s:s,s:s,s:s}", "rel", rel, "href", href, "type", type);
 }
 
 json_t *tiles_scene_json(const tiles_scene *s, const char *base)
 {
     const double *b = s->bbox;
-    double e = b[2] < b[0] ? b[2] + 360 : b[2]; /* GeoJSON ring past 180 for a crossing bbox */
-    json_t *ring = json_pack("[[f,f],[f,f],[f,f],[f,f],[f,f]]", b[0], b[1], e, b[1], e, b[3],
-                             b[0], b[3], b[0], b[1]);
-    char tile[512], thumb[512], tilejson[512];
-    if (s->z >= 0)
-        snprintf(tile, sizeof tile, "%s/v1/tiles/%s/%d/%d/%d.jpg", base, s->layer, s->z, s->x, s->y);
+    char tile[512], thumb[512], preview[512], tilejson[512], self[512], coll[512], root[512];
     snprintf(tilejson, sizeof tilejson, "%s/v1/tiles/%s.json", base, s->layer);
     snprintf(thumb, sizeof thumb, "%s/v1/scenes/%s/thumbnail.jpg", base, s->id);
+    snprintf(preview, sizeof preview, "%s/v1/scenes/%s/thumbnail.png?w=512", base, s->id);
+    snprintf(root, sizeof root, "%s" TILES_STAC_ROOT, base);
+    snprintf(coll, sizeof coll, "%s" TILES_STAC_ROOT "/collections/%s", base, s->layer);
+    snprintf(self, sizeof self, "%s" TILES_STAC_ROOT "/collections/%s/items/%s", base, s->layer,
+             s->id);
     json_t *props = json_pack(
         "{s:s,s:s,s:[f,f,f],s:f,s:f,s:f,s:f}", "datetime", s->datetime, "cartouche:layer",
         s->layer, "cartouche:mean_rgb", s->mean[0], s->mean[1], s->mean[2],
         "cartouche:greenness", s->greenness, "cartouche:blueness", s->blueness,
         "cartouche:brightness", s->brightness, "cartouche:coverage", s->coverage);
-    if (s->start_datetime[0])
+    /* STAC: start and end come together or not at all. */
+    if (s->start_datetime[0] && s->end_datetime[0]) {
         json_object_set_new(props, "start_datetime", json_string(s->start_datetime));
-    if (s->end_datetime[0])
         json_object_set_new(props, "end_datetime", json_string(s->end_datetime));
+    }
+    json_t *assets = json_pack("{s:{s:s,s:s,s:s,s:[s]},s:{s:s,s:s,s:s,s:[s]}}", "thumbnail",
+                               "href", thumb, "type", "image/jpeg", "title", "Thumbnail",
+                               "roles", "thumbnail", "tiles", "href", tilejson, "type",
+                               "application/json", "title", "TileJSON of the layer", "roles",
+                               "tiles");
     if (s->z >= 0) {
         char t[48];
         snprintf(t, sizeof t, "%d/%d/%d", s->z, s->x, s->y);
         json_object_set_new(props, "cartouche:tile", json_string(t));
+        snprintf(tile, sizeof tile, "%s/v1/tiles/%s/%d/%d/%d.jpg", base, s->layer, s->z, s->x,
+                 s->y);
+        json_object_set_new(assets, "tile", json_pack("{s:s,s:s,s:s,s:[s,s]}", "href", tile,
+                                                      "type", "image/jpeg", "title",
+                                                      "The scene's web-mercator tile", "roles",
+                                                      "data", "visual"));
+    } else {
+        json_object_set_new(assets, "preview", json_pack("{s:s,s:s,s:s,s:[s,s]}", "href",
+                                                         preview, "type", "image/png", "title",
+                                                         "Preview, 512 pixels wide", "roles",
+                                                         "overview", "visual"));
     }
-    json_t *assets = json_pack("{s:{s:s,s:s,s:[s]},s:{s:s,s:s,s:[s]}}", "thumbnail", "href",
-                               thumb, "type", "image/jpeg", "roles", "thumbnail", "tiles", "href",
-                               tilejson, "type", "application/json", "roles", "tiles");
-    if (s->z >= 0)
-        json_object_set_new(assets, "tile", json_pack("{s:s,s:s,s:[s]}", "href", tile, "type",
-                                                      "image/jpeg", "roles", "data"));
-    return json_pack("{s:s,s:s,s:[],s:s,s:[f,f,f,f],s:{s:s,s:[o]},s:o,s:o,s:[]}", "type",
-                     "Feature", "stac_version", "1.0.0", "stac_extensions", "id", s->id, "bbox",
-                     b[0], b[1], b[2], b[3], "geometry", "type", "Polygon", "coordinates", ring,
-                     "properties", props, "assets", assets, "links");
-}
-
-json_t *tiles_catalogue_search_json(const tiles_catalogue *c, const tiles_scene_query *q,
-                                    const char *base)
-{
-    size_t *idx = malloc(sizeof *idx * (size_t)(q->limit > 0 ? q->limit : 1));
-    if (!idx)
-        return NULL;
-    size_t matched, n = tiles_catalogue_search(c, q, idx, &matched);
-    json_t *features = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(features, tiles_scene_json(&c->scenes[idx[i]], base));
-    free(idx);
-    return json_pack("{s:s,s:o,s:I,s:I,s:[]}", "type", "FeatureCollection", "features", features,
-                     "numberMatched", (json_int_t)matched, "numberReturned", (json_int_t)n,
-                     "links");
+    json_t *links = json_pack("[o,o,o,o]", link("self", self, "application/geo+json"),
+                              link("parent", coll, "application/json"),
+                              link("collection", coll, "application/json"),
+                              link("root", root, "application/json"));
+    return json_pack("{s:s,s:s,s:[],s:s,s:s,s:o,s:[f,f,f,f],s:o,s:o,s:o}", "type", "Feature",
+                     "stac_version", "1.0.0", "stac_extensions", "id", s->id, "collection",
+                     s->layer, "geometry", footprint_json(b), "bbox", b[0], b[1], b[2], b[3],
+                     "properties", props, "links", links, "assets", assets);
 }

@@ -1,6 +1,8 @@
 /* scenes.h — the scene catalogue: one item per baked layer tile at TILES_SCENE_ZOOM plus one
- * per user image, with bbox, time and colour statistics; search by bbox and datetime, sort by
- * time or colour ("greenest", "-blueness", ...), and STAC ItemCollection JSON. */
+ * per user image, with bbox, time and colour statistics; search by bbox or a GeoJSON geometry,
+ * datetime, ids and collections (layers), sort by item fields or colour ("greenest",
+ * "-properties.cartouche:blueness", ...), pages by offset, and the STAC Item of a scene.
+ * The STAC API around it (parameters of GET and POST, links, collections) is stac.h. */
 #ifndef CARTOUCHE_TILES_SCENES_H
 #define CARTOUCHE_TILES_SCENES_H
 
@@ -10,6 +12,7 @@
 #include "err.h"
 #include "query.h"
 #include "tiles/layer.h"
+#include "tiles/stac_geom.h"
 
 typedef struct {
     char id[96];
@@ -29,8 +32,9 @@ typedef struct {
 } tiles_catalogue;
 
 typedef enum {
-    TILES_SORT_ID, TILES_SORT_DATETIME, TILES_SORT_GREENNESS, TILES_SORT_BLUENESS,
-    TILES_SORT_BRIGHTNESS, TILES_SORT_RED, TILES_SORT_GREEN, TILES_SORT_BLUE,
+    TILES_SORT_ID, TILES_SORT_COLLECTION, TILES_SORT_DATETIME, TILES_SORT_START_DATETIME,
+    TILES_SORT_END_DATETIME, TILES_SORT_GREENNESS, TILES_SORT_BLUENESS, TILES_SORT_BRIGHTNESS,
+    TILES_SORT_COVERAGE, TILES_SORT_RED, TILES_SORT_GREEN, TILES_SORT_BLUE,
 } tiles_sort_field;
 
 #define TILES_SCENE_MAX_SORT 4
@@ -39,14 +43,20 @@ typedef enum {
 typedef struct {
     int has_bbox;
     double bbox[4];
+    tiles_geom *intersects; /* owned; NULL for none */
     int has_time;
     double t0, t1;
+    char **ids;             /* owned, nids of them; NULL for any */
+    size_t nids;
+    char **collections;     /* owned; layer names */
+    size_t ncollections;
     int nsort;
     struct {
         tiles_sort_field field;
         int desc;
     } sort[TILES_SCENE_MAX_SORT];
     long limit;
+    long offset;            /* matches skipped before the first returned (paging) */
 } tiles_scene_query;
 
 /* Build from the layers' descriptions (layers must outlive the catalogue). */
@@ -55,18 +65,29 @@ int tiles_catalogue_build(const tiles_layer_meta *const *layers, size_t n, tiles
 void tiles_catalogue_free(tiles_catalogue *c);
 const tiles_scene *tiles_catalogue_find(const tiles_catalogue *c, const char *id);
 
-/* Validate /v1/scenes parameters: bbox, datetime, sortby, limit (unknown → 400). */
+/* The first parameters /v1/scenes had: bbox, datetime, sortby, limit (1..TILES_SCENE_MAX_LIMIT),
+ * unknown → 400. Sets no owned member. The STAC API's parameters are parsed by stac.h. */
 int tiles_scene_query_parse(const query *q, tiles_scene_query *out, err_t *err);
+void tiles_scene_query_free(tiles_scene_query *q);
 
-/* Matching scenes in order; writes up to q->limit indexes to out (sized q->limit) and returns
- * the count written; *matched is the number matching before the limit. */
+/* Pieces of a query shared with stac.c: "W,S,E,N" (W > E crosses the antimeridian); sortby
+ * as "[+|-]field,..." with STAC names ("properties.datetime", "-properties.cartouche:greenness",
+ * "id", "collection") or the first short ones ("greenest", "-datetime"), appended to q->sort.
+ * -1 with err naming the parameter. */
+int tiles_scene_bbox_check(double b[4], const char *param, err_t *err);
+int tiles_scene_sort_add(tiles_scene_query *q, const char *field, int desc, err_t *err);
+int tiles_scene_sortby_parse(const char *v, tiles_scene_query *q, err_t *err);
+
+/* Matching scenes in order; skips q->offset of them, writes up to q->limit indexes to out
+ * (sized q->limit) and returns the count written; *matched is the number matching in all. */
 size_t tiles_catalogue_search(const tiles_catalogue *c, const tiles_scene_query *q, size_t *out,
                               size_t *matched);
 
-/* STAC Item of one scene, and the ItemCollection of a search; links start with base
- * ("http://host" or "" for relative links). */
+/* STAC 1.0 Item of one scene; links and asset hrefs start with base ("https://host" or ""
+ * for links relative to the server's root). Its links point into the STAC API (TILES_STAC_ROOT). */
 json_t *tiles_scene_json(const tiles_scene *s, const char *base);
-json_t *tiles_catalogue_search_json(const tiles_catalogue *c, const tiles_scene_query *q,
-                                    const char *base);
+
+/* Path of the STAC API's landing page. */
+#define TILES_STAC_ROOT "/v1/stac"
 
 #endif

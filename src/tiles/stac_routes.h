@@ -1,0 +1,25 @@
+/* stac_routes.h — the STAC API's route handlers (I/O loop); what each answers is stac.h.
+ * Patterns and captures:
+ *   stac_route_landing     /v1/stac
+ *   stac_route_search      /v1/stac/search                    GET and POST
+ *   stac_route_resource    /v1/stac/ *                        0 "conformance" | "collections" | "api"
+ *   stac_route_collection  /v1/stac/collections/ *            0 collection id
+ *   stac_route_items       /v1/stac/collections/ * / *        0 collection id, 1 "items"
+ *   stac_route_item        /v1/stac/collections/ * / * / *    0 collection id, 1 "items", 2 item id
+ * tiles_route_scenes (/v1/scenes) answers through stac_reply_search too. */
+#ifndef CARTOUCHE_TILES_STAC_ROUTES_H
+#define CARTOUCHE_TILES_STAC_ROUTES_H
+
+typedef struct http_req http_req;
+
+void stac_route_landing(http_req *rq);
+void stac_route_search(http_req *rq);
+void stac_route_resource(http_req *rq);
+void stac_route_collection(http_req *rq);
+void stac_route_items(http_req *rq);
+void stac_route_item(http_req *rq);
+
+/* GET search of /v1/scenes (legacy = 1: its defaults) or /v1/stac/search; self is the path. */
+void stac_reply_search(http_req *rq, int legacy, const char *self);
+
+#endif

@@ -1,0 +1,34 @@
+// stac_validate.mjs — validates documents against the STAC 1.0.0 schema of cartouche's tests
+// (tests/data/stac/stac-1.0.0.schema.json) and the GeoJSON schemas of the `geojson-schema` npm
+// package, with ajv from npm. For test_stac.py.
+//   node stac_validate.mjs NODE_MODULES_DIR SCHEMA_FILE < [{"kind": "item", "doc": {...}}, ...]
+// kind: item, collection, collections, catalog, landing, conformance, itemcollection, or
+// geojson:NAME (a geojson-schema file: Feature, FeatureCollection, Geometry, Polygon, ...).
+// Prints one array: for each document, [] or the list of its errors.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+
+const [modules, schemaFile] = process.argv.slice(2);
+const require = createRequire(join(modules, "noop.js"));
+const Ajv = require("ajv").default;
+const addFormats = require("ajv-formats").default;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const gj = join(modules, "geojson-schema");
+for (const f of readdirSync(gj).filter((f) => /^[A-Z].*\.json$/.test(f)))
+  ajv.addSchema(JSON.parse(readFileSync(join(gj, f), "utf8")));
+const stac = JSON.parse(readFileSync(schemaFile, "utf8"));
+ajv.addSchema(stac);
+
+const docs = JSON.parse(readFileSync(0, "utf8"));
+const out = docs.map(({ kind, doc }) => {
+  const ref = kind.startsWith("geojson:")
+    ? `https://geojson.org/schema/${kind.slice(8)}.json`
+    : `${stac.$id}#/definitions/${kind}`;
+  const validate = ajv.getSchema(ref);
+  if (!validate) return [`no schema ${ref}`];
+  return validate(doc) ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message}`);
+});
+process.stdout.write(JSON.stringify(out));
