@@ -305,6 +305,9 @@ GEOMETRIES = [
     # polygon's area still meets that tile (the hole is smaller than it) but not through a vertex
     {"type": "Polygon", "coordinates": [[[-170, -60], [170, -60], [170, 60], [-170, 60], [-170, -60]],
                                         [[1, 1], [89, 1], [89, 65], [1, 65], [1, 1]]]},
+    # a polygon around whole tiles: its boundary runs through none of the four middle ones,
+    # which meet it by lying in its area
+    box(-100, -70, 100, 70),
     # a small square entirely inside one tile, no vertex of the tile in it
     {"type": "Polygon", "coordinates": [[[100, 20], [101, 20], [101, 21], [100, 21], [100, 20]]]},
     {"type": "MultiPolygon", "coordinates": [[[[-60, -30], [-50, -30], [-50, -20], [-60, -30]]],
