@@ -10,7 +10,7 @@ BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
 comma    := ,
 PORT     ?= 8080
 
-PKGS     := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libevent \
+PKGS     := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libjpeg libevent \
             libevent_pthreads jansson expat sqlite3 libmemcached libarchive nettle
 # Recursive (=) on purpose: pkg-config runs only when compiling, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

@@ -1,13 +1,21 @@
 /* render_bench — the W1 card without HTTP.
  *
  *   render_bench split N         one thread: ms per card, and the copy / draw / encode split
- *   render_bench bound T SECS    T threads running the server's render+encode pipeline
- *                                (render_image) for SECS seconds: the hardware bound in cards/s
+ *   render_bench bound T SECS [all]    the naive bound: T threads copying the whole background,
+ *                                drawing the labels and encoding the whole frame (tjCompress2),
+ *                                for SECS seconds, in cards/s
+ *   render_bench spliced T SECS [all]  the same threads running the server's pipeline
+ *                                (render_image + cards_draw: the touched rows encoded, spliced)
+ *   render_bench splice N        one thread, W1 and W1-all: ms per card of the server's pipeline,
+ *                                the spliced split (copy of the band rows / draw / encode of the
+ *                                touched segments / splice) beside the naive one, and the share of
+ *                                segments re-encoded
  *   render_bench refcard FILE..  per binding file: parse ms, and per device card the draw and
  *                                draw+JPEG-encode ms on one thread (1920x1080)
  *
- * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks. Run from the repo
- * root (it reads templates/, assets/ and fonts/). */
+ * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks; with "all" (W1-all)
+ * every one of the 64 labels carries it. Run from the repo root (it reads templates/, assets/ and
+ * fonts/). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +31,13 @@
 #include "encode.h"
 #include "pool.h"
 #include "render_ctx.h"
+#include "splice.h"
 
 static template_set *set;
 static const template *w1;
 static const char *fonts = "fonts/fonts.json";
+
+static int w1_all; /* every label carries the seed (W1-all) */
 
 static template_job *make_job(long seed)
 {
@@ -35,7 +46,7 @@ static template_job *make_job(long seed)
     j->text = calloc((size_t)w1->n_slots, sizeof *j->text);
     for (int i = 0; i < w1->n_slots; i++) {
         char buf[512];
-        if (i == 0)
+        if (i == 0 || w1_all)
             snprintf(buf, sizeof buf, "%s #%ld", w1->slots[i].def, seed);
         else
             snprintf(buf, sizeof buf, "%s", w1->slots[i].def);
@@ -223,7 +234,132 @@ static int refcard(int nfiles, char **files)
     return 0;
 }
 
+/* The naive card: the whole background copied, every label drawn (render_image then encodes
+ * the whole frame with tjCompress2, as no background was declared). */
+static int naive_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    template_job *j = arg;
+    render_paint_background(cr, w1->bg);
+    for (int k = 0; k < w1->n_slots; k++)
+        if (text_draw(render_ctx_fonts(rc), cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style,
+                      w1->slots[k].box, NULL, err) < 0)
+            return -1;
+    return 0;
+}
+
+/* One thread, one variant (W1 or W1-all): the server's pipeline end to end, the spliced split
+ * step by step, and the naive split. */
+static int splice_split(long n)
+{
+    err_t err = {0};
+    text_fonts *tf = text_fonts_new(fonts, &err);
+    tjhandle tj = tjInitCompress();
+    splice_encoder *enc = splice_encoder_new();
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
+    outbuf out = {0};
+    splice_fmt f = {1920, 1080, 85, 0};
+    cairo_surface_flush(w1->bg);
+    splice_bg bg = {cairo_image_surface_get_data(w1->bg), cairo_image_surface_get_stride(w1->bg), 0,
+                    1920, 1080, template_tag(w1, 1)};
+    splice_base *base = splice_base_get(enc, &bg, &f, &err);
+    if (!base) {
+        fprintf(stderr, "base: %s\n", err.msg);
+        return 1;
+    }
+    unsigned char *file = malloc(4 << 20);
+    double t_copy = 0, t_draw = 0, t_enc = 0, t_splice = 0, n_copy = 0, n_draw = 0, n_enc = 0;
+    size_t bytes = 0, naive_bytes = 0;
+    int rows = 0;
+    for (long i = 0; i < n + 5; i++) {
+        template_job *j = make_job(i);
+        /* spliced, step by step */
+        double t0 = pool_now();
+        splice_bands_reset(enc, &f);
+        for (int k = 0; k < w1->n_slots; k++)
+            splice_touch(enc, (int)w1->slots[k].box.y, (int)(w1->slots[k].box.y + w1->slots[k].box.h + 0.999));
+        const splice_band *bands;
+        int nb = splice_bands_get(enc, &bands);
+        cairo_surface_flush(s);
+        splice_lay_rows(&bg, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s), &f, bands, nb);
+        cairo_surface_mark_dirty(s);
+        double t1 = pool_now();
+        cairo_t *cr = cairo_create(s);
+        for (int k = 0; k < w1->n_slots; k++)
+            if (text_draw(tf, cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style, w1->slots[k].box,
+                          NULL, &err) < 0) {
+                fprintf(stderr, "draw: %s\n", err.msg);
+                return 1;
+            }
+        cairo_destroy(cr);
+        cairo_surface_flush(s);
+        double t2 = pool_now();
+        if (splice_encode_bands(enc, &f, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
+                                bands, nb, &err) < 0) {
+            fprintf(stderr, "encode: %s\n", err.msg);
+            return 1;
+        }
+        double t3 = pool_now();
+        size_t len = splice_size(enc, base);
+        splice_write(enc, base, file);
+        double t4 = pool_now();
+        /* naive */
+        cr = cairo_create(s);
+        render_paint_background(cr, w1->bg);
+        double t5 = pool_now();
+        for (int k = 0; k < w1->n_slots; k++)
+            text_draw(tf, cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style, w1->slots[k].box, NULL, &err);
+        cairo_destroy(cr);
+        double t6 = pool_now();
+        encode_jpeg(tj, s, 85, 0, &out, &err);
+        double t7 = pool_now();
+        if (i >= 5) {
+            t_copy += t1 - t0, t_draw += t2 - t1, t_enc += t3 - t2, t_splice += t4 - t3;
+            n_copy += t5 - t4, n_draw += t6 - t5, n_enc += t7 - t6;
+            bytes += len;
+            naive_bytes += out.len;
+            rows = 0;
+            for (int b = 0; b < nb; b++)
+                rows += bands[b].r1 - bands[b].r0;
+        }
+        cards_job_free(j);
+    }
+    render_ctx *rc = render_ctx_new(0, fonts, &err);
+    image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
+    double tp = 0;
+    for (long i = 0; i < n + 5; i++) {
+        template_job *j = make_job(i);
+        blob *b = NULL;
+        double t0 = pool_now();
+        if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
+            fprintf(stderr, "render: %s\n", err.msg);
+            return 1;
+        }
+        if (i >= 5)
+            tp += pool_now() - t0;
+        blob_unref(b);
+        cards_job_free(j);
+    }
+    render_ctx_free(rc);
+    int all_rows = splice_rows(&f);
+    printf("%s: cards=%ld pipeline_ms_per_card=%.3f | spliced: total_ms=%.3f copy_ms=%.3f draw_ms=%.3f "
+           "encode_ms=%.3f splice_ms=%.3f segments=%d/%d (%.1f %%) bytes=%zu | naive: total_ms=%.3f "
+           "copy_ms=%.3f draw_ms=%.3f encode_ms=%.3f bytes=%zu\n",
+           w1_all ? "W1-all" : "W1", n, tp * 1e3 / n, (t_copy + t_draw + t_enc + t_splice) * 1e3 / n,
+           t_copy * 1e3 / n, t_draw * 1e3 / n, t_enc * 1e3 / n, t_splice * 1e3 / n, rows, all_rows,
+           100.0 * rows / all_rows, bytes / (size_t)n, (n_copy + n_draw + n_enc) * 1e3 / n,
+           n_copy * 1e3 / n, n_draw * 1e3 / n, n_enc * 1e3 / n, naive_bytes / (size_t)n);
+    free(file);
+    splice_base_unref(base);
+    splice_encoder_free(enc);
+    outbuf_free(&out);
+    cairo_surface_destroy(s);
+    tjDestroy(tj);
+    text_fonts_free(tf);
+    return 0;
+}
+
 static double stop_at;
+static draw_fn bound_draw;
 static long done_total;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -240,7 +376,7 @@ static void *bound_worker(void *arg)
     while (pool_now() < stop_at) {
         template_job *j = make_job(seed++);
         blob *b = NULL;
-        if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
+        if (render_image(rc, &spec, bound_draw, j, pool_now() + 10, &b, &err) < 0) {
             fprintf(stderr, "render: %s\n", err.msg);
             exit(1);
         }
@@ -265,8 +401,9 @@ static int bound(int threads, double secs)
     for (int i = 0; i < threads; i++)
         pthread_join(th[i], NULL);
     double el = pool_now() - t0;
-    printf("threads=%d cards=%ld seconds=%.2f cards_per_s=%.1f\n", threads, done_total, el,
-           done_total / el);
+    printf("%s%s threads=%d cards=%ld seconds=%.2f cards_per_s=%.1f\n",
+           bound_draw == naive_draw ? "naive" : "spliced", w1_all ? " W1-all" : " W1", threads,
+           done_total, el, done_total / el);
     return 0;
 }
 
@@ -290,14 +427,22 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc;
+    w1_all = argc >= 5 && strcmp(argv[4], "all") == 0;
     if (argc >= 2 && strcmp(argv[1], "split") == 0)
         rc = split(argc > 2 ? atol(argv[2]) : 200);
     else if (argc >= 3 && strcmp(argv[1], "refcard") == 0)
         rc = refcard(argc - 2, argv + 2);
-    else if (argc >= 2 && strcmp(argv[1], "bound") == 0)
+    else if (argc >= 2 && (strcmp(argv[1], "bound") == 0 || strcmp(argv[1], "spliced") == 0)) {
+        bound_draw = strcmp(argv[1], "bound") == 0 ? naive_draw : cards_draw;
         rc = bound(argc > 2 ? atoi(argv[2]) : 2, argc > 3 ? atof(argv[3]) : 10);
-    else {
-        fprintf(stderr, "usage: render_bench split [N] | bound [THREADS] [SECONDS] | refcard FILE...\n");
+    } else if (argc >= 2 && strcmp(argv[1], "splice") == 0) {
+        long n = argc > 2 ? atol(argv[2]) : 200;
+        rc = splice_split(n);
+        w1_all = 1;
+        rc |= splice_split(n);
+    } else {
+        fprintf(stderr, "usage: render_bench split [N] | bound|spliced [THREADS] [SECONDS] [all] | "
+                        "splice [N] | refcard FILE...\n");
         rc = 2;
     }
     template_set_unref(set);

@@ -27,15 +27,19 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     template_job *j = arg;
     const template *t = j->t;
     int scale = render_ctx_scale(rc);
-    cairo_surface_t *bg = template_background(t, scale);
-    if (bg) {
-        /* Text stays inside the slot boxes, so only they need restoring between cards. */
-        unsigned long long tag = strtoull(t->version, NULL, 16) * 2 + (unsigned)scale;
-        render_reuse_background(rc, cr, bg, tag, &t->slots[0].box, t->n_slots, sizeof t->slots[0]);
-    } else {
-        cairo_set_source_rgba(cr, t->bg_color.r, t->bg_color.g, t->bg_color.b, 1);
-        cairo_paint(cr);
+    /* Text stays inside its slot's box: the boxes of the slots with text are all that changes. */
+    text_box *boxes = malloc((size_t)t->n_slots * sizeof *boxes);
+    if (!boxes) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
     }
+    int n = 0;
+    for (int i = 0; i < t->n_slots; i++)
+        if (j->text[i] && *j->text[i])
+            boxes[n++] = t->slots[i].box;
+    render_bg bg = {template_background(t, scale), t->bg_color, template_tag(t, scale)};
+    render_background_under(rc, cr, &bg, boxes, n, sizeof *boxes);
+    free(boxes);
     text_fonts *tf = render_ctx_fonts(rc);
     for (int i = 0; i < t->n_slots; i++) {
         const char *s = j->text[i];

@@ -1,13 +1,19 @@
 /* render.c — per-thread render state (fonts, TurboJPEG handle, a reused surface charged to the
- * memory budget, an encode buffer) and the image job: target → draw → encode → blob. */
+ * memory budget, an encode buffer, a splice encoder) and the image job: target → draw → encode →
+ * blob, where a JPEG drawn over a known background is encoded by splicing (splice.h). */
 #include "render_ctx.h"
 
 #include <cairo-pdf.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
 
 #include "encode.h"
+#include "splice.h"
+
+/* Under memory pressure, background segments not used for this long are dropped. */
+#define SPLICE_IDLE_SECONDS 5.0
 
 /* PDF page size: one layout unit is half a point, so a 1920x1080 card is a 13.3x7.5 in page. */
 #define PDF_PT_PER_UNIT 0.5
@@ -25,6 +31,10 @@ struct render_ctx {
     unsigned long long surf_tag; /* background the surface holds outside the last job's rects */
     unsigned long long prev_tag; /* surf_tag as the previous job left it */
     outbuf out;
+    const image_spec *spec;      /* of the job being drawn, NULL outside a job */
+    splice_encoder *spl;         /* made on the first spliced job */
+    splice_base *spl_base;       /* set while a job is to be encoded by splicing */
+    splice_fmt spl_fmt;
 };
 
 render_ctx *render_ctx_new(int id, const char *fonts_manifest, err_t *err)
@@ -60,6 +70,7 @@ void render_ctx_release(render_ctx *rc)
 {
     drop_surface(rc);
     rc->prev_tag = rc->surf_tag = 0;
+    splice_cache_trim(SPLICE_IDLE_SECONDS);
 }
 
 size_t render_bytes_needed(const image_spec *spec)
@@ -76,6 +87,8 @@ void render_ctx_free(render_ctx *rc)
     if (!rc)
         return;
     drop_surface(rc);
+    splice_base_unref(rc->spl_base);
+    splice_encoder_free(rc->spl);
     if (rc->tj)
         tjDestroy(rc->tj);
     text_fonts_free(rc->fonts);
@@ -142,10 +155,31 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
 int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg, double deadline,
                  blob **out, err_t *err)
 {
-    current_spec = spec;
+    current_spec = rc->spec = spec;
     int rv = render_image_spec(rc, spec, draw, arg, deadline, out, err);
-    current_spec = NULL;
+    current_spec = rc->spec = NULL;
+    splice_base_unref(rc->spl_base); /* a draw that failed after laying its background */
+    rc->spl_base = NULL;
     return rv;
+}
+
+/* The job's band rows are drawn: encode them and write the file straight into its blob. */
+static int encode_spliced(render_ctx *rc, cairo_surface_t *s, double deadline, blob **out, err_t *err)
+{
+    const splice_band *bands;
+    int n = splice_bands_get(rc->spl, &bands);
+    cairo_surface_flush(s);
+    if (splice_encode_bands(rc->spl, &rc->spl_fmt, cairo_image_surface_get_data(s),
+                            cairo_image_surface_get_stride(s), bands, n, err) < 0)
+        return -1;
+    blob *b = blob_new(splice_size(rc->spl, rc->spl_base), deadline);
+    if (!b) {
+        err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
+        return -1;
+    }
+    splice_write(rc->spl, rc->spl_base, b->data);
+    *out = b;
+    return 0;
 }
 
 static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg,
@@ -153,7 +187,7 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
 {
     rc->scale = spec->scale;
     rc->out.len = 0;
-    /* Any job that does not call render_reuse_background leaves the surface unknown. */
+    /* Any job that does not restore only its rectangles leaves the surface unknown. */
     rc->prev_tag = rc->surf_tag;
     rc->surf_tag = 0;
     if (spec->format == IMG_PDF) {
@@ -174,6 +208,8 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
                                          deadline, err);
         if (!s || draw_on(s, spec->scale, spec, draw, arg, rc, err) < 0)
             return -1;
+        if (rc->spl_base)
+            return encode_spliced(rc, s, deadline, out, err);
         int rv = spec->format == IMG_JPEG
                      ? encode_jpeg(rc->tj, s, spec->quality, spec->subsamp444, &rc->out, err)
                      : encode_png(s, &rc->out, err);
@@ -227,7 +263,9 @@ static int same_layout(cairo_surface_t *a, cairo_surface_t *b)
            cairo_image_surface_get_stride(a) == cairo_image_surface_get_stride(b);
 }
 
-int render_reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, unsigned long long tag,
+/* The background painted whole, or only the rectangles restored if the surface still holds it
+ * from the previous job. */
+static int reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, unsigned long long tag,
                             const text_box *rects, int n_rects, size_t rect_stride)
 {
     cairo_surface_t *target = cairo_get_target(cr);
@@ -262,6 +300,81 @@ int render_reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, un
     }
     rc->surf_tag = tag;
     return reused;
+}
+
+/* The RGB24 pixel cairo paints for an opaque colour (exactly, by letting it paint one). */
+static uint32_t colour_pixel(text_rgba c)
+{
+    uint32_t px = 0;
+    cairo_surface_t *one = cairo_image_surface_create_for_data((unsigned char *)&px, CAIRO_FORMAT_RGB24,
+                                                               1, 1, 4);
+    cairo_t *cr = cairo_create(one);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(one);
+    cairo_surface_destroy(one);
+    return px;
+}
+
+/* Lay the background in the MCU rows the rectangles touch and mark the job for splicing; 0 when
+ * the background's segments cannot be had (then the job is encoded whole). */
+static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_bg *bg,
+                          const text_box *rects, int n_rects, size_t rect_stride)
+{
+    if (!rc->spl && !(rc->spl = splice_encoder_new()))
+        return 0;
+    int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    splice_bg sb = {.width = w, .height = h, .tag = bg->tag};
+    if (bg->image) {
+        cairo_surface_flush(bg->image);
+        sb.data = cairo_image_surface_get_data(bg->image);
+        sb.stride = cairo_image_surface_get_stride(bg->image);
+    } else {
+        sb.pixel = colour_pixel(bg->color);
+    }
+    err_t e = {0};
+    splice_base *b = splice_base_get(rc->spl, &sb, &f, &e);
+    if (!b)
+        return 0;
+    splice_bands_reset(rc->spl, &f);
+    for (int i = 0; i < n_rects; i++) {
+        const text_box *r = (const text_box *)((const char *)rects + (size_t)i * rect_stride);
+        /* Nothing is drawn outside a box (text.h), so its pixel rows are all it can touch. */
+        splice_touch(rc->spl, (int)floor(r->y * rc->scale), (int)ceil((r->y + r->h) * rc->scale));
+    }
+    const splice_band *bands;
+    int n = splice_bands_get(rc->spl, &bands);
+    if (n < 0) {
+        splice_base_unref(b);
+        return 0;
+    }
+    cairo_surface_flush(target);
+    splice_lay_rows(&sb, cairo_image_surface_get_data(target), cairo_image_surface_get_stride(target),
+                    &f, bands, n);
+    cairo_surface_mark_dirty(target);
+    rc->spl_base = b;
+    rc->spl_fmt = f;
+    return 1;
+}
+
+int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, const text_box *rects,
+                            int n_rects, size_t rect_stride)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+    if (rc->spec && rc->spec->format == IMG_JPEG && bg->tag && !rc->spl_base && target == rc->surf &&
+        (!bg->image || same_layout(target, bg->image)) &&
+        lay_for_splice(rc, target, bg, rects, n_rects, rect_stride))
+        return 1;
+    if (bg->image)
+        return reuse_background(rc, cr, bg->image, bg->tag, rects, n_rects, rect_stride);
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, bg->color.r, bg->color.g, bg->color.b);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    return 0;
 }
 
 const char *img_format_mime(img_format f)

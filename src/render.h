@@ -44,14 +44,24 @@ void render_ctx_release(render_ctx *rc);
  * needing more than the whole budget can never be served and is refused up front. */
 size_t render_bytes_needed(const image_spec *spec);
 
-/* Reuse of the worker's surface between jobs of the same background. A draw_fn that changes
- * pixels only inside known rectangles may call render_reuse_background(): if the surface still
- * holds the background identified by tag from the previous job, only the rectangles are
- * restored from bg (1 returned); otherwise the whole background is painted (0). The draw_fn
- * then promises, by having called it, that it draws only inside those rectangles. tag must
- * identify bg and the rectangles (e.g. a template version hash mixed with the scale). */
-int render_reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, unsigned long long tag,
-                            const text_box *rects, int n_rects, size_t rect_stride);
+/* The background a job draws over: an image of the job's pixel size, or a solid colour. tag
+ * identifies those pixels (e.g. a template version mixed with the scale; 0 = unknown). */
+typedef struct {
+    cairo_surface_t *image; /* RGB24 at width*scale x height*scale, or NULL for color */
+    text_rgba color;        /* opaque; alpha is ignored */
+    unsigned long long tag;
+} render_bg;
+
+/* Lay the background under a draw_fn that changes pixels only inside known rectangles (layout
+ * units, rect_stride bytes apart) — the draw_fn promises that by calling this instead of painting
+ * the background itself. A JPEG job then lays the background only in the MCU rows the rectangles
+ * touch, and is encoded by splicing those rows between the background's cached restart segments
+ * (splice.h): the same file as a full encode with one restart interval per MCU row. Other jobs
+ * get the whole background, or only the rectangles restored (grown by a margin) when the
+ * worker's surface still holds this background from the previous job. Returns 1 when the
+ * background was laid only in part (spliced or restored), 0 when painted whole. */
+int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, const text_box *rects,
+                            int n_rects, size_t rect_stride);
 
 /* MIME type and file extension of a format. */
 const char *img_format_mime(img_format f);

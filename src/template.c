@@ -517,3 +517,14 @@ cairo_surface_t *template_background(const template *ct, int scale)
     pthread_mutex_unlock(&t->bg2_mu);
     return t->bg2;
 }
+
+unsigned long long template_tag(const template *t, int scale)
+{
+    /* The first 62 bits of the version's SHA-256 and the scale. */
+    unsigned long long v = 0;
+    for (int i = 0; i < 16 && t->version[i]; i++) {
+        char c = t->version[i];
+        v = v << 4 | (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return v << 2 | (unsigned)scale;
+}

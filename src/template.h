@@ -63,6 +63,9 @@ void template_set_unref(template_set *s);
 const template *template_set_find(const template_set *s, const char *name);
 /* The 2x background (built on first call, thread-safe) or the 1x one at scale 1. */
 cairo_surface_t *template_background(const template *t, int scale);
+/* A non-zero 64-bit tag of the background's pixels at scale (from the version): the key of its
+ * cached JPEG segments (render_bg). */
+unsigned long long template_tag(const template *t, int scale);
 /* Parse "#rgb", "#rrggbb" or "#rrggbbaa". */
 int template_parse_color(const char *s, text_rgba *out);
 

@@ -1,0 +1,99 @@
+/* splice.h — JPEG by splicing: a background encoded once as restart segments, and per image only
+ * the MCU rows that drawing touched encoded again and put between the cached ones.
+ *
+ * A baseline JPEG with a restart interval of one MCU row is a sequence of entropy-coded segments,
+ * one per MCU row, each depending only on the pixels of its own row (DC prediction and the bit
+ * buffer restart at every RSTn marker; the Huffman tables are the fixed standard ones, the
+ * quantisation tables follow from the quality). So the background (a template's image or colour)
+ * is encoded once per (size, quality, subsampling) and its segments kept (a splice_base, in a
+ * small LRU charged to the memory budget); an image drawn over it re-encodes only its touched
+ * rows — in one libjpeg pass over just those rows — and is written as the base's headers, then
+ * for every row either the cached segment or the new one, RST markers numbered 0–7 in order.
+ * The file is byte for byte what a full encode of the composed frame with the same restart
+ * interval gives (tests/unit/test_splice.c checks that).
+ *
+ * Pixels are cairo RGB24 (native-endian 32-bit words, X ignored). Settings match encode.c's
+ * TurboJPEG ones (fast integer DCT below quality 96, no optimised Huffman tables), so a spliced
+ * image decodes to the pixels of encode_jpeg's output. */
+#ifndef CARTOUCHE_SPLICE_H
+#define CARTOUCHE_SPLICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "encode.h"
+#include "err.h"
+
+/* A background: rows of an image (data, stride) or, when data is NULL, one colour. */
+typedef struct {
+    const unsigned char *data;
+    int stride;
+    uint32_t pixel;          /* cairo RGB24 pixel of the colour when data is NULL */
+    int width, height;       /* pixels */
+    unsigned long long tag;  /* identifies the pixels at this size (part of the base's key) */
+} splice_bg;
+
+/* Encoding parameters of an image. */
+typedef struct {
+    int width, height;
+    int quality;             /* 1..100 */
+    int subsamp444;          /* 4:4:4 (8x8 MCUs) instead of 4:2:0 (16x16) */
+} splice_fmt;
+
+/* Rows [r0, r1) of MCUs. */
+typedef struct {
+    int r0, r1;
+} splice_band;
+
+/* Per-thread encoder: a reused libjpeg compressor and its buffers. */
+typedef struct splice_encoder splice_encoder;
+
+/* A background's encoded segments; refcounted, immutable once built. */
+typedef struct splice_base splice_base;
+
+splice_encoder *splice_encoder_new(void);
+void splice_encoder_free(splice_encoder *enc);
+
+int splice_mcu_size(int subsamp444); /* 16 or 8 pixels */
+int splice_rows(const splice_fmt *f); /* MCU rows of the image (the last may be partial) */
+
+/* The base for bg in format f: from the cache, else encoded now and cached (charged to the
+ * memory budget). NULL (err set) when it cannot be made or the budget cannot hold it: the
+ * caller encodes the whole frame instead. Release with splice_base_unref. */
+splice_base *splice_base_get(splice_encoder *enc, const splice_bg *bg, const splice_fmt *f, err_t *err);
+void splice_base_unref(splice_base *b);
+size_t splice_base_bytes(const splice_base *b); /* size of the background's JPEG */
+
+/* Touched MCU rows: reset for format f, mark pixel rows [y0, y1) (clipped to the image) for
+ * every box drawn into, then the ascending, disjoint bands of touched rows (valid until the next
+ * reset). */
+void splice_bands_reset(splice_encoder *enc, const splice_fmt *f);
+void splice_touch(splice_encoder *enc, int y0, int y1);
+int splice_bands_get(splice_encoder *enc, const splice_band **bands);
+
+/* Lay bg into the band rows of a frame (data, stride) of bg's size. */
+void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,
+                     const splice_band *bands, int n_bands);
+
+/* Encode the band rows of the frame (data, stride) in one pass; keeps their segments in enc. */
+int splice_encode_bands(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
+                        int stride, const splice_band *bands, int n_bands, err_t *err);
+
+/* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst. */
+size_t splice_size(const splice_encoder *enc, const splice_base *b);
+void splice_write(const splice_encoder *enc, const splice_base *b, unsigned char *dst);
+
+/* Encode a whole frame with the base's settings (restart interval one MCU row): what a splice
+ * must equal. Replaces o's contents. */
+int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
+                       int stride, outbuf *o, err_t *err);
+
+/* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
+ * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
+#define SPLICE_CACHE_DEFAULT_BYTES ((size_t)16 << 20)
+void splice_cache_set_limit(size_t bytes);
+void splice_cache_trim(double idle_seconds);
+void splice_cache_clear(void);
+size_t splice_cache_bytes(void);
+
+#endif

@@ -1,0 +1,104 @@
+"""Spliced JPEG cards (src/splice.c) as clients get them: every template at 1x and 2x, 4:2:0 and
+4:4:4, is a baseline JPEG with a restart marker every MCU row that Pillow decodes to the card the
+PNG route draws (within JPEG error, block by block, so a missing or misplaced label fails), and
+two W1 cards that differ only in label 0 decode to the same pixels everywhere but around that
+label (the other rows are the same cached segments)."""
+import io
+import math
+from urllib.parse import quote
+
+import pytest
+import requests
+from PIL import Image, ImageChops, ImageStat
+
+
+def jpeg_segments(data):
+    """(marker, payload) of the header segments up to and including SOS."""
+    assert data[:2] == b"\xff\xd8"
+    i, out = 2, []
+    while i + 4 <= len(data):
+        assert data[i] == 0xFF
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        out.append((marker, data[i + 4:i + 2 + length]))
+        i += 2 + length
+        if marker == 0xDA:
+            break
+    return out
+
+
+def texts_for(desc, n):
+    params = []
+    for slot in desc["slots"]:
+        text = f"{slot['id']} Öl {n}"[: slot["max_length"]]
+        params.append(f"text.{slot['id']}={quote(text)}")
+    return "&".join(params)
+
+
+def block_worst(a, b, size=16):
+    """The largest mean absolute difference of any size x size block (0..255)."""
+    diff = ImageChops.difference(a, b).convert("L")
+    worst = 0.0
+    for y in range(0, a.height, size):
+        for x in range(0, a.width, size):
+            worst = max(worst, ImageStat.Stat(diff.crop((x, y, min(x + size, a.width),
+                                                          min(y + size, a.height)))).mean[0])
+    return worst
+
+
+def templates(server):
+    names = [t["name"] for t in server.get("/v1/templates").json()["templates"]]
+    assert {"w1", "og", "refcard"} <= set(names)
+    return [server.get(f"/v1/templates/{n}").json() for n in names]
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+@pytest.mark.parametrize("sub", ["420", "444"])
+def test_every_template_is_a_baseline_jpeg_of_the_card(start_server, scale, sub):
+    # A budget with room for 2x surfaces on every worker, so that no card falls back to a whole
+    # encode for want of memory (that fallback is a plain TurboJPEG file without restarts).
+    server = start_server("--memory-budget-mb", "512")
+    for desc in templates(server):
+        w, h = desc["width"] * scale, desc["height"] * scale
+        query = f"{texts_for(desc, 7)}&scale={scale}"
+        r = server.get(f"/v1/cards/{desc['name']}.jpg?{query}&subsampling={sub}")
+        assert r.status_code == 200, r.text
+        assert r.headers["Content-Type"] == "image/jpeg"
+        head = requests.head(server.url + f"/v1/cards/{desc['name']}.jpg?{query}&subsampling={sub}", timeout=30)
+        assert int(head.headers["Content-Length"]) == len(r.content)
+
+        segments = dict(jpeg_segments(r.content))
+        assert 0xC0 in segments and 0xC2 not in segments, "baseline (SOF0), not progressive"
+        mcu = 8 if sub == "444" else 16
+        assert int.from_bytes(segments[0xDD][:2], "big") == math.ceil(w / mcu), \
+            "one restart interval per MCU row"
+
+        jpg = Image.open(io.BytesIO(r.content))
+        assert jpg.format == "JPEG" and jpg.size == (w, h)
+        assert not jpg.info.get("progressive")
+        jpg = jpg.convert("RGB")
+        png = server.get(f"/v1/cards/{desc['name']}.png?{query}")
+        assert png.status_code == 200
+        png = Image.open(io.BytesIO(png.content)).convert("RGB")
+        assert png.size == (w, h)
+        worst = block_worst(jpg, png)
+        assert worst < 30, f"{desc['name']} {scale}x {sub}: a 16x16 block differs by {worst:.1f} on average"
+
+
+def test_w1_cards_differ_only_around_their_label(server):
+    a = Image.open(io.BytesIO(server.get("/v1/cards/w1.jpg?seed=11").content)).convert("RGB")
+    b = Image.open(io.BytesIO(server.get("/v1/cards/w1.jpg?seed=987654321").content)).convert("RGB")
+    bbox = ImageChops.difference(a, b).getbbox()
+    assert bbox is not None, "the seeds must show"
+    # label 0's box is (24, 160, 220x32); chroma upsampling may reach a pixel or two beyond it
+    x0, y0, x1, y1 = bbox
+    assert x0 >= 24 - 16 and x1 <= 244 + 16 and y0 >= 160 - 4 and y1 <= 192 + 4, bbox
+
+
+def test_w1_all_labels_vary(server):
+    desc = server.get("/v1/templates/w1").json()
+    query = "&".join(f"text.{s['id']}={quote(s['default'] + ' #123456')}" for s in desc["slots"])
+    r = server.get(f"/v1/cards/w1.jpg?{query}")
+    assert r.status_code == 200, r.text
+    jpg = Image.open(io.BytesIO(r.content)).convert("RGB")
+    png = Image.open(io.BytesIO(server.get(f"/v1/cards/w1.png?{query}").content)).convert("RGB")
+    assert block_worst(jpg, png) < 30

@@ -1,0 +1,576 @@
+/* Unit tests of JPEG splicing (splice.c, render.c's spliced jobs).
+ *
+ * The claim: a spliced file is byte for byte the file a full encode of the same composed frame
+ * gives with the same restart interval (one MCU row) and tables, and it decodes (libjpeg) to the
+ * pixels of the TurboJPEG encode the server used before (encode_jpeg). Checked for every template
+ * in templates/ at 1x and 2x, 4:2:0 and 4:4:4, for templates written here to touch the first
+ * row, the partial last MCU row (1080 and 630 are not multiples of 16) and a partial last MCU
+ * column, and for random frames and bands straight through the splice API. Then the cache: bases
+ * are shared, charged to the budget and released, dropped by trim while a job still holds one,
+ * and a base that cannot be cached leaves the job to a full encode. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+#include <jpeglib.h>
+#include <pthread.h>
+#include <turbojpeg.h>
+
+#include "cards.h"
+#include "encode.h"
+#include "metrics.h"
+#include "pool.h"
+#include "render_ctx.h"
+#include "splice.h"
+
+static struct event_base *evbase;
+static template_set *set;
+static render_ctx *rc;
+static splice_encoder *enc;
+static tjhandle tj;
+
+static int setup(void **state)
+{
+    err_t err = {0};
+    evbase = event_base_new();
+    if (pool_start(evbase, 0, 1, (size_t)1 << 30, "fonts/fonts.json", &err) < 0)
+        return -1;
+    text_fonts *tf = text_fonts_new("fonts/fonts.json", &err);
+    set = tf ? template_set_load("templates", "assets", tf, &err) : NULL;
+    text_fonts_free(tf);
+    rc = render_ctx_new(0, "fonts/fonts.json", &err);
+    enc = splice_encoder_new();
+    tj = tjInitCompress();
+    if (!set || !rc || !enc || !tj) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    splice_cache_clear();
+    tjDestroy(tj);
+    splice_encoder_free(enc);
+    render_ctx_free(rc);
+    template_set_unref(set);
+    event_base_free(evbase);
+    return 0;
+}
+
+/* ---- decoding with libjpeg ---- */
+
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+} derr;
+
+static void derr_exit(j_common_ptr c)
+{
+    longjmp(((derr *)c->err)->jump, 1);
+}
+
+/* RGB pixels of a JPEG, or NULL if libjpeg refuses it (or warns: a corrupt-data warning means
+ * a bad splice even when decoding goes on). */
+static unsigned char *decode(const unsigned char *jpg, size_t len, int *w, int *h)
+{
+    struct jpeg_decompress_struct d;
+    derr e;
+    unsigned char *volatile px = NULL;
+    d.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = derr_exit;
+    if (setjmp(e.jump)) {
+        jpeg_destroy_decompress(&d);
+        free(px);
+        return NULL;
+    }
+    jpeg_create_decompress(&d);
+    jpeg_mem_src(&d, jpg, (unsigned long)len);
+    jpeg_read_header(&d, TRUE);
+    d.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&d);
+    *w = (int)d.output_width;
+    *h = (int)d.output_height;
+    px = malloc((size_t)*w * (size_t)*h * 3);
+    while (d.output_scanline < d.output_height) {
+        JSAMPROW row = px + (size_t)d.output_scanline * (size_t)*w * 3;
+        jpeg_read_scanlines(&d, &row, 1);
+    }
+    jpeg_finish_decompress(&d);
+    long warnings = e.pub.num_warnings;
+    jpeg_destroy_decompress(&d);
+    if (warnings) {
+        free(px);
+        return NULL;
+    }
+    return px;
+}
+
+/* The RSTn markers of a file's scan, in order 0..7, one per MCU row but the first. */
+static void assert_restarts(const unsigned char *p, size_t n, int rows)
+{
+    size_t i = 2;
+    while (i + 4 <= n && !(p[i] == 0xFF && p[i + 1] == 0xDA))
+        i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+    assert_true(i + 4 <= n);
+    i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+    int k = 0;
+    for (; i + 1 < n - 2; i++) {
+        if (p[i] != 0xFF)
+            continue;
+        if (p[i + 1] >= 0xD0 && p[i + 1] <= 0xD7) {
+            assert_int_equal(p[i + 1], 0xD0 + (k & 7));
+            k++;
+        } else {
+            assert_int_equal(p[i + 1], 0x00);
+        }
+        i++;
+    }
+    assert_int_equal(k, rows - 1);
+    assert_int_equal(p[n - 2], 0xFF);
+    assert_int_equal(p[n - 1], 0xD9);
+}
+
+/* ---- cards: spliced against a full encode of the composed frame ---- */
+
+static template_job *job_for(const template *t, long variant)
+{
+    template_job *j = calloc(1, sizeof *j);
+    j->t = t;
+    j->text = calloc((size_t)t->n_slots, sizeof *j->text);
+    for (int i = 0; i < t->n_slots; i++) {
+        char buf[600];
+        const char *def = t->slots[i].def;
+        if (def && *def)
+            snprintf(buf, sizeof buf, "%s #%ld", def, variant);
+        else
+            snprintf(buf, sizeof buf, "%s Ölkühler gjpqy #%ld", t->slots[i].id, variant);
+        j->text[i] = strdup(buf);
+    }
+    return j;
+}
+
+/* The whole frame as before splicing: the background painted, every slot's text drawn. */
+static cairo_surface_t *compose(const template *t, const template_job *j, int scale)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, t->width * scale, t->height * scale);
+    cairo_t *cr = cairo_create(s);
+    cairo_surface_t *bg = template_background(t, scale);
+    if (bg) {
+        cairo_set_source_surface(cr, bg, 0, 0);
+    } else {
+        cairo_set_source_rgb(cr, t->bg_color.r, t->bg_color.g, t->bg_color.b);
+    }
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    err_t err = {0};
+    for (int i = 0; i < t->n_slots; i++)
+        if (j->text[i] && *j->text[i])
+            assert_int_equal(text_draw(render_ctx_fonts(rc), cr, j->text[i], strlen(j->text[i]),
+                                       &t->slots[i].style, t->slots[i].box, NULL, &err), 0);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* One card: spliced by the server's render_image, against the full encode; and its decoded
+ * pixels against the TurboJPEG encode of the same frame. Returns the spliced blob's size. */
+static size_t check_card(const template *t, template_job *j, int scale, int sub444, int quality)
+{
+    err_t err = {0};
+    image_spec spec = {t->width, t->height, scale, IMG_JPEG, quality, sub444};
+    blob *b = NULL;
+    if (render_image(rc, &spec, cards_draw, j, pool_now() + 60, &b, &err) < 0)
+        fail_msg("render %s: %s", t->name, err.msg);
+
+    cairo_surface_t *frame = compose(t, j, scale);
+    splice_fmt f = {t->width * scale, t->height * scale, quality, sub444};
+    outbuf full = {0};
+    assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(frame),
+                                        cairo_image_surface_get_stride(frame), &full, &err), 0);
+    if (b->len != full.len || memcmp(b->data, full.data, full.len) != 0) {
+        size_t i = 0;
+        while (i < b->len && i < full.len && b->data[i] == full.data[i])
+            i++;
+        fail_msg("%s %dx %s q%d: spliced %zu bytes, full %zu, first difference at %zu", t->name, scale,
+                 sub444 ? "444" : "420", quality, b->len, full.len, i);
+    }
+    assert_restarts(b->data, b->len, splice_rows(&f));
+
+    int w, h, w2, h2;
+    unsigned char *px = decode(b->data, b->len, &w, &h);
+    assert_non_null(px);
+    assert_int_equal(w, f.width);
+    assert_int_equal(h, f.height);
+    outbuf tjout = {0};
+    assert_int_equal(encode_jpeg(tj, frame, quality, sub444, &tjout, &err), 0);
+    unsigned char *ref = decode(tjout.data, tjout.len, &w2, &h2);
+    assert_non_null(ref);
+    if (memcmp(px, ref, (size_t)w * (size_t)h * 3) != 0)
+        fail_msg("%s %dx: decoded pixels differ from the TurboJPEG encode's", t->name, scale);
+    size_t len = b->len;
+    free(px);
+    free(ref);
+    outbuf_free(&tjout);
+    outbuf_free(&full);
+    cairo_surface_destroy(frame);
+    blob_unref(b);
+    return len;
+}
+
+static void check_template(const template *t)
+{
+    for (int scale = 1; scale <= 2; scale++) {
+        for (int sub = 0; sub <= 1; sub++) {
+            template_job *j = job_for(t, 100 + scale * 2 + sub);
+            check_card(t, j, scale, sub, 85);
+            cards_job_free(j);
+        }
+    }
+}
+
+static void test_every_template(void **state)
+{
+    assert_true(set->n >= 3);
+    for (int i = 0; i < set->n; i++)
+        check_template(set->items[i]);
+}
+
+/* Slots on the first MCU row, on the partial last one, on rows whose numbers are not multiples
+ * of 8 (the markers of new segments are renumbered), a tall one, and one straddling rows. */
+#define EDGE_SLOTS                                                                                  \
+    "{\"id\":\"top\",\"box\":[0,0,300,12],\"max_size\":10,\"min_size\":6,\"fill\":\"#ff0000\"},"    \
+    "{\"id\":\"odd\",\"box\":[400,50,500,37],\"max_size\":20,\"fill\":\"#00ff0080\"},"              \
+    "{\"id\":\"tall\",\"box\":[700,150,200,300],\"max_size\":40,\"wrap\":true,\"radius\":12,"       \
+    "\"fill\":\"#ffffffcc\",\"halo\":\"#ffff00\",\"halo_width\":3},"                                \
+    "{\"id\":\"pair\",\"box\":[20,470,300,20],\"max_size\":14},"                                    \
+    "{\"id\":\"right\",\"box\":[%d,300,%d,30],\"max_size\":14,\"fill\":\"#0000ff\",\"color\":\"#fff\"}," \
+    "{\"id\":\"bottom\",\"box\":[10,%d,%d,%d],\"max_size\":9,\"min_size\":4,\"fill\":\"#222\",\"color\":\"#fff\"}"
+
+static void check_written(const char *json)
+{
+    err_t err = {0};
+    text_fonts *tf = text_fonts_new("fonts/fonts.json", &err);
+    template *t = template_parse(json, strlen(json), "edge.json", "assets", tf, &err);
+    text_fonts_free(tf);
+    if (!t)
+        fail_msg("%s", err.msg);
+    check_template(t);
+    /* Only some slots filled: the others' rows stay the background's. */
+    template_job *j = job_for(t, 7);
+    free(j->text[1]);
+    j->text[1] = NULL;
+    free(j->text[2]);
+    j->text[2] = strdup("");
+    check_card(t, j, 1, 0, 90);
+    check_card(t, j, 2, 1, 96); /* the accurate DCT */
+    cards_job_free(j);
+    template_free(t);
+}
+
+static void test_edges_image_background(void **state)
+{
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"name\":\"edge\",\"width\":1920,\"height\":1080,\"background\":{\"image\":\"w1-bg.png\"},"
+             "\"slots\":[" EDGE_SLOTS "]}", 1920 - 200, 200, 1075, 600, 5);
+    check_written(json);
+}
+
+static void test_edges_colour_background(void **state)
+{
+    /* 1000x630: a partial last MCU column (1000 = 62.5 x 16) and a partial last row. */
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"name\":\"edge\",\"width\":1000,\"height\":630,\"background\":{\"color\":\"#336699\"},"
+             "\"slots\":[" EDGE_SLOTS "]}", 1000 - 120, 120, 621, 990, 9);
+    check_written(json);
+}
+
+/* ---- the splice API on random frames ---- */
+
+static unsigned rnd_state = 12345;
+static unsigned rnd(unsigned n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+static void fill_noise(unsigned char *d, int stride, int w, int y0, int y1)
+{
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < w; x++) {
+            unsigned v = rnd(1u << 24);
+            /* Smooth-ish with bursts of noise, so segments vary in length. */
+            unsigned char *p = d + (size_t)y * (size_t)stride + (size_t)x * 4;
+            p[0] = (unsigned char)((x * 3 + y) ^ (v & 7 ? 0 : v));
+            p[1] = (unsigned char)(y * 2 + (v >> 8 & 15));
+            p[2] = (unsigned char)(x + (v >> 16 & 3));
+            p[3] = 0;
+        }
+}
+
+static void test_random_frames(void **state)
+{
+    err_t err = {0};
+    for (int iter = 0; iter < 60; iter++) {
+        splice_fmt f = {1 + (int)rnd(300), 1 + (int)rnd(300), 1 + (int)rnd(100), (int)rnd(2)};
+        int stride = f.width * 4 + (int)rnd(3) * 4;
+        unsigned char *bgpx = malloc((size_t)stride * (size_t)f.height);
+        fill_noise(bgpx, stride, f.width, 0, f.height);
+        splice_bg bg = {bgpx, stride, 0, f.width, f.height, 1000u + (unsigned)iter};
+        if (iter % 5 == 0) {
+            bg.data = NULL;
+            bg.pixel = rnd(1u << 24);
+        }
+        splice_base *b = splice_base_get(enc, &bg, &f, &err);
+        assert_non_null(b);
+
+        unsigned char *frame = malloc((size_t)stride * (size_t)f.height);
+        splice_bands_reset(enc, &f);
+        int n_boxes = (int)rnd(5);
+        int ys[5][2];
+        for (int k = 0; k < n_boxes; k++) {
+            ys[k][0] = (int)rnd((unsigned)f.height) - 3;
+            ys[k][1] = ys[k][0] + 1 + (int)rnd(40);
+            splice_touch(enc, ys[k][0], ys[k][1]);
+        }
+        const splice_band *bands;
+        int n = splice_bands_get(enc, &bands);
+        assert_true(n >= 0 && n <= n_boxes);
+        /* Outside the bands the frame holds garbage: splicing must never read it. */
+        memset(frame, 0xA5, (size_t)stride * (size_t)f.height);
+        splice_lay_rows(&bg, frame, stride, &f, bands, n);
+        for (int k = 0; k < n_boxes; k++)
+            fill_noise(frame, stride, f.width, ys[k][0] < 0 ? 0 : ys[k][0],
+                       ys[k][1] > f.height ? f.height : ys[k][1]);
+        assert_int_equal(splice_encode_bands(enc, &f, frame, stride, bands, n, &err), 0);
+        size_t len = splice_size(enc, b);
+        unsigned char *spliced = malloc(len);
+        splice_write(enc, b, spliced);
+
+        /* The reference: the background everywhere, the same drawing. */
+        unsigned char *whole = malloc((size_t)stride * (size_t)f.height);
+        splice_band all = {0, splice_rows(&f)};
+        splice_lay_rows(&bg, whole, stride, &f, &all, 1);
+        int m = splice_mcu_size(f.subsamp444);
+        for (int i = 0; i < n; i++) {
+            int y0 = bands[i].r0 * m, y1 = bands[i].r1 * m < f.height ? bands[i].r1 * m : f.height;
+            memcpy(whole + (size_t)y0 * (size_t)stride, frame + (size_t)y0 * (size_t)stride,
+                   (size_t)(y1 - y0) * (size_t)stride);
+        }
+        outbuf full = {0};
+        assert_int_equal(splice_encode_full(enc, &f, whole, stride, &full, &err), 0);
+        if (len != full.len || memcmp(spliced, full.data, len) != 0)
+            fail_msg("iteration %d (%dx%d q%d %s, %d bands): spliced %zu bytes, full %zu", iter, f.width,
+                     f.height, f.quality, f.subsamp444 ? "444" : "420", n, len, full.len);
+        assert_restarts(spliced, len, splice_rows(&f));
+        int w, h;
+        unsigned char *px = decode(spliced, len, &w, &h);
+        assert_non_null(px);
+        assert_int_equal(w, f.width);
+        assert_int_equal(h, f.height);
+        free(px);
+        outbuf_free(&full);
+        free(whole);
+        free(spliced);
+        free(frame);
+        splice_base_unref(b);
+        free(bgpx);
+    }
+    splice_cache_clear();
+}
+
+/* ---- the cache ---- */
+
+static void test_cache_shares_and_charges(void **state)
+{
+    err_t err = {0};
+    splice_cache_clear();
+    long before = atomic_load(&metrics_g.pool_bytes);
+    unsigned char px[64 * 48 * 4] = {0};
+    splice_bg bg = {px, 64 * 4, 0, 64, 48, 77};
+    splice_fmt f = {64, 48, 85, 0};
+    splice_base *a = splice_base_get(enc, &bg, &f, &err);
+    splice_base *b = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(a);
+    assert_ptr_equal(a, b);
+    f.quality = 86;
+    splice_base *c = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(c);
+    assert_ptr_not_equal(a, c);
+    assert_true(splice_cache_bytes() > 2 * splice_base_bytes(a));
+    assert_int_equal(atomic_load(&metrics_g.pool_bytes) - before, (long)splice_cache_bytes());
+    splice_base_unref(a);
+    splice_base_unref(b);
+    splice_base_unref(c);
+    /* Trimming drops what has not been used since; the budget gets its bytes back. */
+    splice_cache_trim(0);
+    assert_int_equal(splice_cache_bytes(), 0);
+    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+}
+
+static void test_cache_limit_and_trim_while_held(void **state)
+{
+    err_t err = {0};
+    splice_cache_clear();
+    long before = atomic_load(&metrics_g.pool_bytes);
+    unsigned char px[64 * 48 * 4] = {0};
+    splice_bg bg = {px, 64 * 4, 0, 64, 48, 78};
+    splice_fmt f = {64, 48, 85, 0};
+    splice_base *a = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(a);
+    size_t one = splice_cache_bytes();
+    /* Room for one base: a second evicts the first, which its holder keeps using. */
+    splice_cache_set_limit(one + one / 2);
+    bg.tag = 79;
+    splice_base *b = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(b);
+    assert_int_equal(splice_cache_bytes(), one); /* b alone: a (all black, same size) was dropped */
+    splice_cache_trim(-1);
+    assert_int_equal(splice_cache_bytes(), 0);
+    /* Still held: both still splice correctly, and are freed (and uncharged) with the last ref. */
+    splice_bands_reset(enc, &f);
+    splice_touch(enc, 20, 21);
+    const splice_band *bands;
+    int n = splice_bands_get(enc, &bands);
+    assert_int_equal(n, 1);
+    assert_int_equal(splice_encode_bands(enc, &f, px, 64 * 4, bands, n, &err), 0);
+    size_t len = splice_size(enc, a);
+    unsigned char *out = malloc(len);
+    splice_write(enc, a, out);
+    outbuf full = {0};
+    assert_int_equal(splice_encode_full(enc, &f, px, 64 * 4, &full, &err), 0);
+    assert_int_equal(len, full.len);
+    assert_memory_equal(out, full.data, len);
+    free(out);
+    outbuf_free(&full);
+    splice_base_unref(a);
+    splice_base_unref(b);
+    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    /* Too small for any base: the first job of a background still splices with the base it
+     * built (uncached), later ones are refused at once and encoded whole. */
+    splice_cache_set_limit(100);
+    splice_base *once = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(once);
+    splice_base_unref(once);
+    assert_int_equal(splice_cache_bytes(), 0);
+    assert_null(splice_base_get(enc, &bg, &f, &err));
+    assert_int_equal(err.kind, ERR_BUSY);
+    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    const template *w1 = template_set_find(set, "w1");
+    assert_non_null(w1);
+    template_job *j = job_for(w1, 5);
+    image_spec spec = {w1->width, w1->height, 1, IMG_JPEG, 85, 0};
+    blob *blb = NULL;
+    assert_int_equal(render_image(rc, &spec, cards_draw, j, pool_now() + 60, &blb, &err), 0);
+    blob_unref(blb);
+    assert_int_equal(render_image(rc, &spec, cards_draw, j, pool_now() + 60, &blb, &err), 0);
+    int w, h;
+    unsigned char *dec = decode(blb->data, blb->len, &w, &h);
+    assert_non_null(dec);
+    cairo_surface_t *frame = compose(w1, j, 1);
+    outbuf tjout = {0};
+    assert_int_equal(encode_jpeg(tj, frame, 85, 0, &tjout, &err), 0);
+    assert_int_equal(blb->len, tjout.len);
+    assert_memory_equal(blb->data, tjout.data, tjout.len);
+    free(dec);
+    outbuf_free(&tjout);
+    cairo_surface_destroy(frame);
+    blob_unref(blb);
+    cards_job_free(j);
+    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
+    splice_cache_clear(); /* the markers */
+    assert_int_equal(splice_cache_bytes(), 0);
+    /* Limit 0 turns splicing off without building anything. */
+    splice_cache_set_limit(0);
+    assert_null(splice_base_get(enc, &bg, &f, &err));
+    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
+}
+
+/* Threads splicing over three backgrounds in a cache with room for two. */
+typedef struct {
+    int id;
+    int failures;
+} thread_arg;
+
+static void *splice_thread(void *p)
+{
+    thread_arg *a = p;
+    splice_encoder *e = splice_encoder_new();
+    err_t err = {0};
+    static unsigned char px[3][96 * 40 * 4];
+    splice_fmt f = {96, 40, 80, 0};
+    outbuf full = {0};
+    unsigned char *frame = malloc(sizeof px[0]);
+    for (int i = 0; i < 200; i++) {
+        int which = (a->id + i) % 3;
+        splice_bg bg = {px[which], 96 * 4, 0, 96, 40, 500u + (unsigned)which};
+        splice_base *b = splice_base_get(e, &bg, &f, &err);
+        if (!b) {
+            a->failures++;
+            continue;
+        }
+        splice_bands_reset(e, &f);
+        splice_touch(e, (i * 7) % 40, (i * 7) % 40 + 3);
+        const splice_band *bands;
+        int n = splice_bands_get(e, &bands);
+        memcpy(frame, px[which], sizeof px[0]);
+        splice_encode_bands(e, &f, frame, 96 * 4, bands, n, &err);
+        size_t len = splice_size(e, b);
+        unsigned char *out = malloc(len);
+        splice_write(e, b, out);
+        splice_encode_full(e, &f, frame, 96 * 4, &full, &err);
+        if (len != full.len || memcmp(out, full.data, len) != 0)
+            a->failures++;
+        free(out);
+        splice_base_unref(b);
+    }
+    free(frame);
+    outbuf_free(&full);
+    splice_encoder_free(e);
+    return NULL;
+}
+
+static void test_cache_threads(void **state)
+{
+    splice_cache_clear();
+    err_t err = {0};
+    unsigned char px[96 * 40 * 4] = {0};
+    splice_bg bg = {px, 96 * 4, 0, 96, 40, 1};
+    splice_fmt f = {96, 40, 80, 0};
+    splice_base *probe = splice_base_get(enc, &bg, &f, &err);
+    assert_non_null(probe);
+    splice_cache_set_limit(splice_cache_bytes() * 5 / 2);
+    splice_base_unref(probe);
+    pthread_t th[4];
+    thread_arg args[4] = {{0, 0}, {1, 0}, {2, 0}, {3, 0}};
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, splice_thread, &args[i]);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(args[i].failures, 0);
+    }
+    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
+    splice_cache_clear();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_template),
+        cmocka_unit_test(test_edges_image_background),
+        cmocka_unit_test(test_edges_colour_background),
+        cmocka_unit_test(test_random_frames),
+        cmocka_unit_test(test_cache_shares_and_charges),
+        cmocka_unit_test(test_cache_limit_and_trim_while_held),
+        cmocka_unit_test(test_cache_threads),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
