@@ -240,16 +240,17 @@ void tiles_scene_query_free(tiles_scene_query *q)
     memset(q, 0, sizeof *q);
 }
 
-/* Longitude intervals overlap on the circle (either may cross the antimeridian). */
+/* Closed longitude intervals share a meridian; a box with west > east is [west, 180] and
+ * [-180, east]. Planar like GeoJSON, so the bbox filter agrees with `intersects` on a box:
+ * a scene that only touches the box's edge (or a point, or a line) is in it. */
 static int lon_overlap(double aw, double ae, double bw, double be)
 {
-    if (ae < aw)
-        ae += 360;
-    if (be < bw)
-        be += 360;
-    for (int k = -1; k <= 1; k++)
-        if (aw < be + k * 360.0 && bw + k * 360.0 < ae)
-            return 1;
+    double a[2][2] = {{aw, aw <= ae ? ae : 180}, {-180, ae}};
+    double b[2][2] = {{bw, bw <= be ? be : 180}, {-180, be}};
+    for (int i = 0; i < (aw <= ae ? 1 : 2); i++)
+        for (int j = 0; j < (bw <= be ? 1 : 2); j++)
+            if (a[i][0] <= b[j][1] && b[j][0] <= a[i][1])
+                return 1;
     return 0;
 }
 
@@ -263,15 +264,9 @@ static int in_list(const char *name, char *const *list, size_t n)
 
 static int matches(const tiles_scene *s, const tiles_scene_query *q)
 {
-    if (q->has_bbox) {
-        if (!(s->bbox[1] < q->bbox[3] && q->bbox[1] < s->bbox[3]) &&
-            !(q->bbox[1] == q->bbox[3] && s->bbox[1] <= q->bbox[1] && q->bbox[1] <= s->bbox[3]))
-            return 0;
-        int point = q->bbox[0] == q->bbox[2];
-        if (point ? !(s->bbox[0] <= q->bbox[0] && q->bbox[0] <= s->bbox[2])
-                  : !lon_overlap(s->bbox[0], s->bbox[2], q->bbox[0], q->bbox[2]))
-            return 0;
-    }
+    if (q->has_bbox && (s->bbox[1] > q->bbox[3] || q->bbox[1] > s->bbox[3] ||
+                        !lon_overlap(s->bbox[0], s->bbox[2], q->bbox[0], q->bbox[2])))
+        return 0;
     if (q->has_time && (s->t1 < q->t0 || s->t0 > q->t1))
         return 0;
     if (q->ids && !in_list(s->id, q->ids, q->nids))

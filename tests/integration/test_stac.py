@@ -281,8 +281,11 @@ def box(w, s, e, n):
 
 
 def test_bbox(server, everything):
+    # boxes inside one tile, across several, a point, a line, 3D; and boxes that only touch
+    # tiles' edges and corners, which intersect them as GeoJSON geometries do
     for b in ((5, 45, 6, 46), (-100, -10, 100, 10), (10, 10, 10, 10), (-30, 20, 30, 20),
-              (5, 45, 0, 6, 46, 1000)):
+              (5, 45, 0, 6, 46, 1000), (0, 0, 10, 10), (90, 10, 100, 20), (0, 0, 0, 0),
+              (-180, -85, -170, -80)):
         flat = b if len(b) == 4 else (b[0], b[1], b[3], b[4])
         expect = intersecting(everything, box(*flat))
         assert expect and search_ids(server, bbox=",".join(map(str, b))) == expect, b
