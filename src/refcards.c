@@ -37,6 +37,10 @@
  * 503 (a render waits --deadline-ms). */
 #define REFCARD_UPLOAD_WAIT_S 10.0
 
+/* What every card's bytes depend on besides its upload: the card drawing code, the device
+ * registry, the game tables and usb.ids (SHA-256 hex, set by refcards_load). */
+static char refcards_catalog[65];
+
 int refcards_load(const config *cfg, err_t *err)
 {
     char dir[600];
@@ -47,10 +51,16 @@ int refcards_load(const config *cfg, err_t *err)
     snprintf(dir, sizeof dir, "%s/games", cfg->templates_dir);
     /* Device backgrounds are drawn live from their vector art: decoding all of them at 1x and
      * 2x would cost ~40 MB per device, far over the memory budget. */
-    return games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
-                   store_open(cfg->db_path, workers, err) < 0
-               ? -1
-               : 0;
+    if (games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
+        store_open(cfg->db_path, workers, err) < 0)
+        return -1;
+    sha256_ctx h;
+    sha256_init(&h);
+    const char *parts[] = {CARD_LAYOUT_VERSION, games_digest(), devices_digest(), usbids_digest()};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        sha256_update(&h, parts[i], strlen(parts[i]) + 1);
+    sha256_final_hex(&h, refcards_catalog);
+    return 0;
 }
 
 void refcards_unload(void)
@@ -586,9 +596,10 @@ void refcards_route_card(http_req *rq)
     memcpy(job->slug, name, (size_t)(dot - name));
     job->page = (int)page;
 
-    /* The key is the URL's: a 304 or a cache hit is answered without reading the store. */
-    char key[256];
-    snprintf(key, sizeof key, "refcard:%s:%s:p%ld", id, job->slug, page);
+    /* The key is the URL's and the catalog's: a 304 or a cache hit is answered without reading
+     * the store, and a new drawing, device file or game table makes new keys (and ETags). */
+    char key[320];
+    snprintf(key, sizeof key, "refcard:%s:%s:p%ld:%s", id, job->slug, page, refcards_catalog);
     image_spec spec = {CARD_W, CARD_H, (int)scale, (img_format)fmt, (int)quality, 0};
     http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, free);
 }

@@ -4,6 +4,7 @@
 
 #include <nettle/sha2.h>
 #include <stdalign.h>
+#include <stdio.h>
 
 #undef sha256_init
 #undef sha256_update
@@ -27,17 +28,36 @@ void sha256_final(sha256_ctx *c, unsigned char out[SHA256_DIGEST_LEN])
     nettle_sha256_digest((struct sha256_ctx *)c->opaque, SHA256_DIGEST_LEN, out);
 }
 
-void sha256_hex(const void *data, size_t len, char out[65])
+void sha256_final_hex(sha256_ctx *c, char out[65])
 {
     static const char hex[] = "0123456789abcdef";
-    sha256_ctx c;
     unsigned char d[SHA256_DIGEST_LEN];
-    sha256_init(&c);
-    sha256_update(&c, data, len);
-    sha256_final(&c, d);
+    sha256_final(c, d);
     for (int i = 0; i < SHA256_DIGEST_LEN; i++) {
         out[2 * i] = hex[d[i] >> 4];
         out[2 * i + 1] = hex[d[i] & 15];
     }
     out[64] = 0;
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, data, len);
+    sha256_final_hex(&c, out);
+}
+
+int sha256_update_file(sha256_ctx *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char buf[16384];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sha256_update(c, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    return bad ? -1 : 0;
 }

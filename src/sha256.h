@@ -20,5 +20,9 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len);
 void sha256_final(sha256_ctx *c, unsigned char out[SHA256_DIGEST_LEN]);
 /* Lower-case hex of the digest of data, NUL-terminated (65 bytes). */
 void sha256_hex(const void *data, size_t len, char out[65]);
+/* Feed a whole file (its name is not hashed); -1 if it cannot be read. */
+int sha256_update_file(sha256_ctx *c, const char *path);
+/* Hex of c's digest (finalises c), NUL-terminated (65 bytes). */
+void sha256_final_hex(sha256_ctx *c, char out[65]);
 
 #endif

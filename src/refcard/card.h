@@ -20,6 +20,9 @@
 
 #define CARD_W 1920
 #define CARD_H 1080
+/* Part of every card's cache key with the registry, game table and usb.ids digests: bump it when
+ * the drawing or layout of cards changes, so that cached (immutable) cards are drawn again. */
+#define CARD_LAYOUT_VERSION "cards-2026-11-29"
 #define CARD_MIN_FONT 12.0 /* px at 1920x1080: nothing on a card is smaller */
 
 /* What a drawn card contains, for the refcard summary ("controls not shown and why") and tests. */

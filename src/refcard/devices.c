@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "refcard/devart.h"
+#include "sha256.h"
 
 static device **devices_reg;
 static size_t devices_n;
+static char devices_digest_hex[65];
 
 static int devices_name_eq(const char *a, const char *b);
 
@@ -602,7 +604,18 @@ int devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
                         goto fail;
                     }
         }
+    sha256_ctx h;
+    sha256_init(&h);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s.json", dir, arr[i]->id); /* the id is the file's stem */
+        if (sha256_update_file(&h, path) < 0) {
+            err_set(err, ERR_CONFIG, NULL, "%s: cannot be read again", path);
+            goto fail;
+        }
+    }
     devices_unload();
+    sha256_final_hex(&h, devices_digest_hex);
     devices_reg = arr;
     devices_n = n;
     return 0;
@@ -618,6 +631,11 @@ void devices_unload(void)
     devices_free_array(devices_reg, devices_n);
     devices_reg = NULL;
     devices_n = 0;
+}
+
+const char *devices_digest(void)
+{
+    return devices_digest_hex;
 }
 
 size_t devices_count(void)

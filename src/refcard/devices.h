@@ -97,6 +97,9 @@ typedef struct device {
  * field on the first problem (the old registry is kept then). */
 int devices_load(const char *templates_dir, const char *assets_dir, err_t *err);
 void devices_unload(void);
+/* SHA-256 (hex) of every device file of the registry, in id order: a part of every card's cache
+ * key (a fixed drawing or layout reaches cards already cached). "" before devices_load. */
+const char *devices_digest(void);
 
 /* The registry entry for a device: by USB id first (0 = unknown), then by the name a game
  * writes (game id, any key of a device's "games" such as "starcitizen" or "bms", may be NULL =

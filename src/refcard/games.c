@@ -12,6 +12,7 @@
 
 #include "refcard/refxml.h"
 #include "refcard/textenc.h"
+#include "sha256.h"
 
 /* The parsers that exist; each needs its templates/games/<id>.json. */
 static const struct {
@@ -31,6 +32,7 @@ static const struct {
 /* Loaded once at start-up, read-only afterwards (jansson lookups do not mutate). */
 static json_t *game_docs[N_PARSERS];
 static int games_loaded;
+static char games_digest_hex[65];
 
 static int parser_index(const char *id)
 {
@@ -230,7 +232,20 @@ int games_load(const char *games_dir, err_t *err)
             goto fail;
         }
     closedir(d);
+    sha256_ctx h;
+    sha256_init(&h);
+    for (size_t i = 0; i < N_PARSERS; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s.json", games_dir, parsers[i].id);
+        if (sha256_update_file(&h, path) < 0) {
+            err_set(err, ERR_CONFIG, NULL, "%s: cannot be read again", path);
+            for (size_t k = 0; k < N_PARSERS; k++)
+                json_decref(docs[k]);
+            return -1;
+        }
+    }
     games_unload();
+    sha256_final_hex(&h, games_digest_hex);
     memcpy(game_docs, docs, sizeof docs);
     games_loaded = 1;
     return 0;
@@ -248,6 +263,11 @@ void games_unload(void)
         game_docs[i] = NULL;
     }
     games_loaded = 0;
+}
+
+const char *games_digest(void)
+{
+    return games_digest_hex;
 }
 
 /* ---- lookups ---- */

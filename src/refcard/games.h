@@ -32,6 +32,9 @@
  * before the workers start). ERR_CONFIG naming the file and the reason on failure. */
 int games_load(const char *games_dir, err_t *err);
 void games_unload(void);
+/* SHA-256 (hex) of every game table loaded: a part of every card's cache key, so that a fixed
+ * label reaches cards already cached. "" before games_load. */
+const char *games_digest(void);
 
 /* One file of an upload: its name as uploaded (a zip entry keeps its path inside the zip,
  * "Config/Input/F-16C_50/joystick/Joystick - HOTAS Warthog {…}.diff.lua"; "" if unnamed). */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256.h"
+
 typedef struct {
     unsigned id;   /* vid << 16 | pid for products, vid for vendors */
     char *name;
@@ -14,6 +16,12 @@ typedef struct {
 
 static usbids_entry *vendors, *products;
 static size_t n_vendors, n_products;
+static char usbids_digest_hex[65];
+
+const char *usbids_digest(void)
+{
+    return usbids_digest_hex;
+}
 
 static int usbids_cmp(const void *a, const void *b)
 {
@@ -77,6 +85,12 @@ static int push(usbids_entry **arr, size_t *n, size_t *cap, unsigned id, const c
 size_t usbids_load(const char *path, const char *overlay_json)
 {
     usbids_unload();
+    sha256_ctx h;
+    sha256_init(&h);
+    sha256_update_file(&h, path ? path : USBIDS_DEFAULT_PATH); /* a missing file hashes as empty */
+    if (overlay_json)
+        sha256_update_file(&h, overlay_json);
+    sha256_final_hex(&h, usbids_digest_hex);
     char line[512];
     unsigned vid = 0;
     int have_vendor = 0;

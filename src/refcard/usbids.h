@@ -15,6 +15,9 @@
  * of products read. */
 size_t usbids_load(const char *path, const char *overlay_json);
 void usbids_unload(void);
+/* SHA-256 (hex) of the files read (usb.ids and the overlay): generic cards' titles depend on
+ * them, so they are part of the cards' cache keys. */
+const char *usbids_digest(void);
 
 /* Vendor name ("ThrustMaster", company suffixes dropped) or NULL. */
 const char *usbids_vendor(unsigned vid);

@@ -4,6 +4,7 @@ Uploads of several files: multipart with many parts, zips made here with Python'
 (a DCS Config/Input folder, a BMS keyfile with its DeviceSorting.txt, IL-2's pair), the zip
 limits (bomb, entries, paths), warnings, alike devices on their own cards, pages."""
 import io
+import json
 import os
 import sqlite3
 import zipfile
@@ -484,3 +485,44 @@ def test_rows_stored_before_bundles_still_draw(start_server, tmp_path):
     assert c.status_code == 200, c.text[:300]
     assert Image.open(io.BytesIO(c.content)).size == (1920, 1080)
     assert b.get(f"/v1/refcards/{old_id}/warthog-stick.png?page=2").status_code == 400
+
+
+def test_card_keys_follow_the_catalog(start_server, tmp_path):
+    """A card URL is immutable for browsers and CDNs, so its ETag (and cache key) carries what
+    its bytes depend on: the same inputs give the same ETag across restarts; a changed device
+    drawing or game table gives a new ETag and new bytes."""
+    import shutil
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    tpl = tmp_path / "templates"
+    shutil.copytree(os.path.join(root, "templates"), tpl)
+    data = open(os.path.join(DATA, "elite_warthog.binds"), "rb").read()
+
+    def card(server):
+        s = requests.post(server.url + "/v1/refcards", data=data, timeout=30).json()
+        url = next(d["cards"]["png"] for d in s["devices"] if d["device"] == "warthog-stick")
+        r = server.get(url)
+        assert r.status_code == 200
+        return r.headers["ETag"], r.content
+
+    db = str(tmp_path / "u.db")
+    first = start_server("--templates-dir", str(tpl), "--db-path", db)
+    etag1, png1 = card(first)
+    first.stop()
+    again = start_server("--templates-dir", str(tpl), "--db-path", db)
+    assert card(again)[0] == etag1  # a restart changes nothing
+    again.stop()
+    dev = tpl / "devices" / "warthog-stick.json"
+    j = json.loads(dev.read_text())
+    j["art"].append({"circle": [960, 540, 40], "fill": "dark"})  # a changed drawing
+    dev.write_text(json.dumps(j))
+    changed = start_server("--templates-dir", str(tpl), "--db-path", db)
+    etag2, png2 = card(changed)
+    assert etag2 != etag1 and png2 != png1
+    changed.stop()
+    game = tpl / "games" / "elite.json"
+    g = json.loads(game.read_text())
+    g["actions"]["PrimaryFire"] = "Fire the main guns"  # a changed label
+    game.write_text(json.dumps(g))
+    relabelled = start_server("--templates-dir", str(tpl), "--db-path", db)
+    etag3, png3 = card(relabelled)
+    assert etag3 not in (etag1, etag2) and png3 != png2
