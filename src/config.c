@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tiles/store.h"
+
 typedef enum { OPT_STR, OPT_LONG, OPT_LISTEN } opt_type;
 
 typedef struct {
@@ -76,7 +78,9 @@ void config_usage(FILE *f)
     fprintf(f, "usage: cartouche [--flag VALUE ...]      serve\n"
                "       cartouche bake [--assets DIR] [--templates DIR] [--device-art] [--image FILE --bounds W,S,E,N "
                "--layer NAME]\n\nflags:\n"
-               "  --config FILE            JSON file with the settings below (flags override it)\n");
+               "  --config FILE            JSON file with the settings below (flags override it)\n"
+               "  --layer NAME=PATH        serve a raster .mbtiles or .pmtiles archive as tile layer NAME "
+               "(repeatable)\n");
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char flag[48];
         snprintf(flag, sizeof flag, "%s", opts[i].name);
@@ -235,6 +239,17 @@ int config_from_args(config *c, int argc, char **argv, err_t *err)
             name = "memory-budget-mb";
         else if (strcmp(name, "db") == 0)
             name = "db-path";
+        if (strcmp(name, "layer") == 0) { /* repeatable: NAME=PATH of a tile archive */
+            if (!v && i + 1 < argc)
+                v = argv[++i];
+            if (!v) {
+                err_set(err, ERR_CONFIG, name, "--layer needs NAME=PATH");
+                return -1;
+            }
+            if (tiles_store_add_archive(v, err) < 0)
+                return -1;
+            continue;
+        }
         const opt_def *o = find_opt(name);
         if (!o) {
             err_set(err, ERR_CONFIG, name, "unknown flag '--%s' (see --help)", name);

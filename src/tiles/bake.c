@@ -1,7 +1,13 @@
-/* bake.c — `cartouche bake`, tile part: reprojects source imagery into tile packs (256 px and
- * 512 px @2x, JPEG q85 and PNG), records each layer's stamp and scene statistics, and bakes
- * the place index from Marble's gazetteer. Work already done (same source mtime/size, bounds
- * and TILES_BAKE_VERSION) is skipped. Two threads share the bands of tiles. */
+/* bake.c — `cartouche bake`, tile part: reprojects source imagery into tile archives (256 px
+ * and 512 px @2x; PMTiles by default, MBTiles on request), records each layer's stamp and
+ * scene statistics, and bakes the place index from Marble's gazetteer. Work already done (same
+ * source mtime/size, bounds and TILES_BAKE_VERSION, archives present) is skipped. Two threads
+ * share the bands of tiles.
+ *
+ * Each tile is stored once, in one format: JPEG q85 for an opaque layer, PNG (alpha) for a
+ * user image that covers part of the world. The server encodes the other format on demand
+ * from the stored one (and caches it); storing both cost 1.06 GB of PNG for the two world
+ * layers and most of the bake's time. */
 #include "tiles/tiles.h"
 
 #include <errno.h>
@@ -29,7 +35,7 @@
 static const uint8_t jpeg_background[3] = {0, 0, 0};
 
 static const int tile_sizes[2] = {256, 512};
-static const char *const fmt_ext[2] = {"jpg", "png"};
+static const char *const legacy_ext[2] = {"jpg", "png"};
 
 typedef struct {
     int z, ty, tx0, tx1, size_idx;
@@ -38,7 +44,7 @@ typedef struct {
 typedef struct {
     const tiles_source *src;
     const tiles_layer_meta *meta;
-    tiles_pack_writer *packs[2][2]; /* [size][format] */
+    tiles_pack_writer *packs[2][2]; /* [size][0 PMTiles, 1 MBTiles] (NULL: not written) */
     band_job *jobs;
     size_t njobs, next;
     long tiles_done;
@@ -80,37 +86,38 @@ static void scene_stats(const tiles_raster *t, tiles_scene_stat *s)
     s->coverage = total ? (double)n / total : 0;
 }
 
-/* Encode one tile (RGBA in t) to both formats and append to the packs of its size. */
+/* Encode one tile (RGBA in t) in the layer's format and append it to the archives of its
+ * size: PNG with alpha where the image may be absent, else JPEG. */
 static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, uint8_t *rgb,
                      err_t *err)
 {
     long n = (long)t->w * t->h;
-    int any = 0;
-    for (long i = 0; i < n && !any; i++)
-        any = t->px[i * 4 + 3] != 0;
-    if (!any && c->meta->has_alpha)
-        return 0; /* nothing of the image here: no tile (404) */
-    /* JPEG: flatten over the background colour. */
-    for (long i = 0; i < n; i++) {
-        const uint8_t *p = t->px + i * 4;
-        for (int ch = 0; ch < 3; ch++)
-            rgb[i * 3 + ch] =
-                (uint8_t)((p[ch] * p[3] + jpeg_background[ch] * (255 - p[3]) + 127) / 255);
-    }
-    tiles_raster jr = {t->w, t->h, 3, rgb};
     unsigned char *buf = NULL;
     size_t len;
-    if (tiles_codec_encode_jpeg(&jr, JPEG_QUALITY, &buf, &len, err) != 0)
-        return -1;
-    int rc = tiles_pack_add(c->packs[si][0], z, x, y, buf, len, err);
-    free(buf);
-    if (rc != 0)
-        return -1;
-    /* PNG: RGB for an opaque layer, RGBA where the image may be absent. */
-    const tiles_raster *pr = c->meta->has_alpha ? t : &jr;
-    if (tiles_codec_encode_png(pr, &buf, &len, err) != 0)
-        return -1;
-    rc = tiles_pack_add(c->packs[si][1], z, x, y, buf, len, err);
+    if (c->meta->has_alpha) {
+        int any = 0;
+        for (long i = 0; i < n && !any; i++)
+            any = t->px[i * 4 + 3] != 0;
+        if (!any)
+            return 0; /* nothing of the image here: no tile (404) */
+        if (tiles_codec_encode_png(t, &buf, &len, err) != 0)
+            return -1;
+    } else {
+        /* Flatten over the background colour (opaque sources: a no-op but for the poles). */
+        for (long i = 0; i < n; i++) {
+            const uint8_t *p = t->px + i * 4;
+            for (int ch = 0; ch < 3; ch++)
+                rgb[i * 3 + ch] =
+                    (uint8_t)((p[ch] * p[3] + jpeg_background[ch] * (255 - p[3]) + 127) / 255);
+        }
+        tiles_raster jr = {t->w, t->h, 3, rgb};
+        if (tiles_codec_encode_jpeg(&jr, JPEG_QUALITY, &buf, &len, err) != 0)
+            return -1;
+    }
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++)
+        if (c->packs[si][k])
+            rc = tiles_pack_add(c->packs[si][k], z, x, y, buf, len, err);
     free(buf);
     return rc;
 }
@@ -181,9 +188,32 @@ fail:
     return NULL;
 }
 
-/* Bake all packs of one layer from src; fills meta->scenes for a world layer. */
+/* Which archives a bake writes: bit 0 PMTiles, bit 1 MBTiles. */
+enum { WRITE_PMTILES = 1, WRITE_MBTILES = 2 };
+static const tiles_archive_kind archive_kinds[2] = {TILES_ARCHIVE_PMTILES, TILES_ARCHIVE_MBTILES};
+
+static void archive_info(const tiles_layer_meta *m, tiles_archive_info *in)
+{
+    memset(in, 0, sizeof *in);
+    in->format = m->has_alpha ? TILES_TILE_PNG : TILES_TILE_JPEG;
+    in->minzoom = m->minzoom;
+    in->maxzoom = m->maxzoom;
+    memcpy(in->bounds, m->bounds, sizeof in->bounds);
+    /* Web Mercator stops at ±85.05°; an antimeridian-crossing image keeps W > E. */
+    in->bounds[1] = fmax(in->bounds[1], -TILES_MAX_LAT);
+    in->bounds[3] = fmin(in->bounds[3], TILES_MAX_LAT);
+    double w = in->bounds[0], e = in->bounds[2] >= w ? in->bounds[2] : in->bounds[2] + 360;
+    in->center[0] = (w + e) / 2 > 180 ? (w + e) / 2 - 360 : (w + e) / 2;
+    in->center[1] = (in->bounds[1] + in->bounds[3]) / 2;
+    in->center[2] = m->user ? m->minzoom + 2 : m->minzoom + 1;
+    snprintf(in->name, sizeof in->name, "%s", m->name);
+    snprintf(in->description, sizeof in->description, "%s", m->title);
+    snprintf(in->attribution, sizeof in->attribution, "%s", m->attribution);
+}
+
+/* Bake the archives of one layer from src; fills meta->scenes for a world layer. */
 static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles_source *src,
-                            err_t *err)
+                            int which, err_t *err)
 {
     bake_ctx c;
     memset(&c, 0, sizeof c);
@@ -192,11 +222,15 @@ static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles
     pthread_mutex_init(&c.lock, NULL);
     int rc = -1;
     size_t cap = 0;
+    tiles_archive_info info;
+    archive_info(meta, &info);
     for (int si = 0; si < 2; si++)
-        for (int fi = 0; fi < 2; fi++) {
+        for (int k = 0; k < 2; k++) {
             char path[4096];
-            tiles_layer_pack_path(dir, meta->name, tile_sizes[si], fmt_ext[fi], path, sizeof path);
-            if (!(c.packs[si][fi] = tiles_pack_create(path, meta->maxzoom, err)))
+            if (!(which & (1 << k)))
+                continue;
+            tiles_pack_path(dir, meta->name, si + 1, archive_kinds[k], path, sizeof path);
+            if (!(c.packs[si][k] = tiles_pack_create(path, archive_kinds[k], &info, err)))
                 goto done;
         }
     if (!meta->user) {
@@ -245,10 +279,10 @@ static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles
         goto done;
     }
     for (int si = 0; si < 2; si++)
-        for (int fi = 0; fi < 2; fi++) {
-            tiles_pack_writer *w = c.packs[si][fi];
-            c.packs[si][fi] = NULL;
-            if (tiles_pack_finish(w, err) != 0)
+        for (int k = 0; k < 2; k++) {
+            tiles_pack_writer *w = c.packs[si][k];
+            c.packs[si][k] = NULL;
+            if (w && tiles_pack_finish(w, err) != 0)
                 goto done;
         }
     if (c.scenes) {
@@ -266,12 +300,13 @@ static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles
                 tiles_tile_bounds(TILES_SCENE_ZOOM, x, y, s->bbox);
             }
     }
-    printf("cartouche bake: %s: %ld tiles x 2 formats\n", meta->name, c.tiles_done);
+    printf("cartouche bake: %s: %ld %s tiles\n", meta->name, c.tiles_done,
+           meta->has_alpha ? "PNG" : "JPEG");
     rc = 0;
 done:
     for (int si = 0; si < 2; si++)
-        for (int fi = 0; fi < 2; fi++)
-            tiles_pack_abort(c.packs[si][fi]);
+        for (int k = 0; k < 2; k++)
+            tiles_pack_abort(c.packs[si][k]);
     free(c.scenes);
     free(c.jobs);
     pthread_mutex_destroy(&c.lock);
@@ -324,8 +359,8 @@ static int write_file(const char *path, const void *d, size_t len, err_t *err)
     return 0;
 }
 
-/* 1 if the layer described by want is already baked in dir. */
-static int layer_up_to_date(const char *dir, const tiles_layer_meta *want)
+/* 1 if the layer described by want is already baked in dir, in the archives asked for. */
+static int layer_up_to_date(const char *dir, const tiles_layer_meta *want, int which)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.layer.json", dir, want->name);
@@ -335,10 +370,10 @@ static int layer_up_to_date(const char *dir, const tiles_layer_meta *want)
     int same = strcmp(have.bake_id, want->bake_id) == 0 && have.bake_version == want->bake_version;
     tiles_layer_free(&have);
     for (int si = 0; si < 2 && same; si++)
-        for (int fi = 0; fi < 2 && same; fi++) {
+        for (int k = 0; k < 2 && same; k++) {
             struct stat st;
-            tiles_layer_pack_path(dir, want->name, tile_sizes[si], fmt_ext[fi], path, sizeof path);
-            same = stat(path, &st) == 0;
+            tiles_pack_path(dir, want->name, si + 1, archive_kinds[k], path, sizeof path);
+            same = (stat(path, &st) == 0) == !!(which & (1 << k));
         }
     if (same && want->user) {
         struct stat st;
@@ -348,7 +383,27 @@ static int layer_up_to_date(const char *dir, const tiles_layer_meta *want)
     return same;
 }
 
-static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, err_t *err)
+/* Remove what an earlier bake of the layer left that this one does not write: the packs of
+ * bake versions up to 3 (<name>.<size>.<jpg|png>.pack) and an archive kind not asked for, so
+ * that the server finds exactly the archives of this bake. */
+static void remove_stale(const char *dir, const char *name, int which)
+{
+    char path[4096];
+    for (int si = 0; si < 2; si++) {
+        for (int fi = 0; fi < 2; fi++) {
+            snprintf(path, sizeof path, "%s/%s.%d.%s.pack", dir, name, tile_sizes[si],
+                     legacy_ext[fi]);
+            unlink(path);
+        }
+        for (int k = 0; k < 2; k++)
+            if (!(which & (1 << k))) {
+                tiles_pack_path(dir, name, si + 1, archive_kinds[k], path, sizeof path);
+                unlink(path);
+            }
+    }
+}
+
+static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, int which, err_t *err)
 {
     struct stat st;
     if (stat(meta->source, &st) != 0) {
@@ -361,7 +416,8 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, err_t 
     meta->minzoom = TILES_MIN_ZOOM;
     meta->maxzoom = TILES_MAX_ZOOM;
     tiles_layer_stamp_id(meta);
-    if (!force && layer_up_to_date(dir, meta)) {
+    if (!force && layer_up_to_date(dir, meta, which)) {
+        remove_stale(dir, meta->name, which);
         printf("cartouche bake: %s: up to date\n", meta->name);
         return 0;
     }
@@ -398,10 +454,13 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, err_t 
         if (!ok)
             goto done;
     }
-    if (bake_layer_tiles(dir, meta, &src, err) != 0)
-        goto done;
+    /* The old description goes first: a bake that stops half-way is redone next time. */
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.layer.json", dir, meta->name);
+    unlink(path);
+    remove_stale(dir, meta->name, which);
+    if (bake_layer_tiles(dir, meta, &src, which, err) != 0)
+        goto done;
     if (tiles_layer_write(meta, path, err) != 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -494,15 +553,17 @@ static void base_layer(tiles_layer_meta *m, const char *name, const char *title,
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: cartouche bake [--assets DIR] [--marble-dir DIR] [--force]\n"
+    fprintf(stderr, "usage: cartouche bake [--assets DIR] [--marble-dir DIR] [--force] "
+                    "[--archive pmtiles|mbtiles|both]\n"
                     "       cartouche bake [--assets DIR] --image FILE.{jpg,png} "
-                    "--bounds W,S,E,N --layer NAME [--datetime ISO8601]\n");
+                    "--bounds W,S,E,N --layer NAME [--datetime ISO8601] [--archive ...]\n");
 }
 
 int tiles_bake_main(int argc, char **argv)
 {
     const char *assets = "assets", *marble = "/usr/share/marble/data";
     const char *image = NULL, *bounds = NULL, *layer = NULL, *datetime = NULL;
+    const char *archive = "pmtiles";
     int force = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -512,6 +573,7 @@ int tiles_bake_main(int argc, char **argv)
                             : !strcmp(a, "--bounds")     ? &bounds
                             : !strcmp(a, "--layer")      ? &layer
                             : !strcmp(a, "--datetime")   ? &datetime
+                            : !strcmp(a, "--archive")    ? &archive
                                                          : NULL;
         if (!strcmp(a, "--force")) {
             force = 1;
@@ -527,6 +589,15 @@ int tiles_bake_main(int argc, char **argv)
             usage();
             return 1;
         }
+    }
+    int which = !strcmp(archive, "pmtiles")   ? WRITE_PMTILES
+                : !strcmp(archive, "mbtiles") ? WRITE_MBTILES
+                : !strcmp(archive, "both")    ? WRITE_PMTILES | WRITE_MBTILES
+                                              : 0;
+    if (!which) {
+        fprintf(stderr, "cartouche bake: --archive '%s': expected pmtiles, mbtiles or both\n",
+                archive);
+        return 1;
     }
     char dir[3072];
     if (snprintf(dir, sizeof dir, "%s/baked/tiles", assets) >= (int)sizeof dir) {
@@ -584,7 +655,7 @@ int tiles_bake_main(int argc, char **argv)
             snprintf(m.source, sizeof m.source, "%s", image);
         tiles_time_format(t, m.datetime, sizeof m.datetime);
         snprintf(m.attribution, sizeof m.attribution, "%s", "user imagery");
-        int rc = bake_layer(dir, &m, force, &err);
+        int rc = bake_layer(dir, &m, force, which, &err);
         tiles_layer_free(&m);
         if (rc != 0) {
             fprintf(stderr, "cartouche bake: %s: %s\n", layer, err.msg);
@@ -612,7 +683,7 @@ int tiles_bake_main(int argc, char **argv)
                "City Lights: NASA; places: GeoNames (CC-BY) via Marble");
     int rc = 0;
     for (int i = 0; i < 2; i++) {
-        if (bake_layer(dir, &m[i], force, &err) != 0) {
+        if (bake_layer(dir, &m[i], force, which, &err) != 0) {
             fprintf(stderr, "cartouche bake: %s: %s\n", m[i].name, err.msg);
             rc = 1;
         }

@@ -1,11 +1,14 @@
-/* pack.h — tile pack files: every tile of one (layer, size, format) in one file, with a dense
- * index so that (z, x, y) → (offset, length) is one array lookup, and the server can reply
- * with sendfile from a single open fd.
+/* pack.h — tile archives: every tile of one layer at one tile size in one standard file,
+ * PMTiles v3 (pmtiles.c) or raster MBTiles 1.3 (mbtiles.c). The bake writes them (several
+ * threads append at once); the server opens them, baked or brought by the user (--layer).
  *
- * Layout (little-endian): "CTPK", u32 version, u32 maxzoom, u32 count, then count entries of
- * (u64 offset, u32 length) in tiles_pyramid_index() order (length 0 = no tile), then the
- * tile bytes. A pack is written to PATH.tmp and renamed into place when complete, so a
- * reader never sees a half-written pack. */
+ * A PMTiles archive's tiles are byte ranges of one file, so the server replies to an
+ * unlabelled tile with sendfile from its offset (tiles_pack_lookup). An MBTiles archive keeps
+ * its tiles as SQLite blobs, which are not one byte range: they are read (tiles_pack_read)
+ * and served through the render path, cached.
+ *
+ * Writers write to PATH.tmp and rename into place when complete, so a reader never sees a
+ * half-written archive. */
 #ifndef CARTOUCHE_TILES_PACK_H
 #define CARTOUCHE_TILES_PACK_H
 
@@ -15,35 +18,62 @@
 
 #include "err.h"
 
-#define TILES_PACK_VERSION 1
+typedef enum { TILES_ARCHIVE_NONE = 0, TILES_ARCHIVE_PMTILES, TILES_ARCHIVE_MBTILES } tiles_archive_kind;
+typedef enum { TILES_TILE_JPEG = 0, TILES_TILE_PNG = 1 } tiles_tile_format;
+
+/* What an archive says about itself (PMTiles header + JSON metadata, MBTiles metadata). */
+typedef struct {
+    tiles_tile_format format;
+    int minzoom, maxzoom;
+    double bounds[4];  /* w, s, e, n */
+    double center[3];  /* lng, lat, zoom */
+    char name[64];
+    char description[128];
+    char attribution[256];
+} tiles_archive_info;
 
 typedef struct tiles_pack_writer tiles_pack_writer;
 
-tiles_pack_writer *tiles_pack_create(const char *path, int maxzoom, err_t *err);
+tiles_pack_writer *tiles_pack_create(const char *path, tiles_archive_kind kind,
+                                     const tiles_archive_info *info, err_t *err);
 /* Append one tile; safe to call from several threads. */
 int tiles_pack_add(tiles_pack_writer *w, int z, int x, int y, const void *data, size_t len,
                    err_t *err);
-/* Write the index and rename into place; frees w in every case. */
+/* Write the directory and metadata and rename into place; frees w in every case. */
 int tiles_pack_finish(tiles_pack_writer *w, err_t *err);
-/* Discard a pack being written; frees w. */
+/* Discard an archive being written; frees w (NULL is fine). */
 void tiles_pack_abort(tiles_pack_writer *w);
 
 typedef struct {
-    int fd;
-    int maxzoom;
-    long count;
-    uint64_t *off;
-    uint32_t *len;
+    tiles_archive_kind kind; /* TILES_ARCHIVE_NONE: no archive here */
+    tiles_archive_info info;
+    int fd;                  /* PMTiles: the file the tiles' offsets point into */
     long long file_size;
-    long tiles; /* entries with a tile */
+    long tiles;              /* addressed tiles */
+    /* PMTiles: the whole directory (leaves resolved), sorted by tile id; offsets absolute. */
+    size_t nentries;
+    uint64_t *id, *off;
+    uint32_t *len, *run;
+    /* MBTiles: the read-only connection (serialized: SQLITE_OPEN_FULLMUTEX). */
+    void *db;
 } tiles_pack;
 
+/* Open by the name's ending: .pmtiles or .mbtiles. */
 int tiles_pack_open(tiles_pack *p, const char *path, err_t *err);
 void tiles_pack_close(tiles_pack *p);
-/* 0 and the byte range if the tile exists; -1 if not (or out of range). */
+/* 1 if the archive has tile (z, x, y), 0 if not (or out of range). */
+int tiles_pack_has(const tiles_pack *p, int z, int x, int y);
+/* 0 if the archive has the tile, with its byte range in p->fd for PMTiles (an MBTiles blob is
+ * no byte range: *off = -1, *len = 0); -1 if absent. */
 int tiles_pack_lookup(const tiles_pack *p, int z, int x, int y, long long *off, size_t *len);
-/* Read a tile's bytes with pread (thread-safe) into a malloc'd buffer. */
+/* A tile's bytes into a malloc'd buffer (thread-safe). ERR_NOT_FOUND if absent. */
 int tiles_pack_read(const tiles_pack *p, int z, int x, int y, unsigned char **out, size_t *len,
                     err_t *err);
+
+/* The archive kind of a path by its ending, TILES_ARCHIVE_NONE if neither. */
+tiles_archive_kind tiles_pack_kind_of(const char *path);
+/* Where the bake keeps a layer's archive: DIR/NAME.pmtiles, DIR/NAME@2x.mbtiles, ... */
+void tiles_pack_path(const char *dir, const char *layer, int scale, tiles_archive_kind kind,
+                     char *out, size_t cap);
 
 #endif

@@ -1,5 +1,6 @@
-/* routes.c — the tile module's HTTP handlers (I/O loop): tiles from the packs (zero-copy) or
- * rendered with labels, TileJSON, static maps, the scene catalogue and scene thumbnails.
+/* routes.c — the tile module's HTTP handlers (I/O loop): tiles from the archives (zero-copy
+ * from a PMTiles file when stored in the format asked for) or rendered (labels, the other
+ * format, MBTiles blobs), TileJSON, static maps, the scene catalogue and scene thumbnails.
  * Each handler validates into a plain struct, then replies or hands a job to the workers. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,10 +107,16 @@ void tiles_route_tile(http_req *rq)
         http_reply_error(rq, &err);
         return;
     }
-    const tiles_pack *p = &L->packs[scale - 1][fmt == IMG_PNG];
+    /* The archive of the stored format; the other format is rendered from it. */
+    const tiles_pack *stored = &L->packs[scale - 1][L->meta.has_alpha ? 1 : 0];
+    if (!stored->kind) {
+        err_set(&err, ERR_NOT_FOUND, NULL, "layer %s has no @2x tiles", L->meta.name);
+        http_reply_error(rq, &err);
+        return;
+    }
     long long off;
     size_t len;
-    if (tiles_pack_lookup(p, (int)z, (int)x, (int)y, &off, &len) != 0) {
+    if (tiles_pack_lookup(stored, (int)z, (int)x, (int)y, &off, &len) != 0) {
         /* A user layer has tiles only where its image is. */
         err_set(&err, ERR_NOT_FOUND, NULL, "layer %s has no imagery in tile %ld/%ld/%ld",
                 L->meta.name, z, x, y);
@@ -119,8 +126,10 @@ void tiles_route_tile(http_req *rq)
     char key[256];
     snprintf(key, sizeof key, "tile:%s:%s:%ld/%ld/%ld@%dx.%s:%s%s", L->meta.name, L->meta.bake_id,
              z, x, y, scale, dot + 1, places ? "p" : "", graticule ? "g" : "");
-    if (!places && !graticule) {
-        http_reply_file(rq, img_format_mime((img_format)fmt), p->fd, off, len, key,
+    if (!places && !graticule && stored->kind == TILES_ARCHIVE_PMTILES &&
+        (fmt == IMG_PNG) == L->meta.has_alpha) {
+        /* Stored as asked: straight from the archive's file (sendfile). */
+        http_reply_file(rq, img_format_mime((img_format)fmt), stored->fd, off, len, key,
                         app_cache_control());
         return;
     }
@@ -156,7 +165,8 @@ void tiles_route_tilejson(http_req *rq)
     const tiles_layer_meta *m = &L->meta;
     char base[256], url[512], key[512];
     base_url(rq, base, sizeof base);
-    snprintf(url, sizeof url, "%s/v1/tiles/%s/{z}/{x}/{y}.jpg", base, m->name);
+    snprintf(url, sizeof url, "%s/v1/tiles/%s/{z}/{x}/{y}.%s", base, m->name,
+             m->has_alpha ? "png" : "jpg");
     double b[4] = {m->bounds[0], m->bounds[1], m->bounds[2], m->bounds[3]};
     if (b[1] < -TILES_MAX_LAT)
         b[1] = -TILES_MAX_LAT;
@@ -169,7 +179,8 @@ void tiles_route_tilejson(http_req *rq)
         "{s:s,s:s,s:s,s:s,s:s,s:[s],s:i,s:i,s:[f,f,f,f],s:[f,f,i],s:s,s:[]}", "tilejson", "3.0.0",
         "name", m->name, "description", m->title, "version", "1.0.0", "scheme", "xyz", "tiles",
         url, "minzoom", m->minzoom, "maxzoom", m->maxzoom, "bounds", b[0], b[1], b[2], b[3],
-        "center", clng, (b[1] + b[3]) / 2, m->user ? m->minzoom + 2 : m->minzoom + 1,
+        "center", clng, (b[1] + b[3]) / 2,
+        m->user ? (m->minzoom + 2 < m->maxzoom ? m->minzoom + 2 : m->maxzoom) : m->minzoom + 1,
         "attribution", m->attribution, "vector_layers");
     snprintf(key, sizeof key, "tilejson:%s:%s:%s", m->name, m->bake_id, base);
     http_reply_json_etag(rq, o, key, app_cache_control());

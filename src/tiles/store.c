@@ -1,16 +1,19 @@
-/* store.c — loading the baked layers, places and scene catalogue; lazily placed labels
- * (see store.h). */
+/* store.c — loading the layers (baked, and archives given with --layer), places and scene
+ * catalogue; lazily placed labels (see store.h). */
 #include "tiles/store.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tiles/codec.h"
 #include "tiles/tilemath.h"
 #include "tiles/tiles.h"
+#include "tiles/timeutil.h"
 
 static tiles_store g_store;
 static int g_loaded;
@@ -20,8 +23,157 @@ static pthread_mutex_t labels_lock = PTHREAD_MUTEX_INITIALIZER;
 static tiles_label_set label_sets[TILES_MAX_ZOOM + 1];
 static int label_ready[TILES_MAX_ZOOM + 1];
 
-static const int sizes[2] = {256, 512};
-static const char *const exts[2] = {"jpg", "png"};
+/* The --layer archives, set while the flags are read (one thread, before serving). */
+#define MAX_ARCHIVE_LAYERS 32
+static struct {
+    char name[64];
+    char path[1024];
+} archive_layers[MAX_ARCHIVE_LAYERS];
+static size_t narchive_layers;
+
+int tiles_store_add_archive(const char *spec, err_t *err)
+{
+    const char *eq = strchr(spec, '=');
+    char name[64];
+    if (!eq || (size_t)(eq - spec) >= sizeof name) {
+        err_set(err, ERR_CONFIG, "layer", "--layer must be NAME=PATH, got '%.200s'", spec);
+        return -1;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
+    const char *path = eq + 1;
+    struct stat st;
+    if (!tiles_layer_name_valid(name)) {
+        err_set(err, ERR_CONFIG, "layer", "--layer %s: a name is 1-32 of a-z 0-9 _ -", name);
+        return -1;
+    }
+    if (tiles_pack_kind_of(path) == TILES_ARCHIVE_NONE || strlen(path) >= 1024) {
+        err_set(err, ERR_CONFIG, "layer", "--layer %s: '%.200s' is not a .mbtiles or .pmtiles file",
+                name, path);
+        return -1;
+    }
+    if (stat(path, &st) != 0) {
+        err_set(err, ERR_CONFIG, "layer", "--layer %s: %.200s: %s", name, path, strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < narchive_layers; i++)
+        if (!strcmp(archive_layers[i].name, name)) {
+            err_set(err, ERR_CONFIG, "layer", "--layer %s given twice", name);
+            return -1;
+        }
+    if (narchive_layers == MAX_ARCHIVE_LAYERS) {
+        err_set(err, ERR_CONFIG, "layer", "at most %d --layer archives", MAX_ARCHIVE_LAYERS);
+        return -1;
+    }
+    snprintf(archive_layers[narchive_layers].name, sizeof archive_layers[0].name, "%s", name);
+    snprintf(archive_layers[narchive_layers].path, sizeof archive_layers[0].path, "%s", path);
+    narchive_layers++;
+    return 0;
+}
+
+void tiles_store_clear_archives(void)
+{
+    narchive_layers = 0;
+}
+
+/* Put an open archive in its slot [scale-1][format]. */
+static int place_archive(tiles_layer *L, int si, tiles_pack *p, const char *path, err_t *err)
+{
+    int fi = p->info.format == TILES_TILE_PNG;
+    int other = L->packs[si ? 0 : 1][0].kind ? 0 : L->packs[si ? 0 : 1][1].kind ? 1 : fi;
+    if (other != fi) {
+        err_set(err, ERR_CONFIG, NULL, "%s: %s tiles, but the layer's other scale is %s", path,
+                fi ? "PNG" : "JPEG", fi ? "JPEG" : "PNG");
+        tiles_pack_close(p);
+        return -1;
+    }
+    L->packs[si][fi] = *p;
+    L->meta.has_alpha = fi; /* the stored format decides what is rendered from what */
+    return 0;
+}
+
+/* A baked layer's archives: NAME.pmtiles (else NAME.mbtiles), and NAME@2x likewise. */
+static int open_baked_archives(const char *dir, tiles_layer *L, err_t *err)
+{
+    for (int si = 0; si < 2; si++) {
+        char path[2048];
+        struct stat st;
+        tiles_pack_path(dir, L->meta.name, si + 1, TILES_ARCHIVE_PMTILES, path, sizeof path);
+        if (stat(path, &st) != 0)
+            tiles_pack_path(dir, L->meta.name, si + 1, TILES_ARCHIVE_MBTILES, path, sizeof path);
+        if (stat(path, &st) != 0) {
+            tiles_pack_path(dir, L->meta.name, si + 1, TILES_ARCHIVE_PMTILES, path, sizeof path);
+            err_set(err, ERR_CONFIG, NULL, "%s: missing (baked by an older cartouche? run "
+                                           "`cartouche bake` / make assets)", path);
+            return -1;
+        }
+        tiles_pack p;
+        if (tiles_pack_open(&p, path, err) != 0 || place_archive(L, si, &p, path, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A --layer archive as a layer: its own metadata is the layer's description. */
+static int open_archive_layer(const char *name, const char *path, tiles_layer *L, err_t *err)
+{
+    tiles_pack p;
+    struct stat st;
+    if (tiles_pack_open(&p, path, err) != 0)
+        return -1;
+    if (fstat(p.fd, &st) != 0 && stat(path, &st) != 0)
+        memset(&st, 0, sizeof st);
+    tiles_layer_meta *m = &L->meta;
+    const tiles_archive_info *in = &p.info;
+    L->external = 1;
+    snprintf(m->name, sizeof m->name, "%s", name);
+    snprintf(m->title, sizeof m->title, "%s",
+             in->description[0] ? in->description : in->name[0] ? in->name : name);
+    m->user = 1;
+    snprintf(m->source, sizeof m->source, "%s", path);
+    m->source_mtime = (long long)st.st_mtime;
+    m->source_size = (long long)st.st_size;
+    memcpy(m->bounds, in->bounds, sizeof m->bounds);
+    if (m->bounds[0] == m->bounds[2] || m->bounds[1] >= m->bounds[3]) { /* none given */
+        m->bounds[0] = -180;
+        m->bounds[1] = -TILES_MAX_LAT;
+        m->bounds[2] = 180;
+        m->bounds[3] = TILES_MAX_LAT;
+    }
+    m->minzoom = in->minzoom;
+    m->maxzoom = in->maxzoom;
+    snprintf(m->attribution, sizeof m->attribution, "%s", in->attribution);
+    tiles_time_format((double)st.st_mtime, m->datetime, sizeof m->datetime);
+    tiles_layer_stamp_id(m);
+    return place_archive(L, 0, &p, path, err);
+}
+
+static tiles_layer *add_layer(tiles_store *s, size_t *cap, err_t *err)
+{
+    if (s->nlayers == *cap) {
+        size_t nc = *cap ? *cap * 2 : 4;
+        tiles_layer *nl = realloc(s->layers, nc * sizeof *nl);
+        if (!nl) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory");
+            return NULL;
+        }
+        s->layers = nl;
+        *cap = nc;
+    }
+    tiles_layer *L = &s->layers[s->nlayers++];
+    memset(L, 0, sizeof *L);
+    for (int si = 0; si < 2; si++)
+        for (int fi = 0; fi < 2; fi++)
+            L->packs[si][fi].fd = -1;
+    return L;
+}
+
+const tiles_layer *tiles_store_layer_in(const tiles_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->nlayers; i++)
+        if (strcmp(s->layers[i].meta.name, name) == 0)
+            return &s->layers[i];
+    return NULL;
+}
 
 static int cmp_layer(const void *a, const void *b)
 {
@@ -77,43 +229,27 @@ int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
         size_t n = strlen(e->d_name);
         if (n < 12 || strcmp(e->d_name + n - 11, ".layer.json") != 0)
             continue;
-        if (s->nlayers == cap) {
-            cap = cap ? cap * 2 : 4;
-            tiles_layer *nl = realloc(s->layers, cap * sizeof *nl);
-            if (!nl) {
-                closedir(d);
-                err_set(err, ERR_INTERNAL, NULL, "out of memory");
-                goto fail;
-            }
-            s->layers = nl;
-        }
-        tiles_layer *L = &s->layers[s->nlayers];
-        memset(L, 0, sizeof *L);
+        tiles_layer *L = add_layer(s, &cap, err);
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", s->dir, e->d_name);
-        if (tiles_layer_read(path, &L->meta, err) != 0) {
-            closedir(d);
-            goto fail;
-        }
-        s->nlayers++;
-        for (int si = 0; si < 2; si++)
-            for (int fi = 0; fi < 2; fi++)
-                L->packs[si][fi].fd = -1;
-        for (int si = 0; si < 2; si++)
-            for (int fi = 0; fi < 2; fi++) {
-                tiles_layer_pack_path(s->dir, L->meta.name, sizes[si], exts[fi], path,
-                                      sizeof path);
-                if (tiles_pack_open(&L->packs[si][fi], path, err) != 0) {
-                    closedir(d);
-                    goto fail;
-                }
-            }
-        if (L->meta.user && read_thumb(s->dir, L, err) != 0) {
+        if (!L || tiles_layer_read(path, &L->meta, err) != 0 ||
+            open_baked_archives(s->dir, L, err) != 0 ||
+            (L->meta.user && read_thumb(s->dir, L, err) != 0)) {
             closedir(d);
             goto fail;
         }
     }
     closedir(d);
+    for (size_t i = 0; i < narchive_layers; i++) {
+        const char *name = archive_layers[i].name;
+        if (tiles_store_layer_in(s, name)) {
+            err_set(err, ERR_CONFIG, "layer", "--layer %s: a baked layer has that name", name);
+            goto fail;
+        }
+        tiles_layer *L = add_layer(s, &cap, err);
+        if (!L || open_archive_layer(name, archive_layers[i].path, L, err) != 0)
+            goto fail;
+    }
     if (s->nlayers == 0) {
         err_set(err, ERR_CONFIG, NULL, "%s: no baked layers (run `cartouche bake`)", s->dir);
         goto fail;
@@ -146,8 +282,7 @@ void tiles_store_close(tiles_store *s)
         tiles_layer *L = &s->layers[i];
         for (int si = 0; si < 2; si++)
             for (int fi = 0; fi < 2; fi++)
-                if (L->packs[si][fi].fd >= 0)
-                    tiles_pack_close(&L->packs[si][fi]);
+                tiles_pack_close(&L->packs[si][fi]);
         free(L->thumb);
         tiles_layer_free(&L->meta);
     }
@@ -164,12 +299,7 @@ const tiles_store *tiles_store_get(void)
 
 const tiles_layer *tiles_store_layer(const char *name)
 {
-    if (!g_loaded)
-        return NULL;
-    for (size_t i = 0; i < g_store.nlayers; i++)
-        if (strcmp(g_store.layers[i].meta.name, name) == 0)
-            return &g_store.layers[i];
-    return NULL;
+    return g_loaded ? tiles_store_layer_in(&g_store, name) : NULL;
 }
 
 /* Place-label style shared by measurement and drawing (draw.c). */

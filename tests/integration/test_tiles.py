@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 import requests
-from PIL import Image
+from PIL import Image, ImageStat
 
 from conftest import BIN, ROOT
 
@@ -18,7 +18,7 @@ def image(r):
     return Image.open(io.BytesIO(r.content))
 
 
-def test_plain_tiles_from_packs(server):
+def test_plain_tiles_from_archives(server):
     r = server.get("/v1/tiles/bluemarble/2/1/1.jpg")
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "image/jpeg"
@@ -37,9 +37,11 @@ def test_plain_tiles_from_packs(server):
 
 
 def test_tile_colours(server):
-    # The Sahara at z3 (tile 4/3) is sand; the mid Pacific (tile 0/3) is blue.
+    # The Sahara at z3 (tile 4/3, around 20°E 25°N: Libya) is sand; the mid Pacific (tile 0/3)
+    # is blue. Means over a patch: PNG tiles are made from the stored JPEG, whose 4:2:0 chroma
+    # moves single pixels at coasts.
     sahara = image(server.get("/v1/tiles/bluemarble/3/4/3.png")).convert("RGB")
-    r, g, b = sahara.getpixel((60, 40))
+    r, g, b = ImageStat.Stat(sahara.crop((100, 95, 130, 125))).mean
     assert r > 150 and r > b + 40
     pacific = image(server.get("/v1/tiles/bluemarble/3/0/3.png")).convert("RGB")
     r, g, b = pacific.getpixel((128, 200))

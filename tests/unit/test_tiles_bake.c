@@ -1,6 +1,7 @@
 /* test_tiles_bake.c — reprojection of Blue Marble into Mercator tiles (colours at known
  * places, no seams at tile edges or the antimeridian), filters on synthetic sources, tile
- * packs, and baking a user image as a layer end to end. */
+ * archives (PMTiles and MBTiles written and read back), and baking a user image as a layer end
+ * to end, in both archive kinds. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "tiles/codec.h"
 #include "tiles/layer.h"
 #include "tiles/pack.h"
+#include "tiles/pmtiles.h"
 #include "tiles/reproject.h"
 #include "tiles/tilemath.h"
 #include "tiles/tiles.h"
@@ -230,41 +232,117 @@ static void test_partial_source(void **state)
     tiles_raster_free(&r);
 }
 
-static void test_pack_round_trip(void **state)
+/* Tile ids of the PMTiles specification's examples (z0, the four z1 tiles along the Hilbert
+ * curve, the first and last of z2 and a deep tile). */
+static void test_pmtiles_tile_id(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/cartouche-test-pack-XXXXXX";
+    assert_int_equal(tiles_pmtiles_tile_id(0, 0, 0), 0);
+    assert_int_equal(tiles_pmtiles_tile_id(1, 0, 0), 1);
+    assert_int_equal(tiles_pmtiles_tile_id(1, 0, 1), 2);
+    assert_int_equal(tiles_pmtiles_tile_id(1, 1, 1), 3);
+    assert_int_equal(tiles_pmtiles_tile_id(1, 1, 0), 4);
+    assert_int_equal(tiles_pmtiles_tile_id(2, 0, 0), 5);
+    assert_int_equal(tiles_pmtiles_tile_id(2, 3, 0), 20);
+    /* Every id of zooms 0..6 once, in 0..5460. */
+    static unsigned char seen[5461];
+    memset(seen, 0, sizeof seen);
+    for (int z = 0; z <= 6; z++)
+        for (int x = 0; x < (1 << z); x++)
+            for (int y = 0; y < (1 << z); y++) {
+                uint64_t id = tiles_pmtiles_tile_id(z, x, y);
+                assert_true(id < 5461);
+                assert_int_equal(seen[id], 0);
+                seen[id] = 1;
+            }
+}
+
+static void round_trip(tiles_archive_kind kind, const char *name, int ntiles)
+{
+    char dir[] = "/tmp/cartouche-test-archive-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char path[256];
-    snprintf(path, sizeof path, "%s/t.pack", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     err_t err;
-    tiles_pack_writer *w = tiles_pack_create(path, 3, &err);
+    tiles_archive_info in = {TILES_TILE_PNG, 0, 8, {5, 40, 15, 50}, {10, 45, 6}, "t", "test",
+                             "© test"};
+    tiles_pack_writer *w = tiles_pack_create(path, kind, &in, &err);
     assert_non_null(w);
     assert_int_equal(tiles_pack_add(w, 0, 0, 0, "zero", 4, &err), 0);
     assert_int_equal(tiles_pack_add(w, 3, 7, 5, "three-seven-five", 16, &err), 0);
-    assert_int_equal(tiles_pack_add(w, 4, 0, 0, "x", 1, &err), -1); /* beyond maxzoom */
+    assert_int_equal(tiles_pack_add(w, 9, 0, 0, "x", 1, &err), -1); /* beyond maxzoom */
+    /* Many tiles at z8, added out of order: leaf directories for PMTiles. */
+    for (int i = ntiles - 1; i >= 0; i--) {
+        char b[32];
+        int n = snprintf(b, sizeof b, "tile-%d", i);
+        assert_int_equal(tiles_pack_add(w, 8, i % 256, i / 256, b, (size_t)n, &err), 0);
+    }
     assert_int_equal(tiles_pack_finish(w, &err), 0);
+    struct stat st;
+    snprintf(path + strlen(path), sizeof path - strlen(path), ".tmp");
+    assert_int_equal(stat(path, &st), -1); /* nothing left behind */
+    path[strlen(path) - 4] = 0;
+
     tiles_pack p;
     assert_int_equal(tiles_pack_open(&p, path, &err), 0);
-    assert_int_equal(p.tiles, 2);
+    assert_int_equal(p.kind, kind);
+    assert_int_equal(p.tiles, ntiles + 2);
+    assert_int_equal(p.info.format, TILES_TILE_PNG);
+    assert_int_equal(p.info.maxzoom, 8);
+    assert_true(fabs(p.info.bounds[1] - 40) < 1e-6 && fabs(p.info.bounds[2] - 15) < 1e-6);
+    assert_string_equal(p.info.attribution, "© test");
+    assert_string_equal(p.info.description, "test");
     unsigned char *d;
     size_t n;
     assert_int_equal(tiles_pack_read(&p, 3, 7, 5, &d, &n, &err), 0);
     assert_int_equal(n, 16);
     assert_memory_equal(d, "three-seven-five", 16);
     free(d);
+    for (int i = 0; i < ntiles; i += 97) {
+        char b[32];
+        int len = snprintf(b, sizeof b, "tile-%d", i);
+        assert_int_equal(tiles_pack_read(&p, 8, i % 256, i / 256, &d, &n, &err), 0);
+        assert_int_equal(n, (size_t)len);
+        assert_memory_equal(d, b, n);
+        free(d);
+    }
+    assert_true(tiles_pack_has(&p, 0, 0, 0));
+    assert_false(tiles_pack_has(&p, 3, 7, 4));
+    assert_false(tiles_pack_has(&p, 3, 8, 0));
+    assert_int_equal(tiles_pack_read(&p, 3, 7, 4, &d, &n, &err), -1);
+    assert_int_equal(err.kind, ERR_NOT_FOUND);
     long long off;
-    assert_int_equal(tiles_pack_lookup(&p, 0, 0, 0, &off, &n), 0);
-    assert_int_equal(n, 4);
-    assert_int_equal(tiles_pack_lookup(&p, 3, 7, 4, &off, &n), -1);
-    assert_int_equal(tiles_pack_lookup(&p, 3, 8, 0, &off, &n), -1);
+    if (kind == TILES_ARCHIVE_PMTILES) {
+        /* The byte range is the tile, in the archive's own file. */
+        assert_int_equal(tiles_pack_lookup(&p, 0, 0, 0, &off, &n), 0);
+        char b[4];
+        assert_int_equal(pread(p.fd, b, 4, off), 4);
+        assert_memory_equal(b, "zero", 4);
+    } else {
+        assert_int_equal(tiles_pack_lookup(&p, 0, 0, 0, &off, &n), 0); /* blobs: no range */
+        assert_true(off == -1 && n == 0);
+        assert_int_equal(tiles_pack_lookup(&p, 3, 7, 4, &off, &n), -1);
+    }
     tiles_pack_close(&p);
-    /* A truncated pack is refused with a reason. */
-    assert_int_equal(truncate(path, 40), 0);
+    /* A truncated archive is refused with a reason. */
+    assert_int_equal(truncate(path, 200), 0);
     assert_int_equal(tiles_pack_open(&p, path, &err), -1);
     assert_non_null(strstr(err.msg, path));
     unlink(path);
     rmdir(dir);
+}
+
+static void test_pmtiles_round_trip(void **state)
+{
+    (void)state;
+    round_trip(TILES_ARCHIVE_PMTILES, "t.pmtiles", 20);
+    round_trip(TILES_ARCHIVE_PMTILES, "t.pmtiles", 65536); /* root + leaves */
+}
+
+static void test_mbtiles_round_trip(void **state)
+{
+    (void)state;
+    round_trip(TILES_ARCHIVE_MBTILES, "t.mbtiles", 300);
 }
 
 /* Bake a small user image (10x10 degrees over the Alps) as a layer. */
@@ -306,7 +384,7 @@ static void test_bake_user_layer(void **state)
     tiles_layer_free(&m);
 
     tiles_pack p;
-    snprintf(path, sizeof path, "%s/baked/tiles/alps.256.png.pack", dir);
+    snprintf(path, sizeof path, "%s/baked/tiles/alps.pmtiles", dir);
     assert_int_equal(tiles_pack_open(&p, path, &err), 0);
     unsigned char *d;
     int tx, ty;
@@ -320,8 +398,7 @@ static void test_bake_user_layer(void **state)
     tiles_raster_free(&t);
     free(d);
     tiles_tile_of(45, 30, 6, &tx, &ty); /* east of the image: no tile */
-    long long off;
-    assert_int_equal(tiles_pack_lookup(&p, 6, tx, ty, &off, &len), -1);
+    assert_false(tiles_pack_has(&p, 6, tx, ty));
     /* The z0 tile exists and is transparent outside the image. */
     assert_int_equal(tiles_pack_read(&p, 0, 0, 0, &d, &len, &err), 0);
     assert_int_equal(tiles_codec_decode_raster(d, len, &t, &err), 0);
@@ -330,7 +407,7 @@ static void test_bake_user_layer(void **state)
     free(d);
     tiles_pack_close(&p);
 
-    /* A second bake skips: the pack is not rewritten. */
+    /* A second bake skips: the archive is not rewritten. */
     struct stat st1, st2;
     assert_int_equal(stat(path, &st1), 0);
     sleep(1);
@@ -345,6 +422,27 @@ static void test_bake_user_layer(void **state)
     char *badname[] = {"bake", "--assets", dir, "--image", img, "--bounds", "5,40,15,50",
                        "--layer", "Bad Name", NULL};
     assert_int_equal(tiles_bake_main(9, badname), 1);
+    char *badarchive[] = {"bake", "--assets", dir, "--image", img, "--bounds", "5,40,15,50",
+                          "--layer", "alps", "--archive", "zip", NULL};
+    assert_int_equal(tiles_bake_main(11, badarchive), 1);
+
+    /* Asked for MBTiles, the layer is baked again as MBTiles and its PMTiles go. */
+    char *mb[] = {"bake", "--assets", dir, "--image", img, "--bounds", "5,40,15,50", "--layer",
+                  "alps", "--datetime", "2021-06-01T00:00:00Z", "--archive", "mbtiles", NULL};
+    assert_int_equal(tiles_bake_main(13, mb), 0);
+    assert_int_equal(stat(path, &st1), -1);
+    snprintf(path, sizeof path, "%s/baked/tiles/alps@2x.mbtiles", dir);
+    assert_int_equal(tiles_pack_open(&p, path, &err), 0);
+    assert_int_equal(p.kind, TILES_ARCHIVE_MBTILES);
+    assert_int_equal(p.info.format, TILES_TILE_PNG);
+    tiles_tile_of(45, 10, 6, &tx, &ty);
+    assert_int_equal(tiles_pack_read(&p, 6, tx, ty, &d, &len, &err), 0);
+    assert_int_equal(tiles_codec_decode_raster(d, len, &t, &err), 0);
+    assert_int_equal(t.w, 512);
+    assert_true(t.px[256 * 512 * 4 + 256 * 4 + 1] > 170);
+    tiles_raster_free(&t);
+    free(d);
+    tiles_pack_close(&p);
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -356,7 +454,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_places),     cmocka_unit_test(test_no_seams),
         cmocka_unit_test(test_band_independent), cmocka_unit_test(test_synthetic_filters),
-        cmocka_unit_test(test_partial_source),   cmocka_unit_test(test_pack_round_trip),
+        cmocka_unit_test(test_partial_source),   cmocka_unit_test(test_pmtiles_tile_id),
+        cmocka_unit_test(test_pmtiles_round_trip), cmocka_unit_test(test_mbtiles_round_trip),
         cmocka_unit_test(test_bake_user_layer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
