@@ -574,10 +574,29 @@ def test_k8s_manifests_parse_and_agree():
     host, port = flag(c["args"], "--memcached").rsplit(":", 1)
     mcs = next(s for s in docs["Service"] if s["metadata"]["name"] == host)
     assert mcs["spec"]["ports"][0]["port"] == int(port)
-    # The uploads volume is a claim that exists.
-    claims = {p["metadata"]["name"] for p in docs["PersistentVolumeClaim"]}
+    # The upload store is safe as shipped: SQLite (WAL) has one writer. The scaled Deployment keeps
+    # no uploads (no claim); one StatefulSet replica owns a ReadWriteOnce volume; the ingress
+    # sends every /v1/refcards request to it, the rest to the scaled Service.
     vols = dep["spec"]["template"]["spec"]["volumes"]
-    assert {v["persistentVolumeClaim"]["claimName"] for v in vols} <= claims
+    assert not any("persistentVolumeClaim" in v for v in vols)
+    assert "PersistentVolumeClaim" not in docs, "no shared (ReadWriteMany) claim"
+    sts = next(d for d in docs["StatefulSet"] if d["metadata"]["name"] == "cartouche-refcards")
+    assert sts["spec"]["replicas"] == 1
+    (vct,) = sts["spec"]["volumeClaimTemplates"]
+    assert vct["spec"]["accessModes"] == ["ReadWriteOnce"]
+    sc = sts["spec"]["template"]["spec"]["containers"][0]
+    mount = next(m for m in sc["volumeMounts"] if m["name"] == vct["metadata"]["name"])
+    assert flag(sc["args"], "--db-path").startswith(mount["mountPath"] + "/")
+    sts_labels = sts["spec"]["template"]["metadata"]["labels"]
+    up_svc = next(x for x in docs["Service"] if x["metadata"]["name"] == "cartouche-refcards")
+    assert up_svc["spec"]["selector"].items() <= sts_labels.items()
+    assert not svc["spec"]["selector"].items() <= sts_labels.items(), "the scaled Service must not reach the uploads pod"
+    assert not up_svc["spec"]["selector"].items() <= labels.items(), "nor the uploads Service the scaled pods"
+    paths = {p["path"]: p["backend"]["service"]["name"]
+             for r in docs["Ingress"][0]["spec"]["rules"] for p in r["http"]["paths"]}
+    assert paths == {"/v1/refcards": "cartouche-refcards", "/": "cartouche"}
+    pdb = docs["PodDisruptionBudget"][0]
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
 def test_k8s_container_flags_start_the_server(tmp_path):
