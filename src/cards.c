@@ -27,30 +27,32 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     template_job *j = arg;
     const template *t = j->t;
     int scale = render_ctx_scale(rc);
-    /* Text stays inside its slot's box: the boxes of the slots with text are all that changes. */
-    text_box *boxes = malloc((size_t)t->n_slots * sizeof *boxes);
-    if (!boxes) {
+    /* Text stays inside its slot's box, and a slot's pixels follow from its index and text (the
+     * template's version is in the background's tag): the slots with text are the parts. */
+    render_part *parts = malloc((size_t)t->n_slots * sizeof *parts);
+    if (!parts) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    int n = 0;
+    int n = 0, rv = 0;
     for (int i = 0; i < t->n_slots; i++)
         if (j->text[i] && *j->text[i])
-            boxes[n++] = t->slots[i].box;
+            parts[n++] = (render_part){t->slots[i].box, i, j->text[i], strlen(j->text[i]), 0};
     render_bg bg = {template_background(t, scale), t->bg_color, template_tag(t, scale)};
-    render_background_under(rc, cr, &bg, boxes, n, sizeof *boxes);
-    free(boxes);
+    render_background_under(rc, cr, &bg, parts, n);
     text_fonts *tf = render_ctx_fonts(rc);
-    for (int i = 0; i < t->n_slots; i++) {
-        const char *s = j->text[i];
-        if (!s || !*s)
+    for (int k = 0; k < n; k++) {
+        const tpl_slot *s = &t->slots[parts[k].id];
+        if (parts[k].skip)
             continue;
-        if (text_draw(tf, cr, s, strlen(s), &t->slots[i].style, t->slots[i].box, NULL, err) < 0) {
-            snprintf(err->param, sizeof err->param, "text.%s", t->slots[i].id);
-            return -1;
+        if (text_draw(tf, cr, parts[k].text, parts[k].len, &s->style, s->box, NULL, err) < 0) {
+            snprintf(err->param, sizeof err->param, "text.%s", s->id);
+            rv = -1;
+            break;
         }
     }
-    return 0;
+    free(parts);
+    return rv;
 }
 
 void cards_route_list(http_req *rq)

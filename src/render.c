@@ -166,11 +166,9 @@ int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg
 /* The job's band rows are drawn: encode them and write the file straight into its blob. */
 static int encode_spliced(render_ctx *rc, cairo_surface_t *s, double deadline, blob **out, err_t *err)
 {
-    const splice_band *bands;
-    int n = splice_bands_get(rc->spl, &bands);
     cairo_surface_flush(s);
-    if (splice_encode_bands(rc->spl, &rc->spl_fmt, cairo_image_surface_get_data(s),
-                            cairo_image_surface_get_stride(s), bands, n, err) < 0)
+    if (splice_encode_bands(rc->spl, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
+                            err) < 0)
         return -1;
     blob *b = blob_new(splice_size(rc->spl, rc->spl_base), deadline);
     if (!b) {
@@ -318,10 +316,18 @@ static uint32_t colour_pixel(text_rgba c)
     return px;
 }
 
-/* Lay the background in the MCU rows the rectangles touch and mark the job for splicing; 0 when
- * the background's segments cannot be had (then the job is encoded whole). */
+/* The first pixel row of a part's box. */
+static int part_row(const render_ctx *rc, const render_part *p)
+{
+    double y = floor(p->box.y * rc->scale);
+    return y < 0 ? 0 : (int)y;
+}
+
+/* Lay the background in the MCU rows the parts touch and mark the job for splicing, the parts in
+ * bands found encoded marked skip; 0 when the background's segments cannot be had (then the job
+ * is encoded whole). */
 static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_bg *bg,
-                          const text_box *rects, int n_rects, size_t rect_stride)
+                          render_part *parts, int n_parts)
 {
     if (!rc->spl && !(rc->spl = splice_encoder_new()))
         return 0;
@@ -340,9 +346,9 @@ static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_
     if (!b)
         return 0;
     splice_bands_reset(rc->spl, &f);
-    for (int i = 0; i < n_rects; i++) {
-        const text_box *r = (const text_box *)((const char *)rects + (size_t)i * rect_stride);
+    for (int i = 0; i < n_parts; i++) {
         /* Nothing is drawn outside a box (text.h), so its pixel rows are all it can touch. */
+        const text_box *r = &parts[i].box;
         splice_touch(rc->spl, (int)floor(r->y * rc->scale), (int)ceil((r->y + r->h) * rc->scale));
     }
     const splice_band *bands;
@@ -351,25 +357,35 @@ static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_
         splice_base_unref(b);
         return 0;
     }
+    for (int i = 0; i < n_parts; i++)
+        splice_band_describe(rc->spl, splice_band_at(rc->spl, part_row(rc, &parts[i])), parts[i].id,
+                             parts[i].text, parts[i].len);
+    splice_bands_lookup(rc->spl, b);
+    for (int i = 0; i < n_parts; i++)
+        parts[i].skip = splice_band_cached(rc->spl, splice_band_at(rc->spl, part_row(rc, &parts[i])));
     cairo_surface_flush(target);
-    splice_lay_rows(&sb, cairo_image_surface_get_data(target), cairo_image_surface_get_stride(target),
-                    &f, bands, n);
+    for (int i = 0; i < n; i++)
+        if (!splice_band_cached(rc->spl, i))
+            splice_lay_rows(&sb, cairo_image_surface_get_data(target), cairo_image_surface_get_stride(target),
+                            &f, &bands[i], 1);
     cairo_surface_mark_dirty(target);
     rc->spl_base = b;
     rc->spl_fmt = f;
     return 1;
 }
 
-int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, const text_box *rects,
-                            int n_rects, size_t rect_stride)
+int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
+                            int n_parts)
 {
     cairo_surface_t *target = cairo_get_target(cr);
+    for (int i = 0; i < n_parts; i++)
+        parts[i].skip = 0;
     if (rc->spec && rc->spec->format == IMG_JPEG && bg->tag && !rc->spl_base && target == rc->surf &&
-        (!bg->image || same_layout(target, bg->image)) &&
-        lay_for_splice(rc, target, bg, rects, n_rects, rect_stride))
+        (!bg->image || same_layout(target, bg->image)) && lay_for_splice(rc, target, bg, parts, n_parts))
         return 1;
     if (bg->image)
-        return reuse_background(rc, cr, bg->image, bg->tag, rects, n_rects, rect_stride);
+        return reuse_background(rc, cr, bg->image, bg->tag, n_parts ? &parts[0].box : NULL, n_parts,
+                                sizeof *parts);
     cairo_save(cr);
     cairo_set_source_rgb(cr, bg->color.r, bg->color.g, bg->color.b);
     cairo_paint(cr);

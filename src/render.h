@@ -52,16 +52,29 @@ typedef struct {
     unsigned long long tag;
 } render_bg;
 
-/* Lay the background under a draw_fn that changes pixels only inside known rectangles (layout
- * units, rect_stride bytes apart) — the draw_fn promises that by calling this instead of painting
- * the background itself. A JPEG job then lays the background only in the MCU rows the rectangles
- * touch, and is encoded by splicing those rows between the background's cached restart segments
- * (splice.h): the same file as a full encode with one restart interval per MCU row. Other jobs
- * get the whole background, or only the rectangles restored (grown by a margin) when the
- * worker's surface still holds this background from the previous job. Returns 1 when the
- * background was laid only in part (spliced or restored), 0 when painted whole. */
-int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, const text_box *rects,
-                            int n_rects, size_t rect_stride);
+/* A part a draw_fn draws over the background: its box (layout units; it draws nothing outside),
+ * and what it draws — id and text must decide every pixel of it, given the background's tag (e.g.
+ * a slot's index and text) — or text NULL when that cannot be said. skip is set by
+ * render_background_under: 1 when the part need not be drawn (its rows are already encoded). */
+typedef struct {
+    text_box box;
+    int id;
+    const char *text;
+    size_t len;
+    int skip;
+} render_part;
+
+/* Lay the background under a draw_fn that changes pixels only inside its parts' boxes — the
+ * draw_fn promises that by calling this instead of painting the background itself, and then
+ * draws the parts not marked skip. A JPEG job then lays the background only in the MCU rows the
+ * boxes touch and is encoded by splicing those rows between the background's cached restart
+ * segments (splice.h): the same file as a full encode with one restart interval per MCU row; rows
+ * whose parts were drawn alike before come encoded from the band cache and are skipped. Other
+ * jobs get the whole background, or only the boxes restored (grown by a margin) when the worker's
+ * surface still holds this background from the previous job. Returns 1 when the background was
+ * laid only in part (spliced or restored), 0 when painted whole. */
+int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
+                            int n_parts);
 
 /* MIME type and file extension of a format. */
 const char *img_format_mime(img_format f);

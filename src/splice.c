@@ -1,6 +1,6 @@
 /* splice.c — restart-segment JPEG splicing (splice.h): libjpeg's full API with a restart marker
- * every MCU row, the index of each background's segments, the cache of those backgrounds, and
- * writing a file from cached and new segments. */
+ * every MCU row, the index of each background's segments, the caches of those backgrounds and of
+ * recurring bands, and writing a file from cached and new segments. */
 #include "splice.h"
 
 #include <setjmp.h>
@@ -44,7 +44,33 @@ struct splice_encoder {
     size_t *seg, *seg_end;
     size_t seg_cap, seg_end_cap;
     int n_seg;
+    /* The band cache, per band: its key (a band_prefix, then what was drawn), whether it can be
+     * cached, the entry found, whether to keep it once written. */
+    outbuf *bkey;
+    size_t bkey_cap;
+    unsigned char *bflags;
+    size_t bflags_cap;
+    struct band_entry **bhit;
+    size_t bhit_cap;
 };
+
+enum { BAND_DESCRIBED = 1, BAND_UNCACHEABLE = 2, BAND_ADMIT = 4 };
+
+/* The start of a band's key: the background and format, and the band's rows. */
+typedef struct {
+    unsigned long long tag;
+    int width, height, quality, subsamp444, r0, r1;
+} band_prefix;
+
+typedef struct band_entry {
+    atomic_int refs;
+    struct band_entry *prev, *next;
+    uint64_t hash;
+    size_t key_len, len;     /* the key, then the band's bytes as written in a file */
+    size_t charged;
+    double last_used;
+    unsigned char data[];
+} band_entry;
 
 struct splice_base {
     atomic_int refs;
@@ -69,6 +95,18 @@ static struct {
     splice_base *head, *tail;
     size_t bytes, limit;
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_CACHE_DEFAULT_BYTES};
+
+#define BAND_SEEN 1024 /* hashes of bands seen once, direct-mapped: a second sighting keeps one */
+
+static struct {
+    pthread_mutex_t mu;
+    band_entry *head, *tail;
+    size_t bytes, limit;
+    uint64_t seen[BAND_SEEN];
+} bandc = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_BANDS_DEFAULT_BYTES};
+
+static void band_release(splice_encoder *e);
+static void bands_trim(double idle_seconds, size_t room);
 
 /* ---- libjpeg glue ---- */
 
@@ -136,6 +174,12 @@ void splice_encoder_free(splice_encoder *e)
 {
     if (!e)
         return;
+    band_release(e);
+    for (size_t i = 0; i < e->bkey_cap; i++)
+        outbuf_free(&e->bkey[i]);
+    free(e->bkey);
+    free(e->bflags);
+    free(e->bhit);
     jpeg_destroy_compress(&e->cinfo);
     outbuf_free(&e->strip);
     free(e->rows);
@@ -467,6 +511,7 @@ void splice_cache_set_limit(size_t bytes)
 
 void splice_cache_trim(double idle_seconds)
 {
+    bands_trim(idle_seconds, 0);
     double now = pool_now();
     for (;;) {
         splice_base *dropped[64];
@@ -488,6 +533,81 @@ void splice_cache_trim(double idle_seconds)
     }
 }
 
+static void band_unref(band_entry *b)
+{
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+        pool_release(b->charged);
+        free(b);
+    }
+}
+
+/* With bandc.mu held. */
+static void band_unlink(band_entry *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        bandc.head = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    else
+        bandc.tail = b->prev;
+    b->prev = b->next = NULL;
+    bandc.bytes -= b->charged;
+}
+
+static void band_push_front(band_entry *b)
+{
+    b->prev = NULL;
+    b->next = bandc.head;
+    if (bandc.head)
+        bandc.head->prev = b;
+    bandc.head = b;
+    if (!bandc.tail)
+        bandc.tail = b;
+    bandc.bytes += b->charged;
+}
+
+/* Drop bands from the cold end while over limit or idle (idle_seconds < 0: all). */
+static void bands_trim(double idle_seconds, size_t room)
+{
+    double now = pool_now();
+    for (;;) {
+        band_entry *dropped[64];
+        int n = 0;
+        pthread_mutex_lock(&bandc.mu);
+        for (band_entry *b = bandc.tail; b && n < 64;) {
+            band_entry *prev = b->prev;
+            if (bandc.bytes + room > bandc.limit || now - b->last_used >= idle_seconds) {
+                band_unlink(b);
+                dropped[n++] = b;
+            }
+            b = prev;
+        }
+        pthread_mutex_unlock(&bandc.mu);
+        for (int i = 0; i < n; i++)
+            band_unref(dropped[i]);
+        if (n < 64)
+            return;
+    }
+}
+
+void splice_bands_set_limit(size_t bytes)
+{
+    pthread_mutex_lock(&bandc.mu);
+    bandc.limit = bytes;
+    pthread_mutex_unlock(&bandc.mu);
+    bands_trim(1e300, 0);
+}
+
+size_t splice_bands_bytes(void)
+{
+    pthread_mutex_lock(&bandc.mu);
+    size_t n = bandc.bytes;
+    pthread_mutex_unlock(&bandc.mu);
+    return n;
+}
+
 void splice_cache_clear(void)
 {
     splice_cache_trim(-1);
@@ -505,6 +625,7 @@ size_t splice_cache_bytes(void)
 
 void splice_bands_reset(splice_encoder *e, const splice_fmt *f)
 {
+    band_release(e);
     e->fmt = *f;
     e->n_rows = splice_rows(f);
     e->n_bands = 0;
@@ -543,8 +664,130 @@ int splice_bands_get(splice_encoder *e, const splice_band **bands)
             r++;
         e->bands[e->n_bands++] = (splice_band){r0, r};
     }
+    size_t old = e->bkey_cap;
+    if (grow((void **)&e->bkey, &e->bkey_cap, (size_t)e->n_bands, sizeof *e->bkey) < 0 ||
+        grow((void **)&e->bflags, &e->bflags_cap, (size_t)e->n_bands, 1) < 0 ||
+        grow((void **)&e->bhit, &e->bhit_cap, (size_t)e->n_bands, sizeof *e->bhit) < 0)
+        return -1;
+    memset(e->bkey + old, 0, (e->bkey_cap - old) * sizeof *e->bkey);
+    for (int i = 0; i < e->n_bands; i++) {
+        e->bkey[i].len = 0;
+        e->bflags[i] = outbuf_reserve(&e->bkey[i], sizeof(band_prefix)) < 0 ? BAND_UNCACHEABLE : 0;
+        e->bkey[i].len = sizeof(band_prefix);
+        e->bhit[i] = NULL;
+    }
     *bands = e->bands;
     return e->n_bands;
+}
+
+int splice_band_at(const splice_encoder *e, int y)
+{
+    int r = y / splice_mcu_size(e->fmt.subsamp444);
+    for (int i = 0; i < e->n_bands && y >= 0; i++)
+        if (e->bands[i].r0 <= r && r < e->bands[i].r1)
+            return i;
+    return -1;
+}
+
+void splice_band_describe(splice_encoder *e, int band, int id, const char *text, size_t len)
+{
+    if (band < 0 || band >= e->n_bands)
+        return;
+    uint32_t head[2] = {(uint32_t)id, (uint32_t)len};
+    if (!text || outbuf_append(&e->bkey[band], head, sizeof head) < 0 ||
+        outbuf_append(&e->bkey[band], text, len) < 0)
+        e->bflags[band] |= BAND_UNCACHEABLE;
+    e->bflags[band] |= BAND_DESCRIBED;
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+int splice_bands_lookup(splice_encoder *e, const splice_base *b)
+{
+    int hits = 0;
+    for (int i = 0; i < e->n_bands; i++) {
+        if ((e->bflags[i] & (BAND_DESCRIBED | BAND_UNCACHEABLE)) != BAND_DESCRIBED)
+            continue;
+        band_prefix pre;
+        memset(&pre, 0, sizeof pre); /* padding too: the prefix is compared as bytes */
+        pre.tag = b->tag;
+        pre.width = b->fmt.width, pre.height = b->fmt.height, pre.quality = b->fmt.quality;
+        pre.subsamp444 = b->fmt.subsamp444, pre.r0 = e->bands[i].r0, pre.r1 = e->bands[i].r1;
+        memcpy(e->bkey[i].data, &pre, sizeof pre);
+        uint64_t h = fnv1a(e->bkey[i].data, e->bkey[i].len);
+        pthread_mutex_lock(&bandc.mu);
+        if (bandc.limit) {
+            band_entry *x = bandc.head;
+            while (x && !(x->hash == h && x->key_len == e->bkey[i].len &&
+                          memcmp(x->data, e->bkey[i].data, x->key_len) == 0))
+                x = x->next;
+            if (x) {
+                atomic_fetch_add(&x->refs, 1);
+                x->last_used = pool_now();
+                band_unlink(x);
+                band_push_front(x);
+                e->bhit[i] = x;
+                hits++;
+            } else if (bandc.seen[h % BAND_SEEN] == h) {
+                e->bflags[i] |= BAND_ADMIT;
+            } else {
+                bandc.seen[h % BAND_SEEN] = h;
+            }
+        }
+        pthread_mutex_unlock(&bandc.mu);
+    }
+    return hits;
+}
+
+int splice_band_cached(const splice_encoder *e, int band)
+{
+    return band >= 0 && band < e->n_bands && e->bhit[band];
+}
+
+static void band_release(splice_encoder *e)
+{
+    for (int i = 0; i < e->n_bands && e->bhit; i++) {
+        band_unref(e->bhit[i]);
+        e->bhit[i] = NULL;
+    }
+}
+
+/* Keep the bytes just written for band i (a second sighting). */
+static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size_t len)
+{
+    size_t key_len = e->bkey[i].len, total = sizeof(band_entry) + key_len + len;
+    uint64_t h = fnv1a(e->bkey[i].data, key_len);
+    if (total > bandc.limit / 4 || pool_try_reserve(total) < 0)
+        return;
+    band_entry *x = malloc(total);
+    if (!x) {
+        pool_release(total);
+        return;
+    }
+    atomic_init(&x->refs, 1);
+    x->hash = h;
+    x->key_len = key_len;
+    x->len = len;
+    x->charged = total;
+    x->last_used = pool_now();
+    memcpy(x->data, e->bkey[i].data, key_len);
+    memcpy(x->data + key_len, bytes, len);
+    bands_trim(1e300, total);
+    pthread_mutex_lock(&bandc.mu);
+    band_entry *y = bandc.head;
+    while (y && !(y->hash == h && y->key_len == key_len && memcmp(y->data, x->data, key_len) == 0))
+        y = y->next;
+    if (!y)
+        band_push_front(x);
+    pthread_mutex_unlock(&bandc.mu);
+    if (y)
+        band_unref(x); /* another worker kept it first */
 }
 
 void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,
@@ -575,18 +818,20 @@ void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const
 
 /* ---- encoding and writing ---- */
 
-int splice_encode_bands(splice_encoder *e, const splice_fmt *f, const unsigned char *data, int stride,
-                        const splice_band *bands, int n_bands, err_t *err)
+int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride, err_t *err)
 {
+    const splice_fmt *f = &e->fmt;
     int m = splice_mcu_size(f->subsamp444);
     int h = 0, n_seg = 0;
     e->n_seg = 0;
-    for (int i = 0; i < n_bands; i++) {
-        int y1 = bands[i].r1 * m < f->height ? bands[i].r1 * m : f->height;
-        h += y1 - bands[i].r0 * m;
-        n_seg += bands[i].r1 - bands[i].r0;
+    for (int i = 0; i < e->n_bands; i++) {
+        if (e->bhit[i])
+            continue;
+        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
+        h += y1 - e->bands[i].r0 * m;
+        n_seg += e->bands[i].r1 - e->bands[i].r0;
     }
-    if (n_bands == 0)
+    if (n_seg == 0)
         return 0;
     if (grow((void **)&e->rows, &e->rows_cap, (size_t)h, sizeof *e->rows) < 0 ||
         grow((void **)&e->seg, &e->seg_cap, (size_t)n_seg, sizeof *e->seg) < 0 ||
@@ -597,9 +842,11 @@ int splice_encode_bands(splice_encoder *e, const splice_fmt *f, const unsigned c
     /* One image of just the band rows, stacked: every band but the last is whole MCU rows, and
      * a partial last row can only be the image's own last row, so libjpeg pads it alike. */
     int k = 0;
-    for (int i = 0; i < n_bands; i++) {
-        int y1 = bands[i].r1 * m < f->height ? bands[i].r1 * m : f->height;
-        for (int y = bands[i].r0 * m; y < y1; y++)
+    for (int i = 0; i < e->n_bands; i++) {
+        if (e->bhit[i])
+            continue;
+        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
+        for (int y = e->bands[i].r0 * m; y < y1; y++)
             e->rows[k++] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
     }
     if (encode_rows(e, f, h, 0, &e->strip, err) < 0)
@@ -632,13 +879,17 @@ size_t splice_size(const splice_encoder *e, const splice_base *b)
     for (int i = 0; i < e->n_bands; i++) {
         const splice_band *bd = &e->bands[i];
         n -= b->mark[bd->r1] - b->mark[bd->r0];
+        if (e->bhit[i]) {
+            n += e->bhit[i]->len;
+            continue;
+        }
         for (int r = bd->r0; r < bd->r1; r++, k++)
             n += (r > 0 ? 2 : 0) + e->seg_end[k] - e->seg[k];
     }
     return n;
 }
 
-void splice_write(const splice_encoder *e, const splice_base *b, unsigned char *d)
+void splice_write(splice_encoder *e, const splice_base *b, unsigned char *d)
 {
     memcpy(d, b->header, b->header_len);
     d += b->header_len;
@@ -651,6 +902,14 @@ void splice_write(const splice_encoder *e, const splice_base *b, unsigned char *
         d += len;
         if (i == e->n_bands)
             break;
+        row = e->bands[i].r1;
+        const band_entry *hit = e->bhit[i];
+        if (hit) {
+            memcpy(d, hit->data + hit->key_len, hit->len);
+            d += hit->len;
+            continue;
+        }
+        unsigned char *band_start = d;
         for (int r = r0; r < e->bands[i].r1; r++, k++) {
             if (r > 0) {
                 *d++ = 0xFF;
@@ -660,7 +919,10 @@ void splice_write(const splice_encoder *e, const splice_base *b, unsigned char *
             memcpy(d, e->strip.data + e->seg[k], len);
             d += len;
         }
-        row = e->bands[i].r1;
+        if (e->bflags[i] & BAND_ADMIT) {
+            e->bflags[i] &= (unsigned char)~BAND_ADMIT;
+            band_keep(e, i, band_start, (size_t)(d - band_start));
+        }
     }
     *d++ = 0xFF;
     *d++ = 0xD9;

@@ -12,6 +12,11 @@
  * The file is byte for byte what a full encode of the composed frame with the same restart
  * interval gives (tests/unit/test_splice.c checks that).
  *
+ * Where the same drawing recurs in the same rows (a card whose labels but one stay the same), the
+ * caller describes what it draws in each band; a band described alike a second time is kept
+ * encoded, and later images reuse its bytes without drawing or encoding it (the band cache, also
+ * charged to the budget; a band seen once is not kept, so all-new images do not churn it).
+ *
  * Pixels are cairo RGB24 (native-endian 32-bit words, X ignored). Settings match encode.c's
  * TurboJPEG ones (fast integer DCT below quality 96, no optimised Huffman tables), so a spliced
  * image decodes to the pixels of encode_jpeg's output. */
@@ -75,13 +80,24 @@ int splice_bands_get(splice_encoder *enc, const splice_band **bands);
 void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,
                      const splice_band *bands, int n_bands);
 
-/* Encode the band rows of the frame (data, stride) in one pass; keeps their segments in enc. */
-int splice_encode_bands(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
-                        int stride, const splice_band *bands, int n_bands, err_t *err);
+/* What is drawn in the bands, for the band cache (optional; after splice_bands_get): the band
+ * holding pixel row y (-1 if none), and one drawn part appended to a band's description (id and
+ * text must decide, with the background's tag, every pixel the part draws; text NULL: the band
+ * cannot be cached). Then splice_bands_lookup finds the bands already encoded (their count):
+ * those need neither background nor drawing nor encoding. */
+int splice_band_at(const splice_encoder *enc, int y);
+void splice_band_describe(splice_encoder *enc, int band, int id, const char *text, size_t len);
+int splice_bands_lookup(splice_encoder *enc, const splice_base *b);
+int splice_band_cached(const splice_encoder *enc, int band);
 
-/* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst. */
+/* Encode the rows of the bands not found in the band cache (of the frame data, stride) in one
+ * pass; keeps their segments in enc. */
+int splice_encode_bands(splice_encoder *enc, const unsigned char *data, int stride, err_t *err);
+
+/* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst (which also
+ * keeps bands described a second time in the band cache). */
 size_t splice_size(const splice_encoder *enc, const splice_base *b);
-void splice_write(const splice_encoder *enc, const splice_base *b, unsigned char *dst);
+void splice_write(splice_encoder *enc, const splice_base *b, unsigned char *dst);
 
 /* Encode a whole frame with the base's settings (restart interval one MCU row): what a splice
  * must equal. Replaces o's contents. */
@@ -95,5 +111,9 @@ void splice_cache_set_limit(size_t bytes);
 void splice_cache_trim(double idle_seconds);
 void splice_cache_clear(void);
 size_t splice_cache_bytes(void);
+/* The band cache: its limit (default SPLICE_BANDS_DEFAULT_BYTES; 0 turns it off), bytes held. */
+#define SPLICE_BANDS_DEFAULT_BYTES ((size_t)8 << 20)
+void splice_bands_set_limit(size_t bytes);
+size_t splice_bands_bytes(void);
 
 #endif
