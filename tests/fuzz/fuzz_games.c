@@ -3,7 +3,8 @@
  * BMS .key (+ DeviceSorting.txt), IL-2 global.actions (+ devices.txt), the text decoding and
  * the content sniffing that picks one. The first byte picks the game (low 3 bits 0..6 forced,
  * 7 auto-detect); with bit 0x08 set the rest is split at "\n====\n" into up to four files of
- * a bundle named like a BMS or IL-2 pair and a DCS folder. Invariants: a refused upload says
+ * a bundle named like a BMS or IL-2 pair and a DCS folder; with bit 0x10 set the first line is
+ * the first file's name (DCS reads the device and the aircraft from it). Invariants: a refused upload says
  * why; an accepted one has a game and at most GAMES_MAX_UPLOAD_BINDINGS bindings, each with an action
  * label and a control, and warnings with a reason. */
 #include <string.h>
@@ -37,17 +38,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     games_file files[4];
     size_t n = 0;
     const char *p = (const char *)data + 1, *end = (const char *)data + len;
+    char fuzzed_name[512];
+    const char *first_name = names[0];
+    if (data[0] & 0x10) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (l >= sizeof fuzzed_name)
+            l = sizeof fuzzed_name - 1;
+        memcpy(fuzzed_name, p, l);
+        fuzzed_name[l] = 0;
+        first_name = fuzzed_name;
+        p = nl ? nl + 1 : end;
+    }
     if (data[0] & 8) {
         while (n < 3) {
             const char *sep = memmem(p, (size_t)(end - p), "\n====\n", 6);
             if (!sep)
                 break;
-            files[n] = (games_file){names[n], p, (size_t)(sep - p)};
+            files[n] = (games_file){n ? names[n] : first_name, p, (size_t)(sep - p)};
             n++;
             p = sep + 6;
         }
     }
-    files[n] = (games_file){names[n], p, (size_t)(end - p)};
+    files[n] = (games_file){n ? names[n] : first_name, p, (size_t)(end - p)};
     n++;
     games_bundle bundle = {files, n};
     binding_set set = {0};

@@ -51,6 +51,10 @@ seed_games() {
             *) continue ;;
         esac
         { printf "$sel"; head -c 65535 "$f"; } >"$dir/$b"
+        case $b in dcs_*) # the same with a DCS file name to mutate (selector bit 0x10)
+            { printf '\023'; printf 'Config/Input/FA-18C_hornet/joystick/Throttle - HOTAS Warthog {84180FE0-BDD3-11ea-8002-444553540000}.diff.lua\n';
+              head -c 65535 "$f"; } >"$dir/named_$b" ;;
+        esac
     done
     # companions first, then the main file (the names fuzz_games.c gives the parts)
     local sort key
@@ -95,13 +99,18 @@ PY
 }
 seed_bundle
 
+max_len() { # the parsers of uploads take inputs up to the body limit (--max-body, 4 MiB)
+    case $1 in games|bundle|multipart) echo 4194304 ;; *) echo 65536 ;; esac
+}
+export -f max_len
+
 run_one() { # target name; prints one result line, returns libFuzzer's status
     local t=$1 bin="$ROOT/$OUT/fuzz_$1" log="$ROOT/$OUT/logs/$1.log"
     mkdir -p "$ROOT/$OUT/corpus/$t" "$ROOT/$OUT/seeds/$t"
     CARTOUCHE_ROOT="$ROOT" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$bin" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 -artifact_prefix="$ROOT/$OUT/artifacts/$t-" \
+        -max_len="$(max_len "$t")" -print_final_stats=1 -artifact_prefix="$ROOT/$OUT/artifacts/$t-" \
         "$ROOT/$OUT/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" "$ROOT/$OUT/seeds/$t" >"$log" 2>&1
     local rc=$?
     local runs cov
