@@ -564,6 +564,20 @@ def test_post_fields_and_errors(server, everything):
     assert r.status_code == 200 and r.json()["numberReturned"] == 2
 
 
+def test_browser_clients_may_post(server):
+    """STAC Browser and other pages on another origin POST JSON searches: the preflight allows
+    POST with a Content-Type, and the answer may be read from any origin."""
+    origin = {"Origin": "https://radiantearth.github.io"}
+    r = requests.options(server.url + ROOT_PATH + "/search", timeout=30, headers=dict(
+        origin, **{"Access-Control-Request-Method": "POST",
+                   "Access-Control-Request-Headers": "content-type"}))
+    assert r.status_code in (200, 204)
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in r.headers["Access-Control-Allow-Headers"].lower()
+    r = post(server, {"limit": 1}, headers=origin)
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] in ("*", origin["Origin"])
+
+
 # ---- the first scene search, and links ------------------------------------------------------
 
 def test_scenes_endpoint_is_an_item_search(server, everything):
