@@ -106,13 +106,13 @@ int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned 
 
 /* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
  * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
-#define SPLICE_CACHE_DEFAULT_BYTES ((size_t)16 << 20)
+#define SPLICE_CACHE_DEFAULT_BYTES ((size_t)8 << 20)
 void splice_cache_set_limit(size_t bytes);
 void splice_cache_trim(double idle_seconds);
 void splice_cache_clear(void);
 size_t splice_cache_bytes(void);
 /* The band cache: its limit (default SPLICE_BANDS_DEFAULT_BYTES; 0 turns it off), bytes held. */
-#define SPLICE_BANDS_DEFAULT_BYTES ((size_t)8 << 20)
+#define SPLICE_BANDS_DEFAULT_BYTES ((size_t)4 << 20)
 void splice_bands_set_limit(size_t bytes);
 size_t splice_bands_bytes(void);
 
