@@ -2,7 +2,7 @@
 4:4:4, is a baseline JPEG with a restart marker every MCU row that Pillow decodes to the card the
 PNG route draws (within JPEG error, block by block, so a missing or misplaced label fails), and
 two W1 cards that differ only in label 0 decode to the same pixels everywhere but around that
-label (the other rows are the same cached segments)."""
+label (the other rows are the same cached segments); headless Chromium decodes them too."""
 import io
 import math
 from urllib.parse import quote
@@ -102,3 +102,35 @@ def test_w1_all_labels_vary(server):
     jpg = Image.open(io.BytesIO(r.content)).convert("RGB")
     png = Image.open(io.BytesIO(server.get(f"/v1/cards/w1.png?{query}").content)).convert("RGB")
     assert block_worst(jpg, png) < 30
+
+
+from test_web import chromium  # noqa: E402,F401  (the headless Chromium fixture)
+
+
+def test_chromium_decodes_spliced_cards(server, chromium):
+    """Chromium's own decoder reads a spliced card (W1-all, 4:2:0 and a 2x 4:4:4 og) to the pixels
+    Pillow reads, within a couple of levels (decoders may upsample chroma differently)."""
+    desc = server.get("/v1/templates/w1").json()
+    w1_all = "&".join(f"text.{s['id']}={quote(s['default'] + ' #77')}" for s in desc["slots"])
+    og = server.get("/v1/templates/og").json()
+    d = chromium()
+    for path in (f"/v1/cards/w1.jpg?{w1_all}",
+                 f"/v1/cards/og.jpg?{texts_for(og, 3)}&scale=2&subsampling=444"):
+        ref = Image.open(io.BytesIO(server.get(path).content)).convert("RGB")
+        d.get(server.url + path)
+        got = d.execute_script("""
+            const img = document.images[0];
+            if (!img || !img.complete || !img.naturalWidth) return null;
+            const c = document.createElement('canvas');
+            c.width = img.naturalWidth; c.height = img.naturalHeight;
+            const g = c.getContext('2d');
+            g.drawImage(img, 0, 0);
+            const out = [img.naturalWidth, img.naturalHeight];
+            for (const [x, y] of arguments[0]) out.push(Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3)));
+            return out;""", [[x, y] for y in range(0, ref.height, ref.height // 9) for x in range(5, ref.width, ref.width // 7)])
+        assert got is not None, f"Chromium did not decode {path}"
+        assert got[:2] == [ref.width, ref.height]
+        points = [(x, y) for y in range(0, ref.height, ref.height // 9) for x in range(5, ref.width, ref.width // 7)]
+        for (x, y), px in zip(points, got[2:]):
+            want = ref.getpixel((x, y))
+            assert all(abs(a - b) <= 3 for a, b in zip(px, want)), (path, x, y, px, want)
