@@ -97,11 +97,15 @@ static struct {
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_CACHE_DEFAULT_BYTES};
 
 #define BAND_SEEN 1024 /* hashes of bands seen once, direct-mapped: a second sighting keeps one */
+/* The band cache holds its memory from the budget in whole chunks, taken as it grows (the first
+ * when it is first used) and given back when trimmed: one budget call per megabyte, not per band. */
+#define BAND_CHUNK ((size_t)1 << 20)
 
 static struct {
     pthread_mutex_t mu;
     band_entry *head, *tail;
     size_t bytes, limit;
+    size_t reserved; /* from the budget: bytes <= reserved, in BAND_CHUNKs */
     uint64_t seen[BAND_SEEN];
 } bandc = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_BANDS_DEFAULT_BYTES};
 
@@ -533,11 +537,31 @@ void splice_cache_trim(double idle_seconds)
     }
 }
 
+/* An entry's bytes are counted in bandc.bytes while it is in the cache; one dropped while a job
+ * still holds it lives on uncounted until that job ends (milliseconds). */
 static void band_unref(band_entry *b)
 {
-    if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
-        pool_release(b->charged);
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1)
         free(b);
+}
+
+/* With bandc.mu held: the reservation grown to hold need more bytes (-1: the budget has no room). */
+static int band_reserve(size_t need)
+{
+    while (bandc.bytes + need > bandc.reserved || !bandc.reserved) {
+        if (pool_try_reserve(BAND_CHUNK) < 0)
+            return -1;
+        bandc.reserved += BAND_CHUNK;
+    }
+    return 0;
+}
+
+/* With bandc.mu held: whole chunks the entries do not need given back. */
+static void band_unreserve(void)
+{
+    while (bandc.reserved && bandc.bytes + BAND_CHUNK <= bandc.reserved) {
+        pool_release(BAND_CHUNK);
+        bandc.reserved -= BAND_CHUNK;
     }
 }
 
@@ -584,6 +608,8 @@ static void bands_trim(double idle_seconds, size_t room)
             }
             b = prev;
         }
+        if (idle_seconds < 1e300) /* a trim, not only room for a new band */
+            band_unreserve();
         pthread_mutex_unlock(&bandc.mu);
         for (int i = 0; i < n; i++)
             band_unref(dropped[i]);
@@ -598,6 +624,9 @@ void splice_bands_set_limit(size_t bytes)
     bandc.limit = bytes;
     pthread_mutex_unlock(&bandc.mu);
     bands_trim(1e300, 0);
+    pthread_mutex_lock(&bandc.mu);
+    band_unreserve();
+    pthread_mutex_unlock(&bandc.mu);
 }
 
 size_t splice_bands_bytes(void)
@@ -722,7 +751,7 @@ int splice_bands_lookup(splice_encoder *e, const splice_base *b)
         memcpy(e->bkey[i].data, &pre, sizeof pre);
         uint64_t h = fnv1a(e->bkey[i].data, e->bkey[i].len);
         pthread_mutex_lock(&bandc.mu);
-        if (bandc.limit) {
+        if (bandc.limit && band_reserve(0) == 0) {
             band_entry *x = bandc.head;
             while (x && !(x->hash == h && x->key_len == e->bkey[i].len &&
                           memcmp(x->data, e->bkey[i].data, x->key_len) == 0))
@@ -763,13 +792,11 @@ static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size
 {
     size_t key_len = e->bkey[i].len, total = sizeof(band_entry) + key_len + len;
     uint64_t h = fnv1a(e->bkey[i].data, key_len);
-    if (total > bandc.limit / 4 || pool_try_reserve(total) < 0)
+    if (total > bandc.limit / 4)
         return;
     band_entry *x = malloc(total);
-    if (!x) {
-        pool_release(total);
+    if (!x)
         return;
-    }
     atomic_init(&x->refs, 1);
     x->hash = h;
     x->key_len = key_len;
@@ -783,11 +810,12 @@ static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size
     band_entry *y = bandc.head;
     while (y && !(y->hash == h && y->key_len == key_len && memcmp(y->data, x->data, key_len) == 0))
         y = y->next;
-    if (!y)
+    int keep = !y && band_reserve(total) == 0;
+    if (keep)
         band_push_front(x);
     pthread_mutex_unlock(&bandc.mu);
-    if (y)
-        band_unref(x); /* another worker kept it first */
+    if (!keep)
+        band_unref(x); /* another worker kept it first, or no room in the budget */
 }
 
 void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,

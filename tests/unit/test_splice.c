@@ -610,6 +610,9 @@ static void test_band_cache_keys(void **state)
     assert_int_equal(splice_bands_bytes(), 0);
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 0); /* kept */
     assert_true(splice_bands_bytes() > 0);
+    /* Charged: the budget holds the base and at least the bands' bytes (in whole chunks). */
+    assert_true(atomic_load(&metrics_g.pool_bytes) - before >=
+                (long)(splice_cache_bytes() + splice_bands_bytes()));
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 1); /* reused */
     /* Another id, another text, other rows: other keys. */
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 2, "x"), 0);
