@@ -9,7 +9,8 @@
  * are shared, charged to the budget and released, dropped by trim while a job still holds one,
  * and a base that cannot be cached leaves the job to a full encode. The band cache: a band drawn
  * alike a second time is kept and reused the third (still byte for byte the full encode), what
- * was drawn where decides its key, and W1 cards (label 0 varies) reuse the other labels' rows. */
+ * was drawn where decides its key, and W1 cards (label 0 varies) reuse the other labels' rows;
+ * workers rendering at once share both caches. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -661,6 +662,77 @@ static void test_band_cache_w1(void **state)
     splice_cache_clear();
 }
 
+/* Workers rendering W1 cards at once share the bases and the band cache; each card is still
+ * the full encode of its frame (composed here on the worker's own fonts). */
+typedef struct {
+    int id, failures;
+} w1_arg;
+
+static void *w1_thread(void *p)
+{
+    w1_arg *a = p;
+    err_t err = {0};
+    render_ctx *wrc = render_ctx_new(a->id, "fonts/fonts.json", &err);
+    splice_encoder *e = splice_encoder_new();
+    const template *w1 = template_set_find(set, "w1");
+    outbuf full = {0};
+    for (int i = 0; i < 12 && wrc && e; i++) {
+        template_job *j = calloc(1, sizeof *j);
+        j->t = w1;
+        j->text = calloc((size_t)w1->n_slots, sizeof *j->text);
+        char buf[600], seed[32];
+        snprintf(seed, sizeof seed, " #%d", a->id * 100 + i);
+        for (int k = 0; k < w1->n_slots; k++) {
+            /* label 0 always new; label 9 takes turns between two texts */
+            const char *tail = k == 0 ? seed : k == 9 ? (i % 2 ? " (b)" : " (a)") : "";
+            snprintf(buf, sizeof buf, "%s%s", w1->slots[k].def, tail);
+            j->text[k] = strdup(buf);
+        }
+        image_spec spec = {w1->width, w1->height, 1, IMG_JPEG, 85, 0};
+        blob *b = NULL;
+        if (render_image(wrc, &spec, cards_draw, j, pool_now() + 60, &b, &err) < 0) {
+            a->failures++;
+            cards_job_free(j);
+            continue;
+        }
+        cairo_surface_t *frame = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w1->width, w1->height);
+        cairo_t *cr = cairo_create(frame);
+        cairo_set_source_surface(cr, w1->bg, 0, 0);
+        cairo_paint(cr);
+        for (int k = 0; k < w1->n_slots; k++)
+            text_draw(render_ctx_fonts(wrc), cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style,
+                      w1->slots[k].box, NULL, &err);
+        cairo_destroy(cr);
+        cairo_surface_flush(frame);
+        splice_fmt f = {w1->width, w1->height, 85, 0};
+        if (splice_encode_full(e, &f, cairo_image_surface_get_data(frame), cairo_image_surface_get_stride(frame),
+                               &full, &err) < 0 || full.len != b->len || memcmp(full.data, b->data, b->len) != 0)
+            a->failures++;
+        cairo_surface_destroy(frame);
+        blob_unref(b);
+        cards_job_free(j);
+    }
+    outbuf_free(&full);
+    splice_encoder_free(e);
+    render_ctx_free(wrc);
+    return NULL;
+}
+
+static void test_workers_share_caches(void **state)
+{
+    splice_cache_clear();
+    pthread_t th[3];
+    w1_arg args[3] = {{1, 0}, {2, 0}, {3, 0}};
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, w1_thread, &args[i]);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(args[i].failures, 0);
+    }
+    assert_true(splice_bands_bytes() > 0);
+    splice_cache_clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_cache_threads),
         cmocka_unit_test(test_band_cache_keys),
         cmocka_unit_test(test_band_cache_w1),
+        cmocka_unit_test(test_workers_share_caches),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
