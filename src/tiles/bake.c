@@ -22,6 +22,7 @@
 
 #include "tiles/codec.h"
 #include "tiles/gazetteer.h"
+#include "tiles/georaster.h"
 #include "tiles/layer.h"
 #include "tiles/pack.h"
 #include "tiles/reproject.h"
@@ -403,20 +404,37 @@ static void remove_stale(const char *dir, const char *name, int which)
     }
 }
 
-static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, int which, err_t *err)
+/* Bake one layer: from meta->source (an equirectangular JPEG/PNG over meta->bounds) or, with
+ * images, from georeferenced rasters read and warped by GDAL (bounds from the files). */
+static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const *images,
+                      size_t nimages, int force, int which, err_t *err)
 {
     struct stat st;
-    if (stat(meta->source, &st) != 0) {
-        err_set(err, ERR_CONFIG, NULL, "%s: %s", meta->source, strerror(errno));
-        return -1;
+    meta->source_mtime = meta->source_size = 0;
+    for (size_t i = 0; i < (images ? nimages : 1); i++) {
+        const char *path = images ? images[i] : meta->source;
+        if (stat(path, &st) != 0) {
+            err_set(err, ERR_CONFIG, NULL, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        if ((long long)st.st_mtime > meta->source_mtime)
+            meta->source_mtime = (long long)st.st_mtime;
+        meta->source_size += (long long)st.st_size;
     }
-    meta->source_mtime = (long long)st.st_mtime;
-    meta->source_size = (long long)st.st_size;
+    tiles_georaster *geo = NULL;
+    if (images) {
+        if (!(geo = tiles_georaster_open(images, nimages, err)))
+            return -1;
+        tiles_georaster_bounds(geo, meta->bounds);
+        if (*tiles_georaster_stretch(geo)) /* stated in the layer's (and archives') metadata */
+            snprintf(meta->title, sizeof meta->title, "%s", tiles_georaster_stretch(geo));
+    }
     meta->bake_version = TILES_BAKE_VERSION;
     meta->minzoom = TILES_MIN_ZOOM;
     meta->maxzoom = TILES_MAX_ZOOM;
     tiles_layer_stamp_id(meta);
     if (!force && layer_up_to_date(dir, meta, which)) {
+        tiles_georaster_close(geo);
         remove_stale(dir, meta->name, which);
         printf("cartouche bake: %s: up to date\n", meta->name);
         return 0;
@@ -424,10 +442,14 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, int wh
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     tiles_raster img;
-    if (tiles_codec_read_file(meta->source, &img, err) != 0)
+    /* GDAL imagery: its preview (1024 px) gives the thumbnail and the scene statistics. */
+    if (geo ? tiles_georaster_preview(geo, 1024, &img, err) != 0
+            : tiles_codec_read_file(meta->source, &img, err) != 0) {
+        tiles_georaster_close(geo);
         return -1;
+    }
     tiles_source src = {&img, meta->bounds[0], meta->bounds[1], meta->bounds[2],
-                        meta->bounds[3]};
+                        meta->bounds[3], geo};
     int rc = -1;
     if (meta->user) {
         /* One catalogue scene for the whole image, and its thumbnail. */
@@ -469,6 +491,7 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, int force, int wh
     rc = 0;
 done:
     tiles_raster_free(&img);
+    tiles_georaster_close(geo);
     return rc;
 }
 
@@ -556,7 +579,9 @@ static void usage(void)
     fprintf(stderr, "usage: cartouche bake [--assets DIR] [--marble-dir DIR] [--force] "
                     "[--archive pmtiles|mbtiles|both]\n"
                     "       cartouche bake [--assets DIR] --image FILE.{jpg,png} "
-                    "--bounds W,S,E,N --layer NAME [--datetime ISO8601] [--archive ...]\n");
+                    "--bounds W,S,E,N --layer NAME [--datetime ISO8601] [--archive ...]\n"
+                    "       cartouche bake [--assets DIR] --image GEOREFERENCED [--image ...] "
+                    "--name NAME [--datetime ISO8601] [--archive ...]\n");
 }
 
 int tiles_bake_main(int argc, char **argv)
@@ -564,6 +589,8 @@ int tiles_bake_main(int argc, char **argv)
     const char *assets = "assets", *marble = "/usr/share/marble/data";
     const char *image = NULL, *bounds = NULL, *layer = NULL, *datetime = NULL;
     const char *archive = "pmtiles";
+    const char *images[64];
+    size_t nimages = 0;
     int force = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -572,6 +599,7 @@ int tiles_bake_main(int argc, char **argv)
                             : !strcmp(a, "--image")      ? &image
                             : !strcmp(a, "--bounds")     ? &bounds
                             : !strcmp(a, "--layer")      ? &layer
+                            : !strcmp(a, "--name")       ? &layer
                             : !strcmp(a, "--datetime")   ? &datetime
                             : !strcmp(a, "--archive")    ? &archive
                                                          : NULL;
@@ -581,7 +609,9 @@ int tiles_bake_main(int argc, char **argv)
             /* the device-art baker's switch, shared on the same command line */
         } else if (!strcmp(a, "--templates") && i + 1 < argc) {
             i++; /* the device-art baker's option, shared on the same command line */
-        } else if (slot && i + 1 < argc) {
+        } else if (slot == &image && i + 1 < argc && nimages < 64) {
+            image = images[nimages++] = argv[++i]; /* several: one mosaic layer */
+        } else if (slot && slot != &image && i + 1 < argc) {
             *slot = argv[++i];
         } else {
             fprintf(stderr, "cartouche bake: %s '%s'\n",
@@ -612,8 +642,8 @@ int tiles_bake_main(int argc, char **argv)
     if (image || bounds || layer || datetime) {
         tiles_layer_meta m;
         memset(&m, 0, sizeof m);
-        if (!image || !bounds || !layer) {
-            fprintf(stderr, "cartouche bake: --image, --bounds and --layer go together\n");
+        if (!image || !layer) {
+            fprintf(stderr, "cartouche bake: --image needs --layer (or --name)\n");
             usage();
             return 1;
         }
@@ -623,22 +653,27 @@ int tiles_bake_main(int argc, char **argv)
                             "built-in layer name)\n", layer);
             return 1;
         }
-        if (parse_bounds(bounds, m.bounds) != 0) {
+        if (bounds && parse_bounds(bounds, m.bounds) != 0) {
             fprintf(stderr, "cartouche bake: --bounds '%s': expected W,S,E,N in degrees with "
                             "S < N (E < W crosses the antimeridian)\n", bounds);
             return 1;
         }
+        /* With --bounds: one equirectangular JPEG/PNG. Without: georeferenced rasters that
+         * GDAL reads (GeoTIFF/COG, JPEG 2000, PNG/JPEG with a world file...), several = a mosaic. */
         const char *ext = strrchr(image, '.');
-        if (!ext || (strcasecmp(ext, ".jpg") && strcasecmp(ext, ".jpeg") &&
-                     strcasecmp(ext, ".png"))) {
-            fprintf(stderr, "cartouche bake: --image '%s': expected a .jpg or .png file\n", image);
+        if (bounds && (nimages != 1 || !ext ||
+                       (strcasecmp(ext, ".jpg") && strcasecmp(ext, ".jpeg") &&
+                        strcasecmp(ext, ".png")))) {
+            fprintf(stderr, "cartouche bake: --image '%s' with --bounds: expected one .jpg or .png "
+                            "file (leave --bounds out for a georeferenced raster)\n", image);
             return 1;
         }
         struct stat st;
-        if (stat(image, &st) != 0) {
-            fprintf(stderr, "cartouche bake: --image '%s': %s\n", image, strerror(errno));
-            return 1;
-        }
+        for (size_t i = 0; i < nimages; i++)
+            if (stat(images[i], &st) != 0) {
+                fprintf(stderr, "cartouche bake: --image '%s': %s\n", images[i], strerror(errno));
+                return 1;
+            }
         double t;
         if (datetime && tiles_time_parse(datetime, &t) != 0) {
             fprintf(stderr, "cartouche bake: --datetime '%s': expected ISO 8601, e.g. "
@@ -653,9 +688,15 @@ int tiles_bake_main(int argc, char **argv)
         snprintf(m.title, sizeof m.title, "%s", layer);
         if (!realpath(image, m.source))
             snprintf(m.source, sizeof m.source, "%s", image);
+        for (size_t i = 1; i < nimages; i++) { /* a mosaic: every file, '|'-separated */
+            char rp[4096];
+            size_t used = strlen(m.source);
+            snprintf(m.source + used, sizeof m.source - used, "|%s",
+                     realpath(images[i], rp) ? rp : images[i]);
+        }
         tiles_time_format(t, m.datetime, sizeof m.datetime);
         snprintf(m.attribution, sizeof m.attribution, "%s", "user imagery");
-        int rc = bake_layer(dir, &m, force, which, &err);
+        int rc = bake_layer(dir, &m, bounds ? NULL : images, nimages, force, which, &err);
         tiles_layer_free(&m);
         if (rc != 0) {
             fprintf(stderr, "cartouche bake: %s: %s\n", layer, err.msg);
@@ -683,7 +724,7 @@ int tiles_bake_main(int argc, char **argv)
                "City Lights: NASA; places: GeoNames (CC-BY) via Marble");
     int rc = 0;
     for (int i = 0; i < 2; i++) {
-        if (bake_layer(dir, &m[i], force, which, &err) != 0) {
+        if (bake_layer(dir, &m[i], NULL, 0, force, which, &err) != 0) {
             fprintf(stderr, "cartouche bake: %s: %s\n", m[i].name, err.msg);
             rc = 1;
         }

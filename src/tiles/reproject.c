@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tiles/georaster.h"
 #include "tiles/tilemath.h"
 
 /* Filter taps of one output coordinate: source indices first..first+n-1 with weights. */
@@ -142,6 +143,8 @@ int tiles_source_covers_tile(const tiles_source *s, int z, int x, int y)
 int tiles_reproject_band(const tiles_source *s, int z, int ty, int tx0, int tx1, int size,
                          uint8_t *out, err_t *err)
 {
+    if (s->geo)
+        return tiles_georaster_warp_band(s->geo, z, ty, tx0, tx1, size, out, err);
     const tiles_raster *img = s->img;
     const int world_src = tiles_source_is_world(s);
     const int ncols = (tx1 - tx0 + 1) * size;

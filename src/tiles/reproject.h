@@ -15,16 +15,20 @@
 #include "err.h"
 #include "tiles/codec.h"
 
+typedef struct tiles_georaster tiles_georaster;
+
 typedef struct {
     const tiles_raster *img; /* RGBA, straight alpha */
     double west, south, east, north; /* degrees; east < west crosses the antimeridian */
+    tiles_georaster *geo;    /* set: georeferenced imagery warped by GDAL instead (img unused) */
 } tiles_source;
 
 /* 1 if the source covers all longitudes (wraps horizontally). */
 int tiles_source_is_world(const tiles_source *s);
 
 /* Render tiles tx0..tx1 (inclusive, no wrap) of row ty at zoom z, each size x size pixels,
- * side by side into out: an RGBA image (straight alpha) of (tx1-tx0+1)*size by size. */
+ * side by side into out: an RGBA image (straight alpha) of (tx1-tx0+1)*size by size. A source
+ * with geo set is warped by GDAL (georaster.h). */
 int tiles_reproject_band(const tiles_source *s, int z, int ty, int tx0, int tx1, int size,
                          uint8_t *out, err_t *err);
 

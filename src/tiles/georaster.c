@@ -1,0 +1,502 @@
+/* georaster.c — georeferenced imagery through GDAL (see georaster.h).
+ *
+ * Each file is opened once and seen through an in-memory VRT that picks its colour bands (red,
+ * green, blue by colour interpretation, else the first three, else one grey band; a palette is
+ * expanded) and its alpha band. Every band of tiles is one GDALWarp() call of all the VRTs into
+ * a MEM dataset in EPSG:3857 with a destination alpha band, so reprojection, resampling,
+ * nodata, alpha and the mosaic are GDAL's. Sources deeper than 8 bits are warped as Float32 and
+ * scaled afterwards with percentiles taken from GDAL's approximate histograms, so the stretch
+ * is the same in every tile. */
+#include "tiles/georaster.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tiles/tilemath.h"
+
+#define HALF_WORLD 20037508.342789244
+#define MAX_SOURCES 64
+#define HIST_BUCKETS 4096
+
+/* The part of GDAL's C API used here, declared here: GDAL is loaded on first use (dlopen), not
+ * linked, and not needed to build. Linking it maps GDAL and its dozens of dependencies into
+ * every server process (+24 MB resident at start) for what only `cartouche bake --image`
+ * uses. Handles are opaque; the enum values are GDAL's (stable across 3.x). */
+typedef void *GDALDatasetH, *GDALRasterBandH, *GDALDriverH, *OGRSpatialReferenceH,
+    *OGRCoordinateTransformationH;
+typedef struct GDALTranslateOptions GDALTranslateOptions;
+typedef struct GDALWarpAppOptions GDALWarpAppOptions;
+typedef unsigned long long GUIntBig;
+typedef int GDALDataType, GDALColorInterp, CPLErr;
+enum { CE_None = 0, OGRERR_NONE = 0, GF_Read = 0, GDT_Byte = 1, GDT_Float32 = 6 };
+enum { GCI_PaletteIndex = 2, GCI_RedBand = 3, GCI_GreenBand = 4, GCI_BlueBand = 5,
+       GCI_AlphaBand = 6 };
+enum { GDAL_OF_READONLY = 0x00, GDAL_OF_RASTER = 0x02, OAMS_TRADITIONAL_GIS_ORDER = 0 };
+typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
+
+#define GDAL_FUNCS(X)                                                                              \
+    X(void, GDALAllRegister, (void))                                                               \
+    X(CPLErrorHandler, CPLSetErrorHandler, (CPLErrorHandler))                                      \
+    X(void, CPLQuietErrorHandler, (CPLErr, int, const char *))                                     \
+    X(const char *, CPLGetLastErrorMsg, (void))                                                    \
+    X(void, VSIFree, (void *))                                                                     \
+    X(GDALDatasetH, GDALOpenEx,                                                                    \
+      (const char *, unsigned, const char *const *, const char *const *, const char *const *))     \
+    X(void, GDALClose, (GDALDatasetH))                                                             \
+    X(GDALDriverH, GDALGetDriverByName, (const char *))                                            \
+    X(GDALDatasetH, GDALCreate, (GDALDriverH, const char *, int, int, int, GDALDataType, char **)) \
+    X(int, GDALGetRasterXSize, (GDALDatasetH))                                                     \
+    X(int, GDALGetRasterYSize, (GDALDatasetH))                                                     \
+    X(int, GDALGetRasterCount, (GDALDatasetH))                                                     \
+    X(GDALRasterBandH, GDALGetRasterBand, (GDALDatasetH, int))                                     \
+    X(GDALColorInterp, GDALGetRasterColorInterpretation, (GDALRasterBandH))                        \
+    X(GDALDataType, GDALGetRasterDataType, (GDALRasterBandH))                                      \
+    X(const char *, GDALGetDataTypeName, (GDALDataType))                                           \
+    X(CPLErr, GDALGetGeoTransform, (GDALDatasetH, double *))                                       \
+    X(CPLErr, GDALSetGeoTransform, (GDALDatasetH, double *))                                       \
+    X(CPLErr, GDALSetProjection, (GDALDatasetH, const char *))                                     \
+    X(OGRSpatialReferenceH, GDALGetSpatialRef, (GDALDatasetH))                                     \
+    X(CPLErr, GDALComputeRasterStatistics,                                                         \
+      (GDALRasterBandH, int, double *, double *, double *, double *, void *, void *))              \
+    X(CPLErr, GDALGetRasterHistogramEx,                                                            \
+      (GDALRasterBandH, double, double, int, GUIntBig *, int, int, void *, void *))                \
+    X(CPLErr, GDALDatasetRasterIO,                                                                 \
+      (GDALDatasetH, int, int, int, int, int, void *, int, int, GDALDataType, int, int *, int,     \
+       int, int))                                                                                  \
+    X(GDALTranslateOptions *, GDALTranslateOptionsNew, (char **, void *))                          \
+    X(void, GDALTranslateOptionsFree, (GDALTranslateOptions *))                                    \
+    X(GDALDatasetH, GDALTranslate,                                                                 \
+      (const char *, GDALDatasetH, const GDALTranslateOptions *, int *))                           \
+    X(GDALWarpAppOptions *, GDALWarpAppOptionsNew, (char **, void *))                              \
+    X(void, GDALWarpAppOptionsFree, (GDALWarpAppOptions *))                                        \
+    X(GDALDatasetH, GDALWarp,                                                                      \
+      (const char *, GDALDatasetH, int, GDALDatasetH *, const GDALWarpAppOptions *, int *))        \
+    X(OGRSpatialReferenceH, OSRNewSpatialReference, (const char *))                                \
+    X(void, OSRDestroySpatialReference, (OGRSpatialReferenceH))                                    \
+    X(int, OSRImportFromEPSG, (OGRSpatialReferenceH, int))                                         \
+    X(int, OSRExportToWkt, (OGRSpatialReferenceH, char **))                                        \
+    X(OGRSpatialReferenceH, OSRClone, (OGRSpatialReferenceH))                                      \
+    X(void, OSRSetAxisMappingStrategy, (OGRSpatialReferenceH, int))                                \
+    X(OGRCoordinateTransformationH, OCTNewCoordinateTransformation,                                \
+      (OGRSpatialReferenceH, OGRSpatialReferenceH))                                                \
+    X(int, OCTTransform, (OGRCoordinateTransformationH, int, double *, double *, double *))        \
+    X(void, OCTDestroyCoordinateTransformation, (OGRCoordinateTransformationH))
+#define DECLARE(ret, name, args) static ret(*dl_##name) args;
+GDAL_FUNCS(DECLARE)
+static const char *gdal_missing;
+
+struct tiles_georaster {
+    GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
+    struct {
+        int color[3], ncolor, alpha, palette, assume_lonlat;
+    } pick[MAX_SOURCES];
+    size_t n;
+    int ncolor;          /* 1 (grey) or 3 */
+    int deep;            /* some source is deeper than 8 bits: warp Float32, then stretch */
+    double lo[3], hi[3]; /* stretch per colour band */
+    double bounds[4];
+    char stretch[256];
+    char *wkt_mercator, *wkt_lonlat;
+    pthread_mutex_t lock;
+};
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+static void gdal_init(void)
+{
+    static const char *const names[] = {"libgdal.so", "libgdal.so.36", "libgdal.so.35",
+                                        "libgdal.so.34", "libgdal.so.33", "libgdal.so.32",
+                                        "libgdal.so.31", "libgdal.so.30"};
+    void *h = NULL;
+    for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
+        h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        gdal_missing = "libgdal is not installed (Debian: libgdal-dev)";
+        return;
+    }
+#define LOAD(ret, name, args)                                                                      \
+    if (!(*(void **)&dl_##name = dlsym(h, #name))) {                                               \
+        gdal_missing = "libgdal lacks " #name;                                                     \
+        return;                                                                                    \
+    }
+    GDAL_FUNCS(LOAD)
+    dl_GDALAllRegister();
+    dl_CPLSetErrorHandler(dl_CPLQuietErrorHandler); /* errors are reported through err_t */
+}
+
+static char *srs_wkt(int epsg)
+{
+    OGRSpatialReferenceH s = dl_OSRNewSpatialReference(NULL);
+    char *wkt = NULL;
+    if (dl_OSRImportFromEPSG(s, epsg) == OGRERR_NONE)
+        dl_OSRExportToWkt(s, &wkt);
+    dl_OSRDestroySpatialReference(s);
+    return wkt;
+}
+
+/* The colour and alpha bands of ds, as 1-based indexes. */
+static void pick_bands(GDALDatasetH ds, int color[3], int *ncolor, int *alpha, int *palette)
+{
+    int nb = dl_GDALGetRasterCount(ds), r = 0, g = 0, b = 0;
+    *alpha = 0;
+    *palette = 0;
+    for (int i = 1; i <= nb; i++) {
+        GDALColorInterp ci = dl_GDALGetRasterColorInterpretation(dl_GDALGetRasterBand(ds, i));
+        if (ci == GCI_AlphaBand && !*alpha)
+            *alpha = i;
+        else if (ci == GCI_RedBand && !r)
+            r = i;
+        else if (ci == GCI_GreenBand && !g)
+            g = i;
+        else if (ci == GCI_BlueBand && !b)
+            b = i;
+        else if (ci == GCI_PaletteIndex && i == 1)
+            *palette = 1;
+    }
+    if (r && g && b) {
+        color[0] = r, color[1] = g, color[2] = b, *ncolor = 3;
+        return;
+    }
+    int k = 0;
+    for (int i = 1; i <= nb && k < 3; i++)
+        if (i != *alpha)
+            color[k++] = i;
+    *ncolor = k >= 3 ? 3 : 1;
+}
+
+/* Lon/lat extent of ds from its geotransform, sampling the edges (a UTM image's edges curve). */
+static int extent_lonlat(GDALDatasetH ds, int assume_lonlat, double b[4], err_t *err,
+                         const char *path)
+{
+    double gt[6];
+    if (dl_GDALGetGeoTransform(ds, gt) != CE_None) {
+        err_set(err, ERR_CONFIG, NULL, "%s: no georeferencing (GCPs alone are not read: warp it "
+                                       "with gdalwarp first)", path);
+        return -1;
+    }
+    OGRSpatialReferenceH ll = dl_OSRNewSpatialReference(NULL), srs = NULL;
+    dl_OSRImportFromEPSG(ll, 4326);
+    dl_OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = NULL;
+    if (!assume_lonlat) {
+        srs = dl_OSRClone(dl_GDALGetSpatialRef(ds));
+        dl_OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        ct = dl_OCTNewCoordinateTransformation(srs, ll);
+    }
+    int w = dl_GDALGetRasterXSize(ds), h = dl_GDALGetRasterYSize(ds), ok = assume_lonlat || ct;
+    b[0] = b[1] = INFINITY;
+    b[2] = b[3] = -INFINITY;
+    for (int i = 0; i <= 40 && ok; i++) {
+        double f = i / 40.0;
+        double px[4] = {f * w, f * w, 0, w}, py[4] = {0, h, f * h, f * h};
+        for (int k = 0; k < 4; k++) {
+            double x = gt[0] + px[k] * gt[1] + py[k] * gt[2];
+            double y = gt[3] + px[k] * gt[4] + py[k] * gt[5];
+            if (ct && !dl_OCTTransform(ct, 1, &x, &y, NULL))
+                continue;
+            b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
+            b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
+        }
+    }
+    if (ct)
+        dl_OCTDestroyCoordinateTransformation(ct);
+    if (srs)
+        dl_OSRDestroySpatialReference(srs);
+    dl_OSRDestroySpatialReference(ll);
+    if (!ok || !(b[0] < b[2]) || !(b[1] < b[3])) {
+        err_set(err, ERR_CONFIG, NULL, "%s: its corners do not transform to longitude/latitude",
+                path);
+        return -1;
+    }
+    b[0] = fmax(b[0], -180), b[2] = fmin(b[2], 180);
+    b[1] = fmax(b[1], -TILES_MAX_LAT), b[3] = fmin(b[3], TILES_MAX_LAT);
+    return 0;
+}
+
+/* The pth percentile of a band from GDAL's approximate histogram over [mn, mx]. */
+static double percentile(const GUIntBig *hist, int nb, double mn, double mx, double p)
+{
+    GUIntBig total = 0, run = 0;
+    for (int i = 0; i < nb; i++)
+        total += hist[i];
+    GUIntBig want = (GUIntBig)(total * p / 100.0);
+    for (int i = 0; i < nb; i++) {
+        run += hist[i];
+        if (run > want)
+            return mn + (mx - mn) * (i + 0.5) / nb;
+    }
+    return mx;
+}
+
+static int add_source(tiles_georaster *g, const char *path, err_t *err)
+{
+    GDALDatasetH ds = dl_GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) {
+        err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", path, dl_CPLGetLastErrorMsg());
+        return -1;
+    }
+    g->src[g->n] = ds; /* owned from here: closed by tiles_georaster_close */
+    int assume_lonlat = dl_GDALGetSpatialRef(ds) == NULL;
+    double b[4];
+    if (extent_lonlat(ds, assume_lonlat, b, err, path) != 0)
+        return -1;
+    if (assume_lonlat && (b[0] < -180.001 || b[2] > 180.001)) {
+        err_set(err, ERR_CONFIG, NULL, "%s: no coordinate system, and its coordinates are not "
+                                       "longitude/latitude (add a .prj)", path);
+        return -1;
+    }
+    if (g->n == 0)
+        memcpy(g->bounds, b, sizeof b);
+    g->bounds[0] = fmin(g->bounds[0], b[0]), g->bounds[1] = fmin(g->bounds[1], b[1]);
+    g->bounds[2] = fmax(g->bounds[2], b[2]), g->bounds[3] = fmax(g->bounds[3], b[3]);
+    int *color = g->pick[g->n].color, *ncolor = &g->pick[g->n].ncolor;
+    color[0] = color[1] = color[2] = 1;
+    pick_bands(ds, color, ncolor, &g->pick[g->n].alpha, &g->pick[g->n].palette);
+    g->pick[g->n].assume_lonlat = assume_lonlat;
+    if (*ncolor == 3 || g->pick[g->n].palette)
+        g->ncolor = 3;
+    if (!g->pick[g->n].palette &&
+        dl_GDALGetRasterDataType(dl_GDALGetRasterBand(ds, color[0])) != GDT_Byte)
+        g->deep = 1;
+    g->n++;
+    return 0;
+}
+
+/* Source i seen as the mosaic's bands: its colour bands (grey repeated when the mosaic is
+ * RGB), then its alpha band if it has one. */
+static int make_vrt(tiles_georaster *g, size_t i, const char *path, err_t *err)
+{
+    char *argv[32], num[4][16];
+    int argc = 0;
+    argv[argc++] = "-of";
+    argv[argc++] = "VRT";
+    if (g->pick[i].palette) {
+        argv[argc++] = "-expand";
+        argv[argc++] = "rgba";
+    } else {
+        for (int c = 0; c < g->ncolor; c++) {
+            int band = g->pick[i].ncolor == 3 ? g->pick[i].color[c] : g->pick[i].color[0];
+            snprintf(num[c], sizeof num[c], "%d", band);
+            argv[argc++] = "-b";
+            argv[argc++] = num[c];
+        }
+        if (g->pick[i].alpha) {
+            snprintf(num[3], sizeof num[3], "%d", g->pick[i].alpha);
+            argv[argc++] = "-b";
+            argv[argc++] = num[3];
+        }
+    }
+    if (g->pick[i].assume_lonlat) {
+        argv[argc++] = "-a_srs";
+        argv[argc++] = "EPSG:4326";
+    }
+    argv[argc] = NULL;
+    GDALTranslateOptions *to = dl_GDALTranslateOptionsNew(argv, NULL);
+    int usage = 0;
+    g->vrt[i] = to ? dl_GDALTranslate("", g->src[i], to, &usage) : NULL;
+    dl_GDALTranslateOptionsFree(to);
+    if (!g->vrt[i]) {
+        err_set(err, ERR_CONFIG, NULL, "%s: %s", path, dl_CPLGetLastErrorMsg());
+        return -1;
+    }
+    return 0;
+}
+
+/* Stretch of deep sources: per colour band, the percentiles over every source. */
+static int measure_stretch(tiles_georaster *g, err_t *err)
+{
+    const char *type = NULL;
+    size_t used = 0;
+    for (int c = 0; c < g->ncolor; c++) {
+        g->lo[c] = INFINITY;
+        g->hi[c] = -INFINITY;
+        for (size_t i = 0; i < g->n; i++) {
+            int idx = c + 1;
+            GDALRasterBandH band = dl_GDALGetRasterBand(g->vrt[i], idx);
+            type = dl_GDALGetDataTypeName(dl_GDALGetRasterDataType(band));
+            double mn, mx, mean, sd;
+            if (dl_GDALComputeRasterStatistics(band, 1, &mn, &mx, &mean, &sd, NULL, NULL) !=
+                CE_None) {
+                err_set(err, ERR_CONFIG, NULL, "statistics of band %d: %s", idx,
+                        dl_CPLGetLastErrorMsg());
+                return -1;
+            }
+            GUIntBig *hist = calloc(HIST_BUCKETS, sizeof *hist);
+            if (!hist) {
+                err_set(err, ERR_INTERNAL, NULL, "out of memory");
+                return -1;
+            }
+            if (mx > mn && dl_GDALGetRasterHistogramEx(band, mn, mx, HIST_BUCKETS, hist, 0, 1,
+                                                    NULL, NULL) == CE_None) {
+                g->lo[c] = fmin(g->lo[c], percentile(hist, HIST_BUCKETS, mn, mx,
+                                                     TILES_STRETCH_LOW));
+                g->hi[c] = fmax(g->hi[c], percentile(hist, HIST_BUCKETS, mn, mx,
+                                                     TILES_STRETCH_HIGH));
+            } else {
+                g->lo[c] = fmin(g->lo[c], mn);
+                g->hi[c] = fmax(g->hi[c], mx);
+            }
+            free(hist);
+        }
+        if (!(g->hi[c] > g->lo[c]))
+            g->hi[c] = g->lo[c] + 1;
+    }
+    used = (size_t)snprintf(g->stretch, sizeof g->stretch, "%s stretched %g-%g %%:", type,
+                            TILES_STRETCH_LOW, TILES_STRETCH_HIGH);
+    for (int c = 0; c < g->ncolor && used < sizeof g->stretch; c++)
+        used += (size_t)snprintf(g->stretch + used, sizeof g->stretch - used, "%s band %d %g-%g",
+                                 c ? "," : "", c + 1, g->lo[c], g->hi[c]);
+    return 0;
+}
+
+tiles_georaster *tiles_georaster_open(const char *const *paths, size_t n, err_t *err)
+{
+    pthread_once(&gdal_once, gdal_init);
+    if (gdal_missing) {
+        err_set(err, ERR_CONFIG, NULL, "GDAL: %s", gdal_missing);
+        return NULL;
+    }
+    if (n == 0 || n > MAX_SOURCES) {
+        err_set(err, ERR_CONFIG, NULL, "1 to %d images make a layer", MAX_SOURCES);
+        return NULL;
+    }
+    tiles_georaster *g = calloc(1, sizeof *g);
+    if (!g) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&g->lock, NULL);
+    g->ncolor = 1;
+    g->wkt_mercator = srs_wkt(3857);
+    g->wkt_lonlat = srs_wkt(4326);
+    if (!g->wkt_mercator || !g->wkt_lonlat) {
+        err_set(err, ERR_INTERNAL, NULL, "GDAL has no EPSG:3857 (is gdal-data installed?)");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (add_source(g, paths[i], err) != 0)
+            goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (make_vrt(g, i, paths[i], err) != 0)
+            goto fail;
+    if (g->deep && measure_stretch(g, err) != 0)
+        goto fail;
+    return g;
+fail:
+    tiles_georaster_close(g);
+    return NULL;
+}
+
+void tiles_georaster_close(tiles_georaster *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < MAX_SOURCES; i++) {
+        if (g->vrt[i])
+            dl_GDALClose(g->vrt[i]);
+        if (g->src[i])
+            dl_GDALClose(g->src[i]);
+    }
+    dl_VSIFree(g->wkt_mercator);
+    dl_VSIFree(g->wkt_lonlat);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}
+
+void tiles_georaster_bounds(const tiles_georaster *g, double b[4])
+{
+    memcpy(b, g->bounds, sizeof g->bounds);
+}
+
+const char *tiles_georaster_stretch(const tiles_georaster *g)
+{
+    return g->stretch;
+}
+
+/* Warp every source into a w x h region (geotransform gt, CRS wkt) as RGBA. */
+static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], int w, int h,
+                       uint8_t *out, err_t *err)
+{
+    const int nb = g->ncolor + 1;
+    const GDALDataType type = g->deep ? GDT_Float32 : GDT_Byte;
+    const size_t px = (size_t)w * h, bytes = g->deep ? 4 : 1;
+    int rc = -1;
+    unsigned char *buf = malloc(px * nb * bytes);
+    if (!buf) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    pthread_mutex_lock(&g->lock);
+    GDALDatasetH dst = dl_GDALCreate(dl_GDALGetDriverByName("MEM"), "", w, h, nb, type, NULL);
+    char *argv[] = {"-r", "bilinear", "-dstalpha", "-q", NULL};
+    GDALWarpAppOptions *wo = dl_GDALWarpAppOptionsNew(argv, NULL);
+    int usage = 0;
+    double gtc[6];
+    memcpy(gtc, gt, sizeof gtc);
+    if (!dst || !wo || dl_GDALSetGeoTransform(dst, gtc) != CE_None ||
+        dl_GDALSetProjection(dst, wkt) != CE_None ||
+        !dl_GDALWarp(NULL, dst, (int)g->n, g->vrt, wo, &usage) ||
+        dl_GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, buf, w, h, type, nb, NULL, 0, 0, 0) !=
+            CE_None) {
+        err_set(err, ERR_INTERNAL, NULL, "GDAL warp: %s", dl_CPLGetLastErrorMsg());
+        goto done;
+    }
+    /* Band-sequential → RGBA; grey repeated; deep values stretched. */
+    for (size_t i = 0; i < px; i++) {
+        uint8_t *o = out + i * 4;
+        for (int c = 0; c < 4; c++) {
+            int band = c == 3 ? nb - 1 : g->ncolor == 3 ? c : 0;
+            double v;
+            if (g->deep) {
+                float f;
+                memcpy(&f, buf + (band * px + i) * 4, 4);
+                v = c == 3 ? f : (f - g->lo[band]) / (g->hi[band] - g->lo[band]) * 255.0;
+            } else {
+                v = buf[band * px + i];
+            }
+            o[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
+        }
+    }
+    rc = 0;
+done:
+    dl_GDALWarpAppOptionsFree(wo);
+    if (dst)
+        dl_GDALClose(dst);
+    pthread_mutex_unlock(&g->lock);
+    free(buf);
+    return rc;
+}
+
+int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx1, int size,
+                              uint8_t *out, err_t *err)
+{
+    const double res = 2 * HALF_WORLD / ((double)size * (1 << z));
+    const double gt[6] = {-HALF_WORLD + (double)tx0 * size * res, res, 0,
+                          HALF_WORLD - (double)ty * size * res, 0, -res};
+    return warp_region(g, g->wkt_mercator, gt, (tx1 - tx0 + 1) * size, size, out, err);
+}
+
+int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
+{
+    const double *b = g->bounds;
+    double dw = b[2] - b[0], dh = b[3] - b[1], f = fmax(dw, dh) / max;
+    int w = (int)fmax(1, round(dw / f)), h = (int)fmax(1, round(dh / f));
+    const double gt[6] = {b[0], dw / w, 0, b[3], 0, -dh / h};
+    out->w = w;
+    out->h = h;
+    out->channels = 4;
+    out->px = malloc((size_t)w * h * 4);
+    if (!out->px) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (warp_region(g, g->wkt_lonlat, gt, w, h, out->px, err) != 0) {
+        tiles_raster_free(out);
+        return -1;
+    }
+    return 0;
+}
