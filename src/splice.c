@@ -75,7 +75,6 @@ typedef struct band_entry {
 struct splice_base {
     atomic_int refs;
     struct splice_base *prev, *next; /* cache recency: head = most recent */
-    int cached;
     int too_big;             /* only a marker: this background's segments exceed the limit */
     unsigned long long tag;
     splice_fmt fmt;
@@ -328,7 +327,6 @@ static void unlink_base(splice_base *b)
     else
         cache.tail = b->prev;
     b->prev = b->next = NULL;
-    b->cached = 0;
     cache.bytes -= b->charged;
 }
 
@@ -341,21 +339,19 @@ static void push_front(splice_base *b)
     cache.head = b;
     if (!cache.tail)
         cache.tail = b;
-    b->cached = 1;
     cache.bytes += b->charged;
 }
 
-/* Drop cold bases (not b itself) until `need` more bytes fit under the limit; the dropped
- * ones are released to the budget once the last job holding them is done. */
-static void make_room(size_t need, const splice_base *keep, splice_base **dropped, int *n_dropped, int max)
+/* With cache.mu held: drop cold bases until `need` more bytes fit under the limit (at most max;
+ * the caller unrefs them after unlocking). They are released to the budget once the last job
+ * holding them is done. */
+static void make_room(size_t need, splice_base **dropped, int *n_dropped, int max)
 {
     splice_base *b = cache.tail;
     while (b && cache.bytes + need > cache.limit && *n_dropped < max) {
         splice_base *prev = b->prev;
-        if (b != keep) {
-            unlink_base(b);
-            dropped[(*n_dropped)++] = b;
-        }
+        unlink_base(b);
+        dropped[(*n_dropped)++] = b;
         b = prev;
     }
 }
@@ -476,12 +472,12 @@ splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splic
                 marker->fmt = *f;
                 marker->last_used = pool_now();
                 atomic_init(&marker->refs, 1);
-                make_room(0, NULL, dropped, &n_dropped, 64);
+                make_room(0, dropped, &n_dropped, 64);
                 push_front(marker);
             }
             b = nb;
         } else {
-            make_room(nb->charged, NULL, dropped, &n_dropped, 64);
+            make_room(nb->charged, dropped, &n_dropped, 64);
             nb->last_used = pool_now();
             push_front(nb);
             atomic_fetch_add(&nb->refs, 1); /* the cache's reference */
@@ -507,7 +503,7 @@ void splice_cache_set_limit(size_t bytes)
     int n = 0;
     pthread_mutex_lock(&cache.mu);
     cache.limit = bytes;
-    make_room(0, NULL, dropped, &n, 64);
+    make_room(0, dropped, &n, 64);
     pthread_mutex_unlock(&cache.mu);
     for (int i = 0; i < n; i++)
         splice_base_unref(dropped[i]);
