@@ -70,7 +70,10 @@ healthy=$(curl -s -o /dev/null -w '%{http_code}' $URL/healthz)
 echo "healthz after bursts: $healthy"
 kill -TERM $SERVER_PID; wait $SERVER_PID || true
 
-/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "$out/refcard.txt" "${results[@]}" <<'PY' > bench/RESULTS.md
+# The sections other scripts keep in RESULTS.md (from the first "## " heading on: bench/splice.sh's
+# "Encode only what changed", the hostile mix, ...) survive this rewrite of the capacity tables.
+kept=$(awk '/^## /{keep=1} keep' bench/RESULTS.md 2>/dev/null || true)
+/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "$out/refcard.txt" "${results[@]}" <<'PY' > "$out/RESULTS.head.md"
 import datetime, json, platform, subprocess, sys
 bound = float(sys.argv[1]); split = sys.argv[2]; burst = json.loads(sys.argv[3])
 burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; refcard = open(sys.argv[6]).read(); rows = sys.argv[7:]
@@ -107,4 +110,5 @@ print("Controller reference cards, one thread, no HTTP (`render_bench refcard`):
       "(1920x1080) with the smallest text size used:\n")
 print("```\n" + refcard.strip() + "\n```")
 PY
+{ cat "$out/RESULTS.head.md"; [ -z "$kept" ] || printf '\n%s\n' "$kept"; } > bench/RESULTS.md
 cat bench/RESULTS.md
