@@ -571,7 +571,8 @@ static int read_dir(reader *r, uint64_t off, uint64_t len, int depth, err_t *err
     }
     for (uint64_t i = 0; i < count && !bad; i++) {
         bad = get_varint(d, n, &pos, &v) != 0 || (v == 0 && i == 0);
-        e[i].off = v == 0 ? e[i - 1].off + e[i - 1].len : v - 1;
+        if (!bad) /* 0: right after the previous entry (never for the first: found by fuzz_pmtiles) */
+            e[i].off = v == 0 ? e[i - 1].off + e[i - 1].len : v - 1;
     }
     if (bad) {
         err_set(err, ERR_CONFIG, NULL, "%s: corrupt directory", r->path);
@@ -671,7 +672,8 @@ int tiles_pmtiles_open(tiles_pack *p, const char *path, err_t *err)
     }
     if (read_dir(&r, get_u64(h + 8), get_u64(h + 16), 0, err) != 0)
         goto fail;
-    qsort(r.e, r.n, sizeof *r.e, cmp_entry);
+    if (r.n) /* an archive of no tiles has no entries (qsort takes no NULL) */
+        qsort(r.e, r.n, sizeof *r.e, cmp_entry);
 
     memset(p, 0, sizeof *p);
     p->kind = TILES_ARCHIVE_PMTILES;
