@@ -429,8 +429,8 @@ def test_page_several_files_folder_and_zip(start_server, chromium, tmp_path):
         z.writestr("data/input/global.actions", read_bindings("il2_global.actions"))
     dropped = [["il2.zip", base64.b64encode(buf.getvalue()).decode()],
                ["devices.txt", base64.b64encode(read_bindings("il2_devices.txt")).decode()]]
+    dcs_id = d.execute_script("return location.hash").lstrip("#")  # before the drop: it may answer at once
     d.execute_script(DROP_FILES, dropped)
-    dcs_id = d.execute_script("return location.hash").lstrip("#")
     wait_js(d, "location.hash !== '#%s'" % dcs_id, what="the dropped zip's upload")
     wait_js(d, ALL_CARDS_LOADED, what="cards of the dropped zip")
     zid = d.execute_script("return location.hash").lstrip("#")
