@@ -2,6 +2,7 @@
 # The capacity harness (`make bench`): against the real binary on loopback, bounded in time.
 # Phases: the hardware bound (render+encode on N threads, no HTTP), W1 uncached at c50/c200/c1000,
 # W1 cache hit, tiles and static map where they exist, 5 bursts of 1000 connections x 5 requests,
+# the hostile mix (bench/mix.sh: W1 c1000 with slow readers, uploads and many-key bodies),
 # with the server's VmHWM after each phase. Writes bench/RESULTS.md.
 # BENCH_QUICK=1 shortens every phase (for a smoke run).
 set -euo pipefail
@@ -70,13 +71,18 @@ healthy=$(curl -s -o /dev/null -w '%{http_code}' $URL/healthz)
 echo "healthz after bursts: $healthy"
 kill -TERM $SERVER_PID; wait $SERVER_PID || true
 
+echo "== hostile mix: W1 c1000 + 200 slow readers + 50 x 4 MB uploads + many-key JSON bodies"
+mix=$(BUILD=$BUILD MIX_S=${D%s} bash bench/mix.sh | grep '^RESULT' | sed 's/^RESULT //')
+echo "hostile mix: $mix"
+
 # The sections other scripts keep in RESULTS.md (from the first "## " heading on: bench/splice.sh's
 # "Encode only what changed", the hostile mix, ...) survive this rewrite of the capacity tables.
 kept=$(awk '/^## /{keep=1} keep' bench/RESULTS.md 2>/dev/null || true)
-/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "$out/refcard.txt" "${results[@]}" <<'PY' > "$out/RESULTS.head.md"
+/usr/bin/python3 - "$bound_rps" "$split" "$burst" "$burst_hwm" "$healthy" "$out/refcard.txt" "$mix" "${results[@]}" <<'PY' > "$out/RESULTS.head.md"
 import datetime, json, platform, subprocess, sys
 bound = float(sys.argv[1]); split = sys.argv[2]; burst = json.loads(sys.argv[3])
-burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; refcard = open(sys.argv[6]).read(); rows = sys.argv[7:]
+burst_hwm = int(sys.argv[4]); healthy = sys.argv[5]; refcard = open(sys.argv[6]).read()
+mix = json.loads(sys.argv[7]); rows = sys.argv[8:]
 def ver(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip().splitlines()[0]
@@ -105,6 +111,14 @@ print(f"\nBursts (5 x 1000 concurrent connections x 5 requests, unique URLs): {b
       f"{burst['unanswered']} unanswered ({burst['errors']} connection errors), {burst['seconds']} s; "
       f"/healthz afterwards: {healthy}; peak RSS {burst_hwm / 1024:.1f} MB.\n")
 print(f"**Peak RSS through all phases: {peak / 1024:.1f} MB.**\n")
+w1 = mix["w1"]; idle = mix["idle_kb"] / 1024; hwm = mix["hwm_kb"] / 1024
+print("Hostile mix (fresh server, `--memory-budget-mb " f"{mix['budget_mb']}`, bench/mix.sh): W1 uncached c1000 "
+      "with 200 slow readers (1 KB/s, distinct @2x PNGs), 50 concurrent 4 MB uploads and many-key JSON bodies:\n")
+print("| phase | W1 2xx/s | % of clean W1 c1000 | other statuses | peak RSS MB | budget + idle MB | /healthz after |")
+print("|---|---|---|---|---|---|---|")
+print(f"| hostile mix | {mix['w1_2xx_per_s']:.0f} | {100 * mix['w1_2xx_per_s'] / max(mix['clean_w1_2xx_per_s'], 1):.0f} % "
+      f"(clean {mix['clean_w1_2xx_per_s']:.0f}) | {', '.join(f'{k}: {v}' for k, v in mix['statuses'].items())} | "
+      f"{hwm:.1f} | {mix['budget_mb'] + idle:.1f} | {mix['healthy']} |\n")
 print("Controller reference cards, one thread, no HTTP (`render_bench refcard`): for the largest fixture "
       "of each game, its parse time, and per card and page the draw time and draw + JPEG encode time "
       "(1920x1080) with the smallest text size used:\n")

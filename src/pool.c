@@ -30,6 +30,7 @@ static struct {
     pthread_mutex_t mem_mu;
     pthread_cond_t mem_cv;
     size_t budget, used;
+    size_t input;             /* of used: request bodies and upload copies (pool_try_reserve_input) */
     char fonts_manifest[512];
 } P = {.mu = PTHREAD_MUTEX_INITIALIZER,
        .cv = PTHREAD_COND_INITIALIZER,
@@ -56,6 +57,41 @@ int pool_try_reserve(size_t n)
     if (ok)
         atomic_fetch_add(&metrics_g.pool_bytes, (long)n);
     return ok ? 0 : -1;
+}
+
+int pool_try_reserve_input(size_t n)
+{
+    pthread_mutex_lock(&P.mem_mu);
+    int ok = P.used + n <= P.budget && P.input + n <= P.budget / 2;
+    if (ok) {
+        P.used += n;
+        P.input += n;
+    }
+    pthread_mutex_unlock(&P.mem_mu);
+    if (ok)
+        atomic_fetch_add(&metrics_g.pool_bytes, (long)n);
+    return ok ? 0 : -1;
+}
+
+void pool_release_input(size_t n)
+{
+    pthread_mutex_lock(&P.mem_mu);
+    P.input -= n;
+    pthread_mutex_unlock(&P.mem_mu);
+    pool_release(n);
+}
+
+size_t pool_used(void)
+{
+    pthread_mutex_lock(&P.mem_mu);
+    size_t n = P.used;
+    pthread_mutex_unlock(&P.mem_mu);
+    return n;
+}
+
+size_t pool_budget(void)
+{
+    return P.budget;
 }
 
 int pool_reserve(size_t n, double deadline)

@@ -40,6 +40,15 @@ void pool_expire(double now);
 int pool_reserve(size_t n, double deadline);
 int pool_try_reserve(size_t n);
 void pool_release(size_t n);
+/* Input held in memory (request bodies as they arrive, an upload's copy until its job ends) is
+ * charged to the same budget but may never take more than half of it, so that renders and the
+ * replies in flight always have room: try never blocks; -1 when the budget or the input share is
+ * full. */
+int pool_try_reserve_input(size_t n);
+void pool_release_input(size_t n);
+/* Bytes charged now (all kinds) and the budget; the idle trim and /metrics read them. */
+size_t pool_used(void);
+size_t pool_budget(void);
 
 /* Refcounted encoded bytes charged to the budget. */
 typedef struct {

@@ -374,8 +374,9 @@ def test_zip_bomb_413(server):
 
 def test_zip_over_the_size_limit_413(start_server):
     # Bytes that do not compress, so the ratio is fine and only the sum is too much; the body
-    # limit is raised so the zip itself gets in.
-    srv = start_server("--max-body", str(64 << 20))
+    # limit is raised so the zip itself gets in, and the memory budget so that it can hold the
+    # 36 MiB body and its reading (four times the body, within half the budget: test_budget.py).
+    srv = start_server("--max-body", str(64 << 20), "--memory-budget-mb", "512")
     noise = os.urandom(12 << 20)
     body = make_zip([("a.bin", noise), ("b.bin", noise), ("c.bin", noise)], method=zipfile.ZIP_STORED)
     r = requests.post(srv.url + "/v1/refcards", data=body, timeout=60)
