@@ -54,6 +54,7 @@ struct http_req {
     const char *cache;  /* "hit", "miss", "coalesced", "-" for the log */
     char allow[32];     /* Allow header of a 405 */
     size_t body_charge; /* budget bytes of a body taken out of the request (http_req_take_body) */
+    const char *json_type; /* Content-Type of the next successful JSON reply; NULL: application/json */
     int body_short;     /* the budget could not hold reading that body: http_reply_work answers 503 */
     int no_write_deadline; /* a file reply: holds no memory, may take as long as the client needs */
     struct http_req *next_waiter;
@@ -571,7 +572,7 @@ static void reply_json_text(http_req *rq, int status, char *txt, const char *cac
                             const char *etag)
 {
     size_t len = txt ? strlen(txt) : 0;
-    common_headers(rq, "application/json", cache_control);
+    common_headers(rq, rq->json_type && status < 400 ? rq->json_type : "application/json", cache_control);
     struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
     if (etag)
         evhttp_add_header(oh, "ETag", etag);
@@ -614,6 +615,11 @@ static void reply_error_kind(http_req *rq, err_kind kind, const char *param, con
     err_t e = {0};
     err_set(&e, kind, param, "%s", msg);
     http_reply_error(rq, &e);
+}
+
+void http_reply_json_type(http_req *rq, const char *ctype)
+{
+    rq->json_type = ctype;
 }
 
 void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control)

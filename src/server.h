@@ -33,6 +33,9 @@ void http_reply_header(http_req *rq, const char *name, const char *value);
 void http_reply_error(http_req *rq, const err_t *err);
 /* JSON reply (steals a reference to body). cache_control NULL = "no-cache". */
 void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control);
+/* The Content-Type of this request's JSON replies other than errors ("application/geo+json");
+ * ctype must outlive the request (a string literal). */
+void http_reply_json_type(http_req *rq, const char *ctype);
 /* JSON serialised elsewhere with HTTP_JSON_FLAGS (on a worker: a large body then costs the loop
  * only its sending); txt is freed here. key NULL: no ETag; else a strong ETag from key
  * (If-None-Match honoured). cache_control NULL = "no-cache". */

@@ -29,6 +29,7 @@ static const char *const conformance[] = {
     "https://api.stacspec.org/v1.0.0/item-search#sort",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 };
 
 static const query_key search_keys[] = {

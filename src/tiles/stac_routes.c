@@ -59,6 +59,11 @@ static void reply_doc(http_req *rq, const tiles_store *s, json_t *body, const ch
         return;
     }
     snprintf(key, klen, "stac:%s:%s:%s:%s", what, canon ? canon : "", ver, base);
+    /* Items and item collections are GeoJSON; the service description is OpenAPI. */
+    if (!strcmp(what, "api"))
+        http_reply_json_type(rq, "application/vnd.oai.openapi+json;version=3.0");
+    else if (!strncmp(what, "item", 4) || strstr(what, "/search"))
+        http_reply_json_type(rq, "application/geo+json");
     http_reply_json_etag(rq, body, key, app_cache_control());
     free(canon);
     free(key);
@@ -258,6 +263,7 @@ static void search_post(http_req *rq, const tiles_store *s)
         reply_err(rq, ERR_INTERNAL, "out of memory");
         return;
     }
+    http_reply_json_type(rq, "application/geo+json");
     http_reply_json(rq, 200, doc, "no-store");
 }
 

@@ -673,3 +673,26 @@ def test_a_user_layer_across_the_antimeridian(start_server, user_assets):
         ["island"]
     assert ids(get_json(s, ROOT_PATH + "/search?collections=island&intersects="
                         + urllib.parse.quote(json.dumps(box(0, -15, 10, -12))))) == []
+
+
+def test_media_types(server, everything):
+    """GeoJSON documents are served as application/geo+json, the service description as
+    OpenAPI, the rest as JSON; errors stay application/json. The OGC GeoJSON conformance class
+    is declared because of that."""
+    def ctype(path, **kw):
+        r = requests.request(kw.pop("method", "GET"), server.url + path, timeout=30, **kw)
+        assert r.status_code == 200, (path, r.text[:200])
+        return r.headers["Content-Type"]
+    item = next(iter(everything.values()))
+    assert ctype(f"{ROOT_PATH}/search?limit=2") == GEOJSON
+    assert ctype(f"{ROOT_PATH}/search", method="POST", json={"limit": 2}) == GEOJSON
+    assert ctype(f"{ROOT_PATH}/collections/{item['collection']}/items?limit=2") == GEOJSON
+    assert ctype(f"{ROOT_PATH}/collections/{item['collection']}/items/{item['id']}") == GEOJSON
+    assert ctype(f"{ROOT_PATH}/api").startswith("application/vnd.oai.openapi+json")
+    for path in (ROOT_PATH, f"{ROOT_PATH}/conformance", f"{ROOT_PATH}/collections"):
+        assert ctype(path) == "application/json", path
+    assert ctype("/v1/scenes?limit=2") == "application/json"  # the older endpoint as before
+    bad = requests.get(server.url + f"{ROOT_PATH}/search?datetime=soon", timeout=30)
+    assert bad.status_code == 400 and bad.headers["Content-Type"] == "application/json"
+    conf = requests.get(server.url + f"{ROOT_PATH}/conformance", timeout=30).json()["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conf
