@@ -55,6 +55,33 @@ static template_job *make_job(long seed)
     return j;
 }
 
+/* Seconds for n W1 cards (after 5 warm-up ones) through the server's own path on one thread:
+ * render_image reuses the surface and re-encodes only what the cards' slots touch; -1 on error. */
+static double pipeline_seconds(long n)
+{
+    err_t err = {0};
+    render_ctx *rc = render_ctx_new(0, fonts, &err);
+    image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
+    double tp = 0;
+    for (long i = 0; i < n + 5; i++) {
+        template_job *j = make_job(i);
+        blob *b = NULL;
+        double t0 = pool_now();
+        if (!rc || render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
+            fprintf(stderr, "render: %s\n", err.msg);
+            cards_job_free(j);
+            render_ctx_free(rc);
+            return -1;
+        }
+        if (i >= 5)
+            tp += pool_now() - t0;
+        blob_unref(b);
+        cards_job_free(j);
+    }
+    render_ctx_free(rc);
+    return tp;
+}
+
 static int split(long n)
 {
     err_t err = {0};
@@ -91,25 +118,9 @@ static int split(long n)
         }
         cards_job_free(j);
     }
-    /* The server's own path on one thread: render_image reuses the surface and restores only
-     * the label boxes between cards of the same template. */
-    render_ctx *rc = render_ctx_new(0, fonts, &err);
-    image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
-    double tp = 0;
-    for (long i = 0; i < n + 5; i++) {
-        template_job *j = make_job(i);
-        blob *b = NULL;
-        double t0 = pool_now();
-        if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
-            fprintf(stderr, "render: %s\n", err.msg);
-            return 1;
-        }
-        if (i >= 5)
-            tp += pool_now() - t0;
-        blob_unref(b);
-        cards_job_free(j);
-    }
-    render_ctx_free(rc);
+    double tp = pipeline_seconds(n);
+    if (tp < 0)
+        return 1;
     double total = t_copy + t_draw + t_enc;
     printf("cards=%ld pipeline_ms_per_card=%.3f | split: total_ms=%.3f copy_ms=%.3f draw_ms=%.3f "
            "encode_ms=%.3f bytes=%zu\n", n, tp * 1e3 / n, total * 1e3 / n, t_copy * 1e3 / n,
@@ -332,23 +343,9 @@ static int splice_split(long n)
         }
         cards_job_free(j);
     }
-    render_ctx *rc = render_ctx_new(0, fonts, &err);
-    image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
-    double tp = 0;
-    for (long i = 0; i < n + 5; i++) {
-        template_job *j = make_job(i);
-        blob *b = NULL;
-        double t0 = pool_now();
-        if (render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
-            fprintf(stderr, "render: %s\n", err.msg);
-            return 1;
-        }
-        if (i >= 5)
-            tp += pool_now() - t0;
-        blob_unref(b);
-        cards_job_free(j);
-    }
-    render_ctx_free(rc);
+    double tp = pipeline_seconds(n);
+    if (tp < 0)
+        return 1;
     int all_rows = splice_rows(&f);
     printf("%s: cards=%ld pipeline_ms_per_card=%.3f | spliced: total_ms=%.3f copy_ms=%.3f draw_ms=%.3f "
            "encode_ms=%.3f splice_ms=%.3f re-encoded=%d/%d segments (%.1f %%) bytes=%zu | naive: total_ms=%.3f "
