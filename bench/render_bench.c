@@ -166,7 +166,7 @@ static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err
     refcard_arg *a = arg;
     card_job cj = {.dev = a->card->dev, .items = a->sel, .n_items = a->n, .game = a->set->game,
                    .game_name = a->set->game_name, .profile = a->set->profile,
-                   .device_name = a->card->title, .device_index = a->card->device_index,
+                   .device_name = a->card->dev ? NULL : a->card->name, .device_index = a->card->device_index,
                    .module = a->card->module, .page = a->page,
                    .stats = &a->stats};
     return card_draw(cr, render_ctx_fonts(rc), &cj, err);

@@ -98,14 +98,11 @@ static int valid_id(const char *s)
 }
 
 /* The drawing job of page `page` of card c (sel: its n bindings); contexts and background are
- * the caller's to set. generic_title: room for a generic card's title. */
+ * the caller's to set. A generic card is titled with the readable name cardset found, without
+ * its "#2" (the card adds the index itself). */
 static card_job card_job_of(const binding_set *set, const cardset_card *c,
-                            const binding **sel, size_t n, int page, char *generic_title, size_t cap)
+                            const binding **sel, size_t n, int page)
 {
-    /* A registry device's title is its name (the card adds the index); a generic card's is the
-     * readable name cardset found, without cardset's own "#2" (the card adds it too). */
-    if (!c->dev)
-        cardset_generic_title(c->game_device, c->vid, c->pid, generic_title, cap);
     card_job job = {0};
     job.dev = c->dev;
     job.items = sel;
@@ -113,7 +110,7 @@ static card_job card_job_of(const binding_set *set, const cardset_card *c,
     job.game = set->game;
     job.game_name = set->game_name;
     job.profile = set->profile;
-    job.device_name = c->dev ? NULL : generic_title;
+    job.device_name = c->dev ? NULL : c->name;
     job.device_index = c->device_index;
     job.module = c->module;
     job.page = page;
@@ -129,8 +126,7 @@ static int card_pages(text_fonts *fonts, const binding_set *set, const cardset *
     *also = 0;
     for (size_t k = 0; c->dev && c->dev->kind != DEVICE_KEYBOARD && k < n; k++)
         *also += !devices_callout_for(c->dev, sel[k]->input.control);
-    char title[160];
-    card_job job = card_job_of(set, c, sel, n, 1, title, sizeof title);
+    card_job job = card_job_of(set, c, sel, n, 1);
     card_stats st = {0};
     job.stats = &st;
     job.contexts = contexts;
@@ -541,8 +537,7 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
         goto done;
     }
     size_t n = cardset_select(&set, c, sel);
-    char title[160];
-    card_job cj = card_job_of(&set, c, sel, n, j->page, title, sizeof title);
+    card_job cj = card_job_of(&set, c, sel, n, j->page);
     cj.contexts = contexts;
     cj.n_contexts = cs.n_contexts;
     cj.background = c->dev ? devices_background(c->dev, render_ctx_scale(rc)) : NULL;

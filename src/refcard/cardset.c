@@ -180,15 +180,14 @@ int cardset_build(const binding_set *set, cardset *cs, err_t *err)
             c->pid = b->input.pid;
             c->device_index = b->input.device_index;
             snprintf(c->module, sizeof c->module, "%s", b->module);
-            char name[128];
             if (c->dev)
-                snprintf(name, sizeof name, "%s", c->dev->name);
+                snprintf(c->name, sizeof c->name, "%s", c->dev->name);
             else
-                cardset_generic_title(b->input.device, b->input.vid, b->input.pid, name, sizeof name);
+                cardset_generic_title(b->input.device, b->input.vid, b->input.pid, c->name, sizeof c->name);
             if (c->device_index > 0)
-                snprintf(c->title, sizeof c->title, "%s #%d", name, c->device_index + 1);
+                snprintf(c->title, sizeof c->title, "%s #%d", c->name, c->device_index + 1);
             else
-                snprintf(c->title, sizeof c->title, "%s", name);
+                snprintf(c->title, sizeof c->title, "%s", c->name);
             card_slug(c, c->slug, sizeof c->slug);
         }
         c->n_bindings++;

@@ -18,8 +18,9 @@ typedef struct {
     const device *dev;       /* registry entry, NULL for a generic card */
     char game_device[96];    /* the game's name of the device */
     unsigned vid, pid;       /* from the file, 0 if it had none */
-    char title[160];         /* readable: registry name, else usb.ids / the game's name, never a
-                                bare hex id; "#2" for a second alike device */
+    char name[128];          /* readable: registry name, else usb.ids / the game's name, never a
+                                bare hex id */
+    char title[160];         /* name, with "#2" for a second alike device */
     int device_index;
     char module[48];
     size_t n_bindings;
