@@ -18,11 +18,12 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 OPT      ?= -O2
 CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Wno-unused-parameter \
-            -Isrc $(PKG_CFLAGS) $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+            -Isrc -Itools $(PKG_CFLAGS) $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
-SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
+SRCS     := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c tools/bake/*.c))
+HDRS     := $(wildcard src/*.h src/*/*.h src/*/*/*.h tools/bake/*.h)
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN      := $(BUILD)/cartouche
@@ -62,7 +63,7 @@ deps:
 test-deps: deps
 	$(call install_missing,$(TEST_PKGS))
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h)
+$(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 

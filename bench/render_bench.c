@@ -22,16 +22,16 @@
 #include <string.h>
 #include <turbojpeg.h>
 
-#include "cards.h"
-#include "refcard/card.h"
-#include "refcard/cardset.h"
-#include "refcard/usbids.h"
-#include "refcard/devices.h"
-#include "refcard/games.h"
-#include "encode.h"
-#include "pool.h"
-#include "render_ctx.h"
-#include "splice.h"
+#include "cards/cards.h"
+#include "refcards/card.h"
+#include "refcards/cardset.h"
+#include "refcards/usbids.h"
+#include "refcards/devices.h"
+#include "refcards/games/games.h"
+#include "core/encode.h"
+#include "core/pool.h"
+#include "core/render_ctx.h"
+#include "core/splice.h"
 
 static template_set *set;
 static const template *w1;

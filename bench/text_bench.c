@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "text.h"
+#include "text/text.h"
 
 static const char *actions[] = {
     "Landing Gear Toggle / Emergency Extend", "Throttle", "Boost", "Flight Assist Off",

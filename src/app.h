@@ -4,7 +4,7 @@
 #define CARTOUCHE_APP_H
 
 #include "config.h"
-#include "template.h"
+#include "cards/template.h"
 
 typedef struct {
     config cfg;

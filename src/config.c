@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tiles/store.h"
+#include "tiles/tilestore.h"
 
 typedef enum { OPT_STR, OPT_LONG, OPT_LISTEN } opt_type;
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "util/err.h"
 
 typedef struct {
     char listen_host[64];

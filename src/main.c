@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "bake.h"
+#include "bake/bake.h"
 #include "config.h"
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * enough (handle creation is microseconds), and decoding on workers stays free of shared state. */
 #include "tiles/codec.h"
 
-#include "encode.h"
+#include "core/encode.h"
 
 #include <png.h>
 #include <stdio.h>

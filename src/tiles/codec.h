@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* An 8-bit raster, channels 3 (RGB) or 4 (RGBA, straight alpha), rows packed. */
 typedef struct {

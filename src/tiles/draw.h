@@ -7,9 +7,9 @@
 
 #include <cairo.h>
 
-#include "render.h"
+#include "core/render.h"
 #include "tiles/staticmap.h"
-#include "tiles/store.h"
+#include "tiles/tilestore.h"
 
 typedef struct {
     const tiles_layer *layer;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 typedef enum {
     TILES_PLACE_TOWN = 0,    /* GeoNames PPL, PPLX, ... */

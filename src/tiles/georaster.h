@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 #include "tiles/codec.h"
 
 /* Percentiles of the stretch applied to rasters deeper than 8 bits. */

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "util/err.h"
 #include "tiles/gazetteer.h"
 
 /* Measure the ink box of utf8 at font size px (bold or regular): width and height in layout

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* Bump when the bake's output changes (filters, formats, pack layout): forces a re-bake. */
 #define TILES_BAKE_VERSION 3

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 typedef enum { TILES_ARCHIVE_NONE = 0, TILES_ARCHIVE_PMTILES, TILES_ARCHIVE_MBTILES } tiles_archive_kind;
 typedef enum { TILES_TILE_JPEG = 0, TILES_TILE_PNG = 1 } tiles_tile_format;

@@ -9,8 +9,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "query.h"
+#include "util/err.h"
+#include "http/query.h"
 #include "tiles/layer.h"
 #include "tiles/stac_geom.h"
 

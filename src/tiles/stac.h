@@ -15,10 +15,10 @@
 
 #include <jansson.h>
 
-#include "err.h"
-#include "query.h"
+#include "util/err.h"
+#include "http/query.h"
 #include "tiles/scenes.h"
-#include "tiles/store.h"
+#include "tiles/tilestore.h"
 
 #define STAC_DEFAULT_LIMIT 10
 #define STAC_MAX_IDS 1000

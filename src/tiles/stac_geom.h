@@ -8,7 +8,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* Most positions one geometry may hold (a GET URL or a POST body bounds it anyway). */
 #define TILES_GEOM_MAX_POINTS 100000

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "app.h"
-#include "server.h"
+#include "http/server.h"
 #include "tiles/stac.h"
-#include "tiles/store.h"
+#include "tiles/tilestore.h"
 
 static void base_url(char *out, size_t cap)
 {

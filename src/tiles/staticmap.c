@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "text/text.h"
 #include "tiles/layer.h"
 #include "tiles/tilemath.h"
 

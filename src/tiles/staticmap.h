@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-#include "err.h"
-#include "query.h"
-#include "render.h"
+#include "util/err.h"
+#include "http/query.h"
+#include "core/render.h"
 
 #define TILES_STATIC_MAX_SIZE 2048
 #define TILES_STATIC_MIN_SIZE 16

@@ -3,7 +3,7 @@
 #ifndef CARTOUCHE_TILES_H
 #define CARTOUCHE_TILES_H
 
-#include "err.h"
+#include "util/err.h"
 
 typedef struct http_req http_req;
 

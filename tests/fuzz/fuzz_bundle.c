@@ -3,8 +3,8 @@
  * within BUNDLE_MAX_FILES and BUNDLE_MAX_BYTES, and every name is relative, uses '/', has no
  * "." or ".." part and is valid UTF-8; sorting keeps that and drops nothing but duplicates. */
 #include "fuzz_util.h"
-#include "refcard/bundle.h"
-#include "refcard/textenc.h"
+#include "refcards/bundle.h"
+#include "refcards/textenc.h"
 
 static void check_name(const char *name)
 {

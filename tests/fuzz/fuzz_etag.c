@@ -3,7 +3,7 @@
  * tag itself after a well-formed prefix matches; garbage never crashes. */
 #include <string.h>
 
-#include "etag.h"
+#include "core/etag.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "refcard/games.h"
+#include "refcards/games/games.h"
 
 static const char *const games[] = {"elite", "msfs2020", "squadrons", "dcs", "starcitizen", "bms", "il2"};
 

@@ -2,7 +2,7 @@
  * the Content-Type header, a NUL, then the body. Invariant: an accepted part lies inside the
  * body and its file name is a C string within its buffer. */
 #include "fuzz_util.h"
-#include "multipart.h"
+#include "http/multipart.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "query.h"
+#include "http/query.h"
 
 static const query_key keys[] = {
     {"q", 0}, {"scale", 0}, {"seed", 0}, {"subsampling", 0}, {"center", 0}, {"zoom", 0},

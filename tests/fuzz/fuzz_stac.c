@@ -6,7 +6,7 @@
  * TILES_SCENE_MAX_SORT sort keys and never returns more Items than its limit; a refused one
  * names its reason. */
 #include "fuzz_util.h"
-#include "query.h"
+#include "http/query.h"
 #include "tiles/stac.h"
 
 static tiles_scene_stat stats[3] = {

@@ -2,7 +2,7 @@
  * images, no font check). A template that loads must have a name, a positive size and slots
  * with ids; everything else must be refused with a message. */
 #include "fuzz_util.h"
-#include "template.h"
+#include "cards/template.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {

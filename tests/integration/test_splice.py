@@ -1,4 +1,4 @@
-"""Spliced JPEG cards (src/splice.c) as clients get them: every template at 1x and 2x, 4:2:0 and
+"""Spliced JPEG cards (src/core/splice.c) as clients get them: every template at 1x and 2x, 4:2:0 and
 4:4:4, is a baseline JPEG with a restart marker every MCU row that Pillow decodes to the card the
 PNG route draws (within JPEG error, block by block, so a missing or misplaced label fails), and
 two W1 cards that differ only in label 0 decode to the same pixels everywhere but around that

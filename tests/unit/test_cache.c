@@ -11,9 +11,9 @@
 
 #include <event2/event.h>
 
-#include "cache.h"
-#include "etag.h"
-#include "metrics.h"
+#include "core/cache.h"
+#include "core/etag.h"
+#include "core/metrics.h"
 
 static struct event_base *base;
 

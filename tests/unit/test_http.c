@@ -10,9 +10,9 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "etag.h"
-#include "query.h"
-#include "sha256.h"
+#include "core/etag.h"
+#include "http/query.h"
+#include "util/sha256.h"
 
 static void test_parse_decodes(void **state)
 {

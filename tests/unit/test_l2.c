@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "etag.h"
-#include "l2.h"
-#include "metrics.h"
+#include "core/etag.h"
+#include "core/l2.h"
+#include "core/metrics.h"
 
 extern char **environ;
 

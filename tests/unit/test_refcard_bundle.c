@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "refcard/bundle.h"
-#include "store.h"
+#include "refcards/bundle.h"
+#include "refcards/uploads.h"
 
 #define assert_contains(s, needle) assert_non_null(strstr((s), (needle)))
 

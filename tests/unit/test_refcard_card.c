@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "refcard/card.h"
-#include "refcard/devart.h"
-#include "refcard/devices.h"
+#include "refcards/card.h"
+#include "refcards/devart.h"
+#include "refcards/devices.h"
 
 static text_fonts *fonts;
 

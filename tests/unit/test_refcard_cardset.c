@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refcard/cardset.h"
-#include "refcard/devices.h"
-#include "refcard/usbids.h"
+#include "refcards/cardset.h"
+#include "refcards/devices.h"
+#include "refcards/usbids.h"
 
 static int setup(void **state)
 {

@@ -1,7 +1,7 @@
 /* test_refcard_dcs.c — the DCS World .diff.lua parser and the Lua table reader under it. */
 #include "test_refcard_util.h"
 
-#include "refcard/luat.h"
+#include "refcards/games/luat.h"
 
 #define WARTHOG_FILE "Joystick - HOTAS Warthog {F0E9A8D0-41A2-11EB-8001-444553540000}.diff.lua"
 

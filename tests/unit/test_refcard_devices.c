@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "refcard/devart.h"
-#include "refcard/devices.h"
+#include "refcards/devart.h"
+#include "refcards/devices.h"
 
 static const char *templates_dir(void)
 {

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "refcard/devices.h"
+#include "refcards/devices.h"
 #include "test_refcard_util.h"
 
 typedef struct {

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refcard/card.h"
-#include "refcard/cardset.h"
-#include "refcard/devices.h"
-#include "refcard/games.h"
+#include "refcards/card.h"
+#include "refcards/cardset.h"
+#include "refcards/devices.h"
+#include "refcards/games/games.h"
 #include "test_refcard_util.h"
 
 static text_fonts *fonts;
@@ -233,7 +233,7 @@ static void test_hard_fixtures(void **state)
 static int header_key_ids(char ids[][32], int cap)
 {
     size_t len;
-    char *h = tr_read("src/refcard/bindings.h", &len);
+    char *h = tr_read("src/refcards/bindings.h", &len);
     char *a = strstr(h, "\"key:NAME\"");
     assert_non_null(a);
     a = strstr(a, "ids (see");

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refcard/textenc.h"
+#include "refcards/textenc.h"
 
 static void conv(const char *in, size_t len, const char *want, textenc_kind want_kind, int want_owned)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "refcard/games.h"
+#include "refcards/games/games.h"
 
 #define TR_DATA "tests/data/bindings/"
 

@@ -24,12 +24,12 @@
 #include <pthread.h>
 #include <turbojpeg.h>
 
-#include "cards.h"
-#include "encode.h"
-#include "metrics.h"
-#include "pool.h"
-#include "render_ctx.h"
-#include "splice.h"
+#include "cards/cards.h"
+#include "core/encode.h"
+#include "core/metrics.h"
+#include "core/pool.h"
+#include "core/render_ctx.h"
+#include "core/splice.h"
 
 static struct event_base *evbase;
 static template_set *set;

@@ -13,7 +13,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "refcards/uploads.h"
 
 #define THREADS 6
 #define PER_THREAD 40

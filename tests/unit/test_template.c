@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "template.h"
+#include "cards/template.h"
 
 static text_fonts *tf;
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "text.h"
+#include "text/text.h"
 
 static text_fonts *tf;
 

@@ -17,7 +17,7 @@
 #include "tiles/layer.h"
 #include "tiles/pack.h"
 #include "tiles/pmtiles.h"
-#include "tiles/reproject.h"
+#include "bake/reproject.h"
 #include "tiles/tilemath.h"
 #include "tiles/tiles.h"
 

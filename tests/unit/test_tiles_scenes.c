@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
+#include "http/query.h"
 #include "tiles/layer.h"
 #include "tiles/scenes.h"
 #include "tiles/staticmap.h"

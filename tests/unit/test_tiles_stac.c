@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
+#include "http/query.h"
 #include "tiles/stac.h"
 #include "tiles/stac_geom.h"
 

@@ -1,0 +1,85 @@
+/* render.h — what a renderer sees: per-thread render state and the image job contract.
+ *
+ * Every image route describes its output with an image_spec and supplies a draw_fn. A worker
+ * thread creates the target (a pooled image surface, or a cairo PDF stream for .pdf), applies
+ * cairo_scale(spec.scale), calls draw with the cairo_t in layout units (width x height), then
+ * encodes into a pooled output buffer. draw_fn runs on a worker: it must not touch the
+ * request, libevent, or anything not owned by its argument or the render_ctx. */
+#ifndef CARTOUCHE_RENDER_H
+#define CARTOUCHE_RENDER_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+#include "util/err.h"
+#include "text/text.h"
+
+typedef enum { IMG_JPEG, IMG_PNG, IMG_PDF } img_format;
+
+typedef struct {
+    int width, height; /* layout size in user units, before scale */
+    int scale;         /* 1 or 2: pixels per unit */
+    img_format format;
+    int quality;       /* JPEG 1..100 */
+    int subsamp444;    /* JPEG 4:4:4 instead of 4:2:0 */
+} image_spec;
+
+/* Per-thread render state, created once per worker and never shared. */
+typedef struct render_ctx render_ctx;
+
+text_fonts *render_ctx_fonts(render_ctx *rc);
+int render_ctx_scale(render_ctx *rc); /* 1 or 2: the job's pixels per unit (pick a 2x background) */
+
+typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+
+/* Paint a pre-decoded background surface at (0,0) filling the layout, as fast as possible
+ * (straight copy when formats and sizes match). bg may be NULL. */
+void render_paint_background(cairo_t *cr, cairo_surface_t *bg);
+
+/* Give the worker's cached render surface back to the memory budget (it is kept between jobs
+ * only to save a reallocation); the next job makes a new one. */
+void render_ctx_release(render_ctx *rc);
+
+/* Bytes the budget must hold at once to render spec (surface and its encoded copy); a request
+ * needing more than the whole budget can never be served and is refused up front. */
+size_t render_bytes_needed(const image_spec *spec);
+
+/* The background a job draws over: an image of the job's pixel size, or a solid colour. tag
+ * identifies those pixels (e.g. a template version mixed with the scale; 0 = unknown). */
+typedef struct {
+    cairo_surface_t *image; /* RGB24 at width*scale x height*scale, or NULL for color */
+    text_rgba color;        /* opaque; alpha is ignored */
+    unsigned long long tag;
+} render_bg;
+
+/* A part a draw_fn draws over the background: its box (layout units; it draws nothing outside),
+ * and what it draws — id and text must decide every pixel of it, given the background's tag (e.g.
+ * a slot's index and text) — or text NULL when that cannot be said. skip is set by
+ * render_background_under: 1 when the part need not be drawn (its rows are already encoded). */
+typedef struct {
+    text_box box;
+    int id;
+    const char *text;
+    size_t len;
+    int skip;
+} render_part;
+
+/* Lay the background under a draw_fn that changes pixels only inside its parts' boxes — the
+ * draw_fn promises that by calling this instead of painting the background itself, and then
+ * draws the parts not marked skip. A JPEG job then lays the background only in the MCU rows the
+ * boxes touch and is encoded by splicing those rows between the background's cached restart
+ * segments (splice.h): the same file as a full encode with one restart interval per MCU row; rows
+ * whose parts were drawn alike before come encoded from the band cache and are skipped. Other
+ * jobs get the whole background, or only the boxes restored (grown by a margin) when the worker's
+ * surface still holds this background from the previous job. Returns 1 when the background was
+ * laid only in part (spliced or restored), 0 when painted whole. */
+int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
+                            int n_parts);
+
+/* MIME type and file extension of a format. */
+const char *img_format_mime(img_format f);
+const char *img_format_ext(img_format f);
+/* "jpg" / "png" / "pdf" → format; -1 if unknown. */
+int img_format_from_ext(const char *ext);
+
+#endif

@@ -1,0 +1,965 @@
+/* splice.c — restart-segment JPEG splicing (splice.h): libjpeg's full API with a restart marker
+ * every MCU row, the index of each background's segments, the caches of those backgrounds and of
+ * recurring bands, and writing a file from cached and new segments. */
+#include "core/splice.h"
+
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "core/pool.h"
+
+/* libjpeg reports errors by calling error_exit, which must not return: jump back to the call. */
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+} jerr_mgr;
+
+struct splice_encoder {
+    struct jpeg_compress_struct cinfo;
+    jerr_mgr jerr;
+    struct jpeg_destination_mgr dest;
+    outbuf *out;             /* where the running encode writes */
+    outbuf strip;            /* the band rows' encoded file */
+    JSAMPROW *rows;          /* row pointers of the image libjpeg is given */
+    size_t rows_cap;
+    unsigned char *colour_row; /* one row of a colour background */
+    size_t colour_cap;
+    /* Touched rows and their bands. */
+    splice_fmt fmt;
+    int n_rows;
+    unsigned char *touched;
+    size_t touched_cap;
+    splice_band *bands;
+    size_t bands_cap;
+    int n_bands;
+    /* Segments of the last splice_encode_bands: for the k-th encoded row, its entropy-coded
+     * bytes are strip.data[seg[k] .. seg_end[k]). */
+    size_t *seg, *seg_end;
+    size_t seg_cap, seg_end_cap;
+    int n_seg;
+    /* The band cache, per band: its key (a band_prefix, then what was drawn), whether it can be
+     * cached, the entry found, whether to keep it once written. */
+    outbuf *bkey;
+    size_t bkey_cap;
+    unsigned char *bflags;
+    size_t bflags_cap;
+    struct band_entry **bhit;
+    size_t bhit_cap;
+};
+
+enum { BAND_DESCRIBED = 1, BAND_UNCACHEABLE = 2, BAND_ADMIT = 4 };
+
+/* The start of a band's key: the background and format, and the band's rows. */
+typedef struct {
+    unsigned long long tag;
+    int width, height, quality, subsamp444, r0, r1;
+} band_prefix;
+
+typedef struct band_entry {
+    atomic_int refs;
+    struct band_entry *prev, *next;
+    uint64_t hash;
+    size_t key_len, len;     /* the key, then the band's bytes as written in a file */
+    size_t charged;
+    double last_used;
+    unsigned char data[];
+} band_entry;
+
+struct splice_base {
+    atomic_int refs;
+    struct splice_base *prev, *next; /* cache recency: head = most recent */
+    int too_big;             /* only a marker: this background's segments exceed the limit */
+    unsigned long long tag;
+    splice_fmt fmt;
+    double last_used;
+    size_t charged;          /* bytes held against the memory budget */
+    int n_rows;
+    size_t header_len, ent_len;
+    const unsigned char *header; /* SOI .. the end of SOS */
+    const unsigned char *ent;    /* entropy-coded data, RST markers in place, no EOI */
+    size_t *mark;            /* mark[i]: where row i's bytes start, its RST marker included;
+                                mark[n_rows] = ent_len */
+    unsigned char bytes[];
+};
+
+static struct {
+    pthread_mutex_t mu;
+    splice_base *head, *tail;
+    size_t bytes, limit;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_CACHE_DEFAULT_BYTES};
+
+#define BAND_SEEN 1024 /* hashes of bands seen once, direct-mapped: a second sighting keeps one */
+/* The band cache holds its memory from the budget in whole chunks, taken as it grows (the first
+ * when it is first used) and given back when trimmed: one budget call per megabyte, not per band. */
+#define BAND_CHUNK ((size_t)1 << 20)
+
+static struct {
+    pthread_mutex_t mu;
+    band_entry *head, *tail;
+    size_t bytes, limit;
+    size_t reserved; /* from the budget: bytes <= reserved, in BAND_CHUNKs */
+    uint64_t seen[BAND_SEEN];
+} bandc = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_BANDS_DEFAULT_BYTES};
+
+static void band_release(splice_encoder *e);
+static void bands_trim(double idle_seconds, size_t room);
+
+/* ---- libjpeg glue ---- */
+
+static void jerr_exit(j_common_ptr c)
+{
+    longjmp(((jerr_mgr *)c->err)->jump, 1);
+}
+
+static void jerr_silent(j_common_ptr c, int level)
+{
+    (void)c;
+    (void)level;
+}
+
+static void dest_init(j_compress_ptr c)
+{
+    splice_encoder *e = (splice_encoder *)c->client_data;
+    outbuf *o = e->out;
+    if (outbuf_reserve(o, 65536) < 0)
+        ERREXIT(c, JERR_OUT_OF_MEMORY);
+    c->dest->next_output_byte = o->data + o->len;
+    c->dest->free_in_buffer = o->cap - o->len;
+}
+
+static boolean dest_empty(j_compress_ptr c)
+{
+    splice_encoder *e = (splice_encoder *)c->client_data;
+    outbuf *o = e->out;
+    o->len = o->cap; /* libjpeg filled it all */
+    if (outbuf_reserve(o, o->cap) < 0)
+        ERREXIT(c, JERR_OUT_OF_MEMORY);
+    c->dest->next_output_byte = o->data + o->len;
+    c->dest->free_in_buffer = o->cap - o->len;
+    return TRUE;
+}
+
+static void dest_term(j_compress_ptr c)
+{
+    splice_encoder *e = (splice_encoder *)c->client_data;
+    e->out->len = (size_t)(c->dest->next_output_byte - e->out->data);
+}
+
+splice_encoder *splice_encoder_new(void)
+{
+    splice_encoder *volatile e = calloc(1, sizeof *e); /* volatile: read after a longjmp */
+    if (!e)
+        return NULL;
+    e->cinfo.err = jpeg_std_error(&e->jerr.pub);
+    e->jerr.pub.error_exit = jerr_exit;
+    e->jerr.pub.emit_message = jerr_silent;
+    if (setjmp(e->jerr.jump)) {
+        free(e);
+        return NULL;
+    }
+    jpeg_create_compress(&e->cinfo);
+    e->cinfo.client_data = e;
+    e->dest.init_destination = dest_init;
+    e->dest.empty_output_buffer = dest_empty;
+    e->dest.term_destination = dest_term;
+    e->cinfo.dest = &e->dest;
+    return e;
+}
+
+void splice_encoder_free(splice_encoder *e)
+{
+    if (!e)
+        return;
+    band_release(e);
+    for (size_t i = 0; i < e->bkey_cap; i++)
+        outbuf_free(&e->bkey[i]);
+    free(e->bkey);
+    free(e->bflags);
+    free(e->bhit);
+    jpeg_destroy_compress(&e->cinfo);
+    outbuf_free(&e->strip);
+    free(e->rows);
+    free(e->colour_row);
+    free(e->touched);
+    free(e->bands);
+    free(e->seg);
+    free(e->seg_end);
+    free(e);
+}
+
+int splice_mcu_size(int subsamp444)
+{
+    return subsamp444 ? 8 : 16;
+}
+
+int splice_rows(const splice_fmt *f)
+{
+    int m = splice_mcu_size(f->subsamp444);
+    return (f->height + m - 1) / m;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Encode an image of f's width and h rows given by e->rows, restart marker every MCU row, into o.
+ * tables: write the whole header (JFIF, quantisation and Huffman tables); else only what the
+ * entropy-coded data needs to be found (the tables are the base's). */
+static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables, outbuf *o, err_t *err)
+{
+    struct jpeg_compress_struct *c = &e->cinfo;
+    const unsigned one = 1;
+    o->len = 0;
+    e->out = o;
+    if (setjmp(e->jerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        e->jerr.pub.format_message((j_common_ptr)c, msg);
+        jpeg_abort_compress(c);
+        err_set(err, ERR_INTERNAL, NULL, "JPEG encode failed: %s", msg);
+        return -1;
+    }
+    c->image_width = (JDIMENSION)f->width;
+    c->image_height = (JDIMENSION)h;
+    c->input_components = 4;
+    c->in_color_space = *(const unsigned char *)&one ? JCS_EXT_BGRX : JCS_EXT_XRGB;
+    jpeg_set_defaults(c);
+    jpeg_set_quality(c, f->quality, TRUE);
+    /* As TurboJPEG (encode.c): the fast integer DCT below quality 96. */
+    c->dct_method = f->quality >= 96 ? JDCT_ISLOW : JDCT_IFAST;
+    c->comp_info[0].h_samp_factor = c->comp_info[0].v_samp_factor = f->subsamp444 ? 1 : 2;
+    int m = splice_mcu_size(f->subsamp444);
+    c->restart_interval = (unsigned)((f->width + m - 1) / m);
+    if (!tables) {
+        c->write_JFIF_header = FALSE;
+        jpeg_suppress_tables(c, TRUE);
+    }
+    jpeg_start_compress(c, tables ? TRUE : FALSE);
+    while (c->next_scanline < c->image_height)
+        jpeg_write_scanlines(c, e->rows + c->next_scanline, c->image_height - c->next_scanline);
+    jpeg_finish_compress(c);
+    return 0;
+}
+
+/* Where the entropy-coded data of a file from encode_rows starts (after SOS); 0 if malformed. */
+static size_t scan_start(const unsigned char *p, size_t n)
+{
+    size_t i = 2;
+    if (n < 4 || p[0] != 0xFF || p[1] != 0xD8)
+        return 0;
+    while (i + 4 <= n && p[i] == 0xFF) {
+        unsigned m = p[i + 1];
+        size_t len = (size_t)p[i + 2] << 8 | p[i + 3];
+        if (i + 2 + len > n)
+            return 0;
+        i += 2 + len;
+        if (m == 0xDA)
+            return i;
+    }
+    return 0;
+}
+
+/* Offsets of the RST markers in entropy-coded data p[0..n): up to max, their count returned.
+ * 0xFF in the data is always followed by a stuffed 0x00 or a marker byte. */
+static int find_markers(const unsigned char *p, size_t n, size_t *at, int max)
+{
+    int k = 0;
+    const unsigned char *q = p, *end = p + n;
+    while (q + 1 < end && (q = memchr(q, 0xFF, (size_t)(end - q - 1)))) {
+        if (q[1] >= 0xD0 && q[1] <= 0xD7) {
+            if (k == max)
+                return -1;
+            at[k++] = (size_t)(q - p);
+        }
+        q += 2;
+    }
+    return k;
+}
+
+/* ---- bases and their cache ---- */
+
+void splice_base_unref(splice_base *b)
+{
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+        if (b->charged)
+            pool_release(b->charged);
+        free(b);
+    }
+}
+
+size_t splice_base_bytes(const splice_base *b)
+{
+    return b->header_len + b->ent_len + 2;
+}
+
+static int same_key(const splice_base *b, unsigned long long tag, const splice_fmt *f)
+{
+    return b->tag == tag && b->fmt.width == f->width && b->fmt.height == f->height &&
+           b->fmt.quality == f->quality && b->fmt.subsamp444 == f->subsamp444;
+}
+
+/* With cache.mu held. */
+static void unlink_base(splice_base *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        cache.head = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    else
+        cache.tail = b->prev;
+    b->prev = b->next = NULL;
+    cache.bytes -= b->charged;
+}
+
+static void push_front(splice_base *b)
+{
+    b->prev = NULL;
+    b->next = cache.head;
+    if (cache.head)
+        cache.head->prev = b;
+    cache.head = b;
+    if (!cache.tail)
+        cache.tail = b;
+    cache.bytes += b->charged;
+}
+
+/* With cache.mu held: drop cold bases until `need` more bytes fit under the limit (at most max;
+ * the caller unrefs them after unlocking). They are released to the budget once the last job
+ * holding them is done. */
+static void make_room(size_t need, splice_base **dropped, int *n_dropped, int max)
+{
+    splice_base *b = cache.tail;
+    while (b && cache.bytes + need > cache.limit && *n_dropped < max) {
+        splice_base *prev = b->prev;
+        unlink_base(b);
+        dropped[(*n_dropped)++] = b;
+        b = prev;
+    }
+}
+
+static splice_base *cache_find(unsigned long long tag, const splice_fmt *f)
+{
+    for (splice_base *b = cache.head; b; b = b->next) {
+        if (same_key(b, tag, f)) {
+            atomic_fetch_add(&b->refs, 1);
+            b->last_used = pool_now();
+            if (b != cache.head) {
+                unlink_base(b);
+                push_front(b);
+            }
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static splice_base *base_build(splice_encoder *e, const splice_bg *bg, const splice_fmt *f, err_t *err)
+{
+    if (grow((void **)&e->rows, &e->rows_cap, (size_t)f->height, sizeof *e->rows) < 0)
+        goto oom;
+    if (!bg->data) {
+        if (grow((void **)&e->colour_row, &e->colour_cap, (size_t)f->width * 4, 1) < 0)
+            goto oom;
+        for (int x = 0; x < f->width; x++)
+            memcpy(e->colour_row + (size_t)x * 4, &bg->pixel, 4);
+    }
+    for (int y = 0; y < f->height; y++)
+        e->rows[y] = bg->data ? (JSAMPROW)(bg->data + (size_t)y * (size_t)bg->stride) : e->colour_row;
+    if (encode_rows(e, f, f->height, 1, &e->strip, err) < 0)
+        return NULL;
+
+    const unsigned char *p = e->strip.data;
+    size_t n = e->strip.len, start = scan_start(p, n);
+    int n_rows = splice_rows(f);
+    if (!start || n < start + 2 || p[n - 2] != 0xFF || p[n - 1] != 0xD9) {
+        err_set(err, ERR_INTERNAL, NULL, "background JPEG: no scan found");
+        return NULL;
+    }
+    size_t ent_len = n - 2 - start;
+    size_t total = sizeof(splice_base) + (size_t)(n_rows + 1) * sizeof(size_t) + n;
+    splice_base *b = calloc(1, total);
+    if (!b)
+        goto oom;
+    b->mark = (size_t *)b->bytes;
+    unsigned char *d = b->bytes + (size_t)(n_rows + 1) * sizeof(size_t);
+    memcpy(d, p, n - 2);
+    b->header = d;
+    b->header_len = start;
+    b->ent = d + start;
+    b->ent_len = ent_len;
+    b->n_rows = n_rows;
+    b->mark[0] = 0;
+    if (find_markers(b->ent, ent_len, b->mark + 1, n_rows - 1) != n_rows - 1) {
+        free(b);
+        err_set(err, ERR_INTERNAL, NULL, "background JPEG: %d restart intervals expected", n_rows);
+        return NULL;
+    }
+    b->mark[n_rows] = ent_len;
+    b->tag = bg->tag;
+    b->fmt = *f;
+    b->charged = total;
+    atomic_init(&b->refs, 1);
+    return b;
+oom:
+    err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    return NULL;
+}
+
+splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splice_fmt *f, err_t *err)
+{
+    pthread_mutex_lock(&cache.mu);
+    splice_base *b = cache_find(bg->tag, f);
+    size_t limit = cache.limit;
+    pthread_mutex_unlock(&cache.mu);
+    if (b && b->too_big) {
+        splice_base_unref(b);
+        b = NULL;
+        goto refused;
+    }
+    if (b)
+        return b;
+    /* Building takes memory the budget must have first (a background's JPEG is rarely over a
+     * quarter byte per pixel; more is asked for after): under pressure the job is encoded whole
+     * rather than waiting. */
+    size_t estimate = (size_t)f->width * (size_t)f->height / 4;
+    if (limit == 0 || pool_try_reserve(estimate) < 0)
+        goto refused;
+    /* Two workers may build the same base at once; the second to finish uses the first's. */
+    splice_base *nb = base_build(e, bg, f, err);
+    if (!nb) {
+        pool_release(estimate);
+        return NULL;
+    }
+    if (nb->charged <= estimate) {
+        pool_release(estimate - nb->charged);
+    } else if (pool_try_reserve(nb->charged - estimate) < 0) {
+        pool_release(estimate);
+        nb->charged = 0; /* never reserved */
+        splice_base_unref(nb);
+        goto refused;
+    }
+    splice_base *dropped[64];
+    int n_dropped = 0;
+    pthread_mutex_lock(&cache.mu);
+    b = cache_find(bg->tag, f);
+    if (!b) {
+        if (nb->charged > cache.limit) {
+            /* Kept for this job only; its key stays as a small marker so that later jobs of this
+             * background do not build it again. */
+            splice_base *marker = calloc(1, sizeof *marker);
+            if (marker) {
+                marker->too_big = 1;
+                marker->tag = bg->tag;
+                marker->fmt = *f;
+                marker->last_used = pool_now();
+                atomic_init(&marker->refs, 1);
+                make_room(0, dropped, &n_dropped, 64);
+                push_front(marker);
+            }
+            b = nb;
+        } else {
+            make_room(nb->charged, dropped, &n_dropped, 64);
+            nb->last_used = pool_now();
+            push_front(nb);
+            atomic_fetch_add(&nb->refs, 1); /* the cache's reference */
+            b = nb;
+        }
+        nb = NULL;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    for (int i = 0; i < n_dropped; i++)
+        splice_base_unref(dropped[i]);
+    splice_base_unref(nb);
+    if (b && !b->too_big)
+        return b;
+    splice_base_unref(b);
+refused:
+    err_set(err, ERR_BUSY, NULL, "no room for the background's segments");
+    return NULL;
+}
+
+void splice_cache_set_limit(size_t bytes)
+{
+    splice_base *dropped[64];
+    int n = 0;
+    pthread_mutex_lock(&cache.mu);
+    cache.limit = bytes;
+    make_room(0, dropped, &n, 64);
+    pthread_mutex_unlock(&cache.mu);
+    for (int i = 0; i < n; i++)
+        splice_base_unref(dropped[i]);
+}
+
+void splice_cache_trim(double idle_seconds)
+{
+    bands_trim(idle_seconds, 0);
+    double now = pool_now();
+    for (;;) {
+        splice_base *dropped[64];
+        int n = 0;
+        pthread_mutex_lock(&cache.mu);
+        for (splice_base *b = cache.tail; b && n < 64;) {
+            splice_base *prev = b->prev;
+            if (now - b->last_used >= idle_seconds) {
+                unlink_base(b);
+                dropped[n++] = b;
+            }
+            b = prev;
+        }
+        pthread_mutex_unlock(&cache.mu);
+        for (int i = 0; i < n; i++)
+            splice_base_unref(dropped[i]);
+        if (n < 64)
+            return;
+    }
+}
+
+/* An entry's bytes are counted in bandc.bytes while it is in the cache; one dropped while a job
+ * still holds it lives on uncounted until that job ends (milliseconds). */
+static void band_unref(band_entry *b)
+{
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+        free(b);
+}
+
+/* With bandc.mu held: the reservation grown to hold need more bytes (-1: the budget has no room). */
+static int band_reserve(size_t need)
+{
+    while (bandc.bytes + need > bandc.reserved || !bandc.reserved) {
+        if (pool_try_reserve(BAND_CHUNK) < 0)
+            return -1;
+        bandc.reserved += BAND_CHUNK;
+    }
+    return 0;
+}
+
+/* With bandc.mu held: whole chunks the entries do not need given back. */
+static void band_unreserve(void)
+{
+    while (bandc.reserved && bandc.bytes + BAND_CHUNK <= bandc.reserved) {
+        pool_release(BAND_CHUNK);
+        bandc.reserved -= BAND_CHUNK;
+    }
+}
+
+/* With bandc.mu held. */
+static void band_unlink(band_entry *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        bandc.head = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    else
+        bandc.tail = b->prev;
+    b->prev = b->next = NULL;
+    bandc.bytes -= b->charged;
+}
+
+static void band_push_front(band_entry *b)
+{
+    b->prev = NULL;
+    b->next = bandc.head;
+    if (bandc.head)
+        bandc.head->prev = b;
+    bandc.head = b;
+    if (!bandc.tail)
+        bandc.tail = b;
+    bandc.bytes += b->charged;
+}
+
+/* Drop bands from the cold end while over limit or idle (idle_seconds < 0: all). */
+static void bands_trim(double idle_seconds, size_t room)
+{
+    double now = pool_now();
+    for (;;) {
+        band_entry *dropped[64];
+        int n = 0;
+        pthread_mutex_lock(&bandc.mu);
+        for (band_entry *b = bandc.tail; b && n < 64;) {
+            band_entry *prev = b->prev;
+            if (bandc.bytes + room > bandc.limit || now - b->last_used >= idle_seconds) {
+                band_unlink(b);
+                dropped[n++] = b;
+            }
+            b = prev;
+        }
+        if (idle_seconds < 1e300) /* a trim, not only room for a new band */
+            band_unreserve();
+        pthread_mutex_unlock(&bandc.mu);
+        for (int i = 0; i < n; i++)
+            band_unref(dropped[i]);
+        if (n < 64)
+            return;
+    }
+}
+
+void splice_bands_set_limit(size_t bytes)
+{
+    pthread_mutex_lock(&bandc.mu);
+    bandc.limit = bytes;
+    pthread_mutex_unlock(&bandc.mu);
+    bands_trim(1e300, 0);
+    pthread_mutex_lock(&bandc.mu);
+    band_unreserve();
+    pthread_mutex_unlock(&bandc.mu);
+}
+
+size_t splice_bands_bytes(void)
+{
+    pthread_mutex_lock(&bandc.mu);
+    size_t n = bandc.bytes;
+    pthread_mutex_unlock(&bandc.mu);
+    return n;
+}
+
+void splice_cache_clear(void)
+{
+    splice_cache_trim(-1);
+}
+
+size_t splice_cache_bytes(void)
+{
+    pthread_mutex_lock(&cache.mu);
+    size_t n = cache.bytes;
+    pthread_mutex_unlock(&cache.mu);
+    return n;
+}
+
+/* ---- bands ---- */
+
+void splice_bands_reset(splice_encoder *e, const splice_fmt *f)
+{
+    band_release(e);
+    e->fmt = *f;
+    e->n_rows = splice_rows(f);
+    e->n_bands = 0;
+    if (grow((void **)&e->touched, &e->touched_cap, (size_t)e->n_rows, 1) < 0 ||
+        grow((void **)&e->bands, &e->bands_cap, (size_t)e->n_rows, sizeof *e->bands) < 0) {
+        e->n_rows = 0; /* out of memory: nothing can be marked, splice_bands_get reports -1 */
+        return;
+    }
+    memset(e->touched, 0, (size_t)e->n_rows);
+}
+
+void splice_touch(splice_encoder *e, int y0, int y1)
+{
+    int m = splice_mcu_size(e->fmt.subsamp444);
+    if (y0 < 0)
+        y0 = 0;
+    if (y1 > e->fmt.height)
+        y1 = e->fmt.height;
+    if (y1 <= y0 || !e->n_rows)
+        return;
+    memset(e->touched + y0 / m, 1, (size_t)((y1 - 1) / m - y0 / m + 1));
+}
+
+int splice_bands_get(splice_encoder *e, const splice_band **bands)
+{
+    if (!e->n_rows)
+        return -1;
+    e->n_bands = 0;
+    for (int r = 0; r < e->n_rows;) {
+        if (!e->touched[r]) {
+            r++;
+            continue;
+        }
+        int r0 = r;
+        while (r < e->n_rows && e->touched[r])
+            r++;
+        e->bands[e->n_bands++] = (splice_band){r0, r};
+    }
+    size_t old = e->bkey_cap;
+    if (grow((void **)&e->bkey, &e->bkey_cap, (size_t)e->n_bands, sizeof *e->bkey) < 0 ||
+        grow((void **)&e->bflags, &e->bflags_cap, (size_t)e->n_bands, 1) < 0 ||
+        grow((void **)&e->bhit, &e->bhit_cap, (size_t)e->n_bands, sizeof *e->bhit) < 0)
+        return -1;
+    memset(e->bkey + old, 0, (e->bkey_cap - old) * sizeof *e->bkey);
+    for (int i = 0; i < e->n_bands; i++) {
+        e->bkey[i].len = 0;
+        e->bflags[i] = outbuf_reserve(&e->bkey[i], sizeof(band_prefix)) < 0 ? BAND_UNCACHEABLE : 0;
+        e->bkey[i].len = sizeof(band_prefix);
+        e->bhit[i] = NULL;
+    }
+    *bands = e->bands;
+    return e->n_bands;
+}
+
+int splice_band_at(const splice_encoder *e, int y)
+{
+    int r = y / splice_mcu_size(e->fmt.subsamp444);
+    for (int i = 0; i < e->n_bands && y >= 0; i++)
+        if (e->bands[i].r0 <= r && r < e->bands[i].r1)
+            return i;
+    return -1;
+}
+
+void splice_band_describe(splice_encoder *e, int band, int id, const char *text, size_t len)
+{
+    if (band < 0 || band >= e->n_bands)
+        return;
+    uint32_t head[2] = {(uint32_t)id, (uint32_t)len};
+    if (!text || outbuf_append(&e->bkey[band], head, sizeof head) < 0 ||
+        outbuf_append(&e->bkey[band], text, len) < 0)
+        e->bflags[band] |= BAND_UNCACHEABLE;
+    e->bflags[band] |= BAND_DESCRIBED;
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+int splice_bands_lookup(splice_encoder *e, const splice_base *b)
+{
+    int hits = 0;
+    for (int i = 0; i < e->n_bands; i++) {
+        if ((e->bflags[i] & (BAND_DESCRIBED | BAND_UNCACHEABLE)) != BAND_DESCRIBED)
+            continue;
+        band_prefix pre;
+        memset(&pre, 0, sizeof pre); /* padding too: the prefix is compared as bytes */
+        pre.tag = b->tag;
+        pre.width = b->fmt.width, pre.height = b->fmt.height, pre.quality = b->fmt.quality;
+        pre.subsamp444 = b->fmt.subsamp444, pre.r0 = e->bands[i].r0, pre.r1 = e->bands[i].r1;
+        memcpy(e->bkey[i].data, &pre, sizeof pre);
+        uint64_t h = fnv1a(e->bkey[i].data, e->bkey[i].len);
+        pthread_mutex_lock(&bandc.mu);
+        if (bandc.limit && band_reserve(0) == 0) {
+            band_entry *x = bandc.head;
+            while (x && !(x->hash == h && x->key_len == e->bkey[i].len &&
+                          memcmp(x->data, e->bkey[i].data, x->key_len) == 0))
+                x = x->next;
+            if (x) {
+                atomic_fetch_add(&x->refs, 1);
+                x->last_used = pool_now();
+                band_unlink(x);
+                band_push_front(x);
+                e->bhit[i] = x;
+                hits++;
+            } else if (bandc.seen[h % BAND_SEEN] == h) {
+                e->bflags[i] |= BAND_ADMIT;
+            } else {
+                bandc.seen[h % BAND_SEEN] = h;
+            }
+        }
+        pthread_mutex_unlock(&bandc.mu);
+    }
+    return hits;
+}
+
+int splice_band_cached(const splice_encoder *e, int band)
+{
+    return band >= 0 && band < e->n_bands && e->bhit[band];
+}
+
+static void band_release(splice_encoder *e)
+{
+    for (int i = 0; i < e->n_bands && e->bhit; i++) {
+        band_unref(e->bhit[i]);
+        e->bhit[i] = NULL;
+    }
+}
+
+/* Keep the bytes just written for band i (a second sighting). */
+static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size_t len)
+{
+    size_t key_len = e->bkey[i].len, total = sizeof(band_entry) + key_len + len;
+    uint64_t h = fnv1a(e->bkey[i].data, key_len);
+    if (total > bandc.limit / 4)
+        return;
+    band_entry *x = malloc(total);
+    if (!x)
+        return;
+    atomic_init(&x->refs, 1);
+    x->hash = h;
+    x->key_len = key_len;
+    x->len = len;
+    x->charged = total;
+    x->last_used = pool_now();
+    memcpy(x->data, e->bkey[i].data, key_len);
+    memcpy(x->data + key_len, bytes, len);
+    bands_trim(1e300, total);
+    pthread_mutex_lock(&bandc.mu);
+    band_entry *y = bandc.head;
+    while (y && !(y->hash == h && y->key_len == key_len && memcmp(y->data, x->data, key_len) == 0))
+        y = y->next;
+    int keep = !y && band_reserve(total) == 0;
+    if (keep)
+        band_push_front(x);
+    pthread_mutex_unlock(&bandc.mu);
+    if (!keep)
+        band_unref(x); /* another worker kept it first, or no room in the budget */
+}
+
+void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,
+                     const splice_band *bands, int n_bands)
+{
+    int m = splice_mcu_size(f->subsamp444);
+    size_t row = (size_t)f->width * 4;
+    for (int i = 0; i < n_bands; i++) {
+        int y0 = bands[i].r0 * m, y1 = bands[i].r1 * m < f->height ? bands[i].r1 * m : f->height;
+        unsigned char *d = data + (size_t)y0 * (size_t)stride;
+        if (bg->data && bg->stride == stride) {
+            memcpy(d, bg->data + (size_t)y0 * (size_t)stride, (size_t)(y1 - y0) * (size_t)stride);
+            continue;
+        }
+        for (int y = y0; y < y1; y++, d += stride) {
+            if (bg->data) {
+                memcpy(d, bg->data + (size_t)y * (size_t)bg->stride, row);
+            } else if (y == y0) {
+                uint32_t *px = (uint32_t *)d;
+                for (int x = 0; x < f->width; x++)
+                    px[x] = bg->pixel;
+            } else {
+                memcpy(d, data + (size_t)y0 * (size_t)stride, row);
+            }
+        }
+    }
+}
+
+/* ---- encoding and writing ---- */
+
+int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride, err_t *err)
+{
+    const splice_fmt *f = &e->fmt;
+    int m = splice_mcu_size(f->subsamp444);
+    int h = 0, n_seg = 0;
+    e->n_seg = 0;
+    for (int i = 0; i < e->n_bands; i++) {
+        if (e->bhit[i])
+            continue;
+        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
+        h += y1 - e->bands[i].r0 * m;
+        n_seg += e->bands[i].r1 - e->bands[i].r0;
+    }
+    if (n_seg == 0)
+        return 0;
+    if (grow((void **)&e->rows, &e->rows_cap, (size_t)h, sizeof *e->rows) < 0 ||
+        grow((void **)&e->seg, &e->seg_cap, (size_t)n_seg, sizeof *e->seg) < 0 ||
+        grow((void **)&e->seg_end, &e->seg_end_cap, (size_t)n_seg, sizeof *e->seg_end) < 0) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    /* One image of just the band rows, stacked: every band but the last is whole MCU rows, and
+     * a partial last row can only be the image's own last row, so libjpeg pads it alike. */
+    int k = 0;
+    for (int i = 0; i < e->n_bands; i++) {
+        if (e->bhit[i])
+            continue;
+        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
+        for (int y = e->bands[i].r0 * m; y < y1; y++)
+            e->rows[k++] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
+    }
+    if (encode_rows(e, f, h, 0, &e->strip, err) < 0)
+        return -1;
+    const unsigned char *p = e->strip.data;
+    size_t n = e->strip.len, start = scan_start(p, n);
+    if (!start || n < start + 2 || p[n - 2] != 0xFF || p[n - 1] != 0xD9) {
+        err_set(err, ERR_INTERNAL, NULL, "band JPEG: no scan found");
+        return -1;
+    }
+    /* seg_end[] first holds the marker offsets: segment j ends where marker j starts. */
+    if (find_markers(p + start, n - 2 - start, e->seg_end, n_seg - 1) != n_seg - 1) {
+        err_set(err, ERR_INTERNAL, NULL, "band JPEG: %d restart intervals expected", n_seg);
+        return -1;
+    }
+    e->seg[0] = start;
+    for (int j = 0; j + 1 < n_seg; j++) {
+        e->seg_end[j] += start;
+        e->seg[j + 1] = e->seg_end[j] + 2;
+    }
+    e->seg_end[n_seg - 1] = n - 2;
+    e->n_seg = n_seg;
+    return 0;
+}
+
+size_t splice_size(const splice_encoder *e, const splice_base *b)
+{
+    size_t n = b->header_len + b->ent_len + 2;
+    int k = 0;
+    for (int i = 0; i < e->n_bands; i++) {
+        const splice_band *bd = &e->bands[i];
+        n -= b->mark[bd->r1] - b->mark[bd->r0];
+        if (e->bhit[i]) {
+            n += e->bhit[i]->len;
+            continue;
+        }
+        for (int r = bd->r0; r < bd->r1; r++, k++)
+            n += (r > 0 ? 2 : 0) + e->seg_end[k] - e->seg[k];
+    }
+    return n;
+}
+
+void splice_write(splice_encoder *e, const splice_base *b, unsigned char *d)
+{
+    memcpy(d, b->header, b->header_len);
+    d += b->header_len;
+    int row = 0, k = 0;
+    for (int i = 0; i <= e->n_bands; i++) {
+        int r0 = i < e->n_bands ? e->bands[i].r0 : b->n_rows;
+        /* Cached rows [row, r0): in place in the base, markers and all. */
+        size_t len = b->mark[r0] - b->mark[row];
+        memcpy(d, b->ent + b->mark[row], len);
+        d += len;
+        if (i == e->n_bands)
+            break;
+        row = e->bands[i].r1;
+        const band_entry *hit = e->bhit[i];
+        if (hit) {
+            memcpy(d, hit->data + hit->key_len, hit->len);
+            d += hit->len;
+            continue;
+        }
+        unsigned char *band_start = d;
+        for (int r = r0; r < e->bands[i].r1; r++, k++) {
+            if (r > 0) {
+                *d++ = 0xFF;
+                *d++ = (unsigned char)(0xD0 + ((r - 1) & 7));
+            }
+            len = e->seg_end[k] - e->seg[k];
+            memcpy(d, e->strip.data + e->seg[k], len);
+            d += len;
+        }
+        if (e->bflags[i] & BAND_ADMIT) {
+            e->bflags[i] &= (unsigned char)~BAND_ADMIT;
+            band_keep(e, i, band_start, (size_t)(d - band_start));
+        }
+    }
+    *d++ = 0xFF;
+    *d++ = 0xD9;
+}
+
+int splice_encode_full(splice_encoder *e, const splice_fmt *f, const unsigned char *data, int stride,
+                       outbuf *o, err_t *err)
+{
+    if (grow((void **)&e->rows, &e->rows_cap, (size_t)f->height, sizeof *e->rows) < 0) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    for (int y = 0; y < f->height; y++)
+        e->rows[y] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
+    return encode_rows(e, f, f->height, 1, o, err);
+}

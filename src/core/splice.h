@@ -1,0 +1,119 @@
+/* splice.h — JPEG by splicing: a background encoded once as restart segments, and per image only
+ * the MCU rows that drawing touched encoded again and put between the cached ones.
+ *
+ * A baseline JPEG with a restart interval of one MCU row is a sequence of entropy-coded segments,
+ * one per MCU row, each depending only on the pixels of its own row (DC prediction and the bit
+ * buffer restart at every RSTn marker; the Huffman tables are the fixed standard ones, the
+ * quantisation tables follow from the quality). So the background (a template's image or colour)
+ * is encoded once per (size, quality, subsampling) and its segments kept (a splice_base, in a
+ * small LRU charged to the memory budget); an image drawn over it re-encodes only its touched
+ * rows — in one libjpeg pass over just those rows — and is written as the base's headers, then
+ * for every row either the cached segment or the new one, RST markers numbered 0–7 in order.
+ * The file is byte for byte what a full encode of the composed frame with the same restart
+ * interval gives (tests/unit/test_splice.c checks that).
+ *
+ * Where the same drawing recurs in the same rows (a card whose labels but one stay the same), the
+ * caller describes what it draws in each band; a band described alike a second time is kept
+ * encoded, and later images reuse its bytes without drawing or encoding it (the band cache, also
+ * charged to the budget; a band seen once is not kept, so all-new images do not churn it).
+ *
+ * Pixels are cairo RGB24 (native-endian 32-bit words, X ignored). Settings match encode.c's
+ * TurboJPEG ones (fast integer DCT below quality 96, no optimised Huffman tables), so a spliced
+ * image decodes to the pixels of encode_jpeg's output. */
+#ifndef CARTOUCHE_SPLICE_H
+#define CARTOUCHE_SPLICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/encode.h"
+#include "util/err.h"
+
+/* A background: rows of an image (data, stride) or, when data is NULL, one colour. */
+typedef struct {
+    const unsigned char *data;
+    int stride;
+    uint32_t pixel;          /* cairo RGB24 pixel of the colour when data is NULL */
+    int width, height;       /* pixels */
+    unsigned long long tag;  /* identifies the pixels at this size (part of the base's key) */
+} splice_bg;
+
+/* Encoding parameters of an image. */
+typedef struct {
+    int width, height;
+    int quality;             /* 1..100 */
+    int subsamp444;          /* 4:4:4 (8x8 MCUs) instead of 4:2:0 (16x16) */
+} splice_fmt;
+
+/* Rows [r0, r1) of MCUs. */
+typedef struct {
+    int r0, r1;
+} splice_band;
+
+/* Per-thread encoder: a reused libjpeg compressor and its buffers. */
+typedef struct splice_encoder splice_encoder;
+
+/* A background's encoded segments; refcounted, immutable once built. */
+typedef struct splice_base splice_base;
+
+splice_encoder *splice_encoder_new(void);
+void splice_encoder_free(splice_encoder *enc);
+
+int splice_mcu_size(int subsamp444); /* 16 or 8 pixels */
+int splice_rows(const splice_fmt *f); /* MCU rows of the image (the last may be partial) */
+
+/* The base for bg in format f: from the cache, else encoded now and cached (charged to the
+ * memory budget). NULL (err set) when it cannot be made or the budget cannot hold it: the
+ * caller encodes the whole frame instead. Release with splice_base_unref. */
+splice_base *splice_base_get(splice_encoder *enc, const splice_bg *bg, const splice_fmt *f, err_t *err);
+void splice_base_unref(splice_base *b);
+size_t splice_base_bytes(const splice_base *b); /* size of the background's JPEG */
+
+/* Touched MCU rows: reset for format f, mark pixel rows [y0, y1) (clipped to the image) for
+ * every box drawn into, then the ascending, disjoint bands of touched rows (valid until the next
+ * reset). */
+void splice_bands_reset(splice_encoder *enc, const splice_fmt *f);
+void splice_touch(splice_encoder *enc, int y0, int y1);
+int splice_bands_get(splice_encoder *enc, const splice_band **bands);
+
+/* Lay bg into the band rows of a frame (data, stride) of bg's size. */
+void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const splice_fmt *f,
+                     const splice_band *bands, int n_bands);
+
+/* What is drawn in the bands, for the band cache (optional; after splice_bands_get): the band
+ * holding pixel row y (-1 if none), and one drawn part appended to a band's description (id and
+ * text must decide, with the background's tag, every pixel the part draws; text NULL: the band
+ * cannot be cached). Then splice_bands_lookup finds the bands already encoded (their count):
+ * those need neither background nor drawing nor encoding. */
+int splice_band_at(const splice_encoder *enc, int y);
+void splice_band_describe(splice_encoder *enc, int band, int id, const char *text, size_t len);
+int splice_bands_lookup(splice_encoder *enc, const splice_base *b);
+int splice_band_cached(const splice_encoder *enc, int band);
+
+/* Encode the rows of the bands not found in the band cache (of the frame data, stride) in one
+ * pass; keeps their segments in enc. */
+int splice_encode_bands(splice_encoder *enc, const unsigned char *data, int stride, err_t *err);
+
+/* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst (which also
+ * keeps bands described a second time in the band cache). */
+size_t splice_size(const splice_encoder *enc, const splice_base *b);
+void splice_write(splice_encoder *enc, const splice_base *b, unsigned char *dst);
+
+/* Encode a whole frame with the base's settings (restart interval one MCU row): what a splice
+ * must equal. Replaces o's contents. */
+int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
+                       int stride, outbuf *o, err_t *err);
+
+/* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
+ * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
+#define SPLICE_CACHE_DEFAULT_BYTES ((size_t)8 << 20)
+void splice_cache_set_limit(size_t bytes);
+void splice_cache_trim(double idle_seconds);
+void splice_cache_clear(void);
+size_t splice_cache_bytes(void);
+/* The band cache: its limit (default SPLICE_BANDS_DEFAULT_BYTES; 0 turns it off), bytes held. */
+#define SPLICE_BANDS_DEFAULT_BYTES ((size_t)4 << 20)
+void splice_bands_set_limit(size_t bytes);
+size_t splice_bands_bytes(void);
+
+#endif

@@ -1,0 +1,1604 @@
+/* server.c — speaks HTTP: the libevent loop, connection accounting (cap, TCP_NODELAY, header
+ * timeout), the route table, request validation common to every route, every kind of reply
+ * (errors, JSON, static bytes, rendered images with ETag/304/HEAD/cache/single-flight/503),
+ * metrics and the access log, and the signals (SIGTERM drain, SIGHUP reload).
+ *
+ * Only the I/O loop thread touches evhttp objects. Image jobs go to pool.c's workers and come
+ * back through pool_job.done on this loop, where the reply is sent exactly once. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/http_struct.h> /* the request's HTTP version (no getter in 2.1) */
+#include <sys/queue.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "app.h"
+#include "core/cache.h"
+#include "core/etag.h"
+#include "core/l2.h"
+#include "util/log.h"
+#include "core/metrics.h"
+#include "core/pool.h"
+#include "core/render_ctx.h"
+#include "modules.h"
+
+app_state app;
+
+#define MAX_CAPTURES 6
+
+struct http_req {
+    struct evhttp_request *ev;
+    query q;
+    char *cap[MAX_CAPTURES];
+    int ncap;
+    int method;
+    int route;          /* metrics label index */
+    double t0;
+    const char *cache;  /* "hit", "miss", "coalesced", "-" for the log */
+    char allow[32];     /* Allow header of a 405 */
+    size_t body_charge; /* budget bytes of a body taken out of the request (http_req_take_body) */
+    const char *json_type; /* Content-Type of the next successful JSON reply; NULL: application/json */
+    int body_short;     /* the budget could not hold reading that body: http_reply_work answers 503 */
+    int no_write_deadline; /* a file reply: holds no memory, may take as long as the client needs */
+    struct http_req *next_waiter;
+};
+
+/* ---------------------------------------------------------------- connections */
+
+typedef struct conn {
+    struct evhttp_connection *evcon;
+    struct bufferevent *bev;
+    struct event *header_timer; /* a request must arrive within header_timeout */
+    int busy;                   /* a request of this connection is being answered */
+    int writing;                /* a reply has been sent and is not yet written out */
+    size_t rx;                  /* bytes received since the last request was dispatched */
+    long first_eol;             /* where that request's line ended (-1: not yet seen) */
+    char tail[32];              /* the last bytes received (a chunk-size line libevent refused) */
+    size_t tail_len;
+    size_t charged;             /* bytes received for the request being read or answered, charged
+                                   to the memory budget's input share until its reply is written */
+    size_t prepaid;             /* of charged: a declared body's bytes not yet received */
+    int head_seen;              /* the request's header block has been read (Content-Length known) */
+    int refused;                /* the budget could not hold its body: 1 for now (503), 2 ever (413) */
+    struct event *write_timer;  /* a reply must be written out within io_timeout (slow readers) */
+    struct conn *hnext;
+} conn;
+
+static struct {
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;
+    struct evconnlistener *listener;
+    conn *conns[1024]; /* by evcon pointer */
+    long pending;      /* requests accepted and not yet answered */
+    long writing;      /* replies sent and not yet written to their sockets (conn.writing) */
+    struct event *sig_term, *sig_int, *sig_hup, *drain_timer, *expire_timer;
+    char cache_control[64];
+    long libevent_hdr_cap;  /* evhttp's own header limit, above ours */
+    struct event *trim_timer;        /* gives freed heap back to the system once load has passed */
+    unsigned long activity, activity_seen;
+    int trim_due;
+} S;
+
+static size_t conn_slot(const void *evcon)
+{
+    return ((uintptr_t)evcon >> 4) % (sizeof S.conns / sizeof S.conns[0]);
+}
+
+static conn *conn_find(struct evhttp_connection *evcon)
+{
+    if (!evcon)
+        return NULL;
+    for (conn *c = S.conns[conn_slot(evcon)]; c; c = c->hnext)
+        if (c->evcon == evcon)
+            return c;
+    return NULL;
+}
+
+static void accept_update(void)
+{
+    long n = atomic_load(&metrics_g.connections);
+    int paused = atomic_load(&metrics_g.accept_paused) != 0;
+    if (!S.listener || app.draining)
+        return;
+    if (!paused && n >= app.cfg.max_connections) {
+        evconnlistener_disable(S.listener);
+        atomic_store(&metrics_g.accept_paused, 1);
+    } else if (paused && n < app.cfg.max_connections) {
+        evconnlistener_enable(S.listener);
+        atomic_store(&metrics_g.accept_paused, 0);
+    }
+}
+
+static void maybe_finish_drain(void);
+
+static void on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+    conn **pp = &S.conns[conn_slot(evcon)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if ((*pp)->evcon == evcon) {
+            conn *c = *pp;
+            *pp = c->hnext;
+            if (c->writing) /* the client went away before its reply was written */
+                S.writing--;
+            if (c->charged)
+                pool_release_input(c->charged);
+            event_free(c->header_timer);
+            event_free(c->write_timer);
+            free(c);
+            break;
+        }
+    }
+    atomic_fetch_sub(&metrics_g.connections, 1);
+    S.activity++;
+    accept_update();
+    maybe_finish_drain();
+}
+
+/* Slowloris: the connection did not deliver a whole request in time. */
+static void on_header_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    if (!c->busy)
+        evhttp_connection_free(c->evcon); /* runs on_conn_close */
+}
+
+/* A slow reader: its reply was not written out within io_timeout. Closing frees the output
+ * buffer, and with it the reference on the reply's blob, so the budget gets it back. */
+static void on_write_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    log_msg("info", "closing a connection whose reply was not read within %lds", app.cfg.io_timeout_s);
+    evhttp_connection_free(c->evcon); /* runs on_conn_close */
+}
+
+static void header_timer_start(conn *c)
+{
+    struct timeval tv = {app.cfg.header_timeout_s, 0};
+    evtimer_add(c->header_timer, &tv);
+}
+
+/* Runs once right after accept: evhttp has wired the bufferevent to its connection by now,
+ * so the connection is reachable as the bufferevent's callback argument. We hold a reference
+ * on the bufferevent until here so it cannot be freed under us. */
+static void on_accepted(evutil_socket_t fd, short what, void *arg)
+{
+    struct bufferevent *bev = arg;
+    void *cbarg = NULL;
+    bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
+    struct evhttp_connection *evcon = cbarg;
+    if (!evcon) { /* already closed by evhttp */
+        atomic_fetch_sub(&metrics_g.connections, 1);
+        accept_update();
+        bufferevent_decref(bev);
+        return;
+    }
+    int one = 1;
+    evutil_socket_t sfd = bufferevent_getfd(bev);
+    if (sfd >= 0)
+        setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    conn *c = calloc(1, sizeof *c);
+    if (c) {
+        c->evcon = evcon;
+        c->bev = bev;
+        c->first_eol = -1;
+        c->header_timer = evtimer_new(S.base, on_header_timeout, c);
+        c->write_timer = evtimer_new(S.base, on_write_deadline, c);
+        size_t s = conn_slot(evcon);
+        c->hnext = S.conns[s];
+        S.conns[s] = c;
+        header_timer_start(c);
+    }
+    evhttp_connection_set_closecb(evcon, on_conn_close, NULL);
+    bufferevent_decref(bev);
+}
+
+static const char *reason_of(int status);
+
+static conn *conn_of_bev(struct bufferevent *bev)
+{
+    void *cbarg = NULL;
+    bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
+    return conn_find(cbarg);
+}
+
+/* Reading a body (an upload on a worker: decoding to UTF-8, the parser's tree, the bundle and the
+ * bindings, the store's statement; a JSON body's tree on the loop) takes memory of its own, on top
+ * of the body: one 3 MiB Elite .binds raised the peak by 9 MB besides the body and its copy. That
+ * much is charged with a declared body before it is read, so that a body admitted can also be
+ * read, and one that cannot is refused before it is sent. */
+#define WORK_BYTES_PER_BODY_BYTE 3
+
+/* Bytes received are charged to the memory budget as they arrive. When it cannot hold them, the
+ * connection's body limit drops to nothing: libevent then refuses the body being read at once
+ * (413, which on_output_added turns into our 503 or 413), and the bytes already read are freed
+ * with the connection. A request without a body is not affected. */
+static void charge_input(conn *c, size_t n)
+{
+    size_t paid = n < c->prepaid ? n : c->prepaid;
+    c->prepaid -= paid;
+    n -= paid;
+    if (c->refused || n == 0)
+        return;
+    if (pool_try_reserve_input(n) == 0) {
+        c->charged += n;
+        return;
+    }
+    c->refused = c->charged + n > pool_budget() / 2 ? 2 : 1;
+    evhttp_connection_set_max_body_size(c->evcon, 0);
+}
+
+/* A body's declared length is charged as soon as the header block is in, in one piece: when
+ * many uploads arrive at once, the ones the budget can hold are read whole and the others are
+ * refused before their bodies are sent, instead of every one filling the budget halfway and
+ * all of them failing. A body without Content-Length (chunked) is charged as it arrives. */
+static void charge_declared_body(conn *c, struct evbuffer *in)
+{
+    struct evbuffer_ptr end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
+    if (end.pos < 0)
+        return;
+    c->head_seen = 1;
+    char head[8192];
+    size_t n = (size_t)end.pos < sizeof head - 1 ? (size_t)end.pos : sizeof head - 1;
+    if (evbuffer_copyout(in, head, n) != (ev_ssize_t)n)
+        return;
+    head[n] = 0;
+    /* libevent takes complete lines off the buffer as they come: the block may start mid-way. */
+    for (char *p = head; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncasecmp(p, "Content-Length:", 15) != 0)
+            continue;
+        char *digits = p + 15 + strspn(p + 15, " \t"), *stop;
+        unsigned long long declared = strtoull(digits, &stop, 10);
+        if (stop == digits || declared > (unsigned long long)app.cfg.max_body)
+            return; /* not a length, or over --max-body: libevent or check_limits refuse it */
+        size_t here = evbuffer_get_length(in) - (size_t)end.pos - 4; /* charged already */
+        size_t to_come = declared > here ? (size_t)declared - here : 0;
+        charge_input(c, to_come + (size_t)declared * WORK_BYTES_PER_BODY_BYTE);
+        if (!c->refused)
+            c->prepaid += to_come;
+        return;
+    }
+}
+
+/* Bytes arriving: counted per request, and where its request line ends, so that a request
+ * libevent refuses on size can be answered 414, 431 or 413 rather than its generic 400/413. */
+static void on_input_added(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
+{
+    if (!info->n_added)
+        return;
+    conn *c = conn_of_bev(arg);
+    if (!c)
+        return;
+    c->rx += info->n_added;
+    charge_input(c, info->n_added);
+    if (!c->head_seen && !c->busy)
+        charge_declared_body(c, in);
+    size_t len = evbuffer_get_length(in), take = len < sizeof c->tail ? len : sizeof c->tail;
+    struct evbuffer_ptr from;
+    if (evbuffer_ptr_set(in, &from, len - take, EVBUFFER_PTR_SET) == 0)
+        c->tail_len = (size_t)(evbuffer_copyout_from(in, &from, c->tail, take) > 0 ? take : 0);
+    if (c->first_eol < 0 && !c->busy) {
+        /* libevent keeps the request line in the buffer until its CRLF has arrived */
+        struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_CRLF);
+        if (eol.pos >= 0)
+            c->first_eol = (long)eol.pos;
+    }
+}
+
+/* libevent answers 413 both to a chunk over the body limit and to a chunk-size line that is not
+ * hexadecimal: the latter is the last line received when it refused. */
+static int chunk_line_is_bad(const conn *c)
+{
+    size_t n = c->tail_len;
+    if (n < 3 || c->tail[n - 2] != '\r' || c->tail[n - 1] != '\n')
+        return 0;
+    size_t start = n - 2;
+    while (start > 0 && c->tail[start - 1] != '\n')
+        start--;
+    if (start == 0 && n == sizeof c->tail)
+        return 0; /* the line began before what we kept */
+    if (start == n - 2 || memchr(c->tail + start, ':', n - 2 - start))
+        return 0; /* the blank line after the headers, or a header line */
+    size_t hex = 0;
+    while (start + hex < n - 2 && isxdigit((unsigned char)c->tail[start + hex]))
+        hex++;
+    return hex == 0 || (start + hex < n - 2 && c->tail[start + hex] != ';');
+}
+
+/* The JSON error that replaces libevent's own HTML page for status (its 400, 413, 417, 501). */
+static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
+{
+    if (status == 413 && c && c->refused == 1) {
+        snprintf(msg, cap, "the server is busy: the memory budget cannot hold this request body now, "
+                           "retry shortly");
+        return 503;
+    }
+    if (status == 413 && c && c->refused == 2) {
+        snprintf(msg, cap, "request body too large for the memory budget: holding and reading it takes "
+                           "%d times its size, and request bodies may use at most %zu bytes (half of "
+                           "--memory-budget-mb)", 1 + WORK_BYTES_PER_BODY_BYTE, pool_budget() / 2);
+        return 413;
+    }
+    long line = c ? c->first_eol : -1;
+    int size_failure = c && (long)c->rx > S.libevent_hdr_cap;
+    if ((status == 400 || status == 413) && c && (line > app.cfg.max_uri || (line < 0 && size_failure))) {
+        snprintf(msg, cap, "request line longer than %ld bytes", app.cfg.max_uri);
+        return 414;
+    }
+    if (status == 400 && size_failure) {
+        snprintf(msg, cap, "request headers exceed %ld bytes", app.cfg.max_headers);
+        return 431;
+    }
+    if (status == 413 && c && chunk_line_is_bad(c)) {
+        snprintf(msg, cap, "malformed chunked body (chunk size is not hexadecimal)");
+        return 400;
+    }
+    switch (status) {
+    case 413: snprintf(msg, cap, "request body larger than %ld bytes", app.cfg.max_body); break;
+    case 417: snprintf(msg, cap, "unsupported Expect header (only 100-continue)"); break;
+    case 501: snprintf(msg, cap, "method not implemented"); break;
+    case 505: snprintf(msg, cap, "HTTP version not supported"); break;
+    default:
+        snprintf(msg, cap, "malformed request (request line, HTTP version, header or target that HTTP/1.1 "
+                           "does not allow)");
+        status = 400;
+    }
+    return status;
+}
+
+/* libevent 2.1 answers what it cannot parse (an unknown method, HTTP/9.9 or 0.9, a NUL in the
+ * target, a request line or header block over its cap, a bad chunk size) itself, with an HTML
+ * page. Every error of ours is JSON with Cache-Control: no-store, so that page is swapped for
+ * ours as it is queued: it is always the connection's last reply (libevent closes after it)
+ * and it is added in one piece right after its header lines. */
+static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg)
+{
+    static const char marker[] = "<HTML><HEAD>\n<TITLE>";
+    static int rewriting;
+    char head[sizeof marker - 1];
+    if (rewriting || info->n_added < sizeof head || info->n_added > 512)
+        return;
+    struct evbuffer_ptr at;
+    if (evbuffer_ptr_set(out, &at, info->orig_size, EVBUFFER_PTR_SET) < 0 ||
+        evbuffer_copyout_from(out, &at, head, sizeof head) != (ev_ssize_t)sizeof head ||
+        memcmp(head, marker, sizeof head) != 0)
+        return;
+    /* The status line is the last "HTTP/1." before the page: libevent's header lines hold none. */
+    struct evbuffer_ptr p = evbuffer_search(out, "HTTP/1.", 7, NULL), start;
+    start.pos = -1;
+    while (p.pos >= 0 && (size_t)p.pos < info->orig_size) {
+        start = p;
+        evbuffer_ptr_set(out, &p, 1, EVBUFFER_PTR_ADD);
+        p = evbuffer_search(out, "HTTP/1.", 7, &p);
+    }
+    char line[16] = {0};
+    if (start.pos < 0 || evbuffer_copyout_from(out, &start, line, 12) != 12)
+        return;
+    int status = atoi(line + 9);
+    char msg[200];
+    status = libevent_error_json(conn_of_bev(arg), status, msg, sizeof msg);
+    err_kind kind = status == 414 ? ERR_URI_TOO_LONG : status == 431 ? ERR_HEADERS
+                  : status == 413 ? ERR_TOO_LARGE : status == 503 ? ERR_BUSY : status == 501 || status == 505 || status == 417 ? ERR_METHOD
+                  : ERR_BAD_REQUEST;
+    json_t *body = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code",
+                             status == 501 ? "not_implemented" : status == 505 ? "http_version_not_supported"
+                             : status == 417 ? "expectation_failed" : err_code(kind), "message", msg);
+    char *txt = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!txt)
+        return;
+    rewriting = 1;
+    struct evbuffer *keep = evbuffer_new();
+    if (keep) {
+        evbuffer_remove_buffer(out, keep, (size_t)start.pos); /* earlier replies, untouched */
+        evbuffer_drain(out, evbuffer_get_length(out));
+        evbuffer_add_buffer(out, keep);
+        evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                            "%sAccess-Control-Allow-Origin: *\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s\n",
+                            status, reason_of(status), status == 503 ? "Retry-After: 1\r\n" : "",
+                            strlen(txt) + 1, txt);
+        evbuffer_free(keep);
+    }
+    rewriting = 0;
+    free(txt);
+}
+
+static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
+{
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        return NULL;
+    /* libevent writes 16 KB per syscall by default; a 300 KB image would take 20 writes. */
+    bufferevent_set_max_single_write(bev, 1 << 20);
+    bufferevent_set_max_single_read(bev, 256 << 10);
+    evbuffer_add_cb(bufferevent_get_input(bev), on_input_added, bev);
+    evbuffer_add_cb(bufferevent_get_output(bev), on_output_added, bev);
+    bufferevent_incref(bev);
+    atomic_fetch_add(&metrics_g.connections, 1);
+    accept_update();
+    event_base_once(base, -1, EV_TIMEOUT, on_accepted, bev, NULL);
+    return bev;
+}
+
+/* ---------------------------------------------------------------- replies */
+
+const char *app_cache_control(void)
+{
+    return S.cache_control;
+}
+
+static void maybe_finish_drain(void);
+
+static void req_free(http_req *rq)
+{
+    if (rq->body_charge)
+        pool_release_input(rq->body_charge);
+    query_free(&rq->q);
+    for (int i = 0; i < rq->ncap; i++)
+        free(rq->cap[i]);
+    free(rq);
+}
+
+static void on_reply_written(struct evhttp_request *ev, void *arg)
+{
+    conn *c = conn_find(evhttp_request_get_connection(ev));
+    if (c) {
+        c->busy = 0;
+        if (c->writing) {
+            c->writing = 0;
+            S.writing--;
+        }
+        evtimer_del(c->write_timer);
+        /* The request's bytes are freed with it; bytes of the next one already read stay charged. */
+        size_t next = evbuffer_get_length(bufferevent_get_input(c->bev));
+        if (c->charged > next) {
+            pool_release_input(c->charged - next);
+            c->charged = next;
+        }
+        c->prepaid = 0;
+        c->head_seen = 0;
+        if (c->refused) {
+            c->refused = 0;
+            evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)app.cfg.max_body);
+        }
+        /* libevent never closes a connection after CONNECT (it expects a tunnel to follow);
+         * we refuse CONNECT, so close it now as our reply said, not at the header timeout. */
+        struct timeval now = {0, 0};
+        if (evhttp_request_get_command(ev) == EVHTTP_REQ_CONNECT)
+            evtimer_add(c->header_timer, &now);
+        else
+            header_timer_start(c);
+    }
+    maybe_finish_drain();
+}
+
+/* The one place a reply leaves: status, metrics, access log, connection state. */
+static void send_and_free(http_req *rq, int status, const char *reason, struct evbuffer *body,
+                          size_t body_len)
+{
+    struct evhttp_request *ev = rq->ev;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
+    conn *c = conn_find(evcon);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
+    if (app.draining)
+        evhttp_add_header(oh, "Connection", "close");
+    double ms = (pool_now() - rq->t0) * 1e3;
+    metrics_request(rq->route, status, ms / 1e3);
+    log_msg("access", "%s %s %d %zu %.1fms %s",
+            rq->method == HTTP_M_GET ? "GET" : rq->method == HTTP_M_HEAD ? "HEAD"
+            : rq->method == HTTP_M_POST ? "POST" : rq->method == HTTP_M_OPTIONS ? "OPTIONS" : "OTHER",
+            evhttp_request_get_uri(ev), status, body_len, ms, rq->cache);
+    /* The next request's clock starts once this reply has been written out, so a slow but
+     * reading client is governed by the write timeout, not the header timeout. */
+    if (c) {
+        evhttp_request_set_on_complete_cb(ev, on_reply_written, NULL);
+        if (!c->writing) {
+            c->writing = 1;
+            S.writing++;
+        }
+        struct timeval tv = {app.cfg.io_timeout_s, 0};
+        if (!rq->no_write_deadline)
+            evtimer_add(c->write_timer, &tv);
+    }
+    evhttp_send_reply(ev, status, reason, body);
+    S.pending--;
+    req_free(rq);
+    maybe_finish_drain();
+}
+
+static const char *reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 417: return "Expectation Failed";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return status < 400 ? "OK" : "Error";
+    }
+}
+
+static void common_headers(http_req *rq, const char *ctype, const char *cache_control)
+{
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
+    if (ctype)
+        evhttp_add_header(oh, "Content-Type", ctype);
+    if (cache_control)
+        evhttp_add_header(oh, "Cache-Control", cache_control);
+}
+
+static void reply_json_text(http_req *rq, int status, char *txt, const char *cache_control,
+                            const char *etag);
+
+static void reply_json_status(http_req *rq, int status, json_t *body, const char *cache_control,
+                              const char *etag)
+{
+    char *txt = json_dumps(body, HTTP_JSON_FLAGS);
+    json_decref(body);
+    reply_json_text(rq, status, txt, cache_control, etag);
+}
+
+/* txt (owned) as the body of a JSON reply. */
+static void reply_json_text(http_req *rq, int status, char *txt, const char *cache_control,
+                            const char *etag)
+{
+    size_t len = txt ? strlen(txt) : 0;
+    common_headers(rq, rq->json_type && status < 400 ? rq->json_type : "application/json", cache_control);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    if (etag)
+        evhttp_add_header(oh, "ETag", etag);
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len + 1);
+    evhttp_add_header(oh, "Content-Length", clen);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD && txt) {
+        evbuffer_add(b, txt, len);
+        evbuffer_add(b, "\n", 1);
+    }
+    free(txt);
+    send_and_free(rq, status, reason_of(status), b, len + 1);
+    evbuffer_free(b);
+}
+
+void http_reply_header(http_req *rq, const char *name, const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), name, value);
+}
+
+void http_reply_error(http_req *rq, const err_t *err)
+{
+    int status = err_status(err->kind);
+    json_t *e = json_pack("{s:i, s:s, s:s}", "status", status, "code", err_code(err->kind),
+                          "message", err->msg);
+    if (err->param[0])
+        json_object_set_new(e, "param", json_string(err->param));
+    if (status == 503)
+        evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Retry-After", "1");
+    if (status == 405)
+        evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Allow",
+                          rq->allow[0] ? rq->allow : "GET, HEAD");
+    rq->cache = "-";
+    reply_json_status(rq, status, json_pack("{s:o}", "error", e), "no-store", NULL);
+}
+
+static void reply_error_kind(http_req *rq, err_kind kind, const char *param, const char *msg)
+{
+    err_t e = {0};
+    err_set(&e, kind, param, "%s", msg);
+    http_reply_error(rq, &e);
+}
+
+void http_reply_json_type(http_req *rq, const char *ctype)
+{
+    rq->json_type = ctype;
+}
+
+void http_reply_json(http_req *rq, int status, json_t *body, const char *cache_control)
+{
+    reply_json_status(rq, status, body, cache_control ? cache_control : "no-cache", NULL);
+}
+
+static void reply_not_modified(http_req *rq, const char *etag, const char *cache_control)
+{
+    common_headers(rq, NULL, cache_control);
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "ETag", etag);
+    send_and_free(rq, 304, "Not Modified", NULL, 0);
+}
+
+static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
+                                 char etag[ETAG_LEN]);
+
+void http_reply_json_text(http_req *rq, int status, char *txt, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    if (key && answered_not_modified(rq, key, cache_control, etag)) {
+        free(txt);
+        return;
+    }
+    reply_json_text(rq, status, txt, cache_control ? cache_control : "no-cache", key ? etag : NULL);
+}
+
+void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    if (answered_not_modified(rq, key, cache_control, etag)) {
+        json_decref(body);
+        return;
+    }
+    reply_json_status(rq, 200, body, cache_control, etag);
+}
+
+static void bytes_headers(http_req *rq, const char *mime, size_t len, const char *etag,
+                          const char *cache_control)
+{
+    common_headers(rq, mime, cache_control);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    evhttp_add_header(oh, "ETag", etag);
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    evhttp_add_header(oh, "Content-Length", clen);
+}
+
+/* ETag of key into etag; 1 (and the 304 sent) when the client's copy is current. */
+static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
+                                 char etag[ETAG_LEN])
+{
+    etag_make(key, etag);
+    if (!etag_match(http_req_header(rq, "If-None-Match"), etag))
+        return 0;
+    reply_not_modified(rq, etag, cache_control);
+    return 1;
+}
+
+void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len, const char *key,
+                       const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    if (answered_not_modified(rq, key, cache_control, etag))
+        return;
+    bytes_headers(rq, mime, len, etag, cache_control);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD)
+        evbuffer_add_reference(b, data, len, NULL, NULL);
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, size_t len,
+                     const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    if (answered_not_modified(rq, key, cache_control, etag))
+        return;
+    bytes_headers(rq, mime, len, etag, cache_control);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD) {
+        /* The segment shares the caller's fd and must not close it. */
+        struct evbuffer_file_segment *seg =
+            evbuffer_file_segment_new(fd, offset, (ev_off_t)len, EVBUF_FS_DISABLE_LOCKING |
+                                                                    EVBUF_FS_DISABLE_MMAP);
+        if (!seg || evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len) < 0) {
+            if (seg)
+                evbuffer_file_segment_free(seg);
+            evbuffer_free(b);
+            reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the tile store");
+            return;
+        }
+        evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
+    }
+    rq->no_write_deadline = 1;
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+static void blob_cleanup(const void *data, size_t len, void *arg)
+{
+    blob_unref(arg);
+}
+
+static void reply_blob(http_req *rq, blob *b, const char *mime, const char *etag,
+                       const char *cache_control)
+{
+    bytes_headers(rq, mime, b->len, etag, cache_control);
+    struct evbuffer *buf = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD) {
+        blob_ref(b);
+        evbuffer_add_reference(buf, b->data, b->len, blob_cleanup, b); /* zero-copy */
+    }
+    send_and_free(rq, 200, "OK", buf, b->len);
+    evbuffer_free(buf);
+}
+
+/* ---------------------------------------------------------------- image jobs */
+
+typedef struct render_job {
+    pool_job base;
+    char *key;         /* the full canonical key (owned): single-flight, cache and L2 compare it */
+    char etag[ETAG_LEN];
+    image_spec spec;
+    char cache_control[128];
+    draw_fn draw;
+    void *arg;
+    void (*free_arg)(void *);
+    blob *result;
+    int from_l2;       /* result came from the shared L2, not a render */
+    err_t err;
+    http_req *waiters; /* first is the request that started it; the rest coalesced */
+    struct render_job *hnext;
+} render_job;
+
+/* Renders under way, for single-flight. The tag picks the bucket; the full key decides, so two
+ * requests that share a tag are never coalesced. */
+static render_job *inflight[1024];
+
+static size_t inflight_slot(const char *etag)
+{
+    return (size_t)(etag_bucket_hash(etag) % 1024);
+}
+
+static render_job *inflight_find(const char *key, const char *etag)
+{
+    for (render_job *j = inflight[inflight_slot(etag)]; j; j = j->hnext)
+        if (strcmp(j->etag, etag) == 0 && strcmp(j->key, key) == 0)
+            return j;
+    return NULL;
+}
+
+static void inflight_remove(render_job *job)
+{
+    render_job **pp = &inflight[inflight_slot(job->etag)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if (*pp == job) {
+            *pp = job->hnext;
+            return;
+        }
+    }
+}
+
+static void job_run(pool_job *pj, render_ctx *rc)
+{
+    render_job *job = (render_job *)pj;
+    /* Another instance may have rendered it already: the shared L2 answers before a render. */
+    job->result = l2_get(job->key, job->etag, job->base.deadline);
+    if (job->result) {
+        job->from_l2 = 1;
+        return;
+    }
+    if (render_image(rc, &job->spec, job->draw, job->arg, job->base.deadline, &job->result,
+                     &job->err) < 0) {
+        atomic_fetch_add(&metrics_g.render_errors, 1);
+        job->result = NULL;
+    } else {
+        atomic_fetch_add(&metrics_g.renders, 1);
+        l2_put(job->key, job->etag, job->result);
+    }
+}
+
+static void job_done(pool_job *pj)
+{
+    render_job *job = (render_job *)pj;
+    inflight_remove(job);
+    if (job->base.expired) {
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
+    }
+    if (job->result)
+        cache_put(job->key, job->etag, job->result);
+    if (job->from_l2 && job->waiters)
+        job->waiters->cache = "l2";
+    http_req *w = job->waiters;
+    while (w) {
+        http_req *next = w->next_waiter;
+        if (job->result)
+            reply_blob(w, job->result, img_format_mime(job->spec.format), job->etag,
+                       job->cache_control);
+        else
+            http_reply_error(w, &job->err);
+        w = next;
+    }
+    blob_unref(job->result);
+    if (job->free_arg)
+        job->free_arg(job->arg);
+    free(job->key);
+    free(job);
+}
+
+void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
+                      const char *cache_control, draw_fn draw, void *arg, void (*free_arg)(void *))
+{
+    char etag[ETAG_LEN];
+    char fullkey[64];
+    snprintf(fullkey, sizeof fullkey, "|%d|%d|%d|%d|%dx%d", spec->format, spec->scale, spec->quality,
+             spec->subsamp444, spec->width, spec->height);
+    size_t klen = strlen(key) + strlen(fullkey) + 1;
+    char *k = malloc(klen);
+    if (!k) {
+        if (free_arg)
+            free_arg(arg);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    snprintf(k, klen, "%s%s", key, fullkey);
+    etag_make(k, etag);
+    if (!cache_control)
+        cache_control = S.cache_control;
+    size_t need = render_bytes_needed(spec), budget = (size_t)app.cfg.memory_budget_mb << 20;
+    if (need > budget) {
+        if (free_arg)
+            free_arg(arg);
+        char msg[200];
+        snprintf(msg, sizeof msg, "a %dx%d image at scale %d needs %zu MiB to render; the memory budget "
+                 "(--memory-budget-mb) is %zu MiB: ask for a smaller size or scale", spec->width,
+                 spec->height, spec->scale, (need + (1 << 20) - 1) >> 20, budget >> 20);
+        reply_error_kind(rq, ERR_TOO_LARGE, NULL, msg);
+        free(k);
+        return;
+    }
+
+    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+        if (free_arg)
+            free_arg(arg);
+        reply_not_modified(rq, etag, cache_control);
+        free(k);
+        return;
+    }
+    blob *hit = cache_get(k, etag);
+    if (hit) {
+        if (free_arg)
+            free_arg(arg);
+        free(k);
+        rq->cache = "hit";
+        reply_blob(rq, hit, img_format_mime(spec->format), etag, cache_control);
+        blob_unref(hit);
+        return;
+    }
+    render_job *same = inflight_find(k, etag);
+    if (same) { /* single-flight: answer with the render already under way */
+        if (free_arg)
+            free_arg(arg);
+        free(k);
+        rq->cache = "coalesced";
+        atomic_fetch_add(&metrics_g.coalesced, 1);
+        http_req **tail = &same->waiters;
+        while (*tail)
+            tail = &(*tail)->next_waiter;
+        rq->next_waiter = NULL;
+        *tail = rq;
+        return;
+    }
+    render_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        if (free_arg)
+            free_arg(arg);
+        free(k);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    job->key = k;
+    memcpy(job->etag, etag, ETAG_LEN);
+    job->spec = *spec;
+    snprintf(job->cache_control, sizeof job->cache_control, "%s", cache_control);
+    job->draw = draw;
+    job->arg = arg;
+    job->free_arg = free_arg;
+    job->waiters = rq;
+    rq->next_waiter = NULL;
+    rq->cache = "miss";
+    job->base.run = job_run;
+    job->base.done = job_done;
+    job->base.deadline = pool_now() + app.cfg.deadline_ms / 1e3;
+    if (pool_submit(&job->base) < 0) {
+        if (free_arg)
+            free_arg(arg);
+        free(job->key);
+        free(job);
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: render queue full, retry shortly");
+        return;
+    }
+    size_t s = inflight_slot(etag);
+    job->hnext = inflight[s];
+    inflight[s] = job;
+}
+
+/* ---------------------------------------------------------------- other work on workers */
+
+/* Work that is not an image (an upload to parse and store, a row to read): the loop only
+ * queues it and, when it comes back, replies. */
+typedef struct work_job {
+    pool_job base;
+    http_req *rq;
+    work_fn run;
+    work_done_fn done;
+    void *arg;
+    void (*free_arg)(void *);
+    size_t body_charge; /* the request's taken body and its reading, charged until the job is over */
+} work_job;
+
+static void work_job_run(pool_job *pj, render_ctx *rc)
+{
+    work_job *w = (work_job *)pj;
+    w->run(w->arg, rc);
+}
+
+static void work_job_done(pool_job *pj)
+{
+    work_job *w = (work_job *)pj;
+    if (w->base.expired) {
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(w->rq, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
+    } else {
+        w->done(w->rq, w->arg);
+    }
+    if (w->free_arg)
+        w->free_arg(w->arg);
+    if (w->body_charge)
+        pool_release_input(w->body_charge);
+    free(w);
+}
+
+void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done, void *arg,
+                     void (*free_arg)(void *))
+{
+    work_job *w = calloc(1, sizeof *w);
+    if (!w) {
+        if (free_arg)
+            free_arg(arg);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
+        return;
+    }
+    if (rq->body_short) {
+        free(w);
+        if (free_arg)
+            free_arg(arg);
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: the memory budget cannot hold reading "
+                                             "this body now, retry shortly");
+        return;
+    }
+    *w = (work_job){.rq = rq, .run = run, .done = done, .arg = arg, .free_arg = free_arg,
+                    .body_charge = rq->body_charge};
+    rq->body_charge = 0; /* the job holds the body now, even if the client goes away */
+    w->base.run = work_job_run;
+    w->base.done = work_job_done;
+    w->base.deadline = pool_now() + (wait_s > 0 ? wait_s : app.cfg.deadline_ms / 1e3);
+    rq->cache = "work";
+    if (pool_submit(&w->base) < 0) {
+        rq->body_charge = w->body_charge;
+        free(w);
+        if (free_arg)
+            free_arg(arg);
+        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: job queue full, retry shortly");
+    }
+}
+
+int http_reply_if_not_modified(http_req *rq, const char *key, const char *cache_control)
+{
+    char etag[ETAG_LEN];
+    return answered_not_modified(rq, key, cache_control, etag);
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+int http_req_method(const http_req *rq)
+{
+    return rq->method;
+}
+
+const query *http_req_query(const http_req *rq)
+{
+    return &rq->q;
+}
+
+const char *http_req_capture(const http_req *rq, int i)
+{
+    return i >= 0 && i < rq->ncap ? rq->cap[i] : NULL;
+}
+
+const unsigned char *http_req_body(const http_req *rq, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
+    *len = evbuffer_get_length(in);
+    return *len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
+}
+
+unsigned char *http_req_take_body(http_req *rq, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
+    *len = evbuffer_get_length(in);
+    unsigned char *copy = malloc(*len + 1);
+    if (!copy)
+        return NULL;
+    evbuffer_remove(in, copy, *len); /* drains the request's chains as it copies */
+    copy[*len] = 0;
+    /* The copy takes over the body's charge from the connection: it lives until the request's
+     * work job is over, which may be after the connection has closed. */
+    conn *c = conn_find(evhttp_request_get_connection(rq->ev));
+    if (c) {
+        rq->body_charge += c->charged;
+        c->charged = c->prepaid = 0;
+    }
+    size_t want = *len * (1 + WORK_BYTES_PER_BODY_BYTE);
+    if (rq->body_charge < want) { /* chunked: charged as it came, without its reading cost */
+        if (pool_try_reserve_input(want - rq->body_charge) == 0)
+            rq->body_charge = want;
+        else
+            rq->body_short = 1;
+    }
+    return copy;
+}
+
+const char *http_req_header(const http_req *rq, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(rq->ev), name);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static void route_healthz(http_req *rq)
+{
+    http_reply_json(rq, 200, json_pack("{s:s}", "status", "ok"), "no-store");
+}
+
+static void route_readyz(http_req *rq)
+{
+    if (app.ready && !app.draining) {
+        http_reply_json(rq, 200, json_pack("{s:s}", "status", "ready"), "no-store");
+        return;
+    }
+    reply_error_kind(rq, ERR_BUSY, NULL, app.draining ? "draining" : "starting");
+}
+
+static void route_metrics(http_req *rq)
+{
+    char *txt = metrics_render();
+    size_t len = txt ? strlen(txt) : 0;
+    common_headers(rq, "text/plain; version=0.0.4", "no-store");
+    char clen[32];
+    snprintf(clen, sizeof clen, "%zu", len);
+    evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Content-Length", clen);
+    struct evbuffer *b = evbuffer_new();
+    if (rq->method != HTTP_M_HEAD && txt)
+        evbuffer_add(b, txt, len);
+    free(txt);
+    send_and_free(rq, 200, "OK", b, len);
+    evbuffer_free(b);
+}
+
+typedef struct {
+    int methods;
+    const char *pattern; /* segments; "*" captures one segment */
+    void (*handler)(http_req *rq);
+    const char *label;   /* metrics route label */
+    int id;
+} route;
+
+static route routes[] = {
+    {HTTP_M_GET | HTTP_M_HEAD, "/healthz", route_healthz, "healthz", 0},
+    {HTTP_M_GET | HTTP_M_HEAD, "/readyz", route_readyz, "readyz", 0},
+    {HTTP_M_GET | HTTP_M_HEAD, "/metrics", route_metrics, "metrics", 0},
+    ROUTES_TABLE
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* Match path against pattern; on success the decoded captures are stored in rq. 0 no match,
+ * 1 match, -1 malformed escape (400). */
+static int match_route(const char *pattern, const char *path, http_req *rq)
+{
+    const char *p = pattern, *s = path;
+    rq->ncap = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return 0;
+        p++;
+        s++;
+        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p), sl = se ? (size_t)(se - s) : strlen(s);
+        if (pl == 1 && *p == '*') {
+            if (sl == 0 || rq->ncap == MAX_CAPTURES)
+                return 0;
+            char *d;
+            if (query_unescape_path(s, sl, &d, NULL) < 0)
+                return -1;
+            rq->cap[rq->ncap++] = d;
+        } else if (pl != sl || memcmp(p, s, pl) != 0) {
+            return 0;
+        }
+        p += pl;
+        s += sl;
+    }
+    return *p == 0 && *s == 0;
+}
+
+static void clear_captures(http_req *rq)
+{
+    for (int i = 0; i < rq->ncap; i++)
+        free(rq->cap[i]);
+    rq->ncap = 0;
+}
+
+static int method_of(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET: return HTTP_M_GET;
+    case EVHTTP_REQ_HEAD: return HTTP_M_HEAD;
+    case EVHTTP_REQ_POST: return HTTP_M_POST;
+    case EVHTTP_REQ_OPTIONS: return HTTP_M_OPTIONS;
+    default: return 0;
+    }
+}
+
+static void allow_list(int methods, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s, OPTIONS", methods & HTTP_M_GET ? "GET, HEAD" : "",
+             (methods & HTTP_M_GET) && (methods & HTTP_M_POST) ? ", " : "",
+             methods & HTTP_M_POST ? "POST" : "");
+}
+
+/* OPTIONS on any route: the CORS preflight a page on another site sends before a POST with a
+ * JSON or multipart body (and a plain OPTIONS: the Allow list). */
+static void reply_options(http_req *rq, int methods)
+{
+    allow_list(methods, rq->allow, sizeof rq->allow);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(rq->ev);
+    common_headers(rq, NULL, "public, max-age=86400");
+    evhttp_add_header(oh, "Allow", rq->allow);
+    evhttp_add_header(oh, "Access-Control-Allow-Methods", rq->allow);
+    evhttp_add_header(oh, "Access-Control-Allow-Headers", "Content-Type, If-None-Match");
+    evhttp_add_header(oh, "Access-Control-Max-Age", "86400");
+    send_and_free(rq, 204, "No Content", NULL, 0);
+}
+
+/* Limits every request is held to before any route sees it. */
+static int check_limits(http_req *rq, err_t *err)
+{
+    struct evhttp_request *ev = rq->ev;
+    const char *uri = evhttp_request_get_uri(ev);
+    if ((long)strlen(uri) > app.cfg.max_uri) {
+        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", app.cfg.max_uri);
+        return -1;
+    }
+    struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
+    long count = 0, bytes = 0;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, h, next)
+    {
+        count++;
+        bytes += (long)(strlen(kv->key) + strlen(kv->value) + 4);
+    }
+    if (count > app.cfg.max_header_count || bytes > app.cfg.max_headers) {
+        err_set(err, ERR_HEADERS, NULL, "request headers exceed %ld headers or %ld bytes",
+                app.cfg.max_header_count, app.cfg.max_headers);
+        return -1;
+    }
+    /* Request smuggling: a body has one framing, or the request is refused and the connection
+     * closed, so that bytes a proxy in front of us framed differently are never read as the next
+     * request. libevent takes the first Content-Length as it comes ("+5" too) and ignores a
+     * Transfer-Encoding other than exactly "chunked". */
+    const char *te = NULL, *cl = NULL, *framing = NULL;
+    int hosts = 0;
+    TAILQ_FOREACH(kv, h, next)
+    {
+        /* RFC 9112 §5.1: "Host : x" must be refused, not read as a header "Host " that a proxy
+         * in front may have read as Host. */
+        if (strpbrk(kv->key, " \t"))
+            framing = "whitespace in a header name";
+        if (strcasecmp(kv->key, "Host") == 0 && ++hosts > 1)
+            framing = "Host given more than once";
+        if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
+            if (te || strcasecmp(kv->value, "chunked") != 0)
+                framing = "Transfer-Encoding other than one \"chunked\"";
+            te = kv->value;
+        } else if (strcasecmp(kv->key, "Content-Length") == 0) {
+            if (cl)
+                framing = "Content-Length given more than once";
+            else if (!*kv->value || strspn(kv->value, "0123456789") != strlen(kv->value))
+                framing = "Content-Length is not a decimal number";
+            cl = kv->value;
+        }
+    }
+    if (te && cl)
+        framing = "both Content-Length and Transfer-Encoding given";
+    if (!framing && !hosts && (ev->major > 1 || (ev->major == 1 && ev->minor >= 1)))
+        framing = "an HTTP/1.1 request without Host";
+    if (framing) {
+        evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
+        err_set(err, ERR_BAD_REQUEST, NULL, "%s", framing);
+        return -1;
+    }
+    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > app.cfg.max_body) {
+        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", app.cfg.max_body);
+        return -1;
+    }
+    return 0;
+}
+
+static void on_request(struct evhttp_request *ev, void *arg)
+{
+    S.activity++;
+    http_req *rq = calloc(1, sizeof *rq);
+    if (!rq) {
+        evhttp_send_error(ev, 500, "Internal Server Error");
+        return;
+    }
+    rq->ev = ev;
+    rq->t0 = pool_now();
+    rq->cache = "-";
+    rq->method = method_of(evhttp_request_get_command(ev));
+    rq->route = metrics_route("other");
+    S.pending++;
+    conn *c = conn_find(evhttp_request_get_connection(ev));
+    if (c) {
+        c->busy = 1;
+        c->rx = 0;
+        c->first_eol = -1;
+        evtimer_del(c->header_timer);
+    }
+
+    err_t err = {0};
+    if (check_limits(rq, &err) < 0) {
+        http_reply_error(rq, &err);
+        return;
+    }
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!path || path[0] != '/') {
+        reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed request target");
+        return;
+    }
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        int m = match_route(routes[i].pattern, path, rq);
+        if (m < 0) {
+            reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed percent-escape in the path");
+            return;
+        }
+        if (m == 0) {
+            clear_captures(rq);
+            continue;
+        }
+        rq->route = routes[i].id;
+        if (rq->method == HTTP_M_OPTIONS) {
+            reply_options(rq, routes[i].methods);
+            return;
+        }
+        if (!(rq->method & routes[i].methods)) {
+            allow_list(routes[i].methods, rq->allow, sizeof rq->allow);
+            err_set(&err, ERR_METHOD, NULL, "method not allowed; allowed: %s", rq->allow);
+            http_reply_error(rq, &err);
+            return;
+        }
+        if (query_parse(uri ? evhttp_uri_get_query(uri) : NULL, &rq->q, QUERY_MAX_PARAMS, &err) < 0) {
+            http_reply_error(rq, &err);
+            return;
+        }
+        routes[i].handler(rq);
+        return;
+    }
+    reply_error_kind(rq, ERR_NOT_FOUND, NULL, "no such route");
+}
+
+static void on_expire_tick(evutil_socket_t fd, short what, void *arg)
+{
+    pool_expire(pool_now());
+}
+
+/* Once a second: after load, when a whole second has passed with no request or connection
+ * closing and nothing is in flight, give the heap's free pages back to the system. glibc keeps
+ * what a burst of uploads and replies made it grow to otherwise (freed, but resident). */
+static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
+{
+    if (S.activity != S.activity_seen) {
+        S.activity_seen = S.activity;
+        S.trim_due = 1;
+        return;
+    }
+    if (!S.trim_due || S.pending || S.writing || pool_queue_len())
+        return;
+    S.trim_due = 0;
+    malloc_trim(0);
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static void finish_drain(evutil_socket_t fd, short what, void *arg)
+{
+    log_msg("info", "drained (%ld requests unanswered), exiting", S.pending);
+    event_base_loopexit(S.base, NULL);
+}
+
+/* Drained when every request is answered and every reply is on the wire: exiting earlier
+ * would drop the tail of a large image still in its connection's output buffer. */
+static void maybe_finish_drain(void)
+{
+    if (app.draining && S.pending == 0 && S.writing == 0 && S.drain_timer)
+        event_active(S.drain_timer, EV_TIMEOUT, 0);
+}
+
+static void on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+    if (app.draining)
+        return;
+    app.draining = 1;
+    log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, S.pending,
+            app.cfg.drain_s);
+    if (S.bound) { /* close the listening socket: new connections are refused */
+        evhttp_del_accept_socket(S.http, S.bound);
+        S.bound = NULL;
+        S.listener = NULL;
+    }
+    S.drain_timer = evtimer_new(S.base, finish_drain, NULL);
+    struct timeval tv = {app.cfg.drain_s, 0};
+    evtimer_add(S.drain_timer, &tv);
+    maybe_finish_drain();
+}
+
+static void reload_start(void);
+
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+    reload_start();
+}
+
+/* ---------------------------------------------------------------- start */
+
+static void set_cache_control(void)
+{
+    snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", app.cfg.max_age);
+}
+
+/* What a reload reads from disk: the configuration file's live settings into *c, fonts, and
+ * the templates laid out with them. Touches nothing shared, so SIGHUP runs it on a worker. */
+static template_set *reload_build(config *c, err_t *err)
+{
+    if (c->config_path[0]) {
+        config fresh;
+        config_defaults(&fresh);
+        snprintf(fresh.config_path, sizeof fresh.config_path, "%s", c->config_path);
+        if (config_load_file(&fresh, c->config_path, err) < 0 || config_validate(&fresh, err) < 0)
+            return NULL;
+        /* Settings that can change while running; addresses, threads and budgets need a restart. */
+        c->max_age = fresh.max_age;
+        c->max_uri = fresh.max_uri;
+        c->max_headers = fresh.max_headers;
+        c->max_header_count = fresh.max_header_count;
+        c->max_body = fresh.max_body;
+        c->max_connections = fresh.max_connections;
+        c->deadline_ms = fresh.deadline_ms;
+        c->header_timeout_s = fresh.header_timeout_s;
+        c->max_text = fresh.max_text;
+        memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
+    }
+    text_fonts *tf = text_fonts_new(c->fonts_manifest, err);
+    if (!tf)
+        return NULL;
+    template_set *ts = template_set_load(c->templates_dir, c->assets_dir, tf, err);
+    text_fonts_free(tf);
+    return ts;
+}
+
+/* On the loop: the new set and settings take over; requests in flight keep the old set. */
+static void reload_swap(const config *c, template_set *ts)
+{
+    template_set *old = app.templates;
+    app.templates = ts;
+    app.cfg = *c;
+    set_cache_control();
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
+    if (old)
+        template_set_unref(old);
+}
+
+int server_reload(err_t *err)
+{
+    config c = app.cfg;
+    template_set *ts = reload_build(&c, err);
+    if (!ts)
+        return -1;
+    reload_swap(&c, ts);
+    return 0;
+}
+
+/* SIGHUP: reload_build on a worker, reload_swap back on the loop. One reload at a time; a
+ * SIGHUP during one starts another when it ends, so the last signal's files win. */
+typedef struct {
+    pool_job base;
+    config cfg;
+    template_set *ts;
+    err_t err;
+} reload_job;
+
+static int reload_running, reload_again;
+
+static void reload_job_run(pool_job *pj, render_ctx *rc)
+{
+    reload_job *r = (reload_job *)pj;
+    r->ts = reload_build(&r->cfg, &r->err);
+}
+
+static void reload_job_done(pool_job *pj)
+{
+    reload_job *r = (reload_job *)pj;
+    if (r->ts) {
+        reload_swap(&r->cfg, r->ts);
+        log_msg("info", "SIGHUP: templates and configuration reloaded");
+    } else {
+        log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", r->err.msg);
+    }
+    free(r);
+    reload_running = 0;
+    if (reload_again) {
+        reload_again = 0;
+        reload_start();
+    }
+}
+
+static void reload_start(void)
+{
+    if (reload_running) {
+        reload_again = 1;
+        return;
+    }
+    reload_job *r = calloc(1, sizeof *r);
+    if (!r) {
+        log_msg("error", "SIGHUP: out of memory, nothing reloaded");
+        return;
+    }
+    r->cfg = app.cfg;
+    r->base.run = reload_job_run;
+    r->base.done = reload_job_done;
+    r->base.deadline = pool_now() + 365 * 86400.0; /* waits its turn however long the queue */
+    if (pool_submit(&r->base) < 0) {
+        free(r);
+        log_msg("error", "SIGHUP: the job queue is full, nothing reloaded; send SIGHUP again");
+        return;
+    }
+    reload_running = 1;
+}
+
+int server_run(const config *cfg)
+{
+    app.cfg = *cfg;
+    set_cache_control();
+    err_t err = {0};
+    evthread_use_pthreads();
+    /* Encoded outputs are a few hundred KB, allocated on workers and freed on the loop: a fixed
+     * mmap threshold returns them to the system at once instead of growing the heaps. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_ARENA_MAX, 2);
+    signal(SIGPIPE, SIG_IGN);
+    /* Every connection is a descriptor: raise the soft limit to the hard one, and say so if
+     * the connection cap still does not fit (accept would fail with EMFILE before the cap). */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+        if ((rlim_t)app.cfg.max_connections + 64 > nofile.rlim_cur)
+            log_msg("warn", "--max-connections %ld exceeds the open-file limit %llu; lower it or raise "
+                    "the limit (ulimit -n)", app.cfg.max_connections, (unsigned long long)nofile.rlim_cur);
+    }
+    S.base = event_base_new();
+    S.http = evhttp_new(S.base);
+    if (!S.base || !S.http) {
+        log_msg("error", "cannot create the event loop");
+        return 1;
+    }
+    for (size_t i = 0; i < N_ROUTES; i++)
+        routes[i].id = metrics_route(routes[i].label);
+    metrics_route("other");
+
+    /* libevent's own limits sit above ours, so that we answer 414/431 with our JSON errors. */
+    long hdr_cap = (app.cfg.max_headers > app.cfg.max_uri ? app.cfg.max_headers : app.cfg.max_uri) * 8;
+    S.libevent_hdr_cap = hdr_cap;
+    evhttp_set_max_headers_size(S.http, hdr_cap);
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
+    evhttp_set_timeout(S.http, (int)app.cfg.io_timeout_s);
+    evhttp_set_allowed_methods(S.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+                                           EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+                                           EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    evhttp_set_default_content_type(S.http, "application/json");
+    evhttp_set_gencb(S.http, on_request, NULL);
+    evhttp_set_bevcb(S.http, on_new_bev, NULL);
+
+    S.bound = evhttp_bind_socket_with_handle(S.http, app.cfg.listen_host, (ev_uint16_t)app.cfg.listen_port);
+    if (!S.bound) {
+        log_msg("error", "cannot listen on %s:%d", app.cfg.listen_host, app.cfg.listen_port);
+        return 1;
+    }
+    S.listener = evhttp_bound_socket_get_listener(S.bound);
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int port = app.cfg.listen_port;
+        if (getsockname(evhttp_bound_socket_get_fd(S.bound), (struct sockaddr *)&ss, &sl) == 0)
+            port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                  : ((struct sockaddr_in *)&ss)->sin_port);
+        log_msg("info", "listening on http://%s:%d/", app.cfg.listen_host, port);
+    }
+
+    S.sig_term = evsignal_new(S.base, SIGTERM, on_sigterm, NULL);
+    S.sig_int = evsignal_new(S.base, SIGINT, on_sigterm, NULL);
+    S.sig_hup = evsignal_new(S.base, SIGHUP, on_sighup, NULL);
+    event_add(S.sig_term, NULL);
+    event_add(S.sig_int, NULL);
+    event_add(S.sig_hup, NULL);
+
+    /* Load while already answering /healthz and /readyz (503 until ready). */
+    if (server_reload(&err) < 0 || routes_load(&app.cfg, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 2;
+    }
+    int threads = app.cfg.threads;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 2;
+    }
+    if (l2_start(app.cfg.memcached, app.cfg.memcached_timeout_ms, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 2;
+    }
+    size_t budget = (size_t)app.cfg.memory_budget_mb << 20;
+    if (cache_init(budget / 4) < 0 ||
+        pool_start(S.base, threads, (size_t)app.cfg.queue_depth, budget, app.cfg.fonts_manifest, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        return 1;
+    }
+    /* Queued jobs past their deadline are answered 503 promptly, 50 times a second. */
+    S.expire_timer = event_new(S.base, -1, EV_PERSIST, on_expire_tick, NULL);
+    struct timeval tick = {0, 20000};
+    event_add(S.expire_timer, &tick);
+    S.trim_timer = event_new(S.base, -1, EV_PERSIST, on_trim_tick, NULL);
+    struct timeval second = {1, 0};
+    event_add(S.trim_timer, &second);
+    app.ready = 1;
+    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB, %d templates", threads,
+            app.cfg.queue_depth, app.cfg.memory_budget_mb, app.templates->n);
+
+    event_base_dispatch(S.base);
+
+    event_free(S.expire_timer);
+    event_free(S.trim_timer);
+    pool_stop();
+    l2_stop();
+    routes_unload();
+    cache_free_all();
+    evhttp_free(S.http);
+    event_free(S.sig_term);
+    event_free(S.sig_int);
+    event_free(S.sig_hup);
+    if (S.drain_timer)
+        event_free(S.drain_timer);
+    template_set_unref(app.templates);
+    app.templates = NULL;
+    event_base_free(S.base);
+    return 0;
+}

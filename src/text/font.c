@@ -1,0 +1,532 @@
+/* font.c — per-thread fonts: reads the manifest (fonts/fonts.json), opens every font file
+ * once per thread as FT_Face + hb_font_t + cairo font face, answers coverage questions for
+ * fallback, and keeps the cairo scaled fonts a thread draws with.
+ *
+ * Nothing here is shared between threads, so nothing locks on the render path. The one lock is
+ * at tear-down: cairo may keep a font face alive in its global scaled-font cache after we drop
+ * ours, and destroys it later from whichever thread evicts it; the FT_Face (and at the end the
+ * FT_Library) must outlive it, so they are refcounted and freed from cairo's destroy callback. */
+#include "text/impl.h"
+
+#include <hb-ot.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct text_ftlib {
+    pthread_mutex_t mu;
+    FT_Library lib;
+    int refs; /* the text_fonts + one per live cairo font face */
+};
+
+typedef struct {
+    text_ftlib *lib;
+    FT_Face face;
+} face_owner;
+
+static const cairo_user_data_key_t face_owner_key;
+
+static void ftlib_unref(text_ftlib *l)
+{
+    pthread_mutex_lock(&l->mu);
+    int last = --l->refs == 0;
+    pthread_mutex_unlock(&l->mu);
+    if (last) {
+        FT_Done_FreeType(l->lib);
+        pthread_mutex_destroy(&l->mu);
+        free(l);
+    }
+}
+
+/* cairo's destroy callback for a font face we created: now the FT_Face may go. */
+static void face_owner_done(void *p)
+{
+    face_owner *o = p;
+    pthread_mutex_lock(&o->lib->mu);
+    FT_Done_Face(o->face);
+    pthread_mutex_unlock(&o->lib->mu);
+    ftlib_unref(o->lib);
+    free(o);
+}
+
+int text_font_family_index(const text_fonts *tf, const char *family)
+{
+    if (!family)
+        family = "sans";
+    for (int i = 0; i < tf->nfamilies; i++)
+        if (strcmp(tf->families[i].name, family) == 0)
+            return i;
+    return -1;
+}
+
+int text_fonts_has_family(const text_fonts *tf, const char *family)
+{
+    return tf && family && text_font_family_index(tf, family) >= 0;
+}
+
+int text_font_covers(const text_fonts *tf, int face, uint32_t cp)
+{
+    return FT_Get_Char_Index(tf->faces[face].ft, cp) != 0;
+}
+
+int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0, float *x1,
+                        float *y0, float *y1)
+{
+    const text_face *f = &tf->faces[face];
+    hb_glyph_extents_t e;
+    if (!hb_font_get_glyph_extents(f->hb, gid, &e) || e.width == 0 || e.height == 0)
+        return 0;
+    /* HarfBuzz reports the outline's point bbox: never smaller than the ink. */
+    double k = f->upem_inv;
+    *x0 = (float)(e.x_bearing * k);
+    *x1 = (float)((e.x_bearing + e.width) * k);
+    *y1 = (float)(e.y_bearing * k);
+    *y0 = (float)((e.y_bearing + e.height) * k);
+    if (*x0 > *x1) {
+        float t = *x0;
+        *x0 = *x1;
+        *x1 = t;
+    }
+    if (*y0 > *y1) {
+        float t = *y0;
+        *y0 = *y1;
+        *y1 = t;
+    }
+    return 1;
+}
+
+static unsigned sf_hash(int face, double size, const cairo_matrix_t *m)
+{
+    uint64_t h = (uint64_t)face * 0x9E3779B97F4A7C15u;
+    double v[5] = {size, m->xx, m->yx, m->xy, m->yy};
+    for (int i = 0; i < 5; i++) {
+        uint64_t b;
+        memcpy(&b, &v[i], sizeof b);
+        h = (h ^ b) * 0x100000001B3u;
+    }
+    return (unsigned)(h ^ (h >> 29));
+}
+
+static void sf_flush(text_fonts *tf)
+{
+    for (int i = 0; i < TEXT_SF_CACHE; i++) {
+        if (tf->sf[i].sf)
+            cairo_scaled_font_destroy(tf->sf[i].sf);
+        tf->sf[i].sf = NULL;
+    }
+    tf->sf_used = 0;
+}
+
+cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
+                                      const cairo_matrix_t *ctm)
+{
+    unsigned i = sf_hash(face, size, ctm) % TEXT_SF_CACHE;
+    for (;;) {
+        text_sf_entry *e = &tf->sf[i];
+        if (!e->sf)
+            break;
+        if (e->face == face && e->size == size && e->xx == ctm->xx && e->yx == ctm->yx &&
+            e->xy == ctm->xy && e->yy == ctm->yy)
+            return e->sf;
+        i = (i + 1) % TEXT_SF_CACHE;
+    }
+    /* Sizes are quantised by the fitter, so a full table means many device scales or styles:
+     * starting over is simpler than LRU and rare. */
+    if (tf->sf_used >= TEXT_SF_CACHE * 3 / 4) {
+        sf_flush(tf);
+        return text_font_scaled(tf, face, size, ctm);
+    }
+    cairo_matrix_t fm, dev = *ctm;
+    cairo_matrix_init_scale(&fm, size, size);
+    dev.x0 = dev.y0 = 0;
+    cairo_font_face_t *ff = face < TEXT_MAX_FACES ? tf->faces[face].cairo
+                                                  : tf->halos[face - TEXT_MAX_FACES].cairo;
+    cairo_scaled_font_t *sf = cairo_scaled_font_create(ff, &fm, &dev, tf->opts);
+    if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
+        cairo_scaled_font_destroy(sf);
+        return NULL;
+    }
+    tf->sf[i] = (text_sf_entry){face, size, ctm->xx, ctm->yx, ctm->xy, ctm->yy, sf};
+    tf->sf_used++;
+    return sf;
+}
+
+/* ---- halos ---- */
+
+typedef struct {
+    cairo_font_face_t *base;
+    double width;
+} halo_info;
+
+static const cairo_user_data_key_t halo_key;
+
+static void halo_info_free(void *p)
+{
+    halo_info *h = p;
+    cairo_font_face_destroy(h->base);
+    free(h);
+}
+
+/* cairo calls this once per glyph and size, and caches the result like any glyph: the stroke is
+ * paid once, not per label. cr is in font space (1 unit = 1 em). */
+static cairo_status_t halo_render_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
+                                        cairo_text_extents_t *extents)
+{
+    halo_info *h = cairo_font_face_get_user_data(cairo_scaled_font_get_font_face(sf), &halo_key);
+    cairo_matrix_t fm;
+    cairo_scaled_font_get_font_matrix(sf, &fm);
+    double size = fm.yy != 0 ? fabs(fm.yy) : 1;
+    cairo_glyph_t g = {glyph, 0, 0};
+    cairo_set_font_face(cr, h->base);
+    cairo_set_font_size(cr, 1.0);
+    cairo_glyph_path(cr, &g, 1);
+    cairo_set_line_width(cr, h->width / size);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke_preserve(cr);
+    cairo_fill(cr);
+    return cairo_status(cr);
+}
+
+cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double width, double size,
+                                           const cairo_matrix_t *ctm)
+{
+    int k;
+    for (k = 0; k < tf->nhalos; k++)
+        if (tf->halos[k].face == face && tf->halos[k].width == width)
+            break;
+    if (k == tf->nhalos) {
+        if (k == TEXT_MAX_HALOS)
+            return NULL;
+        halo_info *h = malloc(sizeof *h);
+        if (!h)
+            return NULL;
+        cairo_font_face_t *uf = cairo_user_font_face_create();
+        cairo_user_font_face_set_render_glyph_func(uf, halo_render_glyph);
+        h->base = cairo_font_face_reference(tf->faces[face].cairo);
+        h->width = width;
+        if (cairo_font_face_set_user_data(uf, &halo_key, h, halo_info_free) != CAIRO_STATUS_SUCCESS) {
+            halo_info_free(h);
+            cairo_font_face_destroy(uf);
+            return NULL;
+        }
+        tf->halos[k] = (text_halo_face){face, width, uf};
+        tf->nhalos++;
+    }
+    /* in the scaled-font cache, halo k of any face is "face" TEXT_MAX_FACES + k */
+    return text_font_scaled(tf, TEXT_MAX_FACES + k, size, ctm);
+}
+
+/* ---- loading ---- */
+
+static int face_open(text_fonts *tf, text_face *f, err_t *err)
+{
+    FT_Face ft = NULL;
+    hb_blob_t *blob = NULL;
+    hb_face_t *hbface = NULL;
+    face_owner *owner = NULL;
+
+    if (FT_New_Face(tf->lib->lib, f->path, 0, &ft) != 0 || !FT_IS_SCALABLE(ft) ||
+        ft->units_per_EM == 0) {
+        err_set(err, ERR_CONFIG, NULL, "font file %s (%s): FreeType cannot open it as a scalable font",
+                f->path, f->name);
+        goto fail;
+    }
+    blob = hb_blob_create_from_file_or_fail(f->path);
+    if (!blob) {
+        err_set(err, ERR_CONFIG, NULL, "font file %s (%s): HarfBuzz cannot read it", f->path, f->name);
+        goto fail;
+    }
+    hbface = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    f->hb = hb_font_create(hbface);
+    hb_face_destroy(hbface);
+    hb_ot_font_set_funcs(f->hb);
+    hb_font_set_scale(f->hb, (int)ft->units_per_EM, (int)ft->units_per_EM);
+
+    owner = malloc(sizeof *owner);
+    if (!owner) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    f->cairo = cairo_ft_font_face_create_for_ft_face(ft, 0);
+    if (cairo_font_face_status(f->cairo) != CAIRO_STATUS_SUCCESS) {
+        err_set(err, ERR_CONFIG, NULL, "font file %s (%s): cairo cannot use it", f->path, f->name);
+        cairo_font_face_destroy(f->cairo);
+        f->cairo = NULL;
+        goto fail;
+    }
+    *owner = (face_owner){tf->lib, ft};
+    if (cairo_font_face_set_user_data(f->cairo, &face_owner_key, owner, face_owner_done) !=
+        CAIRO_STATUS_SUCCESS) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        cairo_font_face_destroy(f->cairo);
+        f->cairo = NULL;
+        goto fail;
+    }
+    pthread_mutex_lock(&tf->lib->mu);
+    tf->lib->refs++;
+    pthread_mutex_unlock(&tf->lib->mu);
+
+    f->ft = ft;
+    f->upem_inv = 1.0 / ft->units_per_EM;
+    f->asc = (float)(ft->ascender * f->upem_inv);
+    f->desc = (float)(-ft->descender * f->upem_inv);
+    f->gap = (float)((ft->height - ft->ascender + ft->descender) * f->upem_inv);
+    if (f->gap < 0)
+        f->gap = 0;
+    return 0;
+fail:
+    free(owner);
+    if (f->hb)
+        hb_font_destroy(f->hb);
+    f->hb = NULL;
+    if (ft)
+        FT_Done_Face(ft);
+    return -1;
+}
+
+/* Index of the face for a manifest entry, opening it if it is new; -1 + err on failure,
+ * -2 if the file is missing and the entry is optional. */
+static int face_add(text_fonts *tf, const char *mdir, const char *where, json_t *entry, err_t *err)
+{
+    if (!json_is_object(entry)) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest: %s: expected an object", where);
+        return -1;
+    }
+    const char *file = json_string_value(json_object_get(entry, "file"));
+    const char *pkg = json_string_value(json_object_get(entry, "package"));
+    const char *name = json_string_value(json_object_get(entry, "name"));
+    const char *lic = json_string_value(json_object_get(entry, "license"));
+    json_t *opt = json_object_get(entry, "optional");
+    if (!file || !*file || !pkg || !*pkg || !name || !lic) {
+        err_set(err, ERR_CONFIG, NULL,
+                "fonts manifest: %s: needs string fields name, file, package and license", where);
+        return -1;
+    }
+    if (opt && !json_is_boolean(opt)) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest: %s: optional must be true or false", where);
+        return -1;
+    }
+    char path[512];
+    int n = file[0] == '/' ? snprintf(path, sizeof path, "%s", file)
+                           : snprintf(path, sizeof path, "%s/%s", mdir, file);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest: %s: file path too long", where);
+        return -1;
+    }
+    for (int i = 0; i < tf->nfaces; i++)
+        if (strcmp(tf->faces[i].path, path) == 0)
+            return i;
+    if (access(path, R_OK) != 0) {
+        if (json_is_true(opt))
+            return -2;
+        err_set(err, ERR_CONFIG, NULL,
+                "font file %s (%s) is missing: install the Debian package %s "
+                "(apt-get install %s)",
+                path, name, pkg, pkg);
+        return -1;
+    }
+    if (tf->nfaces == TEXT_MAX_FACES) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest: more than %d font files", TEXT_MAX_FACES);
+        return -1;
+    }
+    text_face *f = &tf->faces[tf->nfaces];
+    snprintf(f->name, sizeof f->name, "%s", name);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    if (face_open(tf, f, err) != 0)
+        return -1;
+    return tf->nfaces++;
+}
+
+/* Shape "…" for a family once: the ellipsis of truncated labels. */
+static void family_ellipsis(text_fonts *tf, text_family *fam)
+{
+    int face = fam->face;
+    if (!text_font_covers(tf, face, TEXT_ELLIPSIS))
+        for (int i = 0; i < tf->nchain; i++)
+            if (text_font_covers(tf, tf->chain[i], TEXT_ELLIPSIS)) {
+                face = tf->chain[i];
+                break;
+            }
+    hb_codepoint_t cp = TEXT_ELLIPSIS;
+    hb_buffer_clear_contents(tf->buf);
+    hb_buffer_add_codepoints(tf->buf, &cp, 1, 0, 1);
+    hb_buffer_guess_segment_properties(tf->buf);
+    hb_shape(tf->faces[face].hb, tf->buf, NULL, 0);
+    unsigned n;
+    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(tf->buf, &n);
+    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(tf->buf, &n);
+    text_glyph *g = &fam->ell;
+    memset(g, 0, sizeof *g);
+    g->face = (uint8_t)face;
+    g->ix0 = 1;
+    g->ix1 = 0;
+    if (n == 0)
+        return;
+    double k = tf->faces[face].upem_inv;
+    g->gid = gi[0].codepoint;
+    g->adv = (float)(gp[0].x_advance * k);
+    if (text_font_glyph_ink(tf, face, g->gid, &g->ix0, &g->ix1, &g->iy0, &g->iy1) == 0) {
+        g->ix0 = 1;
+        g->ix1 = 0;
+    }
+}
+
+text_fonts *text_fonts_new(const char *manifest_path, err_t *err)
+{
+    json_error_t jerr;
+    json_t *root = NULL;
+    text_fonts *tf = calloc(1, sizeof *tf);
+    if (!tf) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    tf->lib = calloc(1, sizeof *tf->lib);
+    if (!tf->lib) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    pthread_mutex_init(&tf->lib->mu, NULL);
+    tf->lib->refs = 1;
+    if (FT_Init_FreeType(&tf->lib->lib) != 0) {
+        err_set(err, ERR_INTERNAL, NULL, "FreeType initialisation failed");
+        goto fail;
+    }
+
+    root = json_load_file(manifest_path, 0, &jerr);
+    if (!root) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest %s: line %d: %s", manifest_path, jerr.line,
+                jerr.text);
+        goto fail;
+    }
+    char mdir[512];
+    snprintf(mdir, sizeof mdir, "%s", manifest_path);
+    char *slash = strrchr(mdir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(mdir, sizeof mdir, ".");
+
+    json_t *fams = json_object_get(root, "families");
+    json_t *fbs = json_object_get(root, "fallbacks");
+    if (!json_is_object(fams) || json_object_size(fams) == 0 || !json_is_array(fbs)) {
+        err_set(err, ERR_CONFIG, NULL,
+                "fonts manifest %s: needs a \"families\" object and a \"fallbacks\" array",
+                manifest_path);
+        goto fail;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(fams, key, val) {
+        char where[80];
+        snprintf(where, sizeof where, "family \"%.40s\"", key);
+        if (!*key || strlen(key) >= sizeof tf->families[0].name) {
+            err_set(err, ERR_CONFIG, NULL, "fonts manifest: bad family name \"%.40s\"", key);
+            goto fail;
+        }
+        if (tf->nfamilies == TEXT_MAX_FAMILIES) {
+            err_set(err, ERR_CONFIG, NULL, "fonts manifest: more than %d families", TEXT_MAX_FAMILIES);
+            goto fail;
+        }
+        int fi = face_add(tf, mdir, where, val, err);
+        if (fi == -2)
+            continue; /* optional family not installed */
+        if (fi < 0)
+            goto fail;
+        text_family *fam = &tf->families[tf->nfamilies++];
+        snprintf(fam->name, sizeof fam->name, "%s", key);
+        fam->face = fi;
+    }
+    if (text_font_family_index(tf, "sans") < 0) {
+        err_set(err, ERR_CONFIG, NULL, "fonts manifest %s: no \"sans\" family (the default)",
+                manifest_path);
+        goto fail;
+    }
+    size_t i;
+    json_array_foreach(fbs, i, val) {
+        char where[48];
+        snprintf(where, sizeof where, "fallbacks[%zu]", i);
+        int fi = face_add(tf, mdir, where, val, err);
+        if (fi == -2)
+            continue;
+        if (fi < 0)
+            goto fail;
+        tf->chain[tf->nchain++] = fi;
+        json_t *scripts = json_object_get(val, "scripts");
+        if (scripts && !json_is_array(scripts)) {
+            err_set(err, ERR_CONFIG, NULL, "fonts manifest: %s: scripts must be an array", where);
+            goto fail;
+        }
+        size_t k;
+        json_t *tag;
+        json_array_foreach(scripts, k, tag) {
+            const char *t = json_string_value(tag);
+            hb_script_t sc = t && strlen(t) == 4 ? hb_script_from_string(t, 4) : HB_SCRIPT_INVALID;
+            if (sc == HB_SCRIPT_INVALID || sc == HB_SCRIPT_UNKNOWN) {
+                err_set(err, ERR_CONFIG, NULL,
+                        "fonts manifest: %s: scripts[%zu] is not an ISO 15924 tag like \"Arab\"",
+                        where, k);
+                goto fail;
+            }
+            if (tf->npref == (int)(sizeof tf->pref / sizeof tf->pref[0])) {
+                err_set(err, ERR_CONFIG, NULL, "fonts manifest: too many script preferences");
+                goto fail;
+            }
+            tf->pref[tf->npref].script = sc;
+            tf->pref[tf->npref++].face = fi;
+        }
+    }
+
+    tf->opts = cairo_font_options_create();
+    /* Unhinted outlines scale linearly, so what the fitter measured at 1 em is what is drawn. */
+    cairo_font_options_set_hint_style(tf->opts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(tf->opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(tf->opts, CAIRO_ANTIALIAS_GRAY);
+    tf->buf = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(tf->buf)) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    for (int f = 0; f < tf->nfamilies; f++)
+        family_ellipsis(tf, &tf->families[f]);
+    json_decref(root);
+    return tf;
+fail:
+    json_decref(root);
+    text_fonts_free(tf);
+    return NULL;
+}
+
+void text_fonts_free(text_fonts *tf)
+{
+    if (!tf)
+        return;
+    sf_flush(tf);
+    text_shaped_free(&tf->sh);
+    free(tf->scratch);
+    if (tf->buf)
+        hb_buffer_destroy(tf->buf);
+    if (tf->opts)
+        cairo_font_options_destroy(tf->opts);
+    for (int i = 0; i < tf->nhalos; i++)
+        cairo_font_face_destroy(tf->halos[i].cairo);
+    for (int i = 0; i < tf->nfaces; i++) {
+        hb_font_destroy(tf->faces[i].hb);
+        /* The FT_Face goes in face_owner_done, when cairo lets go of the face. */
+        cairo_font_face_destroy(tf->faces[i].cairo);
+    }
+    if (tf->lib) {
+        if (tf->lib->lib)
+            ftlib_unref(tf->lib);
+        else {
+            pthread_mutex_destroy(&tf->lib->mu);
+            free(tf->lib);
+        }
+    }
+    free(tf);
+}

@@ -1,0 +1,140 @@
+/* web.c — the web page at / and its static files, read into memory at start-up from web/
+ * (the page) and the baked Leaflet copy (assets/baked/web/leaflet, from npm at `make assets`).
+ * Only files found at start-up can be served, so no request path ever reaches the filesystem. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/sha256.h"
+#include "modules.h"
+
+typedef struct {
+    char path[512]; /* URL path: "/", "/static/app.js", "/static/leaflet/leaflet.js" */
+    char *data;
+    size_t len;
+    const char *mime;
+    char key[72];
+} web_file;
+
+static web_file *files;
+static size_t n_files;
+
+static const char *mime_of(const char *name)
+{
+    static const struct {
+        const char *ext, *mime;
+    } types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},   {".png", "image/png"},
+                 {".svg", "image/svg+xml"},             {".json", "application/json"},
+                 {".ico", "image/x-icon"}};
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].mime;
+    return NULL;
+}
+
+static int add_file(const char *fs_path, const char *url, err_t *err)
+{
+    const char *mime = mime_of(fs_path);
+    if (!mime)
+        return 0;
+    FILE *f = fopen(fs_path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) < 0 || st.st_size > (8 << 20)) {
+        if (f)
+            fclose(f);
+        return 0;
+    }
+    char *data = malloc((size_t)st.st_size + 1);
+    web_file *nf = realloc(files, (n_files + 1) * sizeof *files);
+    if (!data || !nf || fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+        free(data);
+        if (nf)
+            files = nf;
+        fclose(f);
+        err_set(err, ERR_CONFIG, NULL, "cannot read %s", fs_path);
+        return -1;
+    }
+    fclose(f);
+    files = nf;
+    web_file *w = &files[n_files++];
+    snprintf(w->path, sizeof w->path, "%s", url);
+    w->data = data;
+    w->len = (size_t)st.st_size;
+    w->mime = mime;
+    char hex[65];
+    sha256_hex(data, w->len, hex);
+    snprintf(w->key, sizeof w->key, "web:%s", hex);
+    return 0;
+}
+
+static int add_dir(const char *dir, const char *url_prefix, err_t *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char fs[1024], url[512];
+        snprintf(fs, sizeof fs, "%s/%s", dir, e->d_name);
+        snprintf(url, sizeof url, "%s/%s", url_prefix, e->d_name);
+        struct stat st;
+        if (stat(fs, &st) == 0 && S_ISREG(st.st_mode))
+            rc = add_file(fs, url, err);
+    }
+    closedir(d);
+    return rc;
+}
+
+int web_load(const char *web_dir, const char *assets_dir, err_t *err)
+{
+    char index[600], leaflet[600], images[620];
+    snprintf(index, sizeof index, "%s/index.html", web_dir);
+    if (add_file(index, "/", err) < 0 || add_dir(web_dir, "/static", err) < 0)
+        return -1;
+    snprintf(leaflet, sizeof leaflet, "%s/baked/web/leaflet", assets_dir);
+    snprintf(images, sizeof images, "%s/images", leaflet);
+    if (add_dir(leaflet, "/static/leaflet", err) < 0 || add_dir(images, "/static/leaflet/images", err) < 0)
+        return -1;
+    return 0;
+}
+
+void web_unload(void)
+{
+    for (size_t i = 0; i < n_files; i++)
+        free(files[i].data);
+    free(files);
+    files = NULL;
+    n_files = 0;
+}
+
+void web_route_file(http_req *rq)
+{
+    err_t err = {0};
+    if (query_check(http_req_query(rq), NULL, 0, &err) < 0) {
+        http_reply_error(rq, &err);
+        return;
+    }
+    /* Rebuild "/static/a/b/c" from the captures; "/" has none. */
+    char path[512] = "/";
+    if (http_req_capture(rq, 0)) {
+        size_t n = (size_t)snprintf(path, sizeof path, "/static");
+        for (int i = 0; http_req_capture(rq, i) && n < sizeof path; i++)
+            n += (size_t)snprintf(path + n, sizeof path - n, "/%s", http_req_capture(rq, i));
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        if (strcmp(files[i].path, path) == 0) {
+            http_reply_static(rq, files[i].mime, files[i].data, files[i].len, files[i].key,
+                              "public, max-age=300");
+            return;
+        }
+    }
+    err_set(&err, ERR_NOT_FOUND, NULL, "no such file");
+    http_reply_error(rq, &err);
+}
