@@ -3,7 +3,7 @@
 #ifndef CARTOUCHE_APP_H
 #define CARTOUCHE_APP_H
 
-#include "config.h"
+#include "util/config.h"
 #include "cards/template.h"
 
 typedef struct {

@@ -4,7 +4,7 @@
 
 #include "app.h"
 #include "bake/bake.h"
-#include "config.h"
+#include "util/config.h"
 
 int main(int argc, char **argv)
 {

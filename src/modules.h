@@ -4,7 +4,7 @@
 #ifndef CARTOUCHE_ROUTES_H
 #define CARTOUCHE_ROUTES_H
 
-#include "config.h"
+#include "util/config.h"
 #include "http/server.h"
 #include "tiles/stac_routes.h"
 #include "tiles/tiles.h"

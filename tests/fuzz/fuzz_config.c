@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "util/config.h"
 #include "fuzz_util.h"
 
 #define MAX_ARGS 32

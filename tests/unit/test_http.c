@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "util/config.h"
 #include "core/etag.h"
 #include "http/query.h"
 #include "util/sha256.h"

@@ -1,5 +1,5 @@
 /* config.c — defaults, JSON config file and flags, one table describing every setting. */
-#include "config.h"
+#include "util/config.h"
 
 #include <errno.h>
 #include <jansson.h>
