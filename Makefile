@@ -35,7 +35,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: what running needs, and what testing/benchmarking adds.
 RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
              libpng-dev libturbojpeg0-dev libjpeg62-turbo-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
-             libmemcached-dev libarchive-dev nettle-dev usb.ids \
+             libmemcached-dev libarchive-dev nettle-dev uthash-dev usb.ids \
              fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached \

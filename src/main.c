@@ -1,10 +1,56 @@
-/* main.c — the cartouche command: `cartouche [flags]` serves, `cartouche bake` prepares assets. */
+/* main.c — the cartouche command: `cartouche [flags]` serves, `cartouche bake` prepares assets.
+ * Serving wires the modules into the router, loads their data and runs the server. */
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
 #include "bake/bake.h"
+#include "cards/cards.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "refcards/refcards.h"
+#include "tiles/tiles.h"
+#include "tiles/tilestore.h"
 #include "util/config.h"
+#include "util/log.h"
+#include "web/web.h"
+
+static int serve(const config *cfg)
+{
+    err_t err = {0};
+    router *r = router_new();
+    cards *c = cards_new();
+    int rc = 1;
+    if (!r || !c) {
+        log_msg("error", "out of memory");
+        goto out;
+    }
+    if (cards_register(r, c) < 0 || refcards_register(r) < 0 || tiles_register(r) < 0 ||
+        web_register(r) < 0) {
+        log_msg("error", "too many routes");
+        goto out;
+    }
+    rc = 2;
+    for (int i = 0; i < cfg->n_layers; i++)
+        if (tiles_store_add_archive(cfg->layers[i], &err) < 0) {
+            log_msg("error", "%s", err.msg);
+            goto out;
+        }
+    if (refcards_load(cfg, &err) < 0 || tiles_load(cfg->assets_dir, &err) < 0 ||
+        web_load("web", cfg->assets_dir, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        goto unload;
+    }
+    http_reload_ops reload = {cards_reload_build, cards_reload_swap, c};
+    rc = server_run(cfg, r, &reload);
+unload:
+    web_unload();
+    tiles_unload();
+    refcards_unload();
+out:
+    cards_free(c);
+    router_free(r);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -23,5 +69,5 @@ int main(int argc, char **argv)
         config_usage(stderr);
         return 2;
     }
-    return server_run(&cfg);
+    return serve(&cfg);
 }

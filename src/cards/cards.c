@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "http/server.h"
 #include "cards/cards.h"
-#include "modules.h"
 
 void cards_job_free(void *arg)
 {
@@ -55,20 +54,56 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     return rv;
 }
 
-void cards_route_list(http_req *rq)
+struct cards {
+    template_set *ts;
+};
+
+cards *cards_new(void)
 {
+    return calloc(1, sizeof(cards));
+}
+
+void cards_free(cards *c)
+{
+    if (c && c->ts)
+        template_set_unref(c->ts);
+    free(c);
+}
+
+void *cards_reload_build(void *c, const config *cfg, err_t *err)
+{
+    text_fonts *tf = text_fonts_new(cfg->fonts_manifest, err);
+    if (!tf)
+        return NULL;
+    template_set *ts = template_set_load(cfg->templates_dir, cfg->assets_dir, tf, err);
+    text_fonts_free(tf);
+    return ts;
+}
+
+void cards_reload_swap(void *c, void *set)
+{
+    cards *cs = c;
+    template_set *old = cs->ts;
+    cs->ts = set;
+    if (old)
+        template_set_unref(old);
+}
+
+static void cards_route_list(http_req *rq, void *ctx)
+{
+    const template_set *ts = ((cards *)ctx)->ts;
     json_t *list = json_array();
-    for (int i = 0; i < app.templates->n; i++)
-        json_array_append(list, app.templates->items[i]->desc);
+    for (int i = 0; i < ts->n; i++)
+        json_array_append(list, ts->items[i]->desc);
     char key[64] = "templates";
-    for (int i = 0; i < app.templates->n; i++)
-        strncat(key, app.templates->items[i]->version, sizeof key - strlen(key) - 1);
+    for (int i = 0; i < ts->n; i++)
+        strncat(key, ts->items[i]->version, sizeof key - strlen(key) - 1);
     http_reply_json_etag(rq, json_pack("{s:o}", "templates", list), key, "public, max-age=60");
 }
 
-void cards_route_describe(http_req *rq)
+static void cards_route_describe(http_req *rq, void *ctx)
 {
-    const template *t = template_set_find(app.templates, http_req_capture(rq, 0));
+    const template *t = template_set_find(((cards *)ctx)->ts, http_req_capture(rq, 0));
     if (!t) {
         err_t e;
         err_set(&e, ERR_NOT_FOUND, NULL, "no template named '%.60s'", http_req_capture(rq, 0));
@@ -172,7 +207,7 @@ static void not_found(http_req *rq, const char *what)
     http_reply_error(rq, &e);
 }
 
-void cards_route_card(http_req *rq)
+static void cards_route_card(http_req *rq, void *ctx)
 {
     static const query_key keys[] = {{"text.", 0}, {"q", 0}, {"subsampling", 0}, {"scale", 0},
                                      {"seed", 0}};
@@ -189,7 +224,8 @@ void cards_route_card(http_req *rq)
     int fmt = dot ? img_format_from_ext(dot + 1) : -1;
     if (dot)
         *dot = 0;
-    const template *t = template_set_find(app.templates, name);
+    template_set *ts = ((cards *)ctx)->ts;
+    const template *t = template_set_find(ts, name);
     if (!t || fmt < 0) {
         char msg[160];
         snprintf(msg, sizeof msg, fmt < 0 ? "card URLs end in .jpg, .png or .pdf"
@@ -240,7 +276,7 @@ void cards_route_card(http_req *rq)
     if (!job || !(job->text = calloc((size_t)t->n_slots, sizeof *job->text)))
         goto oom;
     job->t = t;
-    job->set = app.templates;
+    job->set = ts;
     template_set_ref(job->set);
     for (size_t i = 0; i < q->n; i++) {
         if (strncmp(q->p[i].key, "text.", 5) != 0)
@@ -261,7 +297,8 @@ void cards_route_card(http_req *rq)
             goto fail;
         }
         size_t chars = utf8_chars(v, vlen);
-        long limit = t->slots[idx].max_length < app.cfg.max_text ? t->slots[idx].max_length : app.cfg.max_text;
+        long max_text = http_config(rq)->max_text;
+        long limit = t->slots[idx].max_length < max_text ? t->slots[idx].max_length : max_text;
         if ((long)chars > limit) {
             err_set(&err, ERR_BAD_PARAM, q->p[i].key, "%s is %zu characters; the limit is %ld",
                     q->p[i].key, chars, limit);
@@ -324,4 +361,16 @@ fail:
     free(canon);
     query_free(&merged);
     http_reply_error(rq, &err);
+}
+
+/* The routes of this module, in match order. */
+static const route_def cards_routes[] = {
+    {HTTP_M_GH, "/v1/templates", cards_route_list, "templates"},
+    {HTTP_M_GH, "/v1/templates/*", cards_route_describe, "templates"},
+    {HTTP_M_GH | HTTP_M_POST, "/v1/cards/*", cards_route_card, "cards"},
+};
+
+int cards_register(router *r, cards *c)
+{
+    return router_add_table(r, cards_routes, sizeof cards_routes / sizeof cards_routes[0], c);
 }

@@ -1,9 +1,12 @@
-/* cards.h — a filled template as a render job (shared by the cards route and bench/). */
+/* cards.h — templated cards: the routes, the running template set SIGHUP swaps, and a filled
+ * template as a render job (shared by the cards route and bench/). */
 #ifndef CARTOUCHE_CARDS_H
 #define CARTOUCHE_CARDS_H
 
-#include "core/render.h"
 #include "cards/template.h"
+#include "core/render.h"
+#include "http/router.h"
+#include "util/config.h"
 
 typedef struct {
     template_set *set; /* holds the templates alive while the job runs (may be NULL in bench) */
@@ -14,5 +17,16 @@ typedef struct {
 /* draw_fn of a card job: background, then every slot's text fitted into its box. */
 int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
 void cards_job_free(void *arg);
+
+/* The running template set: built by cards_reload_build (on a worker: templates laid out with
+ * their own fonts), made current by cards_reload_swap (on the loop); the http_reload_ops of the
+ * server. Jobs hold a reference to the set they started with. */
+typedef struct cards cards;
+cards *cards_new(void);
+void cards_free(cards *c);
+void *cards_reload_build(void *c, const config *cfg, err_t *err);
+void cards_reload_swap(void *c, void *set);
+/* GET /v1/templates, /v1/templates/{name}; GET/HEAD/POST /v1/cards/{template}.{jpg,png,pdf}. */
+int cards_register(router *r, cards *c);
 
 #endif

@@ -29,19 +29,17 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "app.h"
 #include "core/cache.h"
 #include "core/etag.h"
+#include "core/imagejob.h"
 #include "core/l2.h"
 #include "util/log.h"
 #include "core/metrics.h"
 #include "core/pool.h"
 #include "core/render_ctx.h"
-#include "modules.h"
+#include "http/router.h"
 
-app_state app;
-
-#define MAX_CAPTURES 6
+#define MAX_CAPTURES ROUTER_MAX_CAPTURES
 
 struct http_req {
     struct evhttp_request *ev;
@@ -57,7 +55,9 @@ struct http_req {
     const char *json_type; /* Content-Type of the next successful JSON reply; NULL: application/json */
     int body_short;     /* the budget could not hold reading that body: http_reply_work answers 503 */
     int no_write_deadline; /* a file reply: holds no memory, may take as long as the client needs */
-    struct http_req *next_waiter;
+    char image_etag[ETAG_LEN]; /* an image reply's ETag, MIME type and Cache-Control */
+    const char *image_mime;
+    char image_cc[128];
 };
 
 /* ---------------------------------------------------------------- connections */
@@ -95,6 +95,12 @@ static struct {
     struct event *trim_timer;        /* gives freed heap back to the system once load has passed */
     unsigned long activity, activity_seen;
     int trim_due;
+    config cfg;              /* swapped on SIGHUP (the settings that may change while running) */
+    int ready;               /* assets and data loaded */
+    int draining;            /* SIGTERM received */
+    router *router;
+    imagejobs *jobs;
+    http_reload_ops reload;  /* the data SIGHUP reloads besides the settings */
 } S;
 
 static size_t conn_slot(const void *evcon)
@@ -116,12 +122,12 @@ static void accept_update(void)
 {
     long n = atomic_load(&metrics_g.connections);
     int paused = atomic_load(&metrics_g.accept_paused) != 0;
-    if (!S.listener || app.draining)
+    if (!S.listener || S.draining)
         return;
-    if (!paused && n >= app.cfg.max_connections) {
+    if (!paused && n >= S.cfg.max_connections) {
         evconnlistener_disable(S.listener);
         atomic_store(&metrics_g.accept_paused, 1);
-    } else if (paused && n < app.cfg.max_connections) {
+    } else if (paused && n < S.cfg.max_connections) {
         evconnlistener_enable(S.listener);
         atomic_store(&metrics_g.accept_paused, 0);
     }
@@ -165,13 +171,13 @@ static void on_header_timeout(evutil_socket_t fd, short what, void *arg)
 static void on_write_deadline(evutil_socket_t fd, short what, void *arg)
 {
     conn *c = arg;
-    log_msg("info", "closing a connection whose reply was not read within %lds", app.cfg.io_timeout_s);
+    log_msg("info", "closing a connection whose reply was not read within %lds", S.cfg.io_timeout_s);
     evhttp_connection_free(c->evcon); /* runs on_conn_close */
 }
 
 static void header_timer_start(conn *c)
 {
-    struct timeval tv = {app.cfg.header_timeout_s, 0};
+    struct timeval tv = {S.cfg.header_timeout_s, 0};
     evtimer_add(c->header_timer, &tv);
 }
 
@@ -266,7 +272,7 @@ static void charge_declared_body(conn *c, struct evbuffer *in)
             continue;
         char *digits = p + 15 + strspn(p + 15, " \t"), *stop;
         unsigned long long declared = strtoull(digits, &stop, 10);
-        if (stop == digits || declared > (unsigned long long)app.cfg.max_body)
+        if (stop == digits || declared > (unsigned long long)S.cfg.max_body)
             return; /* not a length, or over --max-body: libevent or check_limits refuse it */
         size_t here = evbuffer_get_length(in) - (size_t)end.pos - 4; /* charged already */
         size_t to_come = declared > here ? (size_t)declared - here : 0;
@@ -338,12 +344,12 @@ static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
     }
     long line = c ? c->first_eol : -1;
     int size_failure = c && (long)c->rx > S.libevent_hdr_cap;
-    if ((status == 400 || status == 413) && c && (line > app.cfg.max_uri || (line < 0 && size_failure))) {
-        snprintf(msg, cap, "request line longer than %ld bytes", app.cfg.max_uri);
+    if ((status == 400 || status == 413) && c && (line > S.cfg.max_uri || (line < 0 && size_failure))) {
+        snprintf(msg, cap, "request line longer than %ld bytes", S.cfg.max_uri);
         return 414;
     }
     if (status == 400 && size_failure) {
-        snprintf(msg, cap, "request headers exceed %ld bytes", app.cfg.max_headers);
+        snprintf(msg, cap, "request headers exceed %ld bytes", S.cfg.max_headers);
         return 431;
     }
     if (status == 413 && c && chunk_line_is_bad(c)) {
@@ -351,7 +357,7 @@ static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
         return 400;
     }
     switch (status) {
-    case 413: snprintf(msg, cap, "request body larger than %ld bytes", app.cfg.max_body); break;
+    case 413: snprintf(msg, cap, "request body larger than %ld bytes", S.cfg.max_body); break;
     case 417: snprintf(msg, cap, "unsupported Expect header (only 100-continue)"); break;
     case 501: snprintf(msg, cap, "method not implemented"); break;
     case 505: snprintf(msg, cap, "HTTP version not supported"); break;
@@ -439,9 +445,14 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
 
 /* ---------------------------------------------------------------- replies */
 
-const char *app_cache_control(void)
+const char *http_cache_control(const http_req *rq)
 {
     return S.cache_control;
+}
+
+const config *http_config(const http_req *rq)
+{
+    return &S.cfg;
 }
 
 static void maybe_finish_drain(void);
@@ -476,7 +487,7 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
         c->head_seen = 0;
         if (c->refused) {
             c->refused = 0;
-            evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)app.cfg.max_body);
+            evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)S.cfg.max_body);
         }
         /* libevent never closes a connection after CONNECT (it expects a tunnel to follow);
          * we refuse CONNECT, so close it now as our reply said, not at the header timeout. */
@@ -497,7 +508,7 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
     struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
     conn *c = conn_find(evcon);
     struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
-    if (app.draining)
+    if (S.draining)
         evhttp_add_header(oh, "Connection", "close");
     double ms = (pool_now() - rq->t0) * 1e3;
     metrics_request(rq->route, status, ms / 1e3);
@@ -513,7 +524,7 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
             c->writing = 1;
             S.writing++;
         }
-        struct timeval tv = {app.cfg.io_timeout_s, 0};
+        struct timeval tv = {S.cfg.io_timeout_s, 0};
         if (!rq->no_write_deadline)
             evtimer_add(c->write_timer, &tv);
     }
@@ -740,102 +751,21 @@ static void reply_blob(http_req *rq, blob *b, const char *mime, const char *etag
 
 /* ---------------------------------------------------------------- image jobs */
 
-typedef struct render_job {
-    pool_job base;
-    char *key;         /* the full canonical key (owned): single-flight, cache and L2 compare it */
-    char etag[ETAG_LEN];
-    image_spec spec;
-    char cache_control[128];
-    draw_fn draw;
-    void *arg;
-    void (*free_arg)(void *);
-    blob *result;
-    int from_l2;       /* result came from the shared L2, not a render */
-    err_t err;
-    http_req *waiters; /* first is the request that started it; the rest coalesced */
-    struct render_job *hnext;
-} render_job;
-
-/* Renders under way, for single-flight. The tag picks the bucket; the full key decides, so two
- * requests that share a tag are never coalesced. */
-static render_job *inflight[1024];
-
-static size_t inflight_slot(const char *etag)
+/* An image job's outcome, for one waiting request. */
+static void image_done(void *w, blob *b, const err_t *err, imagejob_source src)
 {
-    return (size_t)(etag_bucket_hash(etag) % 1024);
-}
-
-static render_job *inflight_find(const char *key, const char *etag)
-{
-    for (render_job *j = inflight[inflight_slot(etag)]; j; j = j->hnext)
-        if (strcmp(j->etag, etag) == 0 && strcmp(j->key, key) == 0)
-            return j;
-    return NULL;
-}
-
-static void inflight_remove(render_job *job)
-{
-    render_job **pp = &inflight[inflight_slot(job->etag)];
-    for (; *pp; pp = &(*pp)->hnext) {
-        if (*pp == job) {
-            *pp = job->hnext;
-            return;
-        }
-    }
-}
-
-static void job_run(pool_job *pj, render_ctx *rc)
-{
-    render_job *job = (render_job *)pj;
-    /* Another instance may have rendered it already: the shared L2 answers before a render. */
-    job->result = l2_get(job->key, job->etag, job->base.deadline);
-    if (job->result) {
-        job->from_l2 = 1;
-        return;
-    }
-    if (render_image(rc, &job->spec, job->draw, job->arg, job->base.deadline, &job->result,
-                     &job->err) < 0) {
-        atomic_fetch_add(&metrics_g.render_errors, 1);
-        job->result = NULL;
-    } else {
-        atomic_fetch_add(&metrics_g.renders, 1);
-        l2_put(job->key, job->etag, job->result);
-    }
-}
-
-static void job_done(pool_job *pj)
-{
-    render_job *job = (render_job *)pj;
-    inflight_remove(job);
-    if (job->base.expired) {
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
-        err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
-    }
-    if (job->result)
-        cache_put(job->key, job->etag, job->result);
-    if (job->from_l2 && job->waiters)
-        job->waiters->cache = "l2";
-    http_req *w = job->waiters;
-    while (w) {
-        http_req *next = w->next_waiter;
-        if (job->result)
-            reply_blob(w, job->result, img_format_mime(job->spec.format), job->etag,
-                       job->cache_control);
-        else
-            http_reply_error(w, &job->err);
-        w = next;
-    }
-    blob_unref(job->result);
-    if (job->free_arg)
-        job->free_arg(job->arg);
-    free(job->key);
-    free(job);
+    http_req *rq = w;
+    static const char *const how[] = {"hit", "miss", "coalesced", "l2"};
+    rq->cache = how[src];
+    if (b)
+        reply_blob(rq, b, rq->image_mime, rq->image_etag, rq->image_cc);
+    else
+        http_reply_error(rq, err);
 }
 
 void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
                       const char *cache_control, draw_fn draw, void *arg, void (*free_arg)(void *))
 {
-    char etag[ETAG_LEN];
     char fullkey[64];
     snprintf(fullkey, sizeof fullkey, "|%d|%d|%d|%d|%dx%d", spec->format, spec->scale, spec->quality,
              spec->subsamp444, spec->width, spec->height);
@@ -848,10 +778,10 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
         return;
     }
     snprintf(k, klen, "%s%s", key, fullkey);
-    etag_make(k, etag);
+    etag_make(k, rq->image_etag);
     if (!cache_control)
         cache_control = S.cache_control;
-    size_t need = render_bytes_needed(spec), budget = (size_t)app.cfg.memory_budget_mb << 20;
+    size_t need = render_bytes_needed(spec), budget = (size_t)S.cfg.memory_budget_mb << 20;
     if (need > budget) {
         if (free_arg)
             free_arg(arg);
@@ -863,71 +793,18 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
         free(k);
         return;
     }
-
-    if (etag_match(http_req_header(rq, "If-None-Match"), etag)) {
+    if (etag_match(http_req_header(rq, "If-None-Match"), rq->image_etag)) {
         if (free_arg)
             free_arg(arg);
-        reply_not_modified(rq, etag, cache_control);
+        reply_not_modified(rq, rq->image_etag, cache_control);
         free(k);
         return;
     }
-    blob *hit = cache_get(k, etag);
-    if (hit) {
-        if (free_arg)
-            free_arg(arg);
-        free(k);
-        rq->cache = "hit";
-        reply_blob(rq, hit, img_format_mime(spec->format), etag, cache_control);
-        blob_unref(hit);
-        return;
-    }
-    render_job *same = inflight_find(k, etag);
-    if (same) { /* single-flight: answer with the render already under way */
-        if (free_arg)
-            free_arg(arg);
-        free(k);
-        rq->cache = "coalesced";
-        atomic_fetch_add(&metrics_g.coalesced, 1);
-        http_req **tail = &same->waiters;
-        while (*tail)
-            tail = &(*tail)->next_waiter;
-        rq->next_waiter = NULL;
-        *tail = rq;
-        return;
-    }
-    render_job *job = calloc(1, sizeof *job);
-    if (!job) {
-        if (free_arg)
-            free_arg(arg);
-        free(k);
-        reply_error_kind(rq, ERR_INTERNAL, NULL, "out of memory");
-        return;
-    }
-    job->key = k;
-    memcpy(job->etag, etag, ETAG_LEN);
-    job->spec = *spec;
-    snprintf(job->cache_control, sizeof job->cache_control, "%s", cache_control);
-    job->draw = draw;
-    job->arg = arg;
-    job->free_arg = free_arg;
-    job->waiters = rq;
-    rq->next_waiter = NULL;
-    rq->cache = "miss";
-    job->base.run = job_run;
-    job->base.done = job_done;
-    job->base.deadline = pool_now() + app.cfg.deadline_ms / 1e3;
-    if (pool_submit(&job->base) < 0) {
-        if (free_arg)
-            free_arg(arg);
-        free(job->key);
-        free(job);
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
-        reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: render queue full, retry shortly");
-        return;
-    }
-    size_t s = inflight_slot(etag);
-    job->hnext = inflight[s];
-    inflight[s] = job;
+    rq->image_mime = img_format_mime(spec->format);
+    snprintf(rq->image_cc, sizeof rq->image_cc, "%s", cache_control);
+    imagejob_submit(S.jobs, k, rq->image_etag, spec, draw, arg, free_arg,
+                    pool_now() + S.cfg.deadline_ms / 1e3, image_done, rq);
+    free(k);
 }
 
 /* ---------------------------------------------------------------- other work on workers */
@@ -990,7 +867,7 @@ void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done
     rq->body_charge = 0; /* the job holds the body now, even if the client goes away */
     w->base.run = work_job_run;
     w->base.done = work_job_done;
-    w->base.deadline = pool_now() + (wait_s > 0 ? wait_s : app.cfg.deadline_ms / 1e3);
+    w->base.deadline = pool_now() + (wait_s > 0 ? wait_s : S.cfg.deadline_ms / 1e3);
     rq->cache = "work";
     if (pool_submit(&w->base) < 0) {
         rq->body_charge = w->body_charge;
@@ -1065,21 +942,21 @@ const char *http_req_header(const http_req *rq, const char *name)
 
 /* ---------------------------------------------------------------- routing */
 
-static void route_healthz(http_req *rq)
+static void route_healthz(http_req *rq, void *ctx)
 {
     http_reply_json(rq, 200, json_pack("{s:s}", "status", "ok"), "no-store");
 }
 
-static void route_readyz(http_req *rq)
+static void route_readyz(http_req *rq, void *ctx)
 {
-    if (app.ready && !app.draining) {
+    if (S.ready && !S.draining) {
         http_reply_json(rq, 200, json_pack("{s:s}", "status", "ready"), "no-store");
         return;
     }
-    reply_error_kind(rq, ERR_BUSY, NULL, app.draining ? "draining" : "starting");
+    reply_error_kind(rq, ERR_BUSY, NULL, S.draining ? "draining" : "starting");
 }
 
-static void route_metrics(http_req *rq)
+static void route_metrics(http_req *rq, void *ctx)
 {
     char *txt = metrics_render();
     size_t len = txt ? strlen(txt) : 0;
@@ -1095,57 +972,12 @@ static void route_metrics(http_req *rq)
     evbuffer_free(b);
 }
 
-typedef struct {
-    int methods;
-    const char *pattern; /* segments; "*" captures one segment */
-    void (*handler)(http_req *rq);
-    const char *label;   /* metrics route label */
-    int id;
-} route;
-
-static route routes[] = {
-    {HTTP_M_GET | HTTP_M_HEAD, "/healthz", route_healthz, "healthz", 0},
-    {HTTP_M_GET | HTTP_M_HEAD, "/readyz", route_readyz, "readyz", 0},
-    {HTTP_M_GET | HTTP_M_HEAD, "/metrics", route_metrics, "metrics", 0},
-    ROUTES_TABLE
+/* The server's own routes, before the modules' (router.h). */
+static const route_def server_routes[] = {
+    {HTTP_M_GH, "/healthz", route_healthz, "healthz"},
+    {HTTP_M_GH, "/readyz", route_readyz, "readyz"},
+    {HTTP_M_GH, "/metrics", route_metrics, "metrics"},
 };
-#define N_ROUTES (sizeof routes / sizeof routes[0])
-
-/* Match path against pattern; on success the decoded captures are stored in rq. 0 no match,
- * 1 match, -1 malformed escape (400). */
-static int match_route(const char *pattern, const char *path, http_req *rq)
-{
-    const char *p = pattern, *s = path;
-    rq->ncap = 0;
-    while (*p && *s) {
-        if (*p != '/' || *s != '/')
-            return 0;
-        p++;
-        s++;
-        const char *pe = strchr(p, '/'), *se = strchr(s, '/');
-        size_t pl = pe ? (size_t)(pe - p) : strlen(p), sl = se ? (size_t)(se - s) : strlen(s);
-        if (pl == 1 && *p == '*') {
-            if (sl == 0 || rq->ncap == MAX_CAPTURES)
-                return 0;
-            char *d;
-            if (query_unescape_path(s, sl, &d, NULL) < 0)
-                return -1;
-            rq->cap[rq->ncap++] = d;
-        } else if (pl != sl || memcmp(p, s, pl) != 0) {
-            return 0;
-        }
-        p += pl;
-        s += sl;
-    }
-    return *p == 0 && *s == 0;
-}
-
-static void clear_captures(http_req *rq)
-{
-    for (int i = 0; i < rq->ncap; i++)
-        free(rq->cap[i]);
-    rq->ncap = 0;
-}
 
 static int method_of(enum evhttp_cmd_type t)
 {
@@ -1184,8 +1016,8 @@ static int check_limits(http_req *rq, err_t *err)
 {
     struct evhttp_request *ev = rq->ev;
     const char *uri = evhttp_request_get_uri(ev);
-    if ((long)strlen(uri) > app.cfg.max_uri) {
-        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", app.cfg.max_uri);
+    if ((long)strlen(uri) > S.cfg.max_uri) {
+        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", S.cfg.max_uri);
         return -1;
     }
     struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
@@ -1196,9 +1028,9 @@ static int check_limits(http_req *rq, err_t *err)
         count++;
         bytes += (long)(strlen(kv->key) + strlen(kv->value) + 4);
     }
-    if (count > app.cfg.max_header_count || bytes > app.cfg.max_headers) {
+    if (count > S.cfg.max_header_count || bytes > S.cfg.max_headers) {
         err_set(err, ERR_HEADERS, NULL, "request headers exceed %ld headers or %ld bytes",
-                app.cfg.max_header_count, app.cfg.max_headers);
+                S.cfg.max_header_count, S.cfg.max_headers);
         return -1;
     }
     /* Request smuggling: a body has one framing, or the request is refused and the connection
@@ -1236,8 +1068,8 @@ static int check_limits(http_req *rq, err_t *err)
         err_set(err, ERR_BAD_REQUEST, NULL, "%s", framing);
         return -1;
     }
-    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > app.cfg.max_body) {
-        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", app.cfg.max_body);
+    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > S.cfg.max_body) {
+        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", S.cfg.max_body);
         return -1;
     }
     return 0;
@@ -1276,23 +1108,20 @@ static void on_request(struct evhttp_request *ev, void *arg)
         reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed request target");
         return;
     }
-    for (size_t i = 0; i < N_ROUTES; i++) {
-        int m = match_route(routes[i].pattern, path, rq);
-        if (m < 0) {
-            reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed percent-escape in the path");
-            return;
-        }
-        if (m == 0) {
-            clear_captures(rq);
-            continue;
-        }
-        rq->route = routes[i].id;
+    int bad;
+    route *rt = router_match(S.router, path, rq->cap, &rq->ncap, &bad);
+    if (bad) {
+        reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed percent-escape in the path");
+        return;
+    }
+    if (rt) {
+        rq->route = rt->id;
         if (rq->method == HTTP_M_OPTIONS) {
-            reply_options(rq, routes[i].methods);
+            reply_options(rq, rt->methods);
             return;
         }
-        if (!(rq->method & routes[i].methods)) {
-            allow_list(routes[i].methods, rq->allow, sizeof rq->allow);
+        if (!(rq->method & rt->methods)) {
+            allow_list(rt->methods, rq->allow, sizeof rq->allow);
             err_set(&err, ERR_METHOD, NULL, "method not allowed; allowed: %s", rq->allow);
             http_reply_error(rq, &err);
             return;
@@ -1301,7 +1130,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
             http_reply_error(rq, &err);
             return;
         }
-        routes[i].handler(rq);
+        rt->fn(rq, rt->ctx);
         return;
     }
     reply_error_kind(rq, ERR_NOT_FOUND, NULL, "no such route");
@@ -1340,24 +1169,24 @@ static void finish_drain(evutil_socket_t fd, short what, void *arg)
  * would drop the tail of a large image still in its connection's output buffer. */
 static void maybe_finish_drain(void)
 {
-    if (app.draining && S.pending == 0 && S.writing == 0 && S.drain_timer)
+    if (S.draining && S.pending == 0 && S.writing == 0 && S.drain_timer)
         event_active(S.drain_timer, EV_TIMEOUT, 0);
 }
 
 static void on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
-    if (app.draining)
+    if (S.draining)
         return;
-    app.draining = 1;
+    S.draining = 1;
     log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, S.pending,
-            app.cfg.drain_s);
+            S.cfg.drain_s);
     if (S.bound) { /* close the listening socket: new connections are refused */
         evhttp_del_accept_socket(S.http, S.bound);
         S.bound = NULL;
         S.listener = NULL;
     }
     S.drain_timer = evtimer_new(S.base, finish_drain, NULL);
-    struct timeval tv = {app.cfg.drain_s, 0};
+    struct timeval tv = {S.cfg.drain_s, 0};
     evtimer_add(S.drain_timer, &tv);
     maybe_finish_drain();
 }
@@ -1373,12 +1202,12 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
 
 static void set_cache_control(void)
 {
-    snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", app.cfg.max_age);
+    snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", S.cfg.max_age);
 }
 
-/* What a reload reads from disk: the configuration file's live settings into *c, fonts, and
- * the templates laid out with them. Touches nothing shared, so SIGHUP runs it on a worker. */
-static template_set *reload_build(config *c, err_t *err)
+/* What a reload reads from disk: the configuration file's live settings into *c, and the data
+ * of the reload hook. Touches nothing shared, so SIGHUP runs it on a worker. */
+static void *reload_build(config *c, err_t *err)
 {
     if (c->config_path[0]) {
         config fresh;
@@ -1398,33 +1227,25 @@ static template_set *reload_build(config *c, err_t *err)
         c->max_text = fresh.max_text;
         memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
     }
-    text_fonts *tf = text_fonts_new(c->fonts_manifest, err);
-    if (!tf)
-        return NULL;
-    template_set *ts = template_set_load(c->templates_dir, c->assets_dir, tf, err);
-    text_fonts_free(tf);
-    return ts;
+    return S.reload.build(S.reload.ctx, c, err);
 }
 
-/* On the loop: the new set and settings take over; requests in flight keep the old set. */
-static void reload_swap(const config *c, template_set *ts)
+/* On the loop: the new data and settings take over; requests in flight keep the old data. */
+static void reload_swap(const config *c, void *data)
 {
-    template_set *old = app.templates;
-    app.templates = ts;
-    app.cfg = *c;
+    S.reload.swap(S.reload.ctx, data);
+    S.cfg = *c;
     set_cache_control();
-    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
-    if (old)
-        template_set_unref(old);
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)S.cfg.max_body);
 }
 
-int server_reload(err_t *err)
+static int server_reload(err_t *err)
 {
-    config c = app.cfg;
-    template_set *ts = reload_build(&c, err);
-    if (!ts)
+    config c = S.cfg;
+    void *data = reload_build(&c, err);
+    if (!data)
         return -1;
-    reload_swap(&c, ts);
+    reload_swap(&c, data);
     return 0;
 }
 
@@ -1433,7 +1254,7 @@ int server_reload(err_t *err)
 typedef struct {
     pool_job base;
     config cfg;
-    template_set *ts;
+    void *data;
     err_t err;
 } reload_job;
 
@@ -1442,14 +1263,14 @@ static int reload_running, reload_again;
 static void reload_job_run(pool_job *pj, render_ctx *rc)
 {
     reload_job *r = (reload_job *)pj;
-    r->ts = reload_build(&r->cfg, &r->err);
+    r->data = reload_build(&r->cfg, &r->err);
 }
 
 static void reload_job_done(pool_job *pj)
 {
     reload_job *r = (reload_job *)pj;
-    if (r->ts) {
-        reload_swap(&r->cfg, r->ts);
+    if (r->data) {
+        reload_swap(&r->cfg, r->data);
         log_msg("info", "SIGHUP: templates and configuration reloaded");
     } else {
         log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", r->err.msg);
@@ -1473,7 +1294,7 @@ static void reload_start(void)
         log_msg("error", "SIGHUP: out of memory, nothing reloaded");
         return;
     }
-    r->cfg = app.cfg;
+    r->cfg = S.cfg;
     r->base.run = reload_job_run;
     r->base.done = reload_job_done;
     r->base.deadline = pool_now() + 365 * 86400.0; /* waits its turn however long the queue */
@@ -1485,9 +1306,11 @@ static void reload_start(void)
     reload_running = 1;
 }
 
-int server_run(const config *cfg)
+int server_run(const config *cfg, router *r, const http_reload_ops *reload)
 {
-    app.cfg = *cfg;
+    S.cfg = *cfg;
+    S.router = r;
+    S.reload = *reload;
     set_cache_control();
     err_t err = {0};
     evthread_use_pthreads();
@@ -1502,9 +1325,9 @@ int server_run(const config *cfg)
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
         nofile.rlim_cur = nofile.rlim_max;
         setrlimit(RLIMIT_NOFILE, &nofile);
-        if ((rlim_t)app.cfg.max_connections + 64 > nofile.rlim_cur)
+        if ((rlim_t)S.cfg.max_connections + 64 > nofile.rlim_cur)
             log_msg("warn", "--max-connections %ld exceeds the open-file limit %llu; lower it or raise "
-                    "the limit (ulimit -n)", app.cfg.max_connections, (unsigned long long)nofile.rlim_cur);
+                    "the limit (ulimit -n)", S.cfg.max_connections, (unsigned long long)nofile.rlim_cur);
     }
     S.base = event_base_new();
     S.http = evhttp_new(S.base);
@@ -1512,16 +1335,20 @@ int server_run(const config *cfg)
         log_msg("error", "cannot create the event loop");
         return 1;
     }
-    for (size_t i = 0; i < N_ROUTES; i++)
-        routes[i].id = metrics_route(routes[i].label);
+    if (router_add_table(r, server_routes, sizeof server_routes / sizeof server_routes[0], NULL) < 0) {
+        log_msg("error", "too many routes");
+        return 1;
+    }
+    for (int i = 0; i < router_count(r); i++)
+        router_at(r, i)->id = metrics_route(router_at(r, i)->label);
     metrics_route("other");
 
     /* libevent's own limits sit above ours, so that we answer 414/431 with our JSON errors. */
-    long hdr_cap = (app.cfg.max_headers > app.cfg.max_uri ? app.cfg.max_headers : app.cfg.max_uri) * 8;
+    long hdr_cap = (S.cfg.max_headers > S.cfg.max_uri ? S.cfg.max_headers : S.cfg.max_uri) * 8;
     S.libevent_hdr_cap = hdr_cap;
     evhttp_set_max_headers_size(S.http, hdr_cap);
-    evhttp_set_max_body_size(S.http, (ev_ssize_t)app.cfg.max_body);
-    evhttp_set_timeout(S.http, (int)app.cfg.io_timeout_s);
+    evhttp_set_max_body_size(S.http, (ev_ssize_t)S.cfg.max_body);
+    evhttp_set_timeout(S.http, (int)S.cfg.io_timeout_s);
     evhttp_set_allowed_methods(S.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
                                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
@@ -1529,20 +1356,20 @@ int server_run(const config *cfg)
     evhttp_set_gencb(S.http, on_request, NULL);
     evhttp_set_bevcb(S.http, on_new_bev, NULL);
 
-    S.bound = evhttp_bind_socket_with_handle(S.http, app.cfg.listen_host, (ev_uint16_t)app.cfg.listen_port);
+    S.bound = evhttp_bind_socket_with_handle(S.http, S.cfg.listen_host, (ev_uint16_t)S.cfg.listen_port);
     if (!S.bound) {
-        log_msg("error", "cannot listen on %s:%d", app.cfg.listen_host, app.cfg.listen_port);
+        log_msg("error", "cannot listen on %s:%d", S.cfg.listen_host, S.cfg.listen_port);
         return 1;
     }
     S.listener = evhttp_bound_socket_get_listener(S.bound);
     {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
-        int port = app.cfg.listen_port;
+        int port = S.cfg.listen_port;
         if (getsockname(evhttp_bound_socket_get_fd(S.bound), (struct sockaddr *)&ss, &sl) == 0)
             port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                   : ((struct sockaddr_in *)&ss)->sin_port);
-        log_msg("info", "listening on http://%s:%d/", app.cfg.listen_host, port);
+        log_msg("info", "listening on http://%s:%d/", S.cfg.listen_host, port);
     }
 
     S.sig_term = evsignal_new(S.base, SIGTERM, on_sigterm, NULL);
@@ -1553,22 +1380,23 @@ int server_run(const config *cfg)
     event_add(S.sig_hup, NULL);
 
     /* Load while already answering /healthz and /readyz (503 until ready). */
-    if (server_reload(&err) < 0 || routes_load(&app.cfg, &err) < 0) {
+    if (server_reload(&err) < 0) {
         log_msg("error", "%s", err.msg);
         return 2;
     }
-    int threads = app.cfg.threads;
+    int threads = S.cfg.threads;
     if (threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 2;
     }
-    if (l2_start(app.cfg.memcached, app.cfg.memcached_timeout_ms, &err) < 0) {
+    if (l2_start(S.cfg.memcached, S.cfg.memcached_timeout_ms, &err) < 0) {
         log_msg("error", "%s", err.msg);
         return 2;
     }
-    size_t budget = (size_t)app.cfg.memory_budget_mb << 20;
-    if (cache_init(budget / 4) < 0 ||
-        pool_start(S.base, threads, (size_t)app.cfg.queue_depth, budget, app.cfg.fonts_manifest, &err) < 0) {
+    size_t budget = (size_t)S.cfg.memory_budget_mb << 20;
+    S.jobs = imagejobs_new();
+    if (!S.jobs || cache_init(budget / 4) < 0 ||
+        pool_start(S.base, threads, (size_t)S.cfg.queue_depth, budget, S.cfg.fonts_manifest, &err) < 0) {
         log_msg("error", "%s", err.msg);
         return 1;
     }
@@ -1579,17 +1407,17 @@ int server_run(const config *cfg)
     S.trim_timer = event_new(S.base, -1, EV_PERSIST, on_trim_tick, NULL);
     struct timeval second = {1, 0};
     event_add(S.trim_timer, &second);
-    app.ready = 1;
-    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB, %d templates", threads,
-            app.cfg.queue_depth, app.cfg.memory_budget_mb, app.templates->n);
+    S.ready = 1;
+    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB", threads, S.cfg.queue_depth,
+            S.cfg.memory_budget_mb);
 
     event_base_dispatch(S.base);
 
     event_free(S.expire_timer);
     event_free(S.trim_timer);
     pool_stop();
+    imagejobs_free(S.jobs);
     l2_stop();
-    routes_unload();
     cache_free_all();
     evhttp_free(S.http);
     event_free(S.sig_term);
@@ -1597,8 +1425,7 @@ int server_run(const config *cfg)
     event_free(S.sig_hup);
     if (S.drain_timer)
         event_free(S.drain_timer);
-    template_set_unref(app.templates);
-    app.templates = NULL;
+    S.reload.swap(S.reload.ctx, NULL);
     event_base_free(S.base);
     return 0;
 }

@@ -10,15 +10,18 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "util/err.h"
-#include "http/query.h"
 #include "core/render.h"
+#include "http/query.h"
+#include "http/router.h"
+#include "util/config.h"
+#include "util/err.h"
 
-typedef struct http_req http_req;
-
-enum { HTTP_M_GET = 1, HTTP_M_HEAD = 2, HTTP_M_POST = 4, HTTP_M_OPTIONS = 8 };
 
 int http_req_method(const http_req *rq);
+/* The settings the server runs with now (SIGHUP may change the live ones between requests). */
+const config *http_config(const http_req *rq);
+/* "public, max-age=N" from the settings: the Cache-Control of cacheable replies. */
+const char *http_cache_control(const http_req *rq);
 /* Parsed query (already percent-decoded). Handlers validate it with query_check(). */
 const query *http_req_query(const http_req *rq);
 /* Path capture i (0-based) of the route pattern, percent-decoded. */
@@ -72,5 +75,18 @@ int http_reply_if_not_modified(http_req *rq, const char *key, const char *cache_
 /* The request body moved into a new NUL-terminated buffer (free()) that a worker may read;
  * NULL when out of memory. */
 unsigned char *http_req_take_body(http_req *rq, size_t *len);
+
+/* What SIGHUP reloads besides the settings: build(ctx, cfg, err) reads it from disk on a worker
+ * (NULL + err: the running data stays), swap(ctx, data) makes it current on the loop (requests in
+ * flight keep what they hold); swap(ctx, NULL) at exit releases the current data. */
+typedef struct {
+    void *(*build)(void *ctx, const config *cfg, err_t *err);
+    void (*swap)(void *ctx, void *data);
+    void *ctx;
+} http_reload_ops;
+
+/* Serve the router's routes with cfg until SIGTERM/SIGINT has drained; reload's data is built
+ * once before serving. Returns the process exit code (0 after a clean drain). */
+int server_run(const config *cfg, router *r, const http_reload_ops *reload);
 
 #endif

@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "http/server.h"
 #include "core/etag.h"
 #include "http/multipart.h"
 #include "refcards/bundle.h"
@@ -26,7 +26,7 @@
 #include "refcards/devices.h"
 #include "refcards/games/games.h"
 #include "refcards/usbids.h"
-#include "modules.h"
+#include "refcards/refcards.h"
 #include "util/sha256.h"
 #include "refcards/uploads.h"
 
@@ -375,7 +375,7 @@ static void upload_done(http_req *rq, void *arg)
     u->reply = NULL;
 }
 
-void refcards_route_upload(http_req *rq)
+static void refcards_route_upload(http_req *rq, void *ctx)
 {
     static const query_key keys[] = {{"game", 0}, {"filename", 0}};
     err_t err = {0};
@@ -437,7 +437,7 @@ static void summary_done(http_req *rq, void *arg)
     sj->reply = NULL;
 }
 
-void refcards_route_summary(http_req *rq)
+static void refcards_route_summary(http_req *rq, void *ctx)
 {
     err_t err = {0};
     const char *id = http_req_capture(rq, 0);
@@ -552,7 +552,7 @@ done:
     return rv;
 }
 
-void refcards_route_card(http_req *rq)
+static void refcards_route_card(http_req *rq, void *ctx)
 {
     static const query_key keys[] = {{"scale", 0}, {"q", 0}, {"page", 0}};
     err_t err = {0};
@@ -616,12 +616,26 @@ static void reply_listing(http_req *rq, const char *name, json_t *list)
     http_reply_json_etag(rq, json_pack("{s:o}", name, list), key, "public, max-age=300");
 }
 
-void refcards_route_devices(http_req *rq)
+static void refcards_route_devices(http_req *rq, void *ctx)
 {
     reply_listing(rq, "devices", devices_list_json());
 }
 
-void refcards_route_games(http_req *rq)
+static void refcards_route_games(http_req *rq, void *ctx)
 {
     reply_listing(rq, "games", games_list_json());
+}
+
+/* The routes of this module, in match order. */
+static const route_def refcards_routes[] = {
+    {HTTP_M_POST, "/v1/refcards", refcards_route_upload, "refcards_upload"},
+    {HTTP_M_GH, "/v1/refcards/*", refcards_route_summary, "refcards"},
+    {HTTP_M_GH, "/v1/refcards/*/*", refcards_route_card, "refcards_card"},
+    {HTTP_M_GH, "/v1/devices", refcards_route_devices, "devices"},
+    {HTTP_M_GH, "/v1/games", refcards_route_games, "games"},
+};
+
+int refcards_register(router *r)
+{
+    return router_add_table(r, refcards_routes, sizeof refcards_routes / sizeof refcards_routes[0], NULL);
 }

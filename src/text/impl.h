@@ -1,5 +1,5 @@
 /* impl.h — what the text engine's files share: per-thread fonts (font.c), the shaped
- * form of one label (shape.c), UTF-8 decoding (utf8.c). Only src/text/*.c include it;
+ * form of one label (shape.c), UTF-8 decoding (utf8.c). Only the files of src/text/ include it;
  * everyone else uses text.h.
  *
  * Units: everything shaped is kept in em (font units / units-per-em) at a reference scale, so

@@ -8,15 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "http/server.h"
 #include "tiles/stac.h"
 #include "tiles/tilestore.h"
 
-static void base_url(char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", app.cfg.public_url);
-}
 
 /* The catalogue's version for ETags: the bake ids of every layer. */
 static void catalogue_version(const tiles_store *s, char *out, size_t cap)
@@ -64,7 +59,7 @@ static void reply_doc(http_req *rq, const tiles_store *s, json_t *body, const ch
         http_reply_json_type(rq, "application/vnd.oai.openapi+json;version=3.0");
     else if (!strncmp(what, "item", 4) || strstr(what, "/search"))
         http_reply_json_type(rq, "application/geo+json");
-    http_reply_json_etag(rq, body, key, app_cache_control());
+    http_reply_json_etag(rq, body, key, http_cache_control(rq));
     free(canon);
     free(key);
 }
@@ -90,24 +85,22 @@ static const tiles_layer_meta *find_collection(http_req *rq, const tiles_store *
     return NULL;
 }
 
-void stac_route_landing(http_req *rq)
+static void stac_route_landing(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq);
-    char base[256];
+    const char *base = http_config(rq)->public_url;
     if (!s || no_params(rq) != 0)
         return;
-    base_url(base, sizeof base);
     reply_doc(rq, s, stac_landing_json(s, base), "landing", NULL, base);
 }
 
-void stac_route_resource(http_req *rq)
+static void stac_route_resource(http_req *rq, void *ctx)
 {
     const char *what = http_req_capture(rq, 0);
     const tiles_store *s = store_or_404(rq);
-    char base[256];
+    const char *base = http_config(rq)->public_url;
     if (!s)
         return;
-    base_url(base, sizeof base);
     json_t *doc;
     if (!strcmp(what, "conformance"))
         doc = stac_conformance_json();
@@ -126,19 +119,19 @@ void stac_route_resource(http_req *rq)
     reply_doc(rq, s, doc, what, NULL, base);
 }
 
-void stac_route_collection(http_req *rq)
+static void stac_route_collection(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq);
     const tiles_layer_meta *m = s ? find_collection(rq, s, http_req_capture(rq, 0)) : NULL;
-    char base[256], what[96];
+    const char *base = http_config(rq)->public_url;
+    char what[96];
     if (!m || no_params(rq) != 0)
         return;
-    base_url(base, sizeof base);
     snprintf(what, sizeof what, "collection:%s", m->name);
     reply_doc(rq, s, stac_collection_json(m, base), what, NULL, base);
 }
 
-void stac_route_items(http_req *rq)
+static void stac_route_items(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq);
     if (!s)
@@ -167,8 +160,8 @@ void stac_route_items(http_req *rq)
     }
     ss.q.collections[0] = name;
     ss.q.ncollections = 1;
-    char base[256], self[160], what[96];
-    base_url(base, sizeof base);
+    const char *base = http_config(rq)->public_url;
+    char self[160], what[96];
     snprintf(self, sizeof self, TILES_STAC_ROOT "/collections/%s/items", m->name);
     snprintf(what, sizeof what, "items:%s", m->name);
     json_t *body = stac_item_collection_json(&s->catalogue, &ss, base, self, q, m->name);
@@ -176,7 +169,7 @@ void stac_route_items(http_req *rq)
     reply_doc(rq, s, body, what, q, base);
 }
 
-void stac_route_item(http_req *rq)
+static void stac_route_item(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq);
     if (!s)
@@ -197,8 +190,8 @@ void stac_route_item(http_req *rq)
     }
     if (no_params(rq) != 0)
         return;
-    char base[256], what[128];
-    base_url(base, sizeof base);
+    const char *base = http_config(rq)->public_url;
+    char what[128];
     snprintf(what, sizeof what, "item:%s", sc->id);
     reply_doc(rq, s, tiles_scene_json(sc, base), what, NULL, base);
 }
@@ -215,8 +208,7 @@ void stac_reply_search(http_req *rq, int legacy, const char *self)
         http_reply_error(rq, &err);
         return;
     }
-    char base[256];
-    base_url(base, sizeof base);
+    const char *base = http_config(rq)->public_url;
     json_t *body = stac_item_collection_json(&s->catalogue, &ss, base, self, q, NULL);
     stac_search_free(&ss);
     reply_doc(rq, s, body, self, q, base);
@@ -254,8 +246,7 @@ static void search_post(http_req *rq, const tiles_store *s)
         http_reply_error(rq, &err);
         return;
     }
-    char base[256];
-    base_url(base, sizeof base);
+    const char *base = http_config(rq)->public_url;
     json_t *doc = stac_item_collection_json(&s->catalogue, &ss, base, TILES_STAC_ROOT "/search",
                                             NULL, NULL);
     stac_search_free(&ss);
@@ -267,7 +258,7 @@ static void search_post(http_req *rq, const tiles_store *s)
     http_reply_json(rq, 200, doc, "no-store");
 }
 
-void stac_route_search(http_req *rq)
+static void stac_route_search(http_req *rq, void *ctx)
 {
     if (http_req_method(rq) != HTTP_M_POST) {
         stac_reply_search(rq, 0, TILES_STAC_ROOT "/search");
@@ -276,4 +267,19 @@ void stac_route_search(http_req *rq)
     const tiles_store *s = store_or_404(rq);
     if (s)
         search_post(rq, s);
+}
+
+/* The routes of this module, in match order. */
+static const route_def stac_routes[] = {
+    {HTTP_M_GH, "/v1/stac", stac_route_landing, "stac"},
+    {HTTP_M_GH | HTTP_M_POST, "/v1/stac/search", stac_route_search, "stac_search"},
+    {HTTP_M_GH, "/v1/stac/*", stac_route_resource, "stac"},
+    {HTTP_M_GH, "/v1/stac/collections/*", stac_route_collection, "stac"},
+    {HTTP_M_GH, "/v1/stac/collections/*/*", stac_route_items, "stac_items"},
+    {HTTP_M_GH, "/v1/stac/collections/*/*/*", stac_route_item, "stac"},
+};
+
+int stac_register(router *r)
+{
+    return router_add_table(r, stac_routes, sizeof stac_routes / sizeof stac_routes[0], NULL);
 }

@@ -1,4 +1,4 @@
-/* stac_routes.h — the STAC API's route handlers (I/O loop); what each answers is stac.h.
+/* stac_routes.h — the STAC API's routes (I/O loop); what each answers is stac.h.
  * Patterns and captures:
  *   stac_route_landing     /v1/stac
  *   stac_route_search      /v1/stac/search                    GET and POST
@@ -10,14 +10,9 @@
 #ifndef CARTOUCHE_TILES_STAC_ROUTES_H
 #define CARTOUCHE_TILES_STAC_ROUTES_H
 
-typedef struct http_req http_req;
+#include "http/router.h"
 
-void stac_route_landing(http_req *rq);
-void stac_route_search(http_req *rq);
-void stac_route_resource(http_req *rq);
-void stac_route_collection(http_req *rq);
-void stac_route_items(http_req *rq);
-void stac_route_item(http_req *rq);
+int stac_register(router *r);
 
 /* GET search of /v1/scenes (legacy = 1: its defaults) or /v1/stac/search; self is the path. */
 void stac_reply_search(http_req *rq, int legacy, const char *self);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "http/server.h"
 #include "tiles/draw.h"
 #include "tiles/stac_routes.h"
@@ -44,13 +43,6 @@ static int parse_uint(const char *s, size_t n, long *out)
     return 0;
 }
 
-/* The base of absolute links in JSON: the configured --public-url, or "" for links relative to
- * the server's root. Never the Host header: a client chooses it, and a CDN keyed on the URI
- * would serve one client's host to everyone. */
-static void base_url(http_req *rq, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", app.cfg.public_url);
-}
 
 static const tiles_layer *find_layer(http_req *rq, const char *name)
 {
@@ -63,7 +55,7 @@ static const tiles_layer *find_layer(http_req *rq, const char *name)
     return L;
 }
 
-void tiles_route_tile(http_req *rq)
+static void tiles_route_tile(http_req *rq, void *ctx)
 {
     const tiles_layer *L = find_layer(rq, http_req_capture(rq, 0));
     if (!L)
@@ -130,7 +122,7 @@ void tiles_route_tile(http_req *rq)
         (fmt == IMG_PNG) == L->meta.has_alpha) {
         /* Stored as asked: straight from the archive's file (sendfile). */
         http_reply_file(rq, img_format_mime((img_format)fmt), stored->fd, off, len, key,
-                        app_cache_control());
+                        http_cache_control(rq));
         return;
     }
     tiles_tile_job *j = malloc(sizeof *j);
@@ -141,10 +133,10 @@ void tiles_route_tile(http_req *rq)
     *j = (tiles_tile_job){L, (int)z, (int)x, (int)y, scale, places, graticule};
     image_spec spec = {TILES_TILE_SIZE, TILES_TILE_SIZE, scale, (img_format)fmt, JPEG_QUALITY, 0};
     strncat(key, ":" TILES_RENDER_VERSION, sizeof key - strlen(key) - 1);
-    http_reply_image(rq, key, &spec, app_cache_control(), tiles_draw_tile_job, j, free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_tile_job, j, free);
 }
 
-void tiles_route_tilejson(http_req *rq)
+static void tiles_route_tilejson(http_req *rq, void *ctx)
 {
     const char *cap = http_req_capture(rq, 0);
     size_t n = strlen(cap);
@@ -163,8 +155,10 @@ void tiles_route_tilejson(http_req *rq)
         return;
     }
     const tiles_layer_meta *m = &L->meta;
-    char base[256], url[512], key[512];
-    base_url(rq, base, sizeof base);
+    /* Absolute links use --public-url, never the Host header (a client chooses it, and a CDN
+     * keyed on the URI would serve one client's host to everyone); "" keeps them relative. */
+    const char *base = http_config(rq)->public_url;
+    char url[512], key[512];
     snprintf(url, sizeof url, "%s/v1/tiles/%s/{z}/{x}/{y}.%s", base, m->name,
              m->has_alpha ? "png" : "jpg");
     double b[4] = {m->bounds[0], m->bounds[1], m->bounds[2], m->bounds[3]};
@@ -183,10 +177,10 @@ void tiles_route_tilejson(http_req *rq)
         m->user ? (m->minzoom + 2 < m->maxzoom ? m->minzoom + 2 : m->maxzoom) : m->minzoom + 1,
         "attribution", m->attribution, "vector_layers");
     snprintf(key, sizeof key, "tilejson:%s:%s:%s", m->name, m->bake_id, base);
-    http_reply_json_etag(rq, o, key, app_cache_control());
+    http_reply_json_etag(rq, o, key, http_cache_control(rq));
 }
 
-void tiles_route_static(http_req *rq)
+static void tiles_route_static(http_req *rq, void *ctx)
 {
     err_t err = {0};
     tiles_static_job *j = calloc(1, sizeof *j);
@@ -228,19 +222,19 @@ void tiles_route_static(http_req *rq)
     snprintf(key, klen, "static:%s:%s:%s", canon, j->layer->meta.bake_id, TILES_RENDER_VERSION);
     free(canon);
     image_spec spec = {j->req.width, j->req.height, j->req.scale, j->req.format, JPEG_QUALITY, 0};
-    http_reply_image(rq, key, &spec, app_cache_control(), tiles_draw_static_job, j,
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_static_job, j,
                      tiles_static_job_free);
     free(key);
 }
 
 /* The first scene search: STAC Item Search's GET parameters, answered as /v1/stac/search
  * answers them (stac_routes.c), with its own defaults. */
-void tiles_route_scenes(http_req *rq)
+static void tiles_route_scenes(http_req *rq, void *ctx)
 {
     stac_reply_search(rq, 1, "/v1/scenes");
 }
 
-void tiles_route_thumbnail(http_req *rq)
+static void tiles_route_thumbnail(http_req *rq, void *ctx)
 {
     const tiles_store *s = tiles_store_get();
     const char *id = http_req_capture(rq, 0), *file = http_req_capture(rq, 1);
@@ -286,5 +280,21 @@ void tiles_route_thumbnail(http_req *rq)
     snprintf(key, sizeof key, "thumb:%s:%s:%ld:%g:%s:%s", sc->id, L->meta.bake_id, w, blur,
              img_format_ext(fmt), TILES_RENDER_VERSION);
     image_spec spec = {(int)w, h, 1, fmt, JPEG_QUALITY, 0};
-    http_reply_image(rq, key, &spec, app_cache_control(), tiles_draw_thumb_job, j, free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_thumb_job, j, free);
+}
+
+/* The routes of this module, in match order. */
+static const route_def tiles_routes[] = {
+    {HTTP_M_GH, "/v1/tiles/*/*/*/*", tiles_route_tile, "tiles"},
+    {HTTP_M_GH, "/v1/tiles/*", tiles_route_tilejson, "tilejson"},
+    {HTTP_M_GH, "/v1/static", tiles_route_static, "static"},
+    {HTTP_M_GH, "/v1/scenes", tiles_route_scenes, "scenes"},
+    {HTTP_M_GH, "/v1/scenes/*/*", tiles_route_thumbnail, "scenes_thumbnail"},
+};
+
+int tiles_register(router *r)
+{
+    if (router_add_table(r, tiles_routes, sizeof tiles_routes / sizeof tiles_routes[0], NULL) < 0)
+        return -1;
+    return stac_register(r);
 }

@@ -5,7 +5,7 @@
 
 #include "util/err.h"
 
-typedef struct http_req http_req;
+#include "http/router.h"
 
 /* `cartouche bake` (tile part). argv[0] is ignored (program or subcommand name); options:
  *   --assets DIR        assets directory (default "assets"); output in DIR/baked/tiles/
@@ -23,16 +23,13 @@ int tiles_bake_main(int argc, char **argv);
 int tiles_load(const char *assets_dir, err_t *err);
 void tiles_unload(void);
 
-/* Route handlers (run on the I/O loop). Patterns and captures:
- *   tiles_route_tile       /v1/tiles/ * / * / * / *   0 layer, 1 z, 2 x, 3 "y[@2x].jpg|png"
- *   tiles_route_tilejson   /v1/tiles/ *               0 "layer.json"
- *   tiles_route_static     /v1/static
- *   tiles_route_scenes     /v1/scenes
- *   tiles_route_thumbnail  /v1/scenes/ * / *          0 scene id, 1 "thumbnail.jpg|png" */
-void tiles_route_tile(http_req *rq);
-void tiles_route_tilejson(http_req *rq);
-void tiles_route_static(http_req *rq);
-void tiles_route_scenes(http_req *rq);
-void tiles_route_thumbnail(http_req *rq);
+/* The module's routes (run on the I/O loop). Patterns and captures:
+ *   /v1/tiles/ * / * / * / *   0 layer, 1 z, 2 x, 3 "y[@2x].jpg|png"
+ *   /v1/tiles/ *               0 "layer.json"
+ *   /v1/static
+ *   /v1/scenes
+ *   /v1/scenes/ * / *          0 scene id, 1 "thumbnail.jpg|png"
+ * and the STAC API's (stac_routes.h). */
+int tiles_register(router *r);
 
 #endif

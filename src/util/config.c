@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tiles/tilestore.h"
 
 typedef enum { OPT_STR, OPT_LONG, OPT_LISTEN } opt_type;
 
@@ -246,8 +245,12 @@ int config_from_args(config *c, int argc, char **argv, err_t *err)
                 err_set(err, ERR_CONFIG, name, "--layer needs NAME=PATH");
                 return -1;
             }
-            if (tiles_store_add_archive(v, err) < 0)
+            if (c->n_layers == CONFIG_MAX_LAYERS || strlen(v) >= sizeof c->layers[0]) {
+                err_set(err, ERR_CONFIG, name, "--layer: at most %d layers of up to %zu bytes",
+                        CONFIG_MAX_LAYERS, sizeof c->layers[0] - 1);
                 return -1;
+            }
+            snprintf(c->layers[c->n_layers++], sizeof c->layers[0], "%s", v);
             continue;
         }
         const opt_def *o = find_opt(name);

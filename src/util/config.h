@@ -8,6 +8,8 @@
 
 #include "util/err.h"
 
+#define CONFIG_MAX_LAYERS 32
+
 typedef struct {
     char listen_host[64];
     int listen_port;
@@ -17,6 +19,8 @@ typedef struct {
     char templates_dir[512];
     char fonts_manifest[512];
     char db_path[512];        /* SQLite upload store */
+    char layers[CONFIG_MAX_LAYERS][1100]; /* --layer NAME=PATH, repeatable (checked at load) */
+    int n_layers;
     char memcached[128];      /* HOST:PORT of the optional shared L2 cache, "" = off */
     long memcached_timeout_ms; /* connect and poll timeout of the L2 (a worker never waits longer) */
     char public_url[256];     /* absolute base of links in JSON ("https://maps.example.org");

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "http/server.h"
 #include "util/sha256.h"
-#include "modules.h"
+#include "web/web.h"
 
 typedef struct {
     char path[512]; /* URL path: "/", "/static/app.js", "/static/leaflet/leaflet.js" */
@@ -114,7 +115,7 @@ void web_unload(void)
     n_files = 0;
 }
 
-void web_route_file(http_req *rq)
+static void web_route_file(http_req *rq, void *ctx)
 {
     err_t err = {0};
     if (query_check(http_req_query(rq), NULL, 0, &err) < 0) {
@@ -137,4 +138,17 @@ void web_route_file(http_req *rq)
     }
     err_set(&err, ERR_NOT_FOUND, NULL, "no such file");
     http_reply_error(rq, &err);
+}
+
+/* The routes of this module, in match order. */
+static const route_def web_routes[] = {
+    {HTTP_M_GH, "/", web_route_file, "web"},
+    {HTTP_M_GH, "/static/*", web_route_file, "web"},
+    {HTTP_M_GH, "/static/*/*", web_route_file, "web"},
+    {HTTP_M_GH, "/static/*/*/*", web_route_file, "web"},
+};
+
+int web_register(router *r)
+{
+    return router_add_table(r, web_routes, sizeof web_routes / sizeof web_routes[0], NULL);
 }
