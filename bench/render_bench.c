@@ -29,13 +29,15 @@
 #include "refcards/devices.h"
 #include "refcards/games/games.h"
 #include "core/encode.h"
-#include "core/pool.h"
-#include "core/render_ctx.h"
+#include "core/budget.h"
+#include "core/render.h"
 #include "core/splice.h"
 
 static template_set *set;
 static const template *w1;
 static const char *fonts = "fonts/fonts.json";
+static metrics m;
+static render_env env; /* the budget and splice caches of every render context here */
 
 static int w1_all; /* every label carries the seed (W1-all) */
 
@@ -60,21 +62,21 @@ static template_job *make_job(long seed)
 static double pipeline_seconds(long n)
 {
     err_t err = {0};
-    render_ctx *rc = render_ctx_new(0, fonts, &err);
+    render_ctx *rc = render_ctx_new(0, &env, &err);
     image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
     double tp = 0;
     for (long i = 0; i < n + 5; i++) {
         template_job *j = make_job(i);
         blob *b = NULL;
-        double t0 = pool_now();
-        if (!rc || render_image(rc, &spec, cards_draw, j, pool_now() + 10, &b, &err) < 0) {
+        double t0 = budget_now();
+        if (!rc || render_image(rc, &spec, cards_draw, j, budget_now() + 10, &b, &err) < 0) {
             fprintf(stderr, "render: %s\n", err.msg);
             cards_job_free(j);
             render_ctx_free(rc);
             return -1;
         }
         if (i >= 5)
-            tp += pool_now() - t0;
+            tp += budget_now() - t0;
         blob_unref(b);
         cards_job_free(j);
     }
@@ -93,10 +95,10 @@ static int split(long n)
     size_t bytes = 0;
     for (long i = 0; i < n + 5; i++) {
         template_job *j = make_job(i);
-        double t0 = pool_now();
+        double t0 = budget_now();
         cairo_t *cr = cairo_create(s);
-        render_paint_background(cr, w1->bg);
-        double t1 = pool_now();
+        render_paint_background(NULL, cr, w1->bg);
+        double t1 = budget_now();
         for (int k = 0; k < w1->n_slots; k++)
             if (text_draw(tf, cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style, w1->slots[k].box,
                           NULL, &err) < 0) {
@@ -104,12 +106,12 @@ static int split(long n)
                 return 1;
             }
         cairo_destroy(cr);
-        double t2 = pool_now();
+        double t2 = budget_now();
         if (encode_jpeg(tj, s, 85, 0, &out, &err) < 0) {
             fprintf(stderr, "encode: %s\n", err.msg);
             return 1;
         }
-        double t3 = pool_now();
+        double t3 = budget_now();
         if (i >= 5) { /* warm-up excluded */
             t_copy += t1 - t0;
             t_draw += t2 - t1;
@@ -182,14 +184,14 @@ static int refcard(int nfiles, char **files)
         return 1;
     }
     usbids_load(NULL, "templates/usb/vendors.json");
-    render_ctx *rc = render_ctx_new(0, fonts, &err);
+    render_ctx *rc = render_ctx_new(0, &env, &err);
     const int reps = 20;
     for (int f = 0; f < nfiles; f++) {
         size_t len;
         char *data = slurp(files[f], &len);
         binding_set set = {0};
         const char *base = strrchr(files[f], '/') ? strrchr(files[f], '/') + 1 : files[f];
-        double t0 = pool_now();
+        double t0 = budget_now();
         for (int i = 0; i < reps; i++) {
             bindings_free(&set);
             memset(&set, 0, sizeof set);
@@ -199,7 +201,7 @@ static int refcard(int nfiles, char **files)
             }
         }
         printf("%s (%s, %zu KB): %zu bindings, %zu warnings, parse %.3f ms\n", base, set.game,
-               len / 1024, set.n, set.n_warnings, (pool_now() - t0) * 1e3 / reps);
+               len / 1024, set.n, set.n_warnings, (budget_now() - t0) * 1e3 / reps);
         cardset cs;
         if (cardset_build(&set, &cs, &err) < 0) {
             fprintf(stderr, "%s\n", err.msg);
@@ -211,26 +213,26 @@ static int refcard(int nfiles, char **files)
             for (int page = 1; page <= (a.stats.pages ? a.stats.pages : 1); page++) {
                 a.page = page;
                 cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
-                double t1 = pool_now();
+                double t1 = budget_now();
                 for (int i = 0; i < reps; i++) {
                     cairo_t *cr = cairo_create(s);
                     refcard_bench_draw(&a, rc, cr, &err);
                     cairo_destroy(cr);
                 }
-                double draw = (pool_now() - t1) * 1e3 / reps;
+                double draw = (budget_now() - t1) * 1e3 / reps;
                 cairo_surface_destroy(s);
                 image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
-                double t2 = pool_now();
+                double t2 = budget_now();
                 for (int i = 0; i < reps; i++) {
                     blob *b = NULL;
-                    if (render_image(rc, &spec, refcard_bench_draw, &a, pool_now() + 10, &b, &err) < 0) {
+                    if (render_image(rc, &spec, refcard_bench_draw, &a, budget_now() + 10, &b, &err) < 0) {
                         fprintf(stderr, "%s\n", err.msg);
                         return 1;
                     }
                     blob_unref(b);
                 }
                 printf("  %-34.34s p%d %3zu bindings: draw %.2f ms, draw+jpeg %.2f ms, min text %.1f px\n",
-                       cs.cards[c].slug, page, a.n, draw, (pool_now() - t2) * 1e3 / reps, a.stats.min_font_px);
+                       cs.cards[c].slug, page, a.n, draw, (budget_now() - t2) * 1e3 / reps, a.stats.min_font_px);
             }
         }
         free(sel);
@@ -250,7 +252,7 @@ static int refcard(int nfiles, char **files)
 static int naive_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     template_job *j = arg;
-    render_paint_background(cr, w1->bg);
+    render_paint_background(NULL, cr, w1->bg);
     for (int k = 0; k < w1->n_slots; k++)
         if (text_draw(render_ctx_fonts(rc), cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style,
                       w1->slots[k].box, NULL, err) < 0)
@@ -265,7 +267,7 @@ static int splice_split(long n)
     err_t err = {0};
     text_fonts *tf = text_fonts_new(fonts, &err);
     tjhandle tj = tjInitCompress();
-    splice_encoder *enc = splice_encoder_new();
+    splice_encoder *enc = splice_encoder_new(env.splices);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
     outbuf out = {0};
     splice_fmt f = {1920, 1080, 85, 0};
@@ -284,7 +286,7 @@ static int splice_split(long n)
     for (long i = 0; i < n + 5; i++) {
         template_job *j = make_job(i);
         /* spliced, step by step */
-        double t0 = pool_now();
+        double t0 = budget_now();
         splice_bands_reset(enc, &f);
         for (int k = 0; k < w1->n_slots; k++)
             splice_touch(enc, (int)w1->slots[k].box.y, (int)(w1->slots[k].box.y + w1->slots[k].box.h + 0.999));
@@ -301,7 +303,7 @@ static int splice_split(long n)
                 splice_lay_rows(&bg, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s), &f,
                                 &bands[b], 1);
         cairo_surface_mark_dirty(s);
-        double t1 = pool_now();
+        double t1 = budget_now();
         cairo_t *cr = cairo_create(s);
         for (int k = 0; k < w1->n_slots; k++)
             if (!splice_band_cached(enc, splice_band_at(enc, (int)w1->slots[k].box.y)) &&
@@ -312,26 +314,26 @@ static int splice_split(long n)
             }
         cairo_destroy(cr);
         cairo_surface_flush(s);
-        double t2 = pool_now();
+        double t2 = budget_now();
         if (splice_encode_bands(enc, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
                                 &err) < 0) {
             fprintf(stderr, "encode: %s\n", err.msg);
             return 1;
         }
-        double t3 = pool_now();
+        double t3 = budget_now();
         size_t len = splice_size(enc, base);
         splice_write(enc, base, file);
-        double t4 = pool_now();
+        double t4 = budget_now();
         /* naive */
         cr = cairo_create(s);
-        render_paint_background(cr, w1->bg);
-        double t5 = pool_now();
+        render_paint_background(NULL, cr, w1->bg);
+        double t5 = budget_now();
         for (int k = 0; k < w1->n_slots; k++)
             text_draw(tf, cr, j->text[k], strlen(j->text[k]), &w1->slots[k].style, w1->slots[k].box, NULL, &err);
         cairo_destroy(cr);
-        double t6 = pool_now();
+        double t6 = budget_now();
         encode_jpeg(tj, s, 85, 0, &out, &err);
-        double t7 = pool_now();
+        double t7 = budget_now();
         if (i >= 5) {
             t_copy += t1 - t0, t_draw += t2 - t1, t_enc += t3 - t2, t_splice += t4 - t3;
             n_copy += t5 - t4, n_draw += t6 - t5, n_enc += t7 - t6;
@@ -372,17 +374,17 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static void *bound_worker(void *arg)
 {
     err_t err = {0};
-    render_ctx *rc = render_ctx_new((int)(long)arg, fonts, &err);
+    render_ctx *rc = render_ctx_new((int)(long)arg, &env, &err);
     if (!rc) {
         fprintf(stderr, "%s\n", err.msg);
         exit(1);
     }
     image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
     long n = 0, seed = (long)arg * 100000000L;
-    while (pool_now() < stop_at) {
+    while (budget_now() < stop_at) {
         template_job *j = make_job(seed++);
         blob *b = NULL;
-        if (render_image(rc, &spec, bound_draw, j, pool_now() + 10, &b, &err) < 0) {
+        if (render_image(rc, &spec, bound_draw, j, budget_now() + 10, &b, &err) < 0) {
             fprintf(stderr, "render: %s\n", err.msg);
             exit(1);
         }
@@ -400,13 +402,13 @@ static void *bound_worker(void *arg)
 static int bound(int threads, double secs)
 {
     pthread_t th[64];
-    double t0 = pool_now();
+    double t0 = budget_now();
     stop_at = t0 + secs;
     for (int i = 0; i < threads; i++)
         pthread_create(&th[i], NULL, bound_worker, (void *)(long)i);
     for (int i = 0; i < threads; i++)
         pthread_join(th[i], NULL);
-    double el = pool_now() - t0;
+    double el = budget_now() - t0;
     printf("%s%s threads=%d cards=%ld seconds=%.2f cards_per_s=%.1f\n",
            bound_draw == naive_draw ? "naive" : "spliced", w1_all ? " W1-all" : " W1", threads,
            done_total, el, done_total / el);
@@ -416,9 +418,10 @@ static int bound(int threads, double secs)
 int main(int argc, char **argv)
 {
     err_t err = {0};
-    struct event_base *base = event_base_new();
-    if (pool_start(base, 0, 1, (size_t)1 << 30, fonts, &err) < 0) { /* the budget only, no workers */
-        fprintf(stderr, "%s\n", err.msg);
+    budget *bud = budget_new((size_t)1 << 30, &m);
+    env = (render_env){fonts, bud, bud ? splice_store_new(bud) : NULL};
+    if (!env.splices) {
+        fprintf(stderr, "out of memory\n");
         return 1;
     }
     text_fonts *tf = text_fonts_new(fonts, &err);

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """check_globals.py — no mutable state at file scope outside main.c and src/catalog/.
 
-Reads the object files of a build (default build/) with nm and lists every writable data symbol
-(nm types b, B, d, D, C: .bss, .data, common; thread-locals included) of src/. Constant tables
-live in .rodata and are fine. Process state belongs to objects that main.c creates and passes
+Reads the object files of a build (default build/) with objdump -t and lists every data object
+in a writable section of src/ (.data, .bss, thread-locals, common). Constant tables live in
+.rodata or .data.rel.ro (read-only once relocated) and are fine. Process state belongs to objects that main.c creates and passes
 down, or to the catalog.
 Run: python3 tools/check_globals.py [BUILD_DIR]   (exit 0 and one summary line when clean)
 """
@@ -30,15 +30,18 @@ def main():
         rel = os.path.relpath(o, build)
         if rel.startswith(ALLOWED) or not os.path.exists(rel[:-2] + ".c"):
             continue
-        out = subprocess.run(["nm", o], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(["objdump", "-t", o], capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             parts = line.split()
-            if len(parts) != 3 or parts[1] not in "bBdDC":
+            if " O " not in line or len(parts) < 5:
                 continue
-            name = parts[2].split(".")[0]  # function-local statics are "name.N"
-            if (rel, name) in EXCEPTIONS or name.startswith((".L", "__")):
+            section, name = parts[-3], parts[-1].split(".")[0]  # local statics are "name.N"
+            if not section.startswith((".data", ".bss", ".tbss", ".tdata", "*COM*")) or \
+                    section.startswith(".data.rel.ro"):
                 continue
-            print(f"{rel}: {name} ({parts[1]}) is mutable state at file scope")
+            if (rel, name) in EXCEPTIONS:
+                continue
+            print(f"{rel}: {name} ({section}) is mutable state at file scope")
             problems += 1
     print(f"check_globals: {len(objs)} objects, {problems} problems")
     return 1 if problems else 0

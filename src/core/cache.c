@@ -1,117 +1,111 @@
-/* cache.c — LRU of encoded renders keyed by canonical request key: a chained hash table
- * (bucket picked by the ETag) plus a doubly linked recency list; entries over the byte budget are
- * evicted from the cold end. */
+/* cache.c — LRU of encoded renders keyed by canonical request key: a uthash table by the full key
+ * (an entry answers only for the tag it was stored with) plus a doubly linked recency list;
+ * entries over the byte budget are evicted from the cold end. */
 #include "core/cache.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "core/etag.h"
-#include "core/metrics.h"
 
 typedef struct entry {
     char etag[ETAG_LEN];
     blob *b;
     size_t cost;                /* bytes charged: blob, key and this entry */
-    struct entry *hnext;        /* hash chain */
+    UT_hash_handle hh;          /* by key */
     struct entry *prev, *next;  /* recency: head = most recent */
     char key[];                 /* the full canonical key, NUL-terminated */
 } entry;
 
-static struct {
-    entry **buckets;
-    size_t nbuckets;
+struct rcache {
+    entry *table;
     entry *head, *tail;
     size_t bytes, budget, count;
     size_t blob_bytes; /* the images alone: the cache_bytes metric (pool bytes held here) */
-} C;
+    metrics *m;
+};
 
-int cache_init(size_t budget)
+rcache *cache_new(size_t budget, metrics *m)
 {
-    C.nbuckets = 4096;
-    C.buckets = calloc(C.nbuckets, sizeof *C.buckets);
-    C.budget = budget;
-    return C.buckets ? 0 : -1;
+    rcache *c = calloc(1, sizeof *c);
+    if (c) {
+        c->budget = budget;
+        c->m = m;
+    }
+    return c;
 }
 
-static entry **bucket_of(const char *etag)
-{
-    return &C.buckets[etag_bucket_hash(etag) % C.nbuckets];
-}
-
-static void unlink_lru(entry *e)
+static void unlink_lru(rcache *c, entry *e)
 {
     if (e->prev)
         e->prev->next = e->next;
     else
-        C.head = e->next;
+        c->head = e->next;
     if (e->next)
         e->next->prev = e->prev;
     else
-        C.tail = e->prev;
+        c->tail = e->prev;
     e->prev = e->next = NULL;
 }
 
-static void push_front(entry *e)
+static void push_front(rcache *c, entry *e)
 {
-    e->next = C.head;
+    e->next = c->head;
     e->prev = NULL;
-    if (C.head)
-        C.head->prev = e;
-    C.head = e;
-    if (!C.tail)
-        C.tail = e;
+    if (c->head)
+        c->head->prev = e;
+    c->head = e;
+    if (!c->tail)
+        c->tail = e;
 }
 
-/* The entry of key, or NULL. The tag only narrows the search: the key decides. */
-static entry *find(const char *key, const char *etag)
+static void count(rcache *c)
 {
-    for (entry *e = *bucket_of(etag); e; e = e->hnext)
-        if (strcmp(e->etag, etag) == 0 && strcmp(e->key, key) == 0)
-            return e;
-    return NULL;
+    atomic_store(&c->m->g.cache_bytes, (long)c->blob_bytes);
+    atomic_store(&c->m->g.cache_entries, (long)c->count);
 }
 
-static void evict(entry *e)
+static void evict(rcache *c, entry *e)
 {
-    entry **pp = bucket_of(e->etag);
-    while (*pp && *pp != e)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = e->hnext;
-    unlink_lru(e);
-    C.bytes -= e->cost;
-    C.blob_bytes -= e->b->len;
-    C.count--;
+    HASH_DEL(c->table, e);
+    unlink_lru(c, e);
+    c->bytes -= e->cost;
+    c->blob_bytes -= e->b->len;
+    c->count--;
     blob_unref(e->b);
     free(e);
-    atomic_store(&metrics_g.cache_bytes, (long)C.blob_bytes);
-    atomic_store(&metrics_g.cache_entries, (long)C.count);
+    count(c);
 }
 
-blob *cache_get(const char *key, const char *etag)
+blob *cache_get(rcache *c, const char *key, const char *etag)
 {
-    if (!C.buckets)
-        return NULL;
-    entry *e = find(key, etag);
+    entry *e;
+    HASH_FIND_STR(c->table, key, e);
+    if (e && strcmp(e->etag, etag) != 0) /* made by another renderer version: not these bytes */
+        e = NULL;
     if (!e) {
-        atomic_fetch_add(&metrics_g.cache_misses, 1);
+        atomic_fetch_add(&c->m->g.cache_misses, 1);
         return NULL;
     }
-    unlink_lru(e);
-    push_front(e);
+    unlink_lru(c, e);
+    push_front(c, e);
     blob_ref(e->b);
-    atomic_fetch_add(&metrics_g.cache_hits, 1);
+    atomic_fetch_add(&c->m->g.cache_hits, 1);
     return e->b;
 }
 
-void cache_put(const char *key, const char *etag, blob *b)
+void cache_put(rcache *c, const char *key, const char *etag, blob *b)
 {
     size_t klen = strlen(key);
     size_t cost = sizeof(entry) + klen + 1 + b->len;
-    if (!C.buckets || cost > C.budget / 4 || find(key, etag))
+    entry *e;
+    HASH_FIND(hh, c->table, key, klen, e);
+    if (cost > c->budget / 4 || (e && strcmp(e->etag, etag) == 0))
         return;
-    entry *e = malloc(sizeof *e + klen + 1);
+    if (e) /* the key's bytes under another tag: replaced */
+        evict(c, e);
+    e = malloc(sizeof *e + klen + 1);
     if (!e)
         return;
     size_t tlen = strnlen(etag, ETAG_LEN - 1);
@@ -121,24 +115,22 @@ void cache_put(const char *key, const char *etag, blob *b)
     blob_ref(b);
     e->b = b;
     e->cost = cost;
-    entry **bucket = bucket_of(etag);
-    e->hnext = *bucket;
-    *bucket = e;
+    HASH_ADD_KEYPTR(hh, c->table, e->key, klen, e);
     e->prev = e->next = NULL;
-    push_front(e);
-    C.bytes += cost;
-    C.blob_bytes += b->len;
-    C.count++;
-    while (C.bytes > C.budget && C.tail && C.tail != e)
-        evict(C.tail);
-    atomic_store(&metrics_g.cache_bytes, (long)C.blob_bytes);
-    atomic_store(&metrics_g.cache_entries, (long)C.count);
+    push_front(c, e);
+    c->bytes += cost;
+    c->blob_bytes += b->len;
+    c->count++;
+    while (c->bytes > c->budget && c->tail && c->tail != e)
+        evict(c, c->tail);
+    count(c);
 }
 
-void cache_free_all(void)
+void cache_free(rcache *c)
 {
-    while (C.tail)
-        evict(C.tail);
-    free(C.buckets);
-    C.buckets = NULL;
+    if (!c)
+        return;
+    while (c->tail)
+        evict(c, c->tail);
+    free(c);
 }

@@ -1,11 +1,9 @@
 /* etag.c — ETags (SHA-256 of the canonical key) and If-None-Match parsing. */
 #include "core/etag.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "util/sha256.h"
 
 uint64_t etag_hash(uint64_t h, const void *data, size_t len)
@@ -18,28 +16,9 @@ uint64_t etag_hash(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-/* Bits of the digest kept in tags: 128, or fewer under the test hook (see etag.h). */
-static int tag_bits = ETAG_HEX * 4;
-static pthread_once_t tag_bits_once = PTHREAD_ONCE_INIT;
-
-static void tag_bits_read(void)
-{
-    const char *v = getenv("CARTOUCHE_TEST_ETAG_BITS");
-    if (!v || !*v)
-        return;
-    char *end = NULL;
-    long bits = strtol(v, &end, 10);
-    if (*end || bits < 0 || bits >= ETAG_HEX * 4)
-        return;
-    tag_bits = (int)bits;
-    log_msg("warn", "CARTOUCHE_TEST_ETAG_BITS=%d: ETags keep %d bits (a test setting, never for "
-            "production: different URLs share ETags)", tag_bits, tag_bits);
-}
-
-void etag_make(const char *key, char out[ETAG_LEN])
+void etag_make(const char *key, int tag_bits, char out[ETAG_LEN])
 {
     static const char hex[] = "0123456789abcdef";
-    pthread_once(&tag_bits_once, tag_bits_read);
     unsigned char d[SHA256_DIGEST_LEN];
     sha256_ctx c;
     sha256_init(&c);
@@ -58,21 +37,6 @@ void etag_make(const char *key, char out[ETAG_LEN])
     }
     out[ETAG_HEX + 1] = '"';
     out[ETAG_HEX + 2] = 0;
-}
-
-uint64_t etag_bucket_hash(const char *etag)
-{
-    uint64_t h = 0;
-    if (etag[0] != '"')
-        return 0;
-    for (int i = 1; i <= 16; i++) {
-        char ch = etag[i];
-        int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-        if (v < 0)
-            return 0;
-        h = h << 4 | (uint64_t)v;
-    }
-    return h;
 }
 
 static const char *skip_ows(const char *s)

@@ -19,13 +19,10 @@
 #define ETAG_SEED 1469598103934665603ULL
 uint64_t etag_hash(uint64_t h, const void *data, size_t len);
 
-/* Strong ETag of key: writes "\"<32 hex>\"".
- * Test hook: CARTOUCHE_TEST_ETAG_BITS=N in the environment keeps only the first N bits of the
- * digest (the rest are 0), so that tests can make different keys share a tag. */
-void etag_make(const char *key, char out[ETAG_LEN]);
-
-/* The first 64 bits of a tag made by etag_make, for picking a hash bucket (0 for other text). */
-uint64_t etag_bucket_hash(const char *etag);
+/* Strong ETag of key: writes "\"<32 hex>\"", of which the first tag_bits bits of the digest
+ * (ETAG_BITS; fewer only in tests, to make different keys share a tag: config.etag_bits). */
+#define ETAG_BITS (ETAG_HEX * 4)
+void etag_make(const char *key, int tag_bits, char out[ETAG_LEN]);
 
 /* 1 if the If-None-Match header value matches etag (weak comparison), 0 otherwise.
  * Garbage in the header never matches. */

@@ -11,7 +11,6 @@
 #include "core/etag.h"
 #include "core/l2.h"
 #include "core/metrics.h"
-#include "core/render_ctx.h"
 
 typedef struct waiter {
     imagejob_done_fn done;
@@ -37,11 +36,18 @@ typedef struct render_job {
 
 struct imagejobs {
     render_job *inflight; /* renders under way, by key */
+    pool *pool;
+    rcache *cache;
+    l2 *l2;
+    metrics *m;
 };
 
-imagejobs *imagejobs_new(void)
+imagejobs *imagejobs_new(pool *p, rcache *c, l2 *l, metrics *m)
 {
-    return calloc(1, sizeof(imagejobs));
+    imagejobs *ij = calloc(1, sizeof *ij);
+    if (ij)
+        *ij = (imagejobs){NULL, p, c, l, m};
+    return ij;
 }
 
 void imagejobs_free(imagejobs *ij)
@@ -53,31 +59,32 @@ static void job_run(pool_job *pj, render_ctx *rc)
 {
     render_job *job = (render_job *)pj;
     /* Another instance may have rendered it already: the shared L2 answers before a render. */
-    job->result = l2_get(job->key, job->etag, job->base.deadline);
+    job->result = l2_get(job->owner->l2, job->key, job->etag, job->base.deadline);
     if (job->result) {
         job->from_l2 = 1;
         return;
     }
     if (render_image(rc, &job->spec, job->draw, job->arg, job->base.deadline, &job->result,
                      &job->err) < 0) {
-        atomic_fetch_add(&metrics_g.render_errors, 1);
+        atomic_fetch_add(&job->owner->m->g.render_errors, 1);
         job->result = NULL;
     } else {
-        atomic_fetch_add(&metrics_g.renders, 1);
-        l2_put(job->key, job->etag, job->result);
+        atomic_fetch_add(&job->owner->m->g.renders, 1);
+        l2_put(job->owner->l2, job->key, job->etag, job->result);
     }
 }
 
 static void job_done(pool_job *pj)
 {
     render_job *job = (render_job *)pj;
-    HASH_DEL(job->owner->inflight, job);
+    imagejobs *ij = job->owner;
+    HASH_DEL(ij->inflight, job);
     if (job->base.expired) {
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        atomic_fetch_add(&ij->m->g.rejected_busy, 1);
         err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
     }
     if (job->result)
-        cache_put(job->key, job->etag, job->result);
+        cache_put(ij->cache, job->key, job->etag, job->result);
     imagejob_source src = job->from_l2 ? IMAGEJOB_L2 : IMAGEJOB_MISS;
     for (waiter *w = job->waiters, *next; w; w = next) {
         next = w->next;
@@ -103,7 +110,7 @@ void imagejob_submit(imagejobs *ij, const char *key, const char *etag, const ima
                      draw_fn draw, void *arg, void (*free_arg)(void *), double deadline,
                      imagejob_done_fn done, void *waiter_arg)
 {
-    blob *hit = cache_get(key, etag);
+    blob *hit = cache_get(ij->cache, key, etag);
     if (hit) {
         if (free_arg)
             free_arg(arg);
@@ -118,7 +125,7 @@ void imagejob_submit(imagejobs *ij, const char *key, const char *etag, const ima
     if (w && same) { /* single-flight: wait for the render already under way */
         if (free_arg)
             free_arg(arg);
-        atomic_fetch_add(&metrics_g.coalesced, 1);
+        atomic_fetch_add(&ij->m->g.coalesced, 1);
         waiter **tail = &same->waiters;
         while (*tail)
             tail = &(*tail)->next;
@@ -148,13 +155,13 @@ void imagejob_submit(imagejobs *ij, const char *key, const char *etag, const ima
     job->base.run = job_run;
     job->base.done = job_done;
     job->base.deadline = deadline;
-    if (pool_submit(&job->base) < 0) {
+    if (pool_submit(ij->pool, &job->base) < 0) {
         if (free_arg)
             free_arg(arg);
         free(job->key);
         free(job);
         free(w);
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        atomic_fetch_add(&ij->m->g.rejected_busy, 1);
         fail(done, waiter_arg, ERR_BUSY, "the server is busy: render queue full, retry shortly");
         return;
     }

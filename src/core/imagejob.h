@@ -4,6 +4,8 @@
 #ifndef CARTOUCHE_IMAGEJOB_H
 #define CARTOUCHE_IMAGEJOB_H
 
+#include "core/cache.h"
+#include "core/l2.h"
 #include "core/pool.h"
 #include "core/render.h"
 #include "util/err.h"
@@ -21,7 +23,7 @@ typedef void (*imagejob_done_fn)(void *waiter, blob *b, const err_t *err, imagej
 
 typedef struct imagejobs imagejobs;
 
-imagejobs *imagejobs_new(void);
+imagejobs *imagejobs_new(pool *p, rcache *c, l2 *l, metrics *m);
 void imagejobs_free(imagejobs *ij); /* after the pool has stopped: no job is under way */
 
 /* The image of key (its ETag etag) for waiter: from the cache, joined to the render of the same

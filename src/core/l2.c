@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "util/log.h"
-#include "core/metrics.h"
 
 #define L2_TIMEOUT_MS 50 /* the default of --memcached-timeout-ms */
 #define L2_RETRY_S 1.0
@@ -35,14 +34,16 @@ typedef struct {
     double skip_until; /* monotonic seconds: no L2 before this after a failure */
 } l2_conn;
 
-static struct {
+struct l2 {
     int on;
     long timeout_ms;
     char host[128];
     int port;
     pthread_key_t key; /* l2_conn of the calling worker; freed when the thread exits */
     atomic_int down;   /* an outage has been logged and not yet its end */
-} L;
+    budget *budget;    /* blobs of hits are charged here */
+    metrics *m;
+};
 
 static void conn_free(void *p)
 {
@@ -53,12 +54,18 @@ static void conn_free(void *p)
     }
 }
 
-int l2_start(const char *hostport, long timeout_ms, err_t *err)
+l2 *l2_start(const char *hostport, long timeout_ms, budget *b, metrics *m, err_t *err)
 {
-    L.on = 0;
-    L.timeout_ms = timeout_ms > 0 ? timeout_ms : L2_TIMEOUT_MS;
+    l2 *l = calloc(1, sizeof *l);
+    if (!l) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    l->budget = b;
+    l->m = m;
+    l->timeout_ms = timeout_ms > 0 ? timeout_ms : L2_TIMEOUT_MS;
     if (!hostport || !hostport[0])
-        return 0;
+        return l;
     const char *colon = strrchr(hostport, ':');
     const char *host = hostport;
     size_t hlen = colon ? (size_t)(colon - hostport) : 0;
@@ -68,69 +75,75 @@ int l2_start(const char *hostport, long timeout_ms, err_t *err)
     }
     char *end = NULL;
     long port = colon ? strtol(colon + 1, &end, 10) : 0;
-    if (!colon || hlen == 0 || hlen >= sizeof L.host || !colon[1] || *end || port < 1 || port > 65535) {
+    if (!colon || hlen == 0 || hlen >= sizeof l->host || !colon[1] || *end || port < 1 || port > 65535) {
         err_set(err, ERR_CONFIG, "memcached", "memcached must be HOST:PORT (port 1..65535), got '%s'",
                 hostport);
-        return -1;
+        free(l);
+        return NULL;
     }
-    memcpy(L.host, host, hlen);
-    L.host[hlen] = 0;
-    L.port = (int)port;
-    if (pthread_key_create(&L.key, conn_free) != 0) {
+    memcpy(l->host, host, hlen);
+    l->host[hlen] = 0;
+    l->port = (int)port;
+    if (pthread_key_create(&l->key, conn_free) != 0) {
         err_set(err, ERR_INTERNAL, NULL, "cannot create the L2 thread key");
-        return -1;
+        free(l);
+        return NULL;
     }
-    atomic_store(&L.down, 0);
-    L.on = 1;
-    log_msg("info", "L2 render cache: memcached %s:%d", L.host, L.port);
-    return 0;
+    atomic_store(&l->down, 0);
+    l->on = 1;
+    log_msg("info", "L2 render cache: memcached %s:%d", l->host, l->port);
+    return l;
 }
 
-void l2_stop(void)
+void l2_stop(l2 *l)
 {
-    if (!L.on)
+    if (!l)
         return;
+    if (!l->on) {
+        free(l);
+        return;
+    }
     /* Workers have exited and their connections were freed by the key's destructor; this
      * thread may have one too if it ever called in (tests do). */
-    conn_free(pthread_getspecific(L.key));
-    pthread_setspecific(L.key, NULL);
-    pthread_key_delete(L.key);
-    L.on = 0;
+    conn_free(pthread_getspecific(l->key));
+    pthread_setspecific(l->key, NULL);
+    pthread_key_delete(l->key);
+    free(l);
 }
 
-int l2_enabled(void)
+int l2_enabled(const l2 *l)
 {
-    return L.on;
+    return l->on;
 }
 
-static memcached_st *client_new(void)
+static memcached_st *client_new(l2 *l)
 {
     memcached_st *mc = memcached_create(NULL);
-    if (!mc || memcached_server_add(mc, L.host, (in_port_t)L.port) != MEMCACHED_SUCCESS) {
+    if (!mc || memcached_server_add(mc, l->host, (in_port_t)l->port) != MEMCACHED_SUCCESS) {
         memcached_free(mc);
         return NULL;
     }
     /* Non-blocking I/O is what makes the connect timeout apply. */
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
     memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, (uint64_t)L.timeout_ms);
-    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, (uint64_t)L.timeout_ms);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, (uint64_t)l->timeout_ms);
+    memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, (uint64_t)l->timeout_ms);
     return mc;
 }
 
 /* The calling worker's client, or NULL while it backs off after a failure. */
-static l2_conn *conn_get(void)
+static l2_conn *conn_get(l2 *l)
 {
-    l2_conn *c = pthread_getspecific(L.key);
+    l2_conn *c = pthread_getspecific(l->key);
     if (!c) {
         if (!(c = calloc(1, sizeof *c)))
             return NULL;
-        pthread_setspecific(L.key, c);
+        pthread_setspecific(l->key, c);
     }
-    if (pool_now() < c->skip_until)
+    if (budget_now() < c->skip_until)
         return NULL;
-    if (!c->mc && !(c->mc = client_new())) {
-        c->skip_until = pool_now() + L2_RETRY_S;
+    if (!c->mc && !(c->mc = client_new(l))) {
+        c->skip_until = budget_now() + L2_RETRY_S;
         return NULL;
     }
     return c;
@@ -149,25 +162,25 @@ static size_t mc_key(const char *etag, char mkey[64])
 }
 
 /* The server answered (even if only to refuse): the L2 is up. */
-static void note_up(void)
+static void note_up(l2 *l)
 {
-    if (atomic_load(&L.down) && atomic_exchange(&L.down, 0))
-        log_msg("info", "L2 memcached %s:%d reachable again", L.host, L.port);
+    if (atomic_load(&l->down) && atomic_exchange(&l->down, 0))
+        log_msg("info", "L2 memcached %s:%d reachable again", l->host, l->port);
 }
 
 /* A failed operation. Answers memcached gave (value too large, not stored) say nothing about
  * reachability; anything else is an outage: back off, and log it if nobody has yet. */
-static void note_failure(l2_conn *c, memcached_return_t rc, const char *op)
+static void note_failure(l2 *l, l2_conn *c, memcached_return_t rc, const char *op)
 {
-    atomic_fetch_add(&metrics_g.l2_errors, 1);
+    atomic_fetch_add(&l->m->g.l2_errors, 1);
     if (rc == MEMCACHED_E2BIG || rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) {
-        note_up();
+        note_up(l);
         return;
     }
-    c->skip_until = pool_now() + L2_RETRY_S;
-    if (atomic_exchange(&L.down, 1) == 0)
+    c->skip_until = budget_now() + L2_RETRY_S;
+    if (atomic_exchange(&l->down, 1) == 0)
         log_msg("warn", "L2 memcached %s:%d unreachable (%s: %s): rendering without it, retrying "
-                "every %.0f s", L.host, L.port, op, memcached_strerror(c->mc, rc), L2_RETRY_S);
+                "every %.0f s", l->host, l->port, op, memcached_strerror(c->mc, rc), L2_RETRY_S);
     /* A fresh client after the back-off: libmemcached's own retry timer has a granularity of
      * seconds and would keep the server disabled past ours. */
     memcached_free(c->mc);
@@ -188,11 +201,11 @@ static const unsigned char *value_bytes(const char *v, size_t vlen, const char *
     return p + head;
 }
 
-blob *l2_get(const char *key, const char *etag, double deadline)
+blob *l2_get(l2 *l, const char *key, const char *etag, double deadline)
 {
-    if (!L.on)
+    if (!l->on)
         return NULL;
-    l2_conn *c = conn_get();
+    l2_conn *c = conn_get(l);
     if (!c)
         return NULL;
     char mkey[64];
@@ -202,37 +215,37 @@ blob *l2_get(const char *key, const char *etag, double deadline)
     memcached_return_t rc = MEMCACHED_FAILURE;
     char *v = memcached_get(c->mc, mkey, mlen, &vlen, &flags, &rc);
     if (rc == MEMCACHED_NOTFOUND) {
-        note_up();
+        note_up(l);
         return NULL;
     }
     if (rc != MEMCACHED_SUCCESS || !v) {
         free(v);
-        note_failure(c, rc, "get");
+        note_failure(l, c, rc, "get");
         return NULL;
     }
-    note_up();
+    note_up(l);
     blob *b = NULL;
     size_t len = 0;
     const unsigned char *bytes =
         flags == L2_FLAGS && vlen <= L2_MAX_VALUE ? value_bytes(v, vlen, key, &len) : NULL;
     if (bytes) {
-        b = blob_new(len, deadline);
+        b = blob_new(l->budget, len, deadline);
         if (b) {
             memcpy(b->data, bytes, len);
-            atomic_fetch_add(&metrics_g.l2_hits, 1);
+            atomic_fetch_add(&l->m->g.l2_hits, 1);
         }
     }
     free(v);
     return b;
 }
 
-void l2_put(const char *key, const char *etag, const blob *b)
+void l2_put(l2 *l, const char *key, const char *etag, const blob *b)
 {
     size_t klen = strlen(key);
-    if (!L.on || !b || b->len == 0 || klen >= L2_MAX_VALUE - L2_KEYLEN_BYTES ||
+    if (!l->on || !b || b->len == 0 || klen >= L2_MAX_VALUE - L2_KEYLEN_BYTES ||
         b->len > L2_MAX_VALUE - L2_KEYLEN_BYTES - klen)
         return;
-    l2_conn *c = conn_get();
+    l2_conn *c = conn_get(l);
     if (!c)
         return;
     /* libmemcached sends one buffer: the key record and the bytes are copied together. */
@@ -251,7 +264,7 @@ void l2_put(const char *key, const char *etag, const blob *b)
     memcached_return_t rc = memcached_set(c->mc, mkey, mlen, (const char *)v, vlen, 0, L2_FLAGS);
     free(v);
     if (rc == MEMCACHED_SUCCESS)
-        note_up();
+        note_up(l);
     else
-        note_failure(c, rc, "set");
+        note_failure(l, c, rc, "set");
 }

@@ -10,26 +10,28 @@
 #define CARTOUCHE_L2_H
 
 #include "util/err.h"
-#include "core/pool.h"
+#include "core/budget.h"
+#include "core/metrics.h"
 
 /* Values (key record + bytes) above this are not stored: memcached's default item size limit is
  * 1 MiB, key and item header included. */
 #define L2_MAX_VALUE ((size_t)(1 << 20) - 4096)
 
 /* On the I/O loop before the workers start. hostport "" leaves the L2 off; otherwise HOST:PORT
- * (HOST may be a name, resolved at connect, or [v6addr]); -1 with err on a malformed value.
+ * (HOST may be a name, resolved at connect, or [v6addr]); NULL with err on a malformed value.
  * timeout_ms bounds every connect and reply wait of a worker (--memcached-timeout-ms). */
-int l2_start(const char *hostport, long timeout_ms, err_t *err);
-/* After the workers have stopped. */
-void l2_stop(void);
-int l2_enabled(void);
+typedef struct l2 l2;
+l2 *l2_start(const char *hostport, long timeout_ms, budget *b, metrics *m, err_t *err);
+/* After the workers have stopped; frees l. */
+void l2_stop(l2 *l);
+int l2_enabled(const l2 *l);
 
 /* On a worker. The bytes stored for key (whose ETag is etag) as a blob charged to the budget
  * (refs = 1; waits for budget until deadline), or NULL: off, miss, a value stored for another
  * key, memcached unreachable, or no budget. */
-blob *l2_get(const char *key, const char *etag, double deadline);
+blob *l2_get(l2 *l, const char *key, const char *etag, double deadline);
 /* On a worker. Store b for key (skipped when off, unreachable or the value would exceed
  * L2_MAX_VALUE). */
-void l2_put(const char *key, const char *etag, const blob *b);
+void l2_put(l2 *l, const char *key, const char *etag, const blob *b);
 
 #endif

@@ -6,43 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-metrics_gauges metrics_g;
-
 static const int statuses[] = {200, 201, 204, 304, 400, 404, 405, 413, 414, 415, 422, 431, 500, 503};
-#define N_STATUS (sizeof statuses / sizeof statuses[0])
+#define N_STATUS METRICS_N_STATUS
+_Static_assert(sizeof statuses / sizeof statuses[0] == N_STATUS, "METRICS_N_STATUS");
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-#define N_BUCKET (sizeof buckets / sizeof buckets[0])
+#define N_BUCKET METRICS_N_BUCKET
+_Static_assert(sizeof buckets / sizeof buckets[0] == N_BUCKET, "METRICS_N_BUCKET");
 
-static char route_names[METRICS_MAX_ROUTES][32];
-static int n_routes;
-static atomic_long by_status[METRICS_MAX_ROUTES][N_STATUS + 1]; /* last: other */
-static atomic_long hist[METRICS_MAX_ROUTES][N_BUCKET + 1];      /* last: +Inf */
-static atomic_long sum_us[METRICS_MAX_ROUTES];
-
-int metrics_route(const char *name)
+int metrics_route(metrics *m, const char *name)
 {
-    for (int i = 0; i < n_routes; i++)
-        if (strcmp(route_names[i], name) == 0)
+    for (int i = 0; i < m->n_routes; i++)
+        if (strcmp(m->route_names[i], name) == 0)
             return i;
-    if (n_routes == METRICS_MAX_ROUTES)
+    if (m->n_routes == METRICS_MAX_ROUTES)
         return METRICS_MAX_ROUTES - 1;
-    snprintf(route_names[n_routes], sizeof route_names[0], "%s", name);
-    return n_routes++;
+    snprintf(m->route_names[m->n_routes], sizeof m->route_names[0], "%s", name);
+    return m->n_routes++;
 }
 
-void metrics_request(int route, int status, double seconds)
+void metrics_request(metrics *m, int route, int status, double seconds)
 {
     if (route < 0 || route >= METRICS_MAX_ROUTES)
         return;
     size_t s = 0;
     while (s < N_STATUS && statuses[s] != status)
         s++;
-    atomic_fetch_add(&by_status[route][s], 1);
+    atomic_fetch_add(&m->by_status[route][s], 1);
     size_t b = 0;
     while (b < N_BUCKET && seconds > buckets[b])
         b++;
-    atomic_fetch_add(&hist[route][b], 1);
-    atomic_fetch_add(&sum_us[route], (long)(seconds * 1e6));
+    atomic_fetch_add(&m->hist[route][b], 1);
+    atomic_fetch_add(&m->sum_us[route], (long)(seconds * 1e6));
 }
 
 void metrics_rss(long *rss, long *hwm)
@@ -93,7 +87,7 @@ static void gauge(sbuf *sb, const char *name, const char *help, const char *type
     sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n%s %ld\n", name, help, name, type, name, v);
 }
 
-char *metrics_render(void)
+char *metrics_render(metrics *m)
 {
     sbuf sb = {malloc(8192), 0, 8192};
     if (!sb.buf)
@@ -101,40 +95,40 @@ char *metrics_render(void)
     sb.buf[0] = 0;
     sb_printf(&sb, "# HELP cartouche_requests_total Requests by route and status.\n"
                    "# TYPE cartouche_requests_total counter\n");
-    for (int r = 0; r < n_routes; r++) {
+    for (int r = 0; r < m->n_routes; r++) {
         for (size_t s = 0; s <= N_STATUS; s++) {
-            long v = atomic_load(&by_status[r][s]);
+            long v = atomic_load(&m->by_status[r][s]);
             if (!v)
                 continue;
             if (s < N_STATUS)
                 sb_printf(&sb, "cartouche_requests_total{route=\"%s\",status=\"%d\"} %ld\n",
-                          route_names[r], statuses[s], v);
+                          m->route_names[r], statuses[s], v);
             else
                 sb_printf(&sb, "cartouche_requests_total{route=\"%s\",status=\"other\"} %ld\n",
-                          route_names[r], v);
+                          m->route_names[r], v);
         }
     }
     sb_printf(&sb, "# HELP cartouche_request_duration_seconds Request latency.\n"
                    "# TYPE cartouche_request_duration_seconds histogram\n");
-    for (int r = 0; r < n_routes; r++) {
+    for (int r = 0; r < m->n_routes; r++) {
         long cum = 0;
         for (size_t b = 0; b <= N_BUCKET; b++) {
-            cum += atomic_load(&hist[r][b]);
+            cum += atomic_load(&m->hist[r][b]);
             if (b < N_BUCKET)
                 sb_printf(&sb, "cartouche_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %ld\n",
-                          route_names[r], buckets[b], cum);
+                          m->route_names[r], buckets[b], cum);
             else
                 sb_printf(&sb, "cartouche_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %ld\n",
-                          route_names[r], cum);
+                          m->route_names[r], cum);
         }
-        sb_printf(&sb, "cartouche_request_duration_seconds_sum{route=\"%s\"} %.6f\n", route_names[r],
-                  atomic_load(&sum_us[r]) / 1e6);
-        sb_printf(&sb, "cartouche_request_duration_seconds_count{route=\"%s\"} %ld\n", route_names[r],
+        sb_printf(&sb, "cartouche_request_duration_seconds_sum{route=\"%s\"} %.6f\n", m->route_names[r],
+                  atomic_load(&m->sum_us[r]) / 1e6);
+        sb_printf(&sb, "cartouche_request_duration_seconds_count{route=\"%s\"} %ld\n", m->route_names[r],
                   cum);
     }
     long rss, hwm;
     metrics_rss(&rss, &hwm);
-    metrics_gauges *g = &metrics_g;
+    metrics_gauges *g = &m->g;
     gauge(&sb, "cartouche_queue_depth", "Render jobs waiting for a worker.", "gauge", atomic_load(&g->queue_depth));
     gauge(&sb, "cartouche_renders_in_flight", "Render jobs being rendered.", "gauge", atomic_load(&g->in_flight));
     gauge(&sb, "cartouche_workers", "Render worker threads.", "gauge", atomic_load(&g->workers));

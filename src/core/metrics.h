@@ -1,5 +1,6 @@
-/* metrics.h — process-wide counters and gauges, exported in Prometheus text format.
- * Counters are atomics so workers may update them without locks. */
+/* metrics.h — the server's counters and gauges, exported in Prometheus text format. One metrics
+ * object per server, made by main.c and handed to each part that counts; counters are atomics so
+ * workers may update them without locks. */
 #ifndef CARTOUCHE_METRICS_H
 #define CARTOUCHE_METRICS_H
 
@@ -29,14 +30,24 @@ typedef struct {
     atomic_long l2_errors;
 } metrics_gauges;
 
-extern metrics_gauges metrics_g;
+#define METRICS_N_STATUS 14 /* the statuses counted by name (metrics.c); others as "other" */
+#define METRICS_N_BUCKET 13 /* latency histogram buckets before +Inf */
 
-/* Register a route label at start-up; returns its index. */
-int metrics_route(const char *name);
+typedef struct {
+    metrics_gauges g;
+    char route_names[METRICS_MAX_ROUTES][32];
+    int n_routes;
+    atomic_long by_status[METRICS_MAX_ROUTES][METRICS_N_STATUS + 1]; /* last: other */
+    atomic_long hist[METRICS_MAX_ROUTES][METRICS_N_BUCKET + 1];      /* last: +Inf */
+    atomic_long sum_us[METRICS_MAX_ROUTES];
+} metrics;
+
+/* Register a route label at start-up (on the loop); returns its index. */
+int metrics_route(metrics *m, const char *name);
 /* Record one finished request. */
-void metrics_request(int route, int status, double seconds);
+void metrics_request(metrics *m, int route, int status, double seconds);
 /* Prometheus text exposition; malloc'd, caller frees. */
-char *metrics_render(void);
+char *metrics_render(metrics *m);
 /* Resident set size and its peak (VmRSS, VmHWM) in bytes, from /proc/self/status. */
 void metrics_rss(long *rss, long *hwm);
 

@@ -1,7 +1,7 @@
 /* render.c — per-thread render state (fonts, TurboJPEG handle, a reused surface charged to the
  * memory budget, an encode buffer, a splice encoder) and the image job: target → draw → encode →
  * blob, where a JPEG drawn over a known background is encoded by splicing (splice.h). */
-#include "core/render_ctx.h"
+#include "core/render.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -18,11 +18,9 @@
 /* PDF page size: one layout unit is half a point, so a 1920x1080 card is a 13.3x7.5 in page. */
 #define PDF_PT_PER_UNIT 0.5
 
-/* The spec of the job this worker is drawing, for render_paint_background's layout size. */
-static __thread const image_spec *current_spec;
-
 struct render_ctx {
     int id;
+    const render_env *env;
     int scale; /* of the job being drawn */
     text_fonts *fonts;
     tjhandle tj;
@@ -37,7 +35,7 @@ struct render_ctx {
     splice_fmt spl_fmt;
 };
 
-render_ctx *render_ctx_new(int id, const char *fonts_manifest, err_t *err)
+render_ctx *render_ctx_new(int id, const render_env *env, err_t *err)
 {
     render_ctx *rc = calloc(1, sizeof *rc);
     if (!rc) {
@@ -45,7 +43,8 @@ render_ctx *render_ctx_new(int id, const char *fonts_manifest, err_t *err)
         return NULL;
     }
     rc->id = id;
-    rc->fonts = text_fonts_new(fonts_manifest, err);
+    rc->env = env;
+    rc->fonts = text_fonts_new(env->fonts_manifest, err);
     rc->tj = tjInitCompress();
     if (!rc->fonts || !rc->tj) {
         if (rc->fonts && !rc->tj)
@@ -60,7 +59,7 @@ static void drop_surface(render_ctx *rc)
 {
     if (rc->surf) {
         cairo_surface_destroy(rc->surf);
-        pool_release(rc->surf_bytes);
+        budget_release(rc->env->budget, rc->surf_bytes);
     }
     rc->surf = NULL;
     rc->surf_bytes = 0;
@@ -70,7 +69,7 @@ void render_ctx_release(render_ctx *rc)
 {
     drop_surface(rc);
     rc->prev_tag = rc->surf_tag = 0;
-    splice_cache_trim(SPLICE_IDLE_SECONDS);
+    splice_cache_trim(rc->env->splices, SPLICE_IDLE_SECONDS);
 }
 
 size_t render_bytes_needed(const image_spec *spec)
@@ -114,7 +113,7 @@ static cairo_surface_t *get_surface(render_ctx *rc, int w, int h, double deadlin
     drop_surface(rc);
     rc->prev_tag = rc->surf_tag = 0;
     size_t bytes = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w) * (size_t)h;
-    if (pool_reserve(bytes, deadline) < 0) {
+    if (budget_reserve(rc->env->budget, bytes, deadline) < 0) {
         err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
         return NULL;
     }
@@ -155,9 +154,9 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
 int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg, double deadline,
                  blob **out, err_t *err)
 {
-    current_spec = rc->spec = spec;
+    rc->spec = spec;
     int rv = render_image_spec(rc, spec, draw, arg, deadline, out, err);
-    current_spec = rc->spec = NULL;
+    rc->spec = NULL;
     splice_base_unref(rc->spl_base); /* a draw that failed after laying its background */
     rc->spl_base = NULL;
     return rv;
@@ -170,7 +169,7 @@ static int encode_spliced(render_ctx *rc, cairo_surface_t *s, double deadline, b
     if (splice_encode_bands(rc->spl, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
                             err) < 0)
         return -1;
-    blob *b = blob_new(splice_size(rc->spl, rc->spl_base), deadline);
+    blob *b = blob_new(rc->env->budget, splice_size(rc->spl, rc->spl_base), deadline);
     if (!b) {
         err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
         return -1;
@@ -214,7 +213,7 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
         if (rv < 0)
             return -1;
     }
-    blob *b = blob_new(rc->out.len, deadline);
+    blob *b = blob_new(rc->env->budget, rc->out.len, deadline);
     if (!b) {
         err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
         return -1;
@@ -224,7 +223,7 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
     return 0;
 }
 
-void render_paint_background(cairo_t *cr, cairo_surface_t *bg)
+void render_paint_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg)
 {
     if (!bg)
         return;
@@ -242,7 +241,7 @@ void render_paint_background(cairo_t *cr, cairo_surface_t *bg)
         return;
     }
     /* Other targets (PDF, or a background of another resolution): scale it to the layout. */
-    const image_spec *spec = current_spec;
+    const image_spec *spec = rc ? rc->spec : NULL;
     double sx = spec ? (double)spec->width / cairo_image_surface_get_width(bg) : 1;
     double sy = spec ? (double)spec->height / cairo_image_surface_get_height(bg) : 1;
     cairo_save(cr);
@@ -268,12 +267,12 @@ static int reuse_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg, un
 {
     cairo_surface_t *target = cairo_get_target(cr);
     if (!bg || !tag || target != rc->surf || !same_layout(target, bg)) {
-        render_paint_background(cr, bg);
+        render_paint_background(rc, cr, bg);
         return 0;
     }
     int reused = rc->prev_tag == tag;
     if (!reused) {
-        render_paint_background(cr, bg);
+        render_paint_background(rc, cr, bg);
     } else {
         /* Restore the rectangles (in pixels, grown by a margin for antialiasing and halos). */
         cairo_surface_flush(target);
@@ -329,7 +328,7 @@ static int part_row(const render_ctx *rc, const render_part *p)
 static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_bg *bg,
                           render_part *parts, int n_parts)
 {
-    if (!rc->spl && !(rc->spl = splice_encoder_new()))
+    if (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices)))
         return 0;
     int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
     splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};

@@ -11,8 +11,10 @@
 #include <cairo.h>
 #include <stddef.h>
 
-#include "util/err.h"
+#include "core/budget.h"
+#include "core/splice.h"
 #include "text/text.h"
+#include "util/err.h"
 
 typedef enum { IMG_JPEG, IMG_PNG, IMG_PDF } img_format;
 
@@ -33,8 +35,8 @@ int render_ctx_scale(render_ctx *rc); /* 1 or 2: the job's pixels per unit (pick
 typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
 
 /* Paint a pre-decoded background surface at (0,0) filling the layout, as fast as possible
- * (straight copy when formats and sizes match). bg may be NULL. */
-void render_paint_background(cairo_t *cr, cairo_surface_t *bg);
+ * (straight copy when formats and sizes match). bg may be NULL; rc NULL outside a job. */
+void render_paint_background(render_ctx *rc, cairo_t *cr, cairo_surface_t *bg);
 
 /* Give the worker's cached render surface back to the memory budget (it is kept between jobs
  * only to save a reallocation); the next job makes a new one. */
@@ -81,5 +83,22 @@ const char *img_format_mime(img_format f);
 const char *img_format_ext(img_format f);
 /* "jpg" / "png" / "pdf" → format; -1 if unknown. */
 int img_format_from_ext(const char *ext);
+
+/* ---- The worker side: pool.c (thread start/stop), imagejob.c and the benches. ---- */
+
+/* What every worker's render state is made from; outlives the workers. */
+typedef struct {
+    const char *fonts_manifest;
+    budget *budget;         /* surfaces and encoded outputs are charged here */
+    splice_store *splices;  /* the backgrounds' restart segments and the band cache, shared */
+} render_env;
+
+render_ctx *render_ctx_new(int id, const render_env *env, err_t *err);
+void render_ctx_free(render_ctx *rc);
+
+/* Create the target, draw, encode; on success *out is a blob (refs = 1) of the bytes.
+ * The job's deadline bounds waits for pooled memory (ERR_BUSY when it passes). */
+int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg, double deadline,
+                 blob **out, err_t *err);
 
 #endif

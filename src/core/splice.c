@@ -13,7 +13,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-#include "core/pool.h"
+#include "core/budget.h"
 
 /* libjpeg reports errors by calling error_exit, which must not return: jump back to the call. */
 typedef struct {
@@ -22,6 +22,7 @@ typedef struct {
 } jerr_mgr;
 
 struct splice_encoder {
+    splice_store *st;        /* the shared caches */
     struct jpeg_compress_struct cinfo;
     jerr_mgr jerr;
     struct jpeg_destination_mgr dest;
@@ -74,6 +75,7 @@ typedef struct band_entry {
 
 struct splice_base {
     atomic_int refs;
+    budget *budget;          /* charged is released here */
     struct splice_base *prev, *next; /* cache recency: head = most recent */
     int too_big;             /* only a marker: this background's segments exceed the limit */
     unsigned long long tag;
@@ -89,27 +91,54 @@ struct splice_base {
     unsigned char bytes[];
 };
 
-static struct {
-    pthread_mutex_t mu;
-    splice_base *head, *tail;
-    size_t bytes, limit;
-} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_CACHE_DEFAULT_BYTES};
-
 #define BAND_SEEN 1024 /* hashes of bands seen once, direct-mapped: a second sighting keeps one */
 /* The band cache holds its memory from the budget in whole chunks, taken as it grows (the first
  * when it is first used) and given back when trimmed: one budget call per megabyte, not per band. */
 #define BAND_CHUNK ((size_t)1 << 20)
 
-static struct {
-    pthread_mutex_t mu;
-    band_entry *head, *tail;
-    size_t bytes, limit;
-    size_t reserved; /* from the budget: bytes <= reserved, in BAND_CHUNKs */
-    uint64_t seen[BAND_SEEN];
-} bandc = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = SPLICE_BANDS_DEFAULT_BYTES};
+/* The two caches every worker's encoder shares: backgrounds' segments and drawn bands. */
+struct splice_store {
+    budget *budget;
+    struct {
+        pthread_mutex_t mu;
+        splice_base *head, *tail;
+        size_t bytes, limit;
+    } cache;
+    struct {
+        pthread_mutex_t mu;
+        band_entry *head, *tail;
+        size_t bytes, limit;
+        size_t reserved; /* from the budget: bytes <= reserved, in BAND_CHUNKs */
+        uint64_t seen[BAND_SEEN];
+    } bandc;
+};
+
+splice_store *splice_store_new(budget *b)
+{
+    splice_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->budget = b;
+    pthread_mutex_init(&st->cache.mu, NULL);
+    pthread_mutex_init(&st->bandc.mu, NULL);
+    st->cache.limit = SPLICE_CACHE_DEFAULT_BYTES;
+    st->bandc.limit = SPLICE_BANDS_DEFAULT_BYTES;
+    return st;
+}
+
+void splice_store_free(splice_store *st)
+{
+    if (!st)
+        return;
+    splice_bands_set_limit(st, 0);
+    splice_cache_clear(st);
+    pthread_mutex_destroy(&st->cache.mu);
+    pthread_mutex_destroy(&st->bandc.mu);
+    free(st);
+}
 
 static void band_release(splice_encoder *e);
-static void bands_trim(double idle_seconds, size_t room);
+static void bands_trim(splice_store *st, double idle_seconds, size_t room);
 
 /* ---- libjpeg glue ---- */
 
@@ -152,11 +181,12 @@ static void dest_term(j_compress_ptr c)
     e->out->len = (size_t)(c->dest->next_output_byte - e->out->data);
 }
 
-splice_encoder *splice_encoder_new(void)
+splice_encoder *splice_encoder_new(splice_store *st)
 {
     splice_encoder *volatile e = calloc(1, sizeof *e); /* volatile: read after a longjmp */
     if (!e)
         return NULL;
+    e->st = st;
     e->cinfo.err = jpeg_std_error(&e->jerr.pub);
     e->jerr.pub.error_exit = jerr_exit;
     e->jerr.pub.emit_message = jerr_silent;
@@ -299,7 +329,7 @@ void splice_base_unref(splice_base *b)
 {
     if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
         if (b->charged)
-            pool_release(b->charged);
+            budget_release(b->budget, b->charged);
         free(b);
     }
 }
@@ -315,56 +345,56 @@ static int same_key(const splice_base *b, unsigned long long tag, const splice_f
            b->fmt.quality == f->quality && b->fmt.subsamp444 == f->subsamp444;
 }
 
-/* With cache.mu held. */
-static void unlink_base(splice_base *b)
+/* With st->cache.mu held. */
+static void unlink_base(splice_store *st, splice_base *b)
 {
     if (b->prev)
         b->prev->next = b->next;
     else
-        cache.head = b->next;
+        st->cache.head = b->next;
     if (b->next)
         b->next->prev = b->prev;
     else
-        cache.tail = b->prev;
+        st->cache.tail = b->prev;
     b->prev = b->next = NULL;
-    cache.bytes -= b->charged;
+    st->cache.bytes -= b->charged;
 }
 
-static void push_front(splice_base *b)
+static void push_front(splice_store *st, splice_base *b)
 {
     b->prev = NULL;
-    b->next = cache.head;
-    if (cache.head)
-        cache.head->prev = b;
-    cache.head = b;
-    if (!cache.tail)
-        cache.tail = b;
-    cache.bytes += b->charged;
+    b->next = st->cache.head;
+    if (st->cache.head)
+        st->cache.head->prev = b;
+    st->cache.head = b;
+    if (!st->cache.tail)
+        st->cache.tail = b;
+    st->cache.bytes += b->charged;
 }
 
-/* With cache.mu held: drop cold bases until `need` more bytes fit under the limit (at most max;
+/* With st->cache.mu held: drop cold bases until `need` more bytes fit under the limit (at most max;
  * the caller unrefs them after unlocking). They are released to the budget once the last job
  * holding them is done. */
-static void make_room(size_t need, splice_base **dropped, int *n_dropped, int max)
+static void make_room(splice_store *st, size_t need, splice_base **dropped, int *n_dropped, int max)
 {
-    splice_base *b = cache.tail;
-    while (b && cache.bytes + need > cache.limit && *n_dropped < max) {
+    splice_base *b = st->cache.tail;
+    while (b && st->cache.bytes + need > st->cache.limit && *n_dropped < max) {
         splice_base *prev = b->prev;
-        unlink_base(b);
+        unlink_base(st, b);
         dropped[(*n_dropped)++] = b;
         b = prev;
     }
 }
 
-static splice_base *cache_find(unsigned long long tag, const splice_fmt *f)
+static splice_base *cache_find(splice_store *st, unsigned long long tag, const splice_fmt *f)
 {
-    for (splice_base *b = cache.head; b; b = b->next) {
+    for (splice_base *b = st->cache.head; b; b = b->next) {
         if (same_key(b, tag, f)) {
             atomic_fetch_add(&b->refs, 1);
-            b->last_used = pool_now();
-            if (b != cache.head) {
-                unlink_base(b);
-                push_front(b);
+            b->last_used = budget_now();
+            if (b != st->cache.head) {
+                unlink_base(st, b);
+                push_front(st, b);
             }
             return b;
         }
@@ -417,6 +447,7 @@ static splice_base *base_build(splice_encoder *e, const splice_bg *bg, const spl
     b->tag = bg->tag;
     b->fmt = *f;
     b->charged = total;
+    b->budget = e->st->budget;
     atomic_init(&b->refs, 1);
     return b;
 oom:
@@ -426,10 +457,11 @@ oom:
 
 splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splice_fmt *f, err_t *err)
 {
-    pthread_mutex_lock(&cache.mu);
-    splice_base *b = cache_find(bg->tag, f);
-    size_t limit = cache.limit;
-    pthread_mutex_unlock(&cache.mu);
+    splice_store *st = e->st;
+    pthread_mutex_lock(&st->cache.mu);
+    splice_base *b = cache_find(st, bg->tag, f);
+    size_t limit = st->cache.limit;
+    pthread_mutex_unlock(&st->cache.mu);
     if (b && b->too_big) {
         splice_base_unref(b);
         b = NULL;
@@ -441,51 +473,52 @@ splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splic
      * quarter byte per pixel; more is asked for after): under pressure the job is encoded whole
      * rather than waiting. */
     size_t estimate = (size_t)f->width * (size_t)f->height / 4;
-    if (limit == 0 || pool_try_reserve(estimate) < 0)
+    if (limit == 0 || budget_try_reserve(st->budget, estimate) < 0)
         goto refused;
     /* Two workers may build the same base at once; the second to finish uses the first's. */
     splice_base *nb = base_build(e, bg, f, err);
     if (!nb) {
-        pool_release(estimate);
+        budget_release(st->budget, estimate);
         return NULL;
     }
     if (nb->charged <= estimate) {
-        pool_release(estimate - nb->charged);
-    } else if (pool_try_reserve(nb->charged - estimate) < 0) {
-        pool_release(estimate);
+        budget_release(st->budget, estimate - nb->charged);
+    } else if (budget_try_reserve(st->budget, nb->charged - estimate) < 0) {
+        budget_release(st->budget, estimate);
         nb->charged = 0; /* never reserved */
         splice_base_unref(nb);
         goto refused;
     }
     splice_base *dropped[64];
     int n_dropped = 0;
-    pthread_mutex_lock(&cache.mu);
-    b = cache_find(bg->tag, f);
+    pthread_mutex_lock(&st->cache.mu);
+    b = cache_find(st, bg->tag, f);
     if (!b) {
-        if (nb->charged > cache.limit) {
+        if (nb->charged > st->cache.limit) {
             /* Kept for this job only; its key stays as a small marker so that later jobs of this
              * background do not build it again. */
             splice_base *marker = calloc(1, sizeof *marker);
             if (marker) {
                 marker->too_big = 1;
+                marker->budget = st->budget;
                 marker->tag = bg->tag;
                 marker->fmt = *f;
-                marker->last_used = pool_now();
+                marker->last_used = budget_now();
                 atomic_init(&marker->refs, 1);
-                make_room(0, dropped, &n_dropped, 64);
-                push_front(marker);
+                make_room(st, 0, dropped, &n_dropped, 64);
+                push_front(st, marker);
             }
             b = nb;
         } else {
-            make_room(nb->charged, dropped, &n_dropped, 64);
-            nb->last_used = pool_now();
-            push_front(nb);
+            make_room(st, nb->charged, dropped, &n_dropped, 64);
+            nb->last_used = budget_now();
+            push_front(st, nb);
             atomic_fetch_add(&nb->refs, 1); /* the cache's reference */
             b = nb;
         }
         nb = NULL;
     }
-    pthread_mutex_unlock(&cache.mu);
+    pthread_mutex_unlock(&st->cache.mu);
     for (int i = 0; i < n_dropped; i++)
         splice_base_unref(dropped[i]);
     splice_base_unref(nb);
@@ -497,35 +530,35 @@ refused:
     return NULL;
 }
 
-void splice_cache_set_limit(size_t bytes)
+void splice_cache_set_limit(splice_store *st, size_t bytes)
 {
     splice_base *dropped[64];
     int n = 0;
-    pthread_mutex_lock(&cache.mu);
-    cache.limit = bytes;
-    make_room(0, dropped, &n, 64);
-    pthread_mutex_unlock(&cache.mu);
+    pthread_mutex_lock(&st->cache.mu);
+    st->cache.limit = bytes;
+    make_room(st, 0, dropped, &n, 64);
+    pthread_mutex_unlock(&st->cache.mu);
     for (int i = 0; i < n; i++)
         splice_base_unref(dropped[i]);
 }
 
-void splice_cache_trim(double idle_seconds)
+void splice_cache_trim(splice_store *st, double idle_seconds)
 {
-    bands_trim(idle_seconds, 0);
-    double now = pool_now();
+    bands_trim(st, idle_seconds, 0);
+    double now = budget_now();
     for (;;) {
         splice_base *dropped[64];
         int n = 0;
-        pthread_mutex_lock(&cache.mu);
-        for (splice_base *b = cache.tail; b && n < 64;) {
+        pthread_mutex_lock(&st->cache.mu);
+        for (splice_base *b = st->cache.tail; b && n < 64;) {
             splice_base *prev = b->prev;
             if (now - b->last_used >= idle_seconds) {
-                unlink_base(b);
+                unlink_base(st, b);
                 dropped[n++] = b;
             }
             b = prev;
         }
-        pthread_mutex_unlock(&cache.mu);
+        pthread_mutex_unlock(&st->cache.mu);
         for (int i = 0; i < n; i++)
             splice_base_unref(dropped[i]);
         if (n < 64)
@@ -533,7 +566,7 @@ void splice_cache_trim(double idle_seconds)
     }
 }
 
-/* An entry's bytes are counted in bandc.bytes while it is in the cache; one dropped while a job
+/* An entry's bytes are counted in st->bandc.bytes while it is in the cache; one dropped while a job
  * still holds it lives on uncounted until that job ends (milliseconds). */
 static void band_unref(band_entry *b)
 {
@@ -541,72 +574,72 @@ static void band_unref(band_entry *b)
         free(b);
 }
 
-/* With bandc.mu held: the reservation grown to hold need more bytes (-1: the budget has no room). */
-static int band_reserve(size_t need)
+/* With st->bandc.mu held: the reservation grown to hold need more bytes (-1: the budget has no room). */
+static int band_reserve(splice_store *st, size_t need)
 {
-    while (bandc.bytes + need > bandc.reserved || !bandc.reserved) {
-        if (pool_try_reserve(BAND_CHUNK) < 0)
+    while (st->bandc.bytes + need > st->bandc.reserved || !st->bandc.reserved) {
+        if (budget_try_reserve(st->budget, BAND_CHUNK) < 0)
             return -1;
-        bandc.reserved += BAND_CHUNK;
+        st->bandc.reserved += BAND_CHUNK;
     }
     return 0;
 }
 
-/* With bandc.mu held: whole chunks the entries do not need given back. */
-static void band_unreserve(void)
+/* With st->bandc.mu held: whole chunks the entries do not need given back. */
+static void band_unreserve(splice_store *st)
 {
-    while (bandc.reserved && bandc.bytes + BAND_CHUNK <= bandc.reserved) {
-        pool_release(BAND_CHUNK);
-        bandc.reserved -= BAND_CHUNK;
+    while (st->bandc.reserved && st->bandc.bytes + BAND_CHUNK <= st->bandc.reserved) {
+        budget_release(st->budget, BAND_CHUNK);
+        st->bandc.reserved -= BAND_CHUNK;
     }
 }
 
-/* With bandc.mu held. */
-static void band_unlink(band_entry *b)
+/* With st->bandc.mu held. */
+static void band_unlink(splice_store *st, band_entry *b)
 {
     if (b->prev)
         b->prev->next = b->next;
     else
-        bandc.head = b->next;
+        st->bandc.head = b->next;
     if (b->next)
         b->next->prev = b->prev;
     else
-        bandc.tail = b->prev;
+        st->bandc.tail = b->prev;
     b->prev = b->next = NULL;
-    bandc.bytes -= b->charged;
+    st->bandc.bytes -= b->charged;
 }
 
-static void band_push_front(band_entry *b)
+static void band_push_front(splice_store *st, band_entry *b)
 {
     b->prev = NULL;
-    b->next = bandc.head;
-    if (bandc.head)
-        bandc.head->prev = b;
-    bandc.head = b;
-    if (!bandc.tail)
-        bandc.tail = b;
-    bandc.bytes += b->charged;
+    b->next = st->bandc.head;
+    if (st->bandc.head)
+        st->bandc.head->prev = b;
+    st->bandc.head = b;
+    if (!st->bandc.tail)
+        st->bandc.tail = b;
+    st->bandc.bytes += b->charged;
 }
 
 /* Drop bands from the cold end while over limit or idle (idle_seconds < 0: all). */
-static void bands_trim(double idle_seconds, size_t room)
+static void bands_trim(splice_store *st, double idle_seconds, size_t room)
 {
-    double now = pool_now();
+    double now = budget_now();
     for (;;) {
         band_entry *dropped[64];
         int n = 0;
-        pthread_mutex_lock(&bandc.mu);
-        for (band_entry *b = bandc.tail; b && n < 64;) {
+        pthread_mutex_lock(&st->bandc.mu);
+        for (band_entry *b = st->bandc.tail; b && n < 64;) {
             band_entry *prev = b->prev;
-            if (bandc.bytes + room > bandc.limit || now - b->last_used >= idle_seconds) {
-                band_unlink(b);
+            if (st->bandc.bytes + room > st->bandc.limit || now - b->last_used >= idle_seconds) {
+                band_unlink(st, b);
                 dropped[n++] = b;
             }
             b = prev;
         }
         if (idle_seconds < 1e300) /* a trim, not only room for a new band */
-            band_unreserve();
-        pthread_mutex_unlock(&bandc.mu);
+            band_unreserve(st);
+        pthread_mutex_unlock(&st->bandc.mu);
         for (int i = 0; i < n; i++)
             band_unref(dropped[i]);
         if (n < 64)
@@ -614,35 +647,35 @@ static void bands_trim(double idle_seconds, size_t room)
     }
 }
 
-void splice_bands_set_limit(size_t bytes)
+void splice_bands_set_limit(splice_store *st, size_t bytes)
 {
-    pthread_mutex_lock(&bandc.mu);
-    bandc.limit = bytes;
-    pthread_mutex_unlock(&bandc.mu);
-    bands_trim(1e300, 0);
-    pthread_mutex_lock(&bandc.mu);
-    band_unreserve();
-    pthread_mutex_unlock(&bandc.mu);
+    pthread_mutex_lock(&st->bandc.mu);
+    st->bandc.limit = bytes;
+    pthread_mutex_unlock(&st->bandc.mu);
+    bands_trim(st, 1e300, 0);
+    pthread_mutex_lock(&st->bandc.mu);
+    band_unreserve(st);
+    pthread_mutex_unlock(&st->bandc.mu);
 }
 
-size_t splice_bands_bytes(void)
+size_t splice_bands_bytes(splice_store *st)
 {
-    pthread_mutex_lock(&bandc.mu);
-    size_t n = bandc.bytes;
-    pthread_mutex_unlock(&bandc.mu);
+    pthread_mutex_lock(&st->bandc.mu);
+    size_t n = st->bandc.bytes;
+    pthread_mutex_unlock(&st->bandc.mu);
     return n;
 }
 
-void splice_cache_clear(void)
+void splice_cache_clear(splice_store *st)
 {
-    splice_cache_trim(-1);
+    splice_cache_trim(st, -1);
 }
 
-size_t splice_cache_bytes(void)
+size_t splice_cache_bytes(splice_store *st)
 {
-    pthread_mutex_lock(&cache.mu);
-    size_t n = cache.bytes;
-    pthread_mutex_unlock(&cache.mu);
+    pthread_mutex_lock(&st->cache.mu);
+    size_t n = st->cache.bytes;
+    pthread_mutex_unlock(&st->cache.mu);
     return n;
 }
 
@@ -735,6 +768,7 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 
 int splice_bands_lookup(splice_encoder *e, const splice_base *b)
 {
+    splice_store *st = e->st;
     int hits = 0;
     for (int i = 0; i < e->n_bands; i++) {
         if ((e->bflags[i] & (BAND_DESCRIBED | BAND_UNCACHEABLE)) != BAND_DESCRIBED)
@@ -746,26 +780,26 @@ int splice_bands_lookup(splice_encoder *e, const splice_base *b)
         pre.subsamp444 = b->fmt.subsamp444, pre.r0 = e->bands[i].r0, pre.r1 = e->bands[i].r1;
         memcpy(e->bkey[i].data, &pre, sizeof pre);
         uint64_t h = fnv1a(e->bkey[i].data, e->bkey[i].len);
-        pthread_mutex_lock(&bandc.mu);
-        if (bandc.limit && band_reserve(0) == 0) {
-            band_entry *x = bandc.head;
+        pthread_mutex_lock(&st->bandc.mu);
+        if (st->bandc.limit && band_reserve(st, 0) == 0) {
+            band_entry *x = st->bandc.head;
             while (x && !(x->hash == h && x->key_len == e->bkey[i].len &&
                           memcmp(x->data, e->bkey[i].data, x->key_len) == 0))
                 x = x->next;
             if (x) {
                 atomic_fetch_add(&x->refs, 1);
-                x->last_used = pool_now();
-                band_unlink(x);
-                band_push_front(x);
+                x->last_used = budget_now();
+                band_unlink(st, x);
+                band_push_front(st, x);
                 e->bhit[i] = x;
                 hits++;
-            } else if (bandc.seen[h % BAND_SEEN] == h) {
+            } else if (st->bandc.seen[h % BAND_SEEN] == h) {
                 e->bflags[i] |= BAND_ADMIT;
             } else {
-                bandc.seen[h % BAND_SEEN] = h;
+                st->bandc.seen[h % BAND_SEEN] = h;
             }
         }
-        pthread_mutex_unlock(&bandc.mu);
+        pthread_mutex_unlock(&st->bandc.mu);
     }
     return hits;
 }
@@ -786,9 +820,10 @@ static void band_release(splice_encoder *e)
 /* Keep the bytes just written for band i (a second sighting). */
 static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size_t len)
 {
+    splice_store *st = e->st;
     size_t key_len = e->bkey[i].len, total = sizeof(band_entry) + key_len + len;
     uint64_t h = fnv1a(e->bkey[i].data, key_len);
-    if (total > bandc.limit / 4)
+    if (total > st->bandc.limit / 4)
         return;
     band_entry *x = malloc(total);
     if (!x)
@@ -798,18 +833,18 @@ static void band_keep(splice_encoder *e, int i, const unsigned char *bytes, size
     x->key_len = key_len;
     x->len = len;
     x->charged = total;
-    x->last_used = pool_now();
+    x->last_used = budget_now();
     memcpy(x->data, e->bkey[i].data, key_len);
     memcpy(x->data + key_len, bytes, len);
-    bands_trim(1e300, total);
-    pthread_mutex_lock(&bandc.mu);
-    band_entry *y = bandc.head;
+    bands_trim(st, 1e300, total);
+    pthread_mutex_lock(&st->bandc.mu);
+    band_entry *y = st->bandc.head;
     while (y && !(y->hash == h && y->key_len == key_len && memcmp(y->data, x->data, key_len) == 0))
         y = y->next;
-    int keep = !y && band_reserve(total) == 0;
+    int keep = !y && band_reserve(st, total) == 0;
     if (keep)
-        band_push_front(x);
-    pthread_mutex_unlock(&bandc.mu);
+        band_push_front(st, x);
+    pthread_mutex_unlock(&st->bandc.mu);
     if (!keep)
         band_unref(x); /* another worker kept it first, or no room in the budget */
 }

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/budget.h"
 #include "core/encode.h"
 #include "util/err.h"
 
@@ -56,7 +57,12 @@ typedef struct splice_encoder splice_encoder;
 /* A background's encoded segments; refcounted, immutable once built. */
 typedef struct splice_base splice_base;
 
-splice_encoder *splice_encoder_new(void);
+/* The shared caches (bases and bands) of every worker's encoder, charged to b. */
+typedef struct splice_store splice_store;
+splice_store *splice_store_new(budget *b);
+void splice_store_free(splice_store *st);
+
+splice_encoder *splice_encoder_new(splice_store *st);
 void splice_encoder_free(splice_encoder *enc);
 
 int splice_mcu_size(int subsamp444); /* 16 or 8 pixels */
@@ -107,13 +113,13 @@ int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned 
 /* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
  * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
 #define SPLICE_CACHE_DEFAULT_BYTES ((size_t)8 << 20)
-void splice_cache_set_limit(size_t bytes);
-void splice_cache_trim(double idle_seconds);
-void splice_cache_clear(void);
-size_t splice_cache_bytes(void);
+void splice_cache_set_limit(splice_store *st, size_t bytes);
+void splice_cache_trim(splice_store *st, double idle_seconds);
+void splice_cache_clear(splice_store *st);
+size_t splice_cache_bytes(splice_store *st);
 /* The band cache: its limit (default SPLICE_BANDS_DEFAULT_BYTES; 0 turns it off), bytes held. */
 #define SPLICE_BANDS_DEFAULT_BYTES ((size_t)4 << 20)
-void splice_bands_set_limit(size_t bytes);
-size_t splice_bands_bytes(void);
+void splice_bands_set_limit(splice_store *st, size_t bytes);
+size_t splice_bands_bytes(splice_store *st);
 
 #endif

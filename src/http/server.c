@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <uthash.h>
 
 #include "core/cache.h"
 #include "core/etag.h"
@@ -36,12 +37,13 @@
 #include "util/log.h"
 #include "core/metrics.h"
 #include "core/pool.h"
-#include "core/render_ctx.h"
+#include "core/render.h"
 #include "http/router.h"
 
 #define MAX_CAPTURES ROUTER_MAX_CAPTURES
 
 struct http_req {
+    struct server *srv;
     struct evhttp_request *ev;
     query q;
     char *cap[MAX_CAPTURES];
@@ -62,8 +64,11 @@ struct http_req {
 
 /* ---------------------------------------------------------------- connections */
 
+typedef struct server server;
+
 typedef struct conn {
-    struct evhttp_connection *evcon;
+    server *srv;
+    struct evhttp_connection *evcon; /* NULL until on_accepted */
     struct bufferevent *bev;
     struct event *header_timer; /* a request must arrive within header_timeout */
     int busy;                   /* a request of this connection is being answered */
@@ -78,15 +83,15 @@ typedef struct conn {
     int head_seen;              /* the request's header block has been read (Content-Length known) */
     int refused;                /* the budget could not hold its body: 1 for now (503), 2 ever (413) */
     struct event *write_timer;  /* a reply must be written out within io_timeout (slow readers) */
-    struct conn *hnext;
+    UT_hash_handle hh;          /* in server.conns, by evcon */
 } conn;
 
-static struct {
+struct server {
     struct event_base *base;
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
     struct evconnlistener *listener;
-    conn *conns[1024]; /* by evcon pointer */
+    conn *conns;       /* by evcon pointer (uthash) */
     long pending;      /* requests accepted and not yet answered */
     long writing;      /* replies sent and not yet written to their sockets (conn.writing) */
     struct event *sig_term, *sig_int, *sig_hup, *drain_timer, *expire_timer;
@@ -96,66 +101,77 @@ static struct {
     unsigned long activity, activity_seen;
     int trim_due;
     config cfg;              /* swapped on SIGHUP (the settings that may change while running) */
-    int ready;               /* assets and data loaded */
+    int ready;               /* the reloadable data is loaded */
+    int serving;             /* and the workers run: /readyz answers 200 */
     int draining;            /* SIGTERM received */
     router *router;
-    imagejobs *jobs;
     http_reload_ops reload;  /* the data SIGHUP reloads besides the settings */
-} S;
+    int reload_running, reload_again; /* a SIGHUP reload is under way; another is due after it */
+    int rewriting;           /* on_output_added is replacing libevent's error page */
+    /* the image-job core */
+    metrics m;
+    budget *budget;
+    splice_store *splices;
+    render_env env;
+    pool *pool;
+    rcache *cache;
+    l2 *l2;
+    imagejobs *jobs;
+};
 
-static size_t conn_slot(const void *evcon)
+static conn *conn_find(server *srv, struct evhttp_connection *evcon)
 {
-    return ((uintptr_t)evcon >> 4) % (sizeof S.conns / sizeof S.conns[0]);
+    conn *c = NULL;
+    if (evcon)
+        HASH_FIND_PTR(srv->conns, &evcon, c);
+    return c;
 }
 
-static conn *conn_find(struct evhttp_connection *evcon)
+static void accept_update(server *srv)
 {
-    if (!evcon)
-        return NULL;
-    for (conn *c = S.conns[conn_slot(evcon)]; c; c = c->hnext)
-        if (c->evcon == evcon)
-            return c;
-    return NULL;
-}
-
-static void accept_update(void)
-{
-    long n = atomic_load(&metrics_g.connections);
-    int paused = atomic_load(&metrics_g.accept_paused) != 0;
-    if (!S.listener || S.draining)
+    long n = atomic_load(&srv->m.g.connections);
+    int paused = atomic_load(&srv->m.g.accept_paused) != 0;
+    if (!srv->listener || srv->draining)
         return;
-    if (!paused && n >= S.cfg.max_connections) {
-        evconnlistener_disable(S.listener);
-        atomic_store(&metrics_g.accept_paused, 1);
-    } else if (paused && n < S.cfg.max_connections) {
-        evconnlistener_enable(S.listener);
-        atomic_store(&metrics_g.accept_paused, 0);
+    if (!paused && n >= srv->cfg.max_connections) {
+        evconnlistener_disable(srv->listener);
+        atomic_store(&srv->m.g.accept_paused, 1);
+    } else if (paused && n < srv->cfg.max_connections) {
+        evconnlistener_enable(srv->listener);
+        atomic_store(&srv->m.g.accept_paused, 0);
     }
 }
 
-static void maybe_finish_drain(void);
+static void maybe_finish_drain(server *srv);
+static void on_input_added(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg);
+static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg);
+
+/* The connection's state ends with it: its buffers stop calling back into it first. */
+static void conn_free(conn *c)
+{
+    evbuffer_remove_cb(bufferevent_get_input(c->bev), on_input_added, c);
+    evbuffer_remove_cb(bufferevent_get_output(c->bev), on_output_added, c);
+    if (c->header_timer)
+        event_free(c->header_timer);
+    if (c->write_timer)
+        event_free(c->write_timer);
+    free(c);
+}
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
-    conn **pp = &S.conns[conn_slot(evcon)];
-    for (; *pp; pp = &(*pp)->hnext) {
-        if ((*pp)->evcon == evcon) {
-            conn *c = *pp;
-            *pp = c->hnext;
-            if (c->writing) /* the client went away before its reply was written */
-                S.writing--;
-            if (c->charged)
-                pool_release_input(c->charged);
-            event_free(c->header_timer);
-            event_free(c->write_timer);
-            free(c);
-            break;
-        }
-    }
-    atomic_fetch_sub(&metrics_g.connections, 1);
-    S.activity++;
-    accept_update();
-    maybe_finish_drain();
+    conn *c = arg;
+    server *srv = c->srv;
+    HASH_DEL(srv->conns, c);
+    if (c->writing) /* the client went away before its reply was written */
+        srv->writing--;
+    if (c->charged)
+        budget_release_input(srv->budget, c->charged);
+    conn_free(c);
+    atomic_fetch_sub(&srv->m.g.connections, 1);
+    srv->activity++;
+    accept_update(srv);
+    maybe_finish_drain(srv);
 }
 
 /* Slowloris: the connection did not deliver a whole request in time. */
@@ -171,28 +187,32 @@ static void on_header_timeout(evutil_socket_t fd, short what, void *arg)
 static void on_write_deadline(evutil_socket_t fd, short what, void *arg)
 {
     conn *c = arg;
-    log_msg("info", "closing a connection whose reply was not read within %lds", S.cfg.io_timeout_s);
+    log_msg("info", "closing a connection whose reply was not read within %lds", c->srv->cfg.io_timeout_s);
     evhttp_connection_free(c->evcon); /* runs on_conn_close */
 }
 
 static void header_timer_start(conn *c)
 {
-    struct timeval tv = {S.cfg.header_timeout_s, 0};
+    struct timeval tv = {c->srv->cfg.header_timeout_s, 0};
     evtimer_add(c->header_timer, &tv);
 }
 
 /* Runs once right after accept: evhttp has wired the bufferevent to its connection by now,
- * so the connection is reachable as the bufferevent's callback argument. We hold a reference
- * on the bufferevent until here so it cannot be freed under us. */
+ * so the connection is reachable as the bufferevent's callback argument. The connection's state
+ * was made with the bufferevent (on_new_bev), which holds a reference on it until here so it
+ * cannot be freed under us. */
 static void on_accepted(evutil_socket_t fd, short what, void *arg)
 {
-    struct bufferevent *bev = arg;
+    conn *c = arg;
+    server *srv = c->srv;
+    struct bufferevent *bev = c->bev;
     void *cbarg = NULL;
     bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
     struct evhttp_connection *evcon = cbarg;
     if (!evcon) { /* already closed by evhttp */
-        atomic_fetch_sub(&metrics_g.connections, 1);
-        accept_update();
+        conn_free(c);
+        atomic_fetch_sub(&srv->m.g.connections, 1);
+        accept_update(srv);
         bufferevent_decref(bev);
         return;
     }
@@ -200,30 +220,14 @@ static void on_accepted(evutil_socket_t fd, short what, void *arg)
     evutil_socket_t sfd = bufferevent_getfd(bev);
     if (sfd >= 0)
         setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    conn *c = calloc(1, sizeof *c);
-    if (c) {
-        c->evcon = evcon;
-        c->bev = bev;
-        c->first_eol = -1;
-        c->header_timer = evtimer_new(S.base, on_header_timeout, c);
-        c->write_timer = evtimer_new(S.base, on_write_deadline, c);
-        size_t s = conn_slot(evcon);
-        c->hnext = S.conns[s];
-        S.conns[s] = c;
-        header_timer_start(c);
-    }
-    evhttp_connection_set_closecb(evcon, on_conn_close, NULL);
+    c->evcon = evcon;
+    HASH_ADD_PTR(srv->conns, evcon, c);
+    header_timer_start(c);
+    evhttp_connection_set_closecb(evcon, on_conn_close, c);
     bufferevent_decref(bev);
 }
 
 static const char *reason_of(int status);
-
-static conn *conn_of_bev(struct bufferevent *bev)
-{
-    void *cbarg = NULL;
-    bufferevent_getcb(bev, NULL, NULL, NULL, &cbarg);
-    return conn_find(cbarg);
-}
 
 /* Reading a body (an upload on a worker: decoding to UTF-8, the parser's tree, the bundle and the
  * bindings, the store's statement; a JSON body's tree on the loop) takes memory of its own, on top
@@ -243,11 +247,11 @@ static void charge_input(conn *c, size_t n)
     n -= paid;
     if (c->refused || n == 0)
         return;
-    if (pool_try_reserve_input(n) == 0) {
+    if (budget_try_reserve_input(c->srv->budget, n) == 0) {
         c->charged += n;
         return;
     }
-    c->refused = c->charged + n > pool_budget() / 2 ? 2 : 1;
+    c->refused = c->charged + n > budget_limit(c->srv->budget) / 2 ? 2 : 1;
     evhttp_connection_set_max_body_size(c->evcon, 0);
 }
 
@@ -272,7 +276,7 @@ static void charge_declared_body(conn *c, struct evbuffer *in)
             continue;
         char *digits = p + 15 + strspn(p + 15, " \t"), *stop;
         unsigned long long declared = strtoull(digits, &stop, 10);
-        if (stop == digits || declared > (unsigned long long)S.cfg.max_body)
+        if (stop == digits || declared > (unsigned long long)c->srv->cfg.max_body)
             return; /* not a length, or over --max-body: libevent or check_limits refuse it */
         size_t here = evbuffer_get_length(in) - (size_t)end.pos - 4; /* charged already */
         size_t to_come = declared > here ? (size_t)declared - here : 0;
@@ -287,10 +291,8 @@ static void charge_declared_body(conn *c, struct evbuffer *in)
  * libevent refuses on size can be answered 414, 431 or 413 rather than its generic 400/413. */
 static void on_input_added(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
 {
-    if (!info->n_added)
-        return;
-    conn *c = conn_of_bev(arg);
-    if (!c)
+    conn *c = arg;
+    if (!info->n_added || !c->evcon) /* before on_accepted: not counted yet */
         return;
     c->rx += info->n_added;
     charge_input(c, info->n_added);
@@ -329,7 +331,7 @@ static int chunk_line_is_bad(const conn *c)
 }
 
 /* The JSON error that replaces libevent's own HTML page for status (its 400, 413, 417, 501). */
-static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
+static int libevent_error_json(server *srv, conn *c, int status, char *msg, size_t cap)
 {
     if (status == 413 && c && c->refused == 1) {
         snprintf(msg, cap, "the server is busy: the memory budget cannot hold this request body now, "
@@ -339,17 +341,17 @@ static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
     if (status == 413 && c && c->refused == 2) {
         snprintf(msg, cap, "request body too large for the memory budget: holding and reading it takes "
                            "%d times its size, and request bodies may use at most %zu bytes (half of "
-                           "--memory-budget-mb)", 1 + WORK_BYTES_PER_BODY_BYTE, pool_budget() / 2);
+                           "--memory-budget-mb)", 1 + WORK_BYTES_PER_BODY_BYTE, budget_limit(srv->budget) / 2);
         return 413;
     }
     long line = c ? c->first_eol : -1;
-    int size_failure = c && (long)c->rx > S.libevent_hdr_cap;
-    if ((status == 400 || status == 413) && c && (line > S.cfg.max_uri || (line < 0 && size_failure))) {
-        snprintf(msg, cap, "request line longer than %ld bytes", S.cfg.max_uri);
+    int size_failure = c && (long)c->rx > srv->libevent_hdr_cap;
+    if ((status == 400 || status == 413) && c && (line > srv->cfg.max_uri || (line < 0 && size_failure))) {
+        snprintf(msg, cap, "request line longer than %ld bytes", srv->cfg.max_uri);
         return 414;
     }
     if (status == 400 && size_failure) {
-        snprintf(msg, cap, "request headers exceed %ld bytes", S.cfg.max_headers);
+        snprintf(msg, cap, "request headers exceed %ld bytes", srv->cfg.max_headers);
         return 431;
     }
     if (status == 413 && c && chunk_line_is_bad(c)) {
@@ -357,7 +359,7 @@ static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
         return 400;
     }
     switch (status) {
-    case 413: snprintf(msg, cap, "request body larger than %ld bytes", S.cfg.max_body); break;
+    case 413: snprintf(msg, cap, "request body larger than %ld bytes", srv->cfg.max_body); break;
     case 417: snprintf(msg, cap, "unsupported Expect header (only 100-continue)"); break;
     case 501: snprintf(msg, cap, "method not implemented"); break;
     case 505: snprintf(msg, cap, "HTTP version not supported"); break;
@@ -377,9 +379,10 @@ static int libevent_error_json(conn *c, int status, char *msg, size_t cap)
 static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg)
 {
     static const char marker[] = "<HTML><HEAD>\n<TITLE>";
-    static int rewriting;
+    conn *c = arg;
+    server *srv = c->srv;
     char head[sizeof marker - 1];
-    if (rewriting || info->n_added < sizeof head || info->n_added > 512)
+    if (srv->rewriting || info->n_added < sizeof head || info->n_added > 512)
         return;
     struct evbuffer_ptr at;
     if (evbuffer_ptr_set(out, &at, info->orig_size, EVBUFFER_PTR_SET) < 0 ||
@@ -399,7 +402,7 @@ static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info 
         return;
     int status = atoi(line + 9);
     char msg[200];
-    status = libevent_error_json(conn_of_bev(arg), status, msg, sizeof msg);
+    status = libevent_error_json(srv, c->evcon ? c : NULL, status, msg, sizeof msg);
     err_kind kind = status == 414 ? ERR_URI_TOO_LONG : status == 431 ? ERR_HEADERS
                   : status == 413 ? ERR_TOO_LARGE : status == 503 ? ERR_BUSY : status == 501 || status == 505 || status == 417 ? ERR_METHOD
                   : ERR_BAD_REQUEST;
@@ -410,7 +413,7 @@ static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info 
     json_decref(body);
     if (!txt)
         return;
-    rewriting = 1;
+    srv->rewriting = 1;
     struct evbuffer *keep = evbuffer_new();
     if (keep) {
         evbuffer_remove_buffer(out, keep, (size_t)start.pos); /* earlier replies, untouched */
@@ -422,24 +425,41 @@ static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info 
                             strlen(txt) + 1, txt);
         evbuffer_free(keep);
     }
-    rewriting = 0;
+    srv->rewriting = 0;
     free(txt);
 }
 
 static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
 {
+    server *srv = arg;
     struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-    if (!bev)
+    conn *c = calloc(1, sizeof *c);
+    if (c) {
+        c->srv = srv;
+        c->bev = bev;
+        c->first_eol = -1;
+        c->header_timer = evtimer_new(base, on_header_timeout, c);
+        c->write_timer = evtimer_new(base, on_write_deadline, c);
+    }
+    if (!bev || !c || !c->header_timer || !c->write_timer) {
+        if (c && c->header_timer)
+            event_free(c->header_timer);
+        if (c && c->write_timer)
+            event_free(c->write_timer);
+        free(c);
+        if (bev)
+            bufferevent_free(bev);
         return NULL;
+    }
     /* libevent writes 16 KB per syscall by default; a 300 KB image would take 20 writes. */
     bufferevent_set_max_single_write(bev, 1 << 20);
     bufferevent_set_max_single_read(bev, 256 << 10);
-    evbuffer_add_cb(bufferevent_get_input(bev), on_input_added, bev);
-    evbuffer_add_cb(bufferevent_get_output(bev), on_output_added, bev);
+    evbuffer_add_cb(bufferevent_get_input(bev), on_input_added, c);
+    evbuffer_add_cb(bufferevent_get_output(bev), on_output_added, c);
     bufferevent_incref(bev);
-    atomic_fetch_add(&metrics_g.connections, 1);
-    accept_update();
-    event_base_once(base, -1, EV_TIMEOUT, on_accepted, bev, NULL);
+    atomic_fetch_add(&srv->m.g.connections, 1);
+    accept_update(srv);
+    event_base_once(base, -1, EV_TIMEOUT, on_accepted, c, NULL);
     return bev;
 }
 
@@ -447,20 +467,23 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
 
 const char *http_cache_control(const http_req *rq)
 {
-    return S.cache_control;
+    server *srv = rq->srv;
+    return srv->cache_control;
 }
 
 const config *http_config(const http_req *rq)
 {
-    return &S.cfg;
+    server *srv = rq->srv;
+    return &srv->cfg;
 }
 
-static void maybe_finish_drain(void);
+static void maybe_finish_drain(server *srv);
 
 static void req_free(http_req *rq)
 {
+    server *srv = rq->srv;
     if (rq->body_charge)
-        pool_release_input(rq->body_charge);
+        budget_release_input(srv->budget, rq->body_charge);
     query_free(&rq->q);
     for (int i = 0; i < rq->ncap; i++)
         free(rq->cap[i]);
@@ -469,25 +492,26 @@ static void req_free(http_req *rq)
 
 static void on_reply_written(struct evhttp_request *ev, void *arg)
 {
-    conn *c = conn_find(evhttp_request_get_connection(ev));
+    server *srv = arg;
+    conn *c = conn_find(srv, evhttp_request_get_connection(ev));
     if (c) {
         c->busy = 0;
         if (c->writing) {
             c->writing = 0;
-            S.writing--;
+            srv->writing--;
         }
         evtimer_del(c->write_timer);
         /* The request's bytes are freed with it; bytes of the next one already read stay charged. */
         size_t next = evbuffer_get_length(bufferevent_get_input(c->bev));
         if (c->charged > next) {
-            pool_release_input(c->charged - next);
+            budget_release_input(srv->budget, c->charged - next);
             c->charged = next;
         }
         c->prepaid = 0;
         c->head_seen = 0;
         if (c->refused) {
             c->refused = 0;
-            evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)S.cfg.max_body);
+            evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)srv->cfg.max_body);
         }
         /* libevent never closes a connection after CONNECT (it expects a tunnel to follow);
          * we refuse CONNECT, so close it now as our reply said, not at the header timeout. */
@@ -497,21 +521,22 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
         else
             header_timer_start(c);
     }
-    maybe_finish_drain();
+    maybe_finish_drain(srv);
 }
 
 /* The one place a reply leaves: status, metrics, access log, connection state. */
 static void send_and_free(http_req *rq, int status, const char *reason, struct evbuffer *body,
                           size_t body_len)
 {
+    server *srv = rq->srv;
     struct evhttp_request *ev = rq->ev;
     struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
-    conn *c = conn_find(evcon);
+    conn *c = conn_find(srv, evcon);
     struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
-    if (S.draining)
+    if (srv->draining)
         evhttp_add_header(oh, "Connection", "close");
-    double ms = (pool_now() - rq->t0) * 1e3;
-    metrics_request(rq->route, status, ms / 1e3);
+    double ms = (budget_now() - rq->t0) * 1e3;
+    metrics_request(&srv->m, rq->route, status, ms / 1e3);
     log_msg("access", "%s %s %d %zu %.1fms %s",
             rq->method == HTTP_M_GET ? "GET" : rq->method == HTTP_M_HEAD ? "HEAD"
             : rq->method == HTTP_M_POST ? "POST" : rq->method == HTTP_M_OPTIONS ? "OPTIONS" : "OTHER",
@@ -519,19 +544,19 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
     /* The next request's clock starts once this reply has been written out, so a slow but
      * reading client is governed by the write timeout, not the header timeout. */
     if (c) {
-        evhttp_request_set_on_complete_cb(ev, on_reply_written, NULL);
+        evhttp_request_set_on_complete_cb(ev, on_reply_written, srv);
         if (!c->writing) {
             c->writing = 1;
-            S.writing++;
+            srv->writing++;
         }
-        struct timeval tv = {S.cfg.io_timeout_s, 0};
+        struct timeval tv = {srv->cfg.io_timeout_s, 0};
         if (!rq->no_write_deadline)
             evtimer_add(c->write_timer, &tv);
     }
     evhttp_send_reply(ev, status, reason, body);
-    S.pending--;
+    srv->pending--;
     req_free(rq);
-    maybe_finish_drain();
+    maybe_finish_drain(srv);
 }
 
 static const char *reason_of(int status)
@@ -683,7 +708,8 @@ static void bytes_headers(http_req *rq, const char *mime, size_t len, const char
 static int answered_not_modified(http_req *rq, const char *key, const char *cache_control,
                                  char etag[ETAG_LEN])
 {
-    etag_make(key, etag);
+    server *srv = rq->srv;
+    etag_make(key, srv->cfg.etag_bits, etag);
     if (!etag_match(http_req_header(rq, "If-None-Match"), etag))
         return 0;
     reply_not_modified(rq, etag, cache_control);
@@ -766,6 +792,7 @@ static void image_done(void *w, blob *b, const err_t *err, imagejob_source src)
 void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
                       const char *cache_control, draw_fn draw, void *arg, void (*free_arg)(void *))
 {
+    server *srv = rq->srv;
     char fullkey[64];
     snprintf(fullkey, sizeof fullkey, "|%d|%d|%d|%d|%dx%d", spec->format, spec->scale, spec->quality,
              spec->subsamp444, spec->width, spec->height);
@@ -778,10 +805,10 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
         return;
     }
     snprintf(k, klen, "%s%s", key, fullkey);
-    etag_make(k, rq->image_etag);
+    etag_make(k, srv->cfg.etag_bits, rq->image_etag);
     if (!cache_control)
-        cache_control = S.cache_control;
-    size_t need = render_bytes_needed(spec), budget = (size_t)S.cfg.memory_budget_mb << 20;
+        cache_control = srv->cache_control;
+    size_t need = render_bytes_needed(spec), budget = (size_t)srv->cfg.memory_budget_mb << 20;
     if (need > budget) {
         if (free_arg)
             free_arg(arg);
@@ -802,8 +829,8 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
     }
     rq->image_mime = img_format_mime(spec->format);
     snprintf(rq->image_cc, sizeof rq->image_cc, "%s", cache_control);
-    imagejob_submit(S.jobs, k, rq->image_etag, spec, draw, arg, free_arg,
-                    pool_now() + S.cfg.deadline_ms / 1e3, image_done, rq);
+    imagejob_submit(srv->jobs, k, rq->image_etag, spec, draw, arg, free_arg,
+                    budget_now() + srv->cfg.deadline_ms / 1e3, image_done, rq);
     free(k);
 }
 
@@ -813,6 +840,7 @@ void http_reply_image(http_req *rq, const char *key, const image_spec *spec,
  * queues it and, when it comes back, replies. */
 typedef struct work_job {
     pool_job base;
+    server *srv;
     http_req *rq;
     work_fn run;
     work_done_fn done;
@@ -829,9 +857,10 @@ static void work_job_run(pool_job *pj, render_ctx *rc)
 
 static void work_job_done(pool_job *pj)
 {
+    server *srv = ((work_job *)pj)->srv;
     work_job *w = (work_job *)pj;
     if (w->base.expired) {
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        atomic_fetch_add(&srv->m.g.rejected_busy, 1);
         reply_error_kind(w->rq, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
     } else {
         w->done(w->rq, w->arg);
@@ -839,13 +868,14 @@ static void work_job_done(pool_job *pj)
     if (w->free_arg)
         w->free_arg(w->arg);
     if (w->body_charge)
-        pool_release_input(w->body_charge);
+        budget_release_input(srv->budget, w->body_charge);
     free(w);
 }
 
 void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done, void *arg,
                      void (*free_arg)(void *))
 {
+    server *srv = rq->srv;
     work_job *w = calloc(1, sizeof *w);
     if (!w) {
         if (free_arg)
@@ -857,24 +887,24 @@ void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done
         free(w);
         if (free_arg)
             free_arg(arg);
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        atomic_fetch_add(&srv->m.g.rejected_busy, 1);
         reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: the memory budget cannot hold reading "
                                              "this body now, retry shortly");
         return;
     }
-    *w = (work_job){.rq = rq, .run = run, .done = done, .arg = arg, .free_arg = free_arg,
+    *w = (work_job){.srv = srv, .rq = rq, .run = run, .done = done, .arg = arg, .free_arg = free_arg,
                     .body_charge = rq->body_charge};
     rq->body_charge = 0; /* the job holds the body now, even if the client goes away */
     w->base.run = work_job_run;
     w->base.done = work_job_done;
-    w->base.deadline = pool_now() + (wait_s > 0 ? wait_s : S.cfg.deadline_ms / 1e3);
+    w->base.deadline = budget_now() + (wait_s > 0 ? wait_s : srv->cfg.deadline_ms / 1e3);
     rq->cache = "work";
-    if (pool_submit(&w->base) < 0) {
+    if (pool_submit(srv->pool, &w->base) < 0) {
         rq->body_charge = w->body_charge;
         free(w);
         if (free_arg)
             free_arg(arg);
-        atomic_fetch_add(&metrics_g.rejected_busy, 1);
+        atomic_fetch_add(&srv->m.g.rejected_busy, 1);
         reply_error_kind(rq, ERR_BUSY, NULL, "the server is busy: job queue full, retry shortly");
     }
 }
@@ -911,6 +941,7 @@ const unsigned char *http_req_body(const http_req *rq, size_t *len)
 
 unsigned char *http_req_take_body(http_req *rq, size_t *len)
 {
+    server *srv = rq->srv;
     struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
     *len = evbuffer_get_length(in);
     unsigned char *copy = malloc(*len + 1);
@@ -920,14 +951,14 @@ unsigned char *http_req_take_body(http_req *rq, size_t *len)
     copy[*len] = 0;
     /* The copy takes over the body's charge from the connection: it lives until the request's
      * work job is over, which may be after the connection has closed. */
-    conn *c = conn_find(evhttp_request_get_connection(rq->ev));
+    conn *c = conn_find(srv, evhttp_request_get_connection(rq->ev));
     if (c) {
         rq->body_charge += c->charged;
         c->charged = c->prepaid = 0;
     }
     size_t want = *len * (1 + WORK_BYTES_PER_BODY_BYTE);
     if (rq->body_charge < want) { /* chunked: charged as it came, without its reading cost */
-        if (pool_try_reserve_input(want - rq->body_charge) == 0)
+        if (budget_try_reserve_input(srv->budget, want - rq->body_charge) == 0)
             rq->body_charge = want;
         else
             rq->body_short = 1;
@@ -949,16 +980,18 @@ static void route_healthz(http_req *rq, void *ctx)
 
 static void route_readyz(http_req *rq, void *ctx)
 {
-    if (S.ready && !S.draining) {
+    server *srv = rq->srv;
+    if (srv->serving && !srv->draining) {
         http_reply_json(rq, 200, json_pack("{s:s}", "status", "ready"), "no-store");
         return;
     }
-    reply_error_kind(rq, ERR_BUSY, NULL, S.draining ? "draining" : "starting");
+    reply_error_kind(rq, ERR_BUSY, NULL, srv->draining ? "draining" : "starting");
 }
 
 static void route_metrics(http_req *rq, void *ctx)
 {
-    char *txt = metrics_render();
+    server *srv = rq->srv;
+    char *txt = metrics_render(&srv->m);
     size_t len = txt ? strlen(txt) : 0;
     common_headers(rq, "text/plain; version=0.0.4", "no-store");
     char clen[32];
@@ -1014,10 +1047,11 @@ static void reply_options(http_req *rq, int methods)
 /* Limits every request is held to before any route sees it. */
 static int check_limits(http_req *rq, err_t *err)
 {
+    server *srv = rq->srv;
     struct evhttp_request *ev = rq->ev;
     const char *uri = evhttp_request_get_uri(ev);
-    if ((long)strlen(uri) > S.cfg.max_uri) {
-        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", S.cfg.max_uri);
+    if ((long)strlen(uri) > srv->cfg.max_uri) {
+        err_set(err, ERR_URI_TOO_LONG, NULL, "request target longer than %ld bytes", srv->cfg.max_uri);
         return -1;
     }
     struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
@@ -1028,9 +1062,9 @@ static int check_limits(http_req *rq, err_t *err)
         count++;
         bytes += (long)(strlen(kv->key) + strlen(kv->value) + 4);
     }
-    if (count > S.cfg.max_header_count || bytes > S.cfg.max_headers) {
+    if (count > srv->cfg.max_header_count || bytes > srv->cfg.max_headers) {
         err_set(err, ERR_HEADERS, NULL, "request headers exceed %ld headers or %ld bytes",
-                S.cfg.max_header_count, S.cfg.max_headers);
+                srv->cfg.max_header_count, srv->cfg.max_headers);
         return -1;
     }
     /* Request smuggling: a body has one framing, or the request is refused and the connection
@@ -1068,8 +1102,8 @@ static int check_limits(http_req *rq, err_t *err)
         err_set(err, ERR_BAD_REQUEST, NULL, "%s", framing);
         return -1;
     }
-    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > S.cfg.max_body) {
-        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", S.cfg.max_body);
+    if ((long)evbuffer_get_length(evhttp_request_get_input_buffer(ev)) > srv->cfg.max_body) {
+        err_set(err, ERR_TOO_LARGE, NULL, "request body larger than %ld bytes", srv->cfg.max_body);
         return -1;
     }
     return 0;
@@ -1077,19 +1111,21 @@ static int check_limits(http_req *rq, err_t *err)
 
 static void on_request(struct evhttp_request *ev, void *arg)
 {
-    S.activity++;
+    server *srv = arg;
+    srv->activity++;
     http_req *rq = calloc(1, sizeof *rq);
     if (!rq) {
         evhttp_send_error(ev, 500, "Internal Server Error");
         return;
     }
+    rq->srv = srv;
     rq->ev = ev;
-    rq->t0 = pool_now();
+    rq->t0 = budget_now();
     rq->cache = "-";
     rq->method = method_of(evhttp_request_get_command(ev));
-    rq->route = metrics_route("other");
-    S.pending++;
-    conn *c = conn_find(evhttp_request_get_connection(ev));
+    rq->route = metrics_route(&srv->m, "other");
+    srv->pending++;
+    conn *c = conn_find(srv, evhttp_request_get_connection(ev));
     if (c) {
         c->busy = 1;
         c->rx = 0;
@@ -1109,7 +1145,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
         return;
     }
     int bad;
-    route *rt = router_match(S.router, path, rq->cap, &rq->ncap, &bad);
+    route *rt = router_match(srv->router, path, rq->cap, &rq->ncap, &bad);
     if (bad) {
         reply_error_kind(rq, ERR_BAD_REQUEST, NULL, "malformed percent-escape in the path");
         return;
@@ -1138,7 +1174,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 static void on_expire_tick(evutil_socket_t fd, short what, void *arg)
 {
-    pool_expire(pool_now());
+    server *srv = arg;
+    pool_expire(srv->pool, budget_now());
 }
 
 /* Once a second: after load, when a whole second has passed with no request or connection
@@ -1146,14 +1183,15 @@ static void on_expire_tick(evutil_socket_t fd, short what, void *arg)
  * what a burst of uploads and replies made it grow to otherwise (freed, but resident). */
 static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
 {
-    if (S.activity != S.activity_seen) {
-        S.activity_seen = S.activity;
-        S.trim_due = 1;
+    server *srv = arg;
+    if (srv->activity != srv->activity_seen) {
+        srv->activity_seen = srv->activity;
+        srv->trim_due = 1;
         return;
     }
-    if (!S.trim_due || S.pending || S.writing || pool_queue_len())
+    if (!srv->trim_due || srv->pending || srv->writing || pool_queue_len(srv->pool))
         return;
-    S.trim_due = 0;
+    srv->trim_due = 0;
     malloc_trim(0);
 }
 
@@ -1161,53 +1199,56 @@ static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
 
 static void finish_drain(evutil_socket_t fd, short what, void *arg)
 {
-    log_msg("info", "drained (%ld requests unanswered), exiting", S.pending);
-    event_base_loopexit(S.base, NULL);
+    server *srv = arg;
+    log_msg("info", "drained (%ld requests unanswered), exiting", srv->pending);
+    event_base_loopexit(srv->base, NULL);
 }
 
 /* Drained when every request is answered and every reply is on the wire: exiting earlier
  * would drop the tail of a large image still in its connection's output buffer. */
-static void maybe_finish_drain(void)
+static void maybe_finish_drain(server *srv)
 {
-    if (S.draining && S.pending == 0 && S.writing == 0 && S.drain_timer)
-        event_active(S.drain_timer, EV_TIMEOUT, 0);
+    if (srv->draining && srv->pending == 0 && srv->writing == 0 && srv->drain_timer)
+        event_active(srv->drain_timer, EV_TIMEOUT, 0);
 }
 
 static void on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
-    if (S.draining)
+    server *srv = arg;
+    if (srv->draining)
         return;
-    S.draining = 1;
-    log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, S.pending,
-            S.cfg.drain_s);
-    if (S.bound) { /* close the listening socket: new connections are refused */
-        evhttp_del_accept_socket(S.http, S.bound);
-        S.bound = NULL;
-        S.listener = NULL;
+    srv->draining = 1;
+    log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, srv->pending,
+            srv->cfg.drain_s);
+    if (srv->bound) { /* close the listening socket: new connections are refused */
+        evhttp_del_accept_socket(srv->http, srv->bound);
+        srv->bound = NULL;
+        srv->listener = NULL;
     }
-    S.drain_timer = evtimer_new(S.base, finish_drain, NULL);
-    struct timeval tv = {S.cfg.drain_s, 0};
-    evtimer_add(S.drain_timer, &tv);
-    maybe_finish_drain();
+    srv->drain_timer = evtimer_new(srv->base, finish_drain, srv);
+    struct timeval tv = {srv->cfg.drain_s, 0};
+    evtimer_add(srv->drain_timer, &tv);
+    maybe_finish_drain(srv);
 }
 
-static void reload_start(void);
+static void reload_start(server *srv);
 
 static void on_sighup(evutil_socket_t sig, short what, void *arg)
 {
-    reload_start();
+    server *srv = arg;
+    reload_start(srv);
 }
 
 /* ---------------------------------------------------------------- start */
 
-static void set_cache_control(void)
+static void set_cache_control(server *srv)
 {
-    snprintf(S.cache_control, sizeof S.cache_control, "public, max-age=%ld", S.cfg.max_age);
+    snprintf(srv->cache_control, sizeof srv->cache_control, "public, max-age=%ld", srv->cfg.max_age);
 }
 
 /* What a reload reads from disk: the configuration file's live settings into *c, and the data
  * of the reload hook. Touches nothing shared, so SIGHUP runs it on a worker. */
-static void *reload_build(config *c, err_t *err)
+static void *reload_build(server *srv, config *c, err_t *err)
 {
     if (c->config_path[0]) {
         config fresh;
@@ -1227,25 +1268,25 @@ static void *reload_build(config *c, err_t *err)
         c->max_text = fresh.max_text;
         memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
     }
-    return S.reload.build(S.reload.ctx, c, err);
+    return srv->reload.build(srv->reload.ctx, c, err);
 }
 
 /* On the loop: the new data and settings take over; requests in flight keep the old data. */
-static void reload_swap(const config *c, void *data)
+static void reload_swap(server *srv, const config *c, void *data)
 {
-    S.reload.swap(S.reload.ctx, data);
-    S.cfg = *c;
-    set_cache_control();
-    evhttp_set_max_body_size(S.http, (ev_ssize_t)S.cfg.max_body);
+    srv->reload.swap(srv->reload.ctx, data);
+    srv->cfg = *c;
+    set_cache_control(srv);
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->cfg.max_body);
 }
 
-static int server_reload(err_t *err)
+static int server_reload(server *srv, err_t *err)
 {
-    config c = S.cfg;
-    void *data = reload_build(&c, err);
+    config c = srv->cfg;
+    void *data = reload_build(srv, &c, err);
     if (!data)
         return -1;
-    reload_swap(&c, data);
+    reload_swap(srv, &c, data);
     return 0;
 }
 
@@ -1253,40 +1294,41 @@ static int server_reload(err_t *err)
  * SIGHUP during one starts another when it ends, so the last signal's files win. */
 typedef struct {
     pool_job base;
+    server *srv;
     config cfg;
     void *data;
     err_t err;
 } reload_job;
 
-static int reload_running, reload_again;
 
 static void reload_job_run(pool_job *pj, render_ctx *rc)
 {
     reload_job *r = (reload_job *)pj;
-    r->data = reload_build(&r->cfg, &r->err);
+    r->data = reload_build(r->srv, &r->cfg, &r->err);
 }
 
 static void reload_job_done(pool_job *pj)
 {
+    server *srv = ((reload_job *)pj)->srv;
     reload_job *r = (reload_job *)pj;
     if (r->data) {
-        reload_swap(&r->cfg, r->data);
+        reload_swap(srv, &r->cfg, r->data);
         log_msg("info", "SIGHUP: templates and configuration reloaded");
     } else {
         log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", r->err.msg);
     }
     free(r);
-    reload_running = 0;
-    if (reload_again) {
-        reload_again = 0;
-        reload_start();
+    srv->reload_running = 0;
+    if (srv->reload_again) {
+        srv->reload_again = 0;
+        reload_start(srv);
     }
 }
 
-static void reload_start(void)
+static void reload_start(server *srv)
 {
-    if (reload_running) {
-        reload_again = 1;
+    if (srv->reload_running) {
+        srv->reload_again = 1;
         return;
     }
     reload_job *r = calloc(1, sizeof *r);
@@ -1294,25 +1336,74 @@ static void reload_start(void)
         log_msg("error", "SIGHUP: out of memory, nothing reloaded");
         return;
     }
-    r->cfg = S.cfg;
+    r->cfg = srv->cfg;
+    r->srv = srv;
     r->base.run = reload_job_run;
     r->base.done = reload_job_done;
-    r->base.deadline = pool_now() + 365 * 86400.0; /* waits its turn however long the queue */
-    if (pool_submit(&r->base) < 0) {
+    r->base.deadline = budget_now() + 365 * 86400.0; /* waits its turn however long the queue */
+    if (pool_submit(srv->pool, &r->base) < 0) {
         free(r);
         log_msg("error", "SIGHUP: the job queue is full, nothing reloaded; send SIGHUP again");
         return;
     }
-    reload_running = 1;
+    srv->reload_running = 1;
 }
+
+/* Everything server_run made, in reverse order (what is NULL was not made). */
+static void server_free(server *srv)
+{
+    if (srv->expire_timer)
+        event_free(srv->expire_timer);
+    if (srv->trim_timer)
+        event_free(srv->trim_timer);
+    pool_stop(srv->pool);
+    imagejobs_free(srv->jobs);
+    l2_stop(srv->l2);
+    cache_free(srv->cache);
+    splice_store_free(srv->splices);
+    if (srv->http)
+        evhttp_free(srv->http);
+    if (srv->sig_term)
+        event_free(srv->sig_term);
+    if (srv->sig_int)
+        event_free(srv->sig_int);
+    if (srv->sig_hup)
+        event_free(srv->sig_hup);
+    if (srv->drain_timer)
+        event_free(srv->drain_timer);
+    if (srv->ready)
+        srv->reload.swap(srv->reload.ctx, NULL);
+    budget_free(srv->budget);
+    if (srv->base)
+        event_base_free(srv->base);
+    free(srv);
+}
+
+static int server_loop(server *srv);
 
 int server_run(const config *cfg, router *r, const http_reload_ops *reload)
 {
-    S.cfg = *cfg;
-    S.router = r;
-    S.reload = *reload;
-    set_cache_control();
+    server *srv = calloc(1, sizeof *srv);
+    if (!srv) {
+        log_msg("error", "out of memory");
+        return 1;
+    }
+    srv->cfg = *cfg;
+    srv->router = r;
+    srv->reload = *reload;
+    int rc = server_loop(srv);
+    server_free(srv);
+    return rc;
+}
+
+static int server_loop(server *srv)
+{
+    router *r = srv->router;
+    set_cache_control(srv);
     err_t err = {0};
+    if (srv->cfg.etag_bits < ETAG_BITS)
+        log_msg("warn", "CARTOUCHE_TEST_ETAG_BITS=%d: ETags keep %d bits (a test setting, never for "
+                "production: different URLs share ETags)", srv->cfg.etag_bits, srv->cfg.etag_bits);
     evthread_use_pthreads();
     /* Encoded outputs are a few hundred KB, allocated on workers and freed on the loop: a fixed
      * mmap threshold returns them to the system at once instead of growing the heaps. */
@@ -1325,13 +1416,13 @@ int server_run(const config *cfg, router *r, const http_reload_ops *reload)
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
         nofile.rlim_cur = nofile.rlim_max;
         setrlimit(RLIMIT_NOFILE, &nofile);
-        if ((rlim_t)S.cfg.max_connections + 64 > nofile.rlim_cur)
+        if ((rlim_t)srv->cfg.max_connections + 64 > nofile.rlim_cur)
             log_msg("warn", "--max-connections %ld exceeds the open-file limit %llu; lower it or raise "
-                    "the limit (ulimit -n)", S.cfg.max_connections, (unsigned long long)nofile.rlim_cur);
+                    "the limit (ulimit -n)", srv->cfg.max_connections, (unsigned long long)nofile.rlim_cur);
     }
-    S.base = event_base_new();
-    S.http = evhttp_new(S.base);
-    if (!S.base || !S.http) {
+    srv->base = event_base_new();
+    srv->http = evhttp_new(srv->base);
+    if (!srv->base || !srv->http) {
         log_msg("error", "cannot create the event loop");
         return 1;
     }
@@ -1340,92 +1431,85 @@ int server_run(const config *cfg, router *r, const http_reload_ops *reload)
         return 1;
     }
     for (int i = 0; i < router_count(r); i++)
-        router_at(r, i)->id = metrics_route(router_at(r, i)->label);
-    metrics_route("other");
+        router_at(r, i)->id = metrics_route(&srv->m, router_at(r, i)->label);
+    metrics_route(&srv->m, "other");
 
     /* libevent's own limits sit above ours, so that we answer 414/431 with our JSON errors. */
-    long hdr_cap = (S.cfg.max_headers > S.cfg.max_uri ? S.cfg.max_headers : S.cfg.max_uri) * 8;
-    S.libevent_hdr_cap = hdr_cap;
-    evhttp_set_max_headers_size(S.http, hdr_cap);
-    evhttp_set_max_body_size(S.http, (ev_ssize_t)S.cfg.max_body);
-    evhttp_set_timeout(S.http, (int)S.cfg.io_timeout_s);
-    evhttp_set_allowed_methods(S.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+    long hdr_cap = (srv->cfg.max_headers > srv->cfg.max_uri ? srv->cfg.max_headers : srv->cfg.max_uri) * 8;
+    srv->libevent_hdr_cap = hdr_cap;
+    evhttp_set_max_headers_size(srv->http, hdr_cap);
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->cfg.max_body);
+    evhttp_set_timeout(srv->http, (int)srv->cfg.io_timeout_s);
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
                                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-    evhttp_set_default_content_type(S.http, "application/json");
-    evhttp_set_gencb(S.http, on_request, NULL);
-    evhttp_set_bevcb(S.http, on_new_bev, NULL);
+    evhttp_set_default_content_type(srv->http, "application/json");
+    evhttp_set_gencb(srv->http, on_request, srv);
+    evhttp_set_bevcb(srv->http, on_new_bev, srv);
 
-    S.bound = evhttp_bind_socket_with_handle(S.http, S.cfg.listen_host, (ev_uint16_t)S.cfg.listen_port);
-    if (!S.bound) {
-        log_msg("error", "cannot listen on %s:%d", S.cfg.listen_host, S.cfg.listen_port);
-        return 1;
-    }
-    S.listener = evhttp_bound_socket_get_listener(S.bound);
-    {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        int port = S.cfg.listen_port;
-        if (getsockname(evhttp_bound_socket_get_fd(S.bound), (struct sockaddr *)&ss, &sl) == 0)
-            port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                  : ((struct sockaddr_in *)&ss)->sin_port);
-        log_msg("info", "listening on http://%s:%d/", S.cfg.listen_host, port);
-    }
+    srv->sig_term = evsignal_new(srv->base, SIGTERM, on_sigterm, srv);
+    srv->sig_int = evsignal_new(srv->base, SIGINT, on_sigterm, srv);
+    srv->sig_hup = evsignal_new(srv->base, SIGHUP, on_sighup, srv);
+    event_add(srv->sig_term, NULL);
+    event_add(srv->sig_int, NULL);
+    event_add(srv->sig_hup, NULL);
 
-    S.sig_term = evsignal_new(S.base, SIGTERM, on_sigterm, NULL);
-    S.sig_int = evsignal_new(S.base, SIGINT, on_sigterm, NULL);
-    S.sig_hup = evsignal_new(S.base, SIGHUP, on_sighup, NULL);
-    event_add(S.sig_term, NULL);
-    event_add(S.sig_int, NULL);
-    event_add(S.sig_hup, NULL);
-
-    /* Load while already answering /healthz and /readyz (503 until ready). */
-    if (server_reload(&err) < 0) {
+    if (server_reload(srv, &err) < 0) {
         log_msg("error", "%s", err.msg);
         return 2;
     }
-    int threads = S.cfg.threads;
+    srv->ready = 1; /* data to release at exit; /readyz says ready once the workers run too */
+    int threads = srv->cfg.threads;
     if (threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 2;
     }
-    if (l2_start(S.cfg.memcached, S.cfg.memcached_timeout_ms, &err) < 0) {
+    size_t budget = (size_t)srv->cfg.memory_budget_mb << 20;
+    srv->budget = budget_new(budget, &srv->m);
+    srv->splices = srv->budget ? splice_store_new(srv->budget) : NULL;
+    srv->cache = cache_new(budget / 4, &srv->m);
+    if (!srv->budget || !srv->splices || !srv->cache) {
+        log_msg("error", "out of memory");
+        return 1;
+    }
+    if (!(srv->l2 = l2_start(srv->cfg.memcached, srv->cfg.memcached_timeout_ms, srv->budget, &srv->m, &err))) {
         log_msg("error", "%s", err.msg);
         return 2;
     }
-    size_t budget = (size_t)S.cfg.memory_budget_mb << 20;
-    S.jobs = imagejobs_new();
-    if (!S.jobs || cache_init(budget / 4) < 0 ||
-        pool_start(S.base, threads, (size_t)S.cfg.queue_depth, budget, S.cfg.fonts_manifest, &err) < 0) {
-        log_msg("error", "%s", err.msg);
+    srv->env = (render_env){srv->cfg.fonts_manifest, srv->budget, srv->splices};
+    srv->pool = pool_start(srv->base, threads, (size_t)srv->cfg.queue_depth, &srv->env, &srv->m, &err);
+    if (!srv->pool || !(srv->jobs = imagejobs_new(srv->pool, srv->cache, srv->l2, &srv->m))) {
+        log_msg("error", "%s", srv->pool ? "out of memory" : err.msg);
         return 1;
     }
+    /* Listen once everything is loaded: a client connects to a server that answers. */
+    srv->bound = evhttp_bind_socket_with_handle(srv->http, srv->cfg.listen_host, (ev_uint16_t)srv->cfg.listen_port);
+    if (!srv->bound) {
+        log_msg("error", "cannot listen on %s:%d", srv->cfg.listen_host, srv->cfg.listen_port);
+        return 1;
+    }
+    srv->listener = evhttp_bound_socket_get_listener(srv->bound);
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int port = srv->cfg.listen_port;
+        if (getsockname(evhttp_bound_socket_get_fd(srv->bound), (struct sockaddr *)&ss, &sl) == 0)
+            port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                  : ((struct sockaddr_in *)&ss)->sin_port);
+        log_msg("info", "listening on http://%s:%d/", srv->cfg.listen_host, port);
+    }
+
     /* Queued jobs past their deadline are answered 503 promptly, 50 times a second. */
-    S.expire_timer = event_new(S.base, -1, EV_PERSIST, on_expire_tick, NULL);
+    srv->expire_timer = event_new(srv->base, -1, EV_PERSIST, on_expire_tick, srv);
     struct timeval tick = {0, 20000};
-    event_add(S.expire_timer, &tick);
-    S.trim_timer = event_new(S.base, -1, EV_PERSIST, on_trim_tick, NULL);
+    event_add(srv->expire_timer, &tick);
+    srv->trim_timer = event_new(srv->base, -1, EV_PERSIST, on_trim_tick, srv);
     struct timeval second = {1, 0};
-    event_add(S.trim_timer, &second);
-    S.ready = 1;
-    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB", threads, S.cfg.queue_depth,
-            S.cfg.memory_budget_mb);
+    event_add(srv->trim_timer, &second);
+    srv->serving = 1;
+    log_msg("info", "ready: %d workers, queue %ld, memory budget %ld MiB", threads, srv->cfg.queue_depth,
+            srv->cfg.memory_budget_mb);
 
-    event_base_dispatch(S.base);
-
-    event_free(S.expire_timer);
-    event_free(S.trim_timer);
-    pool_stop();
-    imagejobs_free(S.jobs);
-    l2_stop();
-    cache_free_all();
-    evhttp_free(S.http);
-    event_free(S.sig_term);
-    event_free(S.sig_int);
-    event_free(S.sig_hup);
-    if (S.drain_timer)
-        event_free(S.drain_timer);
-    S.reload.swap(S.reload.ctx, NULL);
-    event_base_free(S.base);
+    event_base_dispatch(srv->base);
     return 0;
 }

@@ -1928,7 +1928,7 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
      * (text keeps its own font options). */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
     if (job->dev && st.page == 1 && job->background) {
-        render_paint_background(cr, job->background);
+        render_paint_background(NULL, cr, job->background); /* made at the card's size */
     } else if (job->dev && st.page == 1) {
         devart_draw(cr, job->dev); /* no baked background: correct, only slower */
     } else {

@@ -220,7 +220,7 @@ int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     }
     if (bg) {
         if (cairo_image_surface_get_format(bg) == CAIRO_FORMAT_RGB24)
-            render_paint_background(cr, bg); /* straight copy into the target */
+            render_paint_background(rc, cr, bg); /* straight copy into the target */
         else
             paint_at_device(cr, bg, 0, 0);
         cairo_surface_destroy(bg);

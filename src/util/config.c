@@ -57,6 +57,14 @@ void config_defaults(config *c)
     snprintf(c->fonts_manifest, sizeof c->fonts_manifest, "fonts/fonts.json");
     snprintf(c->db_path, sizeof c->db_path, "var/cartouche.db");
     c->memcached_timeout_ms = 50;
+    c->etag_bits = 128;
+    const char *bits = getenv("CARTOUCHE_TEST_ETAG_BITS");
+    if (bits && *bits) {
+        char *end = NULL;
+        long n = strtol(bits, &end, 10);
+        if (!*end && n >= 0 && n < 128)
+            c->etag_bits = (int)n;
+    }
     c->max_age = 86400;
     c->max_uri = 8192;
     c->max_headers = 16384;

@@ -39,6 +39,8 @@ typedef struct {
     long io_timeout_s;        /* idle keep-alive / slow reader timeout */
     long drain_s;             /* SIGTERM: finish in-flight work within this */
     long max_text;            /* characters per text value */
+    int etag_bits;            /* bits of the digest an ETag keeps: 128, fewer only under the test
+                                 hook CARTOUCHE_TEST_ETAG_BITS (so that different URLs share tags) */
 } config;
 
 /* Defaults. */

@@ -28,15 +28,19 @@ extern char **environ;
 
 #define TAG "\"0123456789abcdef0123456789abcdef\""
 
+static metrics m;
+static budget *bud; /* blobs from l2_get are charged to it */
+static l2 *L2;
+
 static void test_off_by_default(void **state)
 {
     err_t err = {0};
-    assert_int_equal(l2_start("", 1000, &err), 0);
-    assert_int_equal(l2_enabled(), 0);
-    long errors = atomic_load(&metrics_g.l2_errors);
-    assert_null(l2_get("k", TAG, pool_now() + 1));
-    assert_int_equal(atomic_load(&metrics_g.l2_errors), errors);
-    l2_stop();
+    assert_non_null(L2 = l2_start("", 1000, bud, &m, &err));
+    assert_int_equal(l2_enabled(L2), 0);
+    long errors = atomic_load(&m.g.l2_errors);
+    assert_null(l2_get(L2, "k", TAG, budget_now() + 1));
+    assert_int_equal(atomic_load(&m.g.l2_errors), errors);
+    l2_stop(L2);
 }
 
 static void test_rejects_malformed_addresses(void **state)
@@ -45,10 +49,9 @@ static void test_rejects_malformed_addresses(void **state)
                          "localhost:12x", "[]:11211", "localhost:-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err_t err = {0};
-        assert_int_equal(l2_start(bad[i], 1000, &err), -1);
+        assert_null(l2_start(bad[i], 1000, bud, &m, &err));
         assert_string_equal(err.param, "memcached");
         assert_non_null(strstr(err.msg, bad[i]));
-        assert_int_equal(l2_enabled(), 0);
     }
 }
 
@@ -57,10 +60,9 @@ static void test_accepts_names_and_v6(void **state)
     const char *good[] = {"127.0.0.1:11211", "cartouche-memcached:11211", "[::1]:11211"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         err_t err = {0};
-        assert_int_equal(l2_start(good[i], 1000, &err), 0);
-        assert_int_equal(l2_enabled(), 1);
-        l2_stop();
-        assert_int_equal(l2_enabled(), 0);
+        assert_non_null(L2 = l2_start(good[i], 1000, bud, &m, &err));
+        assert_int_equal(l2_enabled(L2), 1);
+        l2_stop(L2);
     }
 }
 
@@ -81,21 +83,21 @@ static void test_unreachable_is_a_miss_then_backs_off(void **state)
     char addr[64];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", dead_port());
     err_t err = {0};
-    assert_int_equal(l2_start(addr, 1000, &err), 0);
-    long errors = atomic_load(&metrics_g.l2_errors);
-    double t0 = pool_now();
-    assert_null(l2_get("k", TAG, t0 + 1));
-    assert_int_equal(atomic_load(&metrics_g.l2_errors), errors + 1);
+    assert_non_null(L2 = l2_start(addr, 1000, bud, &m, &err));
+    long errors = atomic_load(&m.g.l2_errors);
+    double t0 = budget_now();
+    assert_null(l2_get(L2, "k", TAG, t0 + 1));
+    assert_int_equal(atomic_load(&m.g.l2_errors), errors + 1);
     /* Within the back-off neither a get nor a put reaches for the network again. */
     blob *b = calloc(1, sizeof(blob) + 4);
     b->len = 4;
     for (int i = 0; i < 50; i++) {
-        assert_null(l2_get("k", TAG, t0 + 1));
-        l2_put("k", TAG, b);
+        assert_null(l2_get(L2, "k", TAG, t0 + 1));
+        l2_put(L2, "k", TAG, b);
     }
-    assert_int_equal(atomic_load(&metrics_g.l2_errors), errors + 1);
+    assert_int_equal(atomic_load(&m.g.l2_errors), errors + 1);
     free(b);
-    l2_stop();
+    l2_stop(L2);
 }
 
 /* ---------------------------------------------------------------- against a real memcached */
@@ -129,19 +131,15 @@ static int mc_start(void **state)
     }
     mc = memcached_create(NULL);
     memcached_server_add(mc, "127.0.0.1", (in_port_t)mc_port);
-    /* Blobs from l2_get are charged to the pool's budget: a budget, no workers. */
     err_t err = {0};
-    struct event_base *base = event_base_new();
-    if (pool_start(base, 0, 1, (size_t)64 << 20, "fonts/fonts.json", &err) < 0)
-        return -1;
     char addr[32];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", mc_port);
-    return l2_start(addr, 1000, &err);
+    return (L2 = l2_start(addr, 1000, bud, &m, &err)) ? 0 : -1;
 }
 
 static int mc_stop(void **state)
 {
-    l2_stop();
+    l2_stop(L2);
     memcached_free(mc);
     kill(mc_pid, SIGTERM);
     waitpid(mc_pid, NULL, 0);
@@ -150,9 +148,7 @@ static int mc_stop(void **state)
 
 static blob *blob_of(const char *text)
 {
-    blob *b = calloc(1, sizeof(blob) + strlen(text));
-    atomic_init(&b->refs, 1);
-    b->len = strlen(text);
+    blob *b = blob_new(bud, strlen(text), budget_now() + 1);
     memcpy(b->data, text, b->len);
     return b;
 }
@@ -184,13 +180,13 @@ static void raw_set(const char *etag, const void *v, size_t len, uint32_t flags)
 static void test_round_trip(void **state)
 {
     char tag[ETAG_LEN];
-    etag_make("card:w1?seed=1|1|1|85|0|1200x630", tag);
+    etag_make("card:w1?seed=1|1|1|85|0|1200x630", ETAG_BITS, tag);
     blob *b = blob_of("JPEG bytes of seed 1");
-    l2_put("card:w1?seed=1|1|1|85|0|1200x630", tag, b);
+    l2_put(L2, "card:w1?seed=1|1|1|85|0|1200x630", tag, b);
     free(b);
-    long hits = atomic_load(&metrics_g.l2_hits);
-    assert_blob(l2_get("card:w1?seed=1|1|1|85|0|1200x630", tag, pool_now() + 1), "JPEG bytes of seed 1");
-    assert_int_equal(atomic_load(&metrics_g.l2_hits), hits + 1);
+    long hits = atomic_load(&m.g.l2_hits);
+    assert_blob(l2_get(L2, "card:w1?seed=1|1|1|85|0|1200x630", tag, budget_now() + 1), "JPEG bytes of seed 1");
+    assert_int_equal(atomic_load(&m.g.l2_hits), hits + 1);
 }
 
 /* Two keys on one tag (one memcached key): the value answers only the key it was stored for;
@@ -200,17 +196,17 @@ static void test_shared_tag_serves_only_its_key(void **state)
     const char *tag = "\"00112233445566778899aabbccddeeff\"";
     const char *ka = "card:w1?seed=1|1|1|85|0|1200x630", *kb = "card:w1?seed=2|1|1|85|0|1200x630";
     blob *a = blob_of("bytes of A"), *b = blob_of("bytes of B");
-    long hits = atomic_load(&metrics_g.l2_hits), errors = atomic_load(&metrics_g.l2_errors);
-    l2_put(ka, tag, a);
-    assert_null(l2_get(kb, tag, pool_now() + 1));
-    assert_blob(l2_get(ka, tag, pool_now() + 1), "bytes of A");
-    l2_put(kb, tag, b);
-    assert_null(l2_get(ka, tag, pool_now() + 1));
-    assert_blob(l2_get(kb, tag, pool_now() + 1), "bytes of B");
+    long hits = atomic_load(&m.g.l2_hits), errors = atomic_load(&m.g.l2_errors);
+    l2_put(L2, ka, tag, a);
+    assert_null(l2_get(L2, kb, tag, budget_now() + 1));
+    assert_blob(l2_get(L2, ka, tag, budget_now() + 1), "bytes of A");
+    l2_put(L2, kb, tag, b);
+    assert_null(l2_get(L2, ka, tag, budget_now() + 1));
+    assert_blob(l2_get(L2, kb, tag, budget_now() + 1), "bytes of B");
     /* A key that is a prefix of the stored one is another key. */
-    assert_null(l2_get("card:w1?seed=2|1|1|85|0|1200x63", tag, pool_now() + 1));
-    assert_int_equal(atomic_load(&metrics_g.l2_hits), hits + 2);
-    assert_int_equal(atomic_load(&metrics_g.l2_errors), errors); /* a miss, not a failure */
+    assert_null(l2_get(L2, "card:w1?seed=2|1|1|85|0|1200x63", tag, budget_now() + 1));
+    assert_int_equal(atomic_load(&m.g.l2_hits), hits + 2);
+    assert_int_equal(atomic_load(&m.g.l2_errors), errors); /* a miss, not a failure */
     free(a);
     free(b);
 }
@@ -221,10 +217,10 @@ static void test_value_copied_under_another_key_is_a_miss(void **state)
 {
     char ta[ETAG_LEN], tb[ETAG_LEN];
     const char *ka = "card:w1?seed=10|1|1|85|0|1200x630", *kb = "card:w1?seed=11|1|1|85|0|1200x630";
-    etag_make(ka, ta);
-    etag_make(kb, tb);
+    etag_make(ka, ETAG_BITS, ta);
+    etag_make(kb, ETAG_BITS, tb);
     blob *a = blob_of("bytes of A");
-    l2_put(ka, ta, a);
+    l2_put(L2, ka, ta, a);
     free(a);
     size_t len = 0;
     uint32_t flags = 0;
@@ -233,8 +229,8 @@ static void test_value_copied_under_another_key_is_a_miss(void **state)
     assert_true(len > strlen("bytes of A")); /* the key travels with the bytes */
     raw_set(tb, v, len, flags);
     free(v);
-    assert_null(l2_get(kb, tb, pool_now() + 1));
-    assert_blob(l2_get(ka, ta, pool_now() + 1), "bytes of A");
+    assert_null(l2_get(L2, kb, tb, budget_now() + 1));
+    assert_blob(l2_get(L2, ka, ta, budget_now() + 1), "bytes of A");
 }
 
 /* Values in other layouts under our key: bare bytes with the old "CART" flags (what an instance
@@ -244,7 +240,7 @@ static void test_foreign_values_are_misses(void **state)
 {
     const char *key = "card:w1?seed=20|1|1|85|0|1200x630";
     char tag[ETAG_LEN];
-    etag_make(key, tag);
+    etag_make(key, ETAG_BITS, tag);
     size_t klen = strlen(key);
     unsigned char v[256];
     v[0] = 0, v[1] = 0, v[2] = 0, v[3] = (unsigned char)klen;
@@ -252,20 +248,20 @@ static void test_foreign_values_are_misses(void **state)
     memcpy(v + 4 + klen, "IMG", 3);
     uint32_t flags = 0x43415232u; /* "CAR2" */
     raw_set(tag, v, 4 + klen + 3, flags); /* well-formed: a hit */
-    assert_blob(l2_get(key, tag, pool_now() + 1), "IMG");
+    assert_blob(l2_get(L2, key, tag, budget_now() + 1), "IMG");
     raw_set(tag, "\xff\xd8\xff\xe0 a JPEG", 10, 0x43415254u); /* old layout, "CART" */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     raw_set(tag, v, 4 + klen + 3, 0); /* right layout, not our flags */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     raw_set(tag, v, 4 + klen, flags); /* no image after the key */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     raw_set(tag, v, 4 + klen - 1, flags); /* key cut short */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     raw_set(tag, v, 3, flags); /* not even a length */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     unsigned char huge[8] = {0xff, 0xff, 0xff, 0xff, 'x', 'y', 'z', 'w'};
     raw_set(tag, huge, sizeof huge, flags); /* length beyond the value */
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
 }
 
 /* A value whose key record and bytes together pass L2_MAX_VALUE is not stored. */
@@ -276,25 +272,26 @@ static void test_key_counts_toward_the_value_limit(void **state)
     memset(key, 'k', klen);
     key[klen] = 0;
     char tag[ETAG_LEN];
-    etag_make(key, tag);
+    etag_make(key, ETAG_BITS, tag);
     blob *b = calloc(1, sizeof(blob) + L2_MAX_VALUE);
     b->len = L2_MAX_VALUE - 4 - klen; /* exactly at the limit: stored */
-    l2_put(key, tag, b);
-    blob *got = l2_get(key, tag, pool_now() + 1);
+    l2_put(L2, key, tag, b);
+    blob *got = l2_get(L2, key, tag, budget_now() + 1);
     assert_non_null(got);
     assert_int_equal(got->len, b->len);
     blob_unref(got);
     key[0] = 'j'; /* another key and tag, one byte over */
-    etag_make(key, tag);
+    etag_make(key, ETAG_BITS, tag);
     b->len++;
-    l2_put(key, tag, b);
-    assert_null(l2_get(key, tag, pool_now() + 1));
+    l2_put(L2, key, tag, b);
+    assert_null(l2_get(L2, key, tag, budget_now() + 1));
     free(b);
     free(key);
 }
 
 int main(void)
 {
+    bud = budget_new((size_t)64 << 20, &m);
     const struct CMUnitTest offline[] = {
         cmocka_unit_test(test_off_by_default),
         cmocka_unit_test(test_rejects_malformed_addresses),

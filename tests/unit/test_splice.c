@@ -28,10 +28,13 @@
 #include "core/encode.h"
 #include "core/metrics.h"
 #include "core/pool.h"
-#include "core/render_ctx.h"
+#include "core/render.h"
 #include "core/splice.h"
 
-static struct event_base *evbase;
+static metrics m;
+static budget *bud;
+static splice_store *st;
+static render_env env;
 static template_set *set;
 static render_ctx *rc;
 static splice_encoder *enc;
@@ -40,14 +43,16 @@ static tjhandle tj;
 static int setup(void **state)
 {
     err_t err = {0};
-    evbase = event_base_new();
-    if (pool_start(evbase, 0, 1, (size_t)1 << 30, "fonts/fonts.json", &err) < 0)
+    bud = budget_new((size_t)1 << 30, &m);
+    st = bud ? splice_store_new(bud) : NULL;
+    if (!st)
         return -1;
+    env = (render_env){"fonts/fonts.json", bud, st};
     text_fonts *tf = text_fonts_new("fonts/fonts.json", &err);
     set = tf ? template_set_load("templates", "assets", tf, &err) : NULL;
     text_fonts_free(tf);
-    rc = render_ctx_new(0, "fonts/fonts.json", &err);
-    enc = splice_encoder_new();
+    rc = render_ctx_new(0, &env, &err);
+    enc = splice_encoder_new(st);
     tj = tjInitCompress();
     if (!set || !rc || !enc || !tj) {
         fprintf(stderr, "setup: %s\n", err.msg);
@@ -58,12 +63,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    splice_cache_clear();
+    splice_cache_clear(st);
     tjDestroy(tj);
     splice_encoder_free(enc);
     render_ctx_free(rc);
     template_set_unref(set);
-    event_base_free(evbase);
+    splice_store_free(st);
+    budget_free(bud);
     return 0;
 }
 
@@ -189,7 +195,7 @@ static size_t check_card(const template *t, template_job *j, int scale, int sub4
     err_t err = {0};
     image_spec spec = {t->width, t->height, scale, IMG_JPEG, quality, sub444};
     blob *b = NULL;
-    if (render_image(rc, &spec, cards_draw, j, pool_now() + 60, &b, &err) < 0)
+    if (render_image(rc, &spec, cards_draw, j, budget_now() + 60, &b, &err) < 0)
         fail_msg("render %s: %s", t->name, err.msg);
 
     cairo_surface_t *frame = compose(t, j, scale);
@@ -387,7 +393,7 @@ static void test_random_frames(void **state)
         splice_base_unref(b);
         free(bgpx);
     }
-    splice_cache_clear();
+    splice_cache_clear(st);
 }
 
 /* ---- the cache ---- */
@@ -395,8 +401,8 @@ static void test_random_frames(void **state)
 static void test_cache_shares_and_charges(void **state)
 {
     err_t err = {0};
-    splice_cache_clear();
-    long before = atomic_load(&metrics_g.pool_bytes);
+    splice_cache_clear(st);
+    long before = atomic_load(&m.g.pool_bytes);
     unsigned char px[64 * 48 * 4] = {0};
     splice_bg bg = {px, 64 * 4, 0, 64, 48, 77};
     splice_fmt f = {64, 48, 85, 0};
@@ -408,36 +414,36 @@ static void test_cache_shares_and_charges(void **state)
     splice_base *c = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(c);
     assert_ptr_not_equal(a, c);
-    assert_true(splice_cache_bytes() > 2 * splice_base_bytes(a));
-    assert_int_equal(atomic_load(&metrics_g.pool_bytes) - before, (long)splice_cache_bytes());
+    assert_true(splice_cache_bytes(st) > 2 * splice_base_bytes(a));
+    assert_int_equal(atomic_load(&m.g.pool_bytes) - before, (long)splice_cache_bytes(st));
     splice_base_unref(a);
     splice_base_unref(b);
     splice_base_unref(c);
     /* Trimming drops what has not been used since; the budget gets its bytes back. */
-    splice_cache_trim(0);
-    assert_int_equal(splice_cache_bytes(), 0);
-    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    splice_cache_trim(st, 0);
+    assert_int_equal(splice_cache_bytes(st), 0);
+    assert_int_equal(atomic_load(&m.g.pool_bytes), before);
 }
 
 static void test_cache_limit_and_trim_while_held(void **state)
 {
     err_t err = {0};
-    splice_cache_clear();
-    long before = atomic_load(&metrics_g.pool_bytes);
+    splice_cache_clear(st);
+    long before = atomic_load(&m.g.pool_bytes);
     unsigned char px[64 * 48 * 4] = {0};
     splice_bg bg = {px, 64 * 4, 0, 64, 48, 78};
     splice_fmt f = {64, 48, 85, 0};
     splice_base *a = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(a);
-    size_t one = splice_cache_bytes();
+    size_t one = splice_cache_bytes(st);
     /* Room for one base: a second evicts the first, which its holder keeps using. */
-    splice_cache_set_limit(one + one / 2);
+    splice_cache_set_limit(st, one + one / 2);
     bg.tag = 79;
     splice_base *b = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(b);
-    assert_int_equal(splice_cache_bytes(), one); /* b alone: a (all black, same size) was dropped */
-    splice_cache_trim(-1);
-    assert_int_equal(splice_cache_bytes(), 0);
+    assert_int_equal(splice_cache_bytes(st), one); /* b alone: a (all black, same size) was dropped */
+    splice_cache_trim(st, -1);
+    assert_int_equal(splice_cache_bytes(st), 0);
     /* Still held: both still splice correctly, and are freed (and uncharged) with the last ref. */
     splice_bands_reset(enc, &f);
     splice_touch(enc, 20, 21);
@@ -456,25 +462,25 @@ static void test_cache_limit_and_trim_while_held(void **state)
     outbuf_free(&full);
     splice_base_unref(a);
     splice_base_unref(b);
-    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    assert_int_equal(atomic_load(&m.g.pool_bytes), before);
     /* Too small for any base: the first job of a background still splices with the base it
      * built (uncached), later ones are refused at once and encoded whole. */
-    splice_cache_set_limit(100);
+    splice_cache_set_limit(st, 100);
     splice_base *once = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(once);
     splice_base_unref(once);
-    assert_int_equal(splice_cache_bytes(), 0);
+    assert_int_equal(splice_cache_bytes(st), 0);
     assert_null(splice_base_get(enc, &bg, &f, &err));
     assert_int_equal(err.kind, ERR_BUSY);
-    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    assert_int_equal(atomic_load(&m.g.pool_bytes), before);
     const template *w1 = template_set_find(set, "w1");
     assert_non_null(w1);
     template_job *j = job_for(w1, 5);
     image_spec spec = {w1->width, w1->height, 1, IMG_JPEG, 85, 0};
     blob *blb = NULL;
-    assert_int_equal(render_image(rc, &spec, cards_draw, j, pool_now() + 60, &blb, &err), 0);
+    assert_int_equal(render_image(rc, &spec, cards_draw, j, budget_now() + 60, &blb, &err), 0);
     blob_unref(blb);
-    assert_int_equal(render_image(rc, &spec, cards_draw, j, pool_now() + 60, &blb, &err), 0);
+    assert_int_equal(render_image(rc, &spec, cards_draw, j, budget_now() + 60, &blb, &err), 0);
     int w, h;
     unsigned char *dec = decode(blb->data, blb->len, &w, &h);
     assert_non_null(dec);
@@ -488,13 +494,13 @@ static void test_cache_limit_and_trim_while_held(void **state)
     cairo_surface_destroy(frame);
     blob_unref(blb);
     cards_job_free(j);
-    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
-    splice_cache_clear(); /* the markers */
-    assert_int_equal(splice_cache_bytes(), 0);
+    splice_cache_set_limit(st, SPLICE_CACHE_DEFAULT_BYTES);
+    splice_cache_clear(st); /* the markers */
+    assert_int_equal(splice_cache_bytes(st), 0);
     /* Limit 0 turns splicing off without building anything. */
-    splice_cache_set_limit(0);
+    splice_cache_set_limit(st, 0);
     assert_null(splice_base_get(enc, &bg, &f, &err));
-    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
+    splice_cache_set_limit(st, SPLICE_CACHE_DEFAULT_BYTES);
 }
 
 /* Threads splicing over three backgrounds in a cache with room for two. */
@@ -506,7 +512,7 @@ typedef struct {
 static void *splice_thread(void *p)
 {
     thread_arg *a = p;
-    splice_encoder *e = splice_encoder_new();
+    splice_encoder *e = splice_encoder_new(st);
     err_t err = {0};
     static unsigned char px[3][96 * 40 * 4];
     splice_fmt f = {96, 40, 80, 0};
@@ -544,14 +550,14 @@ static void *splice_thread(void *p)
 
 static void test_cache_threads(void **state)
 {
-    splice_cache_clear();
+    splice_cache_clear(st);
     err_t err = {0};
     unsigned char px[96 * 40 * 4] = {0};
     splice_bg bg = {px, 96 * 4, 0, 96, 40, 1};
     splice_fmt f = {96, 40, 80, 0};
     splice_base *probe = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(probe);
-    splice_cache_set_limit(splice_cache_bytes() * 5 / 2);
+    splice_cache_set_limit(st, splice_cache_bytes(st) * 5 / 2);
     splice_base_unref(probe);
     pthread_t th[4];
     thread_arg args[4] = {{0, 0}, {1, 0}, {2, 0}, {3, 0}};
@@ -561,8 +567,8 @@ static void test_cache_threads(void **state)
         pthread_join(th[i], NULL);
         assert_int_equal(args[i].failures, 0);
     }
-    splice_cache_set_limit(SPLICE_CACHE_DEFAULT_BYTES);
-    splice_cache_clear();
+    splice_cache_set_limit(st, SPLICE_CACHE_DEFAULT_BYTES);
+    splice_cache_clear(st);
 }
 
 /* One band at rows of y0..y1 described as (id, text): encode, write, and compare with the full
@@ -596,8 +602,8 @@ static int band_round(const splice_fmt *f, splice_base *b, const unsigned char *
 static void test_band_cache_keys(void **state)
 {
     err_t err = {0};
-    splice_cache_clear();
-    long before = atomic_load(&metrics_g.pool_bytes);
+    splice_cache_clear(st);
+    long before = atomic_load(&m.g.pool_bytes);
     splice_fmt f = {200, 120, 85, 0};
     int stride = 200 * 4;
     unsigned char *bgpx = malloc((size_t)stride * 120), *frame = malloc((size_t)stride * 120);
@@ -608,27 +614,27 @@ static void test_band_cache_keys(void **state)
     memcpy(frame, bgpx, (size_t)stride * 120);
     fill_noise(frame, stride, 200, 40, 60); /* "what slot 1 with text x draws" */
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 0); /* seen once */
-    assert_int_equal(splice_bands_bytes(), 0);
+    assert_int_equal(splice_bands_bytes(st), 0);
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 0); /* kept */
-    assert_true(splice_bands_bytes() > 0);
+    assert_true(splice_bands_bytes(st) > 0);
     /* Charged: the budget holds the base and at least the bands' bytes (in whole chunks). */
-    assert_true(atomic_load(&metrics_g.pool_bytes) - before >=
-                (long)(splice_cache_bytes() + splice_bands_bytes()));
+    assert_true(atomic_load(&m.g.pool_bytes) - before >=
+                (long)(splice_cache_bytes(st) + splice_bands_bytes(st)));
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 1); /* reused */
     /* Another id, another text, other rows: other keys. */
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 2, "x"), 0);
     assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "y"), 0);
     assert_int_equal(band_round(&f, b, frame, stride, 40, 70, 1, "x"), 0);
     /* Off: nothing kept or found. */
-    splice_bands_set_limit(0);
-    assert_int_equal(splice_bands_bytes(), 0);
+    splice_bands_set_limit(st, 0);
+    assert_int_equal(splice_bands_bytes(st), 0);
     for (int i = 0; i < 3; i++)
         assert_int_equal(band_round(&f, b, frame, stride, 40, 60, 1, "x"), 0);
-    assert_int_equal(splice_bands_bytes(), 0);
-    splice_bands_set_limit(SPLICE_BANDS_DEFAULT_BYTES);
+    assert_int_equal(splice_bands_bytes(st), 0);
+    splice_bands_set_limit(st, SPLICE_BANDS_DEFAULT_BYTES);
     splice_base_unref(b);
-    splice_cache_clear();
-    assert_int_equal(atomic_load(&metrics_g.pool_bytes), before);
+    splice_cache_clear(st);
+    assert_int_equal(atomic_load(&m.g.pool_bytes), before);
     free(bgpx);
     free(frame);
 }
@@ -637,7 +643,7 @@ static void test_band_cache_keys(void **state)
  * third card on; every card is still the full encode of its composed frame. */
 static void test_band_cache_w1(void **state)
 {
-    splice_cache_clear();
+    splice_cache_clear(st);
     const template *w1 = template_set_find(set, "w1");
     assert_non_null(w1);
     size_t kept = 0;
@@ -653,13 +659,13 @@ static void test_band_cache_w1(void **state)
         j->text[0] = strdup(buf);
         check_card(w1, j, 1, 0, 85);
         if (i == 1)
-            kept = splice_bands_bytes();
+            kept = splice_bands_bytes(st);
         cards_job_free(j);
     }
     /* 7 of W1's 8 label rows kept (label 0's row changes every card) and no more after. */
     assert_true(kept > 0);
-    assert_int_equal(splice_bands_bytes(), kept);
-    splice_cache_clear();
+    assert_int_equal(splice_bands_bytes(st), kept);
+    splice_cache_clear(st);
 }
 
 /* Workers rendering W1 cards at once share the bases and the band cache; each card is still
@@ -672,8 +678,8 @@ static void *w1_thread(void *p)
 {
     w1_arg *a = p;
     err_t err = {0};
-    render_ctx *wrc = render_ctx_new(a->id, "fonts/fonts.json", &err);
-    splice_encoder *e = splice_encoder_new();
+    render_ctx *wrc = render_ctx_new(a->id, &env, &err);
+    splice_encoder *e = splice_encoder_new(st);
     const template *w1 = template_set_find(set, "w1");
     outbuf full = {0};
     for (int i = 0; i < 12 && wrc && e; i++) {
@@ -690,7 +696,7 @@ static void *w1_thread(void *p)
         }
         image_spec spec = {w1->width, w1->height, 1, IMG_JPEG, 85, 0};
         blob *b = NULL;
-        if (render_image(wrc, &spec, cards_draw, j, pool_now() + 60, &b, &err) < 0) {
+        if (render_image(wrc, &spec, cards_draw, j, budget_now() + 60, &b, &err) < 0) {
             a->failures++;
             cards_job_free(j);
             continue;
@@ -720,7 +726,7 @@ static void *w1_thread(void *p)
 
 static void test_workers_share_caches(void **state)
 {
-    splice_cache_clear();
+    splice_cache_clear(st);
     pthread_t th[3];
     w1_arg args[3] = {{1, 0}, {2, 0}, {3, 0}};
     for (int i = 0; i < 3; i++)
@@ -729,8 +735,8 @@ static void test_workers_share_caches(void **state)
         pthread_join(th[i], NULL);
         assert_int_equal(args[i].failures, 0);
     }
-    assert_true(splice_bands_bytes() > 0);
-    splice_cache_clear();
+    assert_true(splice_bands_bytes(st) > 0);
+    splice_cache_clear(st);
 }
 
 int main(void)
