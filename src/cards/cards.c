@@ -116,17 +116,44 @@ static void cards_route_describe(http_req *rq, void *ctx)
 }
 
 /* A JSON body becomes query parameters, so that both forms share validation and the cache key. */
-static int body_to_query(http_req *rq, query *q, err_t *err)
+/* Keys (a ':' outside strings) and nesting of a JSON text, counted in one pass that stops at the
+ * limits: a body of 100 000 keys is refused before any tree is built for it. */
+static int body_shape_ok(const char *b, size_t len, size_t max_keys, err_t *err)
 {
-    size_t len;
-    const unsigned char *body = http_req_body(rq, &len);
-    const char *ctype = http_req_header(rq, "Content-Type");
-    if (ctype && strncmp(ctype, "application/json", 16) != 0) {
-        err_set(err, ERR_UNSUPPORTED, NULL, "POST a JSON body (Content-Type: application/json)");
-        return -1;
+    size_t keys = 0;
+    int depth = 0, in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = b[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '{' || ch == '[') {
+            if (++depth > CARDS_BODY_MAX_DEPTH) {
+                err_set(err, ERR_BAD_REQUEST, NULL, "body nested deeper than %d (a card body is an object "
+                        "with a \"text\" object)", CARDS_BODY_MAX_DEPTH);
+                return 0;
+            }
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        } else if (ch == ':' && ++keys > max_keys) {
+            err_set(err, ERR_TOO_LARGE, NULL, "more than %d parameters (QUERY_MAX_PARAMS, URL and body "
+                    "together)", QUERY_MAX_PARAMS);
+            return 0;
+        }
     }
+    return 1;
+}
+
+int cards_body_query(const char *body, size_t len, query *q, err_t *err)
+{
+    if (!body_shape_ok(body, len, QUERY_MAX_PARAMS + 1 - q->n, err))
+        return -1;
     json_error_t je;
-    json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!json_is_object(root)) {
         err_set(err, ERR_BAD_REQUEST, NULL, "body must be a JSON object (line %d: %s)", je.line,
                 root ? "not an object" : je.text);
@@ -189,6 +216,18 @@ oom:
     json_decref(root);
     err_set(err, ERR_INTERNAL, NULL, "out of memory");
     return -1;
+}
+
+static int body_to_query(http_req *rq, query *q, err_t *err)
+{
+    size_t len;
+    const unsigned char *body = http_req_body(rq, &len);
+    const char *ctype = http_req_header(rq, "Content-Type");
+    if (ctype && strncmp(ctype, "application/json", 16) != 0) {
+        err_set(err, ERR_UNSUPPORTED, NULL, "POST a JSON body (Content-Type: application/json)");
+        return -1;
+    }
+    return cards_body_query((const char *)body, len, q, err);
 }
 
 /* Characters (code points) of valid UTF-8. */

@@ -5,6 +5,7 @@
 
 #include "cards/template.h"
 #include "core/render.h"
+#include "http/query.h"
 #include "http/router.h"
 #include "util/config.h"
 
@@ -26,6 +27,13 @@ cards *cards_new(void);
 void cards_free(cards *c);
 void *cards_reload_build(void *c, const config *cfg, err_t *err);
 void cards_reload_swap(void *c, void *set);
+/* A POSTed card body ({"text": {"slot": "..."}, "q": 85, ...}) added to q as text.<slot>=... and
+ * key=value parameters. Refused before parsing when it holds more keys than the parameter cap
+ * leaves (413) or nests deeper than CARDS_BODY_MAX_DEPTH (400); values must be strings without
+ * NUL, or integers outside "text". */
+#define CARDS_BODY_MAX_DEPTH 2
+int cards_body_query(const char *body, size_t len, query *q, err_t *err);
+
 /* GET /v1/templates, /v1/templates/{name}; GET/HEAD/POST /v1/cards/{template}.{jpg,png,pdf}. */
 int cards_register(router *r, cards *c);
 
