@@ -173,6 +173,11 @@ int cards_body_query(const char *body, size_t len, query *q, err_t *err)
     }
     json_object_foreach(root, k, v)
     {
+        if (!k[0]) {
+            err_set(err, ERR_BAD_PARAM, NULL, "a body key is empty");
+            rc = -1;
+            goto done;
+        }
         if (strcmp(k, "text") == 0 && json_is_object(v)) {
             const char *slot;
             json_t *sv;
@@ -180,6 +185,11 @@ int cards_body_query(const char *body, size_t len, query *q, err_t *err)
             {
                 char key[80];
                 snprintf(key, sizeof key, "text.%s", slot);
+                if (!slot[0]) {
+                    err_set(err, ERR_BAD_PARAM, "text", "a text slot name is empty");
+                    rc = -1;
+                    goto done;
+                }
                 if (!json_is_string(sv)) {
                     err_set(err, ERR_BAD_PARAM, key, "%s must be a string", key);
                     rc = -1;

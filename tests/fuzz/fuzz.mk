@@ -5,8 +5,8 @@
 
 FUZZ_CC   ?= clang
 FUZZ_OUT  ?= build-fuzz
-PKGS      := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libevent \
-             libevent_pthreads jansson expat sqlite3 libarchive nettle
+PKGS      := cairo cairo-ft cairo-pdf freetype2 harfbuzz fribidi libpng libturbojpeg libjpeg libevent \
+             libevent_pthreads jansson expat sqlite3 libmemcached libarchive nettle
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FCFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Isrc -Itools \
              $(shell pkg-config --cflags $(PKGS)) $(SAN)

@@ -75,6 +75,18 @@ static void test_nesting_refused(void **state)
     query_free(&q);
 }
 
+/* An empty key or slot name (found by fuzz_cards_body) is a 400, not a parameter named "". */
+static void test_empty_names_refused(void **state)
+{
+    query q;
+    err_t err;
+    assert_int_equal(parse("{\"\":12}", &q, &err), -1);
+    assert_int_equal(err.kind, ERR_BAD_PARAM);
+    assert_int_equal(parse("{\"text\":{\"\":\"x\"}}", &q, &err), -1);
+    assert_int_equal(err.kind, ERR_BAD_PARAM);
+    assert_string_equal(err.param, "text");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +94,7 @@ int main(void)
         cmocka_unit_test(test_too_many_keys_refused_before_parsing),
         cmocka_unit_test(test_keys_counted_with_the_url),
         cmocka_unit_test(test_nesting_refused),
+        cmocka_unit_test(test_empty_names_refused),
     };
     return cmocka_run_group_tests_name("cards body", tests, NULL, NULL);
 }
