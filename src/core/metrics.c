@@ -147,6 +147,8 @@ char *metrics_render(metrics *m)
     gauge(&sb, "cartouche_render_errors_total", "Renders that failed.", "counter", atomic_load(&g->render_errors));
     gauge(&sb, "cartouche_l2_hits_total", "Shared L2 (memcached) hits.", "counter", atomic_load(&g->l2_hits));
     gauge(&sb, "cartouche_l2_errors_total", "Shared L2 (memcached) errors.", "counter", atomic_load(&g->l2_errors));
+    gauge(&sb, "cartouche_bodies_refused_total", "Request bodies refused because the memory budget could not hold them.", "counter", atomic_load(&g->bodies_refused));
+    gauge(&sb, "cartouche_slow_readers_closed_total", "Connections closed because a reply was not read within --io-timeout-s.", "counter", atomic_load(&g->slow_readers));
     gauge(&sb, "process_resident_memory_bytes", "Resident set size.", "gauge", rss);
     gauge(&sb, "cartouche_peak_resident_memory_bytes", "Peak resident set size (VmHWM).", "gauge", hwm);
     return sb.buf;

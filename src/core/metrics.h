@@ -28,6 +28,8 @@ typedef struct {
     atomic_long render_errors;
     atomic_long l2_hits;
     atomic_long l2_errors;
+    atomic_long bodies_refused;  /* request bodies the memory budget could not hold (503/413) */
+    atomic_long slow_readers;    /* connections closed: a reply not read within --io-timeout-s */
 } metrics_gauges;
 
 #define METRICS_N_STATUS 14 /* the statuses counted by name (metrics.c); others as "other" */

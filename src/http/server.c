@@ -188,6 +188,7 @@ static void on_write_deadline(evutil_socket_t fd, short what, void *arg)
 {
     conn *c = arg;
     log_msg("info", "closing a connection whose reply was not read within %lds", c->srv->cfg.io_timeout_s);
+    atomic_fetch_add(&c->srv->m.g.slow_readers, 1);
     evhttp_connection_free(c->evcon); /* runs on_conn_close */
 }
 
@@ -252,6 +253,7 @@ static void charge_input(conn *c, size_t n)
         return;
     }
     c->refused = c->charged + n > budget_limit(c->srv->budget) / 2 ? 2 : 1;
+    atomic_fetch_add(&c->srv->m.g.bodies_refused, 1);
     evhttp_connection_set_max_body_size(c->evcon, 0);
 }
 

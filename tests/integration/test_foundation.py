@@ -338,6 +338,19 @@ def test_idle_server_never_503s_for_budget(start_server):
     assert codes == [200] * 6, codes
 
 
+def test_body_over_the_input_share_refused_and_counted(start_server):
+    """Bodies may hold at most half the budget, reading included (4x their size): with 16 MiB, a
+    declared 3 MiB upload is refused before it is sent (413 naming the budget) and counted."""
+    s = start_server("--memory-budget-mb", "16")
+    assert s.metric("cartouche_bodies_refused_total") == 0
+    r = requests.post(s.url + "/v1/refcards", data=b"x" * (3 << 20), timeout=30)
+    e = error_of(r, 413)
+    assert "memory budget" in e["message"]
+    assert s.metric("cartouche_bodies_refused_total") == 1
+    assert requests.post(s.url + "/v1/refcards", data=b"<Root/>", timeout=30).status_code in (200, 201, 422)
+    assert s.metric("cartouche_bodies_refused_total") == 1
+
+
 def test_image_over_the_whole_budget_is_refused_up_front(server):
     r = server.get("/v1/static?center=0,0&zoom=3&size=2048x2048&scale=2")
     e = error_of(r, 413)
