@@ -99,47 +99,31 @@ int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0,
     return 1;
 }
 
-static unsigned sf_hash(int face, double size, const cairo_matrix_t *m)
-{
-    uint64_t h = (uint64_t)face * 0x9E3779B97F4A7C15u;
-    double v[5] = {size, m->xx, m->yx, m->xy, m->yy};
-    for (int i = 0; i < 5; i++) {
-        uint64_t b;
-        memcpy(&b, &v[i], sizeof b);
-        h = (h ^ b) * 0x100000001B3u;
-    }
-    return (unsigned)(h ^ (h >> 29));
-}
-
 static void sf_flush(text_fonts *tf)
 {
-    for (int i = 0; i < TEXT_SF_CACHE; i++) {
-        if (tf->sf[i].sf)
-            cairo_scaled_font_destroy(tf->sf[i].sf);
-        tf->sf[i].sf = NULL;
+    text_sf_entry *e, *tmp;
+    HASH_ITER(hh, tf->sf, e, tmp) {
+        HASH_DEL(tf->sf, e);
+        cairo_scaled_font_destroy(e->sf);
+        free(e);
     }
-    tf->sf_used = 0;
 }
 
 cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
                                       const cairo_matrix_t *ctm)
 {
-    unsigned i = sf_hash(face, size, ctm) % TEXT_SF_CACHE;
-    for (;;) {
-        text_sf_entry *e = &tf->sf[i];
-        if (!e->sf)
-            break;
-        if (e->face == face && e->size == size && e->xx == ctm->xx && e->yx == ctm->yx &&
-            e->xy == ctm->xy && e->yy == ctm->yy)
-            return e->sf;
-        i = (i + 1) % TEXT_SF_CACHE;
-    }
+    text_sf_entry k, *e;
+    memset(&k.key, 0, sizeof k.key);
+    k.key.face = face;
+    k.key.size = size;
+    k.key.xx = ctm->xx, k.key.yx = ctm->yx, k.key.xy = ctm->xy, k.key.yy = ctm->yy;
+    HASH_FIND(hh, tf->sf, &k.key, sizeof k.key, e);
+    if (e)
+        return e->sf;
     /* Sizes are quantised by the fitter, so a full table means many device scales or styles:
      * starting over is simpler than LRU and rare. */
-    if (tf->sf_used >= TEXT_SF_CACHE * 3 / 4) {
+    if (HASH_COUNT(tf->sf) >= TEXT_SF_CACHE)
         sf_flush(tf);
-        return text_font_scaled(tf, face, size, ctm);
-    }
     cairo_matrix_t fm, dev = *ctm;
     cairo_matrix_init_scale(&fm, size, size);
     dev.x0 = dev.y0 = 0;
@@ -150,8 +134,18 @@ cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
         cairo_scaled_font_destroy(sf);
         return NULL;
     }
-    tf->sf[i] = (text_sf_entry){face, size, ctm->xx, ctm->yx, ctm->xy, ctm->yy, sf};
-    tf->sf_used++;
+    if (!(e = malloc(sizeof *e))) {
+        cairo_scaled_font_destroy(sf);
+        return NULL;
+    }
+    e->key = k.key;
+    e->sf = sf;
+    HASH_ADD(hh, tf->sf, key, sizeof e->key, e);
+    if (!HASH_ADDED(e)) {
+        cairo_scaled_font_destroy(sf);
+        free(e);
+        return NULL;
+    }
     return sf;
 }
 
@@ -343,40 +337,6 @@ static int face_add(text_fonts *tf, const char *mdir, const char *where, json_t 
     return tf->nfaces++;
 }
 
-/* Shape "…" for a family once: the ellipsis of truncated labels. */
-static void family_ellipsis(text_fonts *tf, text_family *fam)
-{
-    int face = fam->face;
-    if (!text_font_covers(tf, face, TEXT_ELLIPSIS))
-        for (int i = 0; i < tf->nchain; i++)
-            if (text_font_covers(tf, tf->chain[i], TEXT_ELLIPSIS)) {
-                face = tf->chain[i];
-                break;
-            }
-    hb_codepoint_t cp = TEXT_ELLIPSIS;
-    hb_buffer_clear_contents(tf->buf);
-    hb_buffer_add_codepoints(tf->buf, &cp, 1, 0, 1);
-    hb_buffer_guess_segment_properties(tf->buf);
-    hb_shape(tf->faces[face].hb, tf->buf, NULL, 0);
-    unsigned n;
-    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(tf->buf, &n);
-    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(tf->buf, &n);
-    text_glyph *g = &fam->ell;
-    memset(g, 0, sizeof *g);
-    g->face = (uint8_t)face;
-    g->ix0 = 1;
-    g->ix1 = 0;
-    if (n == 0)
-        return;
-    double k = tf->faces[face].upem_inv;
-    g->gid = gi[0].codepoint;
-    g->adv = (float)(gp[0].x_advance * k);
-    if (text_font_glyph_ink(tf, face, g->gid, &g->ix0, &g->ix1, &g->iy0, &g->iy1) == 0) {
-        g->ix0 = 1;
-        g->ix1 = 0;
-    }
-}
-
 text_fonts *text_fonts_new(const char *manifest_path, err_t *err)
 {
     json_error_t jerr;
@@ -492,8 +452,6 @@ text_fonts *text_fonts_new(const char *manifest_path, err_t *err)
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         goto fail;
     }
-    for (int f = 0; f < tf->nfamilies; f++)
-        family_ellipsis(tf, &tf->families[f]);
     json_decref(root);
     return tf;
 fail:

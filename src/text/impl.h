@@ -14,11 +14,12 @@
 #include <stdint.h>
 
 #include "text/text.h"
+#include "util/hash.h"
 
 #define TEXT_MAX_FACES 24
 #define TEXT_MAX_FAMILIES 16
 #define TEXT_MAX_CHARS 4096 /* code points shaped per label; the rest is cut (with an ellipsis) */
-#define TEXT_SF_CACHE 256   /* scaled fonts kept per thread (face × size × device scale) */
+#define TEXT_SF_CACHE 192   /* scaled fonts kept per thread (face × size × device scale) */
 #define TEXT_ELLIPSIS 0x2026
 
 typedef struct text_ftlib text_ftlib; /* FT_Library, refcounted by the cairo faces using it */
@@ -45,12 +46,16 @@ typedef struct {
     char name[32];
     int face;
     text_glyph ell; /* "…" shaped with this family (or the first fallback that has it) */
+    int ell_ready;  /* ell is shaped (shape.c does it before the family's first label) */
 } text_family;
 
 typedef struct {
-    int face;
-    double size, xx, yx, xy, yy;
+    struct {
+        int face;
+        double size, xx, yx, xy, yy;
+    } key; /* zero-filled before use: the table hashes and compares its bytes */
     cairo_scaled_font_t *sf;
+    UT_hash_handle hh;
 } text_sf_entry;
 
 /* Flags of one code point. */
@@ -126,8 +131,7 @@ struct text_fonts {
     hb_buffer_t *buf;
     text_halo_face halos[TEXT_MAX_HALOS];
     int nhalos;
-    text_sf_entry sf[TEXT_SF_CACHE];
-    unsigned sf_used;
+    text_sf_entry *sf; /* scaled fonts by face, size and device matrix (util/hash.h) */
     text_shaped sh; /* scratch for the label being laid out */
     void *scratch;  /* layout.c's line scratch */
     size_t scratch_cap;
@@ -153,7 +157,7 @@ int text_shape_label(text_fonts *tf, int family, const char *utf8, size_t len, i
                      err_t *err);
 void text_shaped_free(text_shaped *sh);
 
-/* text_utf8.c: decode valid UTF-8 (checked before) into at most max code points;
+/* utf8.c: decode valid UTF-8 (checked before) into at most max code points;
  * returns the count, *cut = 1 if there was more. */
 int text_utf8_decode(const char *s, size_t len, uint32_t *out, int max, int *cut);
 

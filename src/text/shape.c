@@ -256,12 +256,50 @@ static void find_breaks(text_shaped *sh, const text_para *p)
     }
 }
 
+/* Shape "…" for a family, once per thread, before its first label: the ellipsis that ends
+ * truncated labels (a fresh buffer, as the runs leave their flags on it). */
+static void family_ellipsis(text_fonts *tf, text_family *fam)
+{
+    int face = fam->face;
+    if (!text_font_covers(tf, face, TEXT_ELLIPSIS))
+        for (int i = 0; i < tf->nchain; i++)
+            if (text_font_covers(tf, tf->chain[i], TEXT_ELLIPSIS)) {
+                face = tf->chain[i];
+                break;
+            }
+    hb_codepoint_t cp = TEXT_ELLIPSIS;
+    fam->ell_ready = 1;
+    hb_buffer_reset(tf->buf);
+    hb_buffer_add_codepoints(tf->buf, &cp, 1, 0, 1);
+    hb_buffer_guess_segment_properties(tf->buf);
+    hb_shape(tf->faces[face].hb, tf->buf, NULL, 0);
+    unsigned n;
+    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(tf->buf, &n);
+    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(tf->buf, &n);
+    text_glyph *g = &fam->ell;
+    memset(g, 0, sizeof *g);
+    g->face = (uint8_t)face;
+    g->ix0 = 1;
+    g->ix1 = 0;
+    if (n == 0)
+        return;
+    double k = tf->faces[face].upem_inv;
+    g->gid = gi[0].codepoint;
+    g->adv = (float)(gp[0].x_advance * k);
+    if (text_font_glyph_ink(tf, face, g->gid, &g->ix0, &g->ix1, &g->iy0, &g->iy1) == 0) {
+        g->ix0 = 1;
+        g->ix1 = 0;
+    }
+}
+
 int text_shape_label(text_fonts *tf, int family, const char *utf8, size_t len, int keep_newlines,
                      err_t *err)
 {
     text_shaped *sh = &tf->sh;
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     int fam_face = tf->families[family].face;
+    if (!tf->families[family].ell_ready)
+        family_ellipsis(tf, &tf->families[family]);
     sh->nc = sh->ng = sh->nr = sh->np = 0;
     sh->cut = 0;
     sh->missing = 0;

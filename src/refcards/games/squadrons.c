@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "refcards/games/games.h"
+#include "util/hash.h"
 
 #define GAME "squadrons"
 #define MAX_JOYSTICKS 16
@@ -51,94 +52,51 @@ typedef struct {
     char group[96];
     char concept[96];
     int slot;
+} sq_key; /* zero-filled before use: the table hashes and compares its bytes */
+
+typedef struct {
+    sq_key key;
     int line;
     long f[F_COUNT];
     unsigned have; /* bit per field */
+    UT_hash_handle hh;
 } sq_slot;
 
 typedef struct {
     binding_set *out;
-    sq_slot *slots;
-    size_t n, cap;
-    size_t *hash; /* open addressing: index+1 into slots, 0 = empty */
-    size_t hash_cap;
+    sq_slot *slots; /* by group/concept/slot; iterated in the order first seen */
     char joysticks[MAX_JOYSTICKS][96];
     long data_version;
     int preset;   /* GstInput.GamepadPreset seen */
 } sq_ctx;
 
-static size_t fnv_str(size_t h, const char *s)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return (h ^ 0xFF) * 1099511628211u; /* a separator: ("ab","c") differs from ("a","bc") */
-}
-
-static size_t fnv(const char *g, const char *c, int slot)
-{
-    size_t h = fnv_str(fnv_str(1469598103934665603u, g), c);
-    return (h ^ (size_t)slot) * 1099511628211u;
-}
-
-static int rehash(sq_ctx *c, size_t cap)
-{
-    size_t *h = calloc(cap, sizeof *h);
-    if (!h)
-        return -1;
-    for (size_t i = 0; i < c->n; i++) {
-        size_t k = fnv(c->slots[i].group, c->slots[i].concept, c->slots[i].slot) & (cap - 1);
-        while (h[k])
-            k = (k + 1) & (cap - 1);
-        h[k] = i + 1;
-    }
-    free(c->hash);
-    c->hash = h;
-    c->hash_cap = cap;
-    return 0;
-}
-
 /* The slot for group/concept/slot, created on first sight; NULL with err when full. */
 static sq_slot *slot_get(sq_ctx *c, const char *group, const char *concept, int slot, int line,
                          err_t *err)
 {
-    if (c->hash_cap) {
-        size_t k = fnv(group, concept, slot) & (c->hash_cap - 1);
-        for (; c->hash[k]; k = (k + 1) & (c->hash_cap - 1)) {
-            sq_slot *s = &c->slots[c->hash[k] - 1];
-            if (s->slot == slot && strcmp(s->concept, concept) == 0 && strcmp(s->group, group) == 0)
-                return s;
-        }
-    }
-    if (c->n >= MAX_SLOTS) {
+    sq_key k;
+    memset(&k, 0, sizeof k);
+    snprintf(k.group, sizeof k.group, "%s", group);
+    snprintf(k.concept, sizeof k.concept, "%s", concept);
+    k.slot = slot;
+    sq_slot *s;
+    HASH_FIND(hh, c->slots, &k, sizeof k, s);
+    if (s)
+        return s;
+    if (HASH_COUNT(c->slots) >= MAX_SLOTS) {
         err_set(err, ERR_UNPROCESSABLE, NULL, "line %d: more than %d binding slots", line,
                 MAX_SLOTS);
         return NULL;
     }
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        sq_slot *s = realloc(c->slots, cap * sizeof *s);
-        if (!s)
-            goto oom;
-        c->slots = s;
-        c->cap = cap;
+    s = calloc(1, sizeof *s);
+    if (s) {
+        s->key = k;
+        s->line = line;
+        HASH_ADD(hh, c->slots, key, sizeof s->key, s);
+        if (HASH_ADDED(s))
+            return s;
+        free(s);
     }
-    sq_slot *s = &c->slots[c->n++];
-    memset(s, 0, sizeof *s);
-    snprintf(s->group, sizeof s->group, "%s", group);
-    snprintf(s->concept, sizeof s->concept, "%s", concept);
-    s->slot = slot;
-    s->line = line;
-    if (c->n * 2 > c->hash_cap) { /* grow; rehash() also files the new slot */
-        if (rehash(c, c->hash_cap ? c->hash_cap * 2 : 1024) < 0)
-            goto oom;
-    } else {
-        size_t k = fnv(group, concept, slot) & (c->hash_cap - 1);
-        while (c->hash[k])
-            k = (k + 1) & (c->hash_cap - 1);
-        c->hash[k] = c->n;
-    }
-    return s;
-oom:
     err_set(err, ERR_INTERNAL, NULL, "out of memory reading binding slots");
     return NULL;
 }
@@ -326,7 +284,7 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
 {
     static const int required[] = {F_TYPE, F_BUTTON};
     char what[128];
-    snprintf(what, sizeof what, "%.60s slot %d", s->concept, s->slot);
+    snprintf(what, sizeof what, "%.60s slot %d", s->key.concept, s->key.slot);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!(s->have & (1u << required[i]))) {
             bindings_warn(c->out, s->line, what, "no \"%s\" (truncated file?); left out",
@@ -427,76 +385,67 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
     }
     if (b->is_axis)
         b->inverted = s->have & (1u << F_NEGATE) ? s->f[F_NEGATE] != 0 : 0;
-    snprintf(b->action_id, sizeof b->action_id, "%s", s->concept);
-    snprintf(b->context, sizeof b->context, "%.47s", s->group);
+    snprintf(b->action_id, sizeof b->action_id, "%s", s->key.concept);
+    snprintf(b->context, sizeof b->context, "%.47s", s->key.group);
     b->line = s->line;
     return 1;
 }
 
 /* Which (context, action, device) already has a binding: the game's slots are per device
- * type, so a second binding of an action on the same device is its alternate. */
+ * type, so a second binding of an action on the same device is its alternate. The key is the
+ * three strings with their terminating NULs. */
 typedef struct {
-    size_t *idx; /* index+1 into out->items, 0 = empty; open addressing */
-    size_t cap;
+    UT_hash_handle hh;
+    size_t len;
+    char key[];
 } sq_seen;
 
-static size_t seen_hash(const binding *b)
+/* 1 if an alike binding was seen before, else 0 (and b is remembered); -1 out of memory. */
+static int seen_before(sq_seen **seen, const binding *b)
 {
-    return fnv_str(fnv_str(fnv_str(1469598103934665603u, b->context), b->action_id),
-                   b->input.device);
-}
-
-/* 1 if an alike binding is already in out, else 0 (and b is remembered as the n-th item);
- * -1 out of memory. The table holds at most half its capacity. */
-static int seen_before(sq_seen *t, const binding_set *out, const binding *b)
-{
-    if ((out->n + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        size_t *idx = calloc(cap, sizeof *idx);
-        if (!idx)
-            return -1;
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->idx[i]) {
-                size_t k = seen_hash(&out->items[t->idx[i] - 1]) & (cap - 1);
-                while (idx[k])
-                    k = (k + 1) & (cap - 1);
-                idx[k] = t->idx[i];
-            }
-        free(t->idx);
-        t->idx = idx;
-        t->cap = cap;
+    size_t lc = strlen(b->context) + 1, la = strlen(b->action_id) + 1;
+    size_t len = lc + la + strlen(b->input.device) + 1;
+    sq_seen *e = malloc(sizeof *e + len);
+    if (!e)
+        return -1;
+    e->len = len;
+    memcpy(e->key, b->context, lc);
+    memcpy(e->key + lc, b->action_id, la);
+    memcpy(e->key + lc + la, b->input.device, len - lc - la);
+    sq_seen *o;
+    HASH_FIND(hh, *seen, e->key, len, o);
+    if (o) {
+        free(e);
+        return 1;
     }
-    size_t k = seen_hash(b) & (t->cap - 1);
-    for (; t->idx[k]; k = (k + 1) & (t->cap - 1)) {
-        const binding *o = &out->items[t->idx[k] - 1];
-        if (strcmp(o->action_id, b->action_id) == 0 && strcmp(o->context, b->context) == 0 &&
-            strcmp(o->input.device, b->input.device) == 0)
-            return 1;
-    }
-    t->idx[k] = out->n + 1; /* the binding about to be added */
-    return 0;
+    HASH_ADD_KEYPTR(hh, *seen, e->key, len, e);
+    if (HASH_ADDED(e))
+        return 0;
+    free(e);
+    return -1;
 }
 
 int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set *out, err_t *err)
 {
     sq_ctx c = {.out = out};
-    sq_seen seen = {0};
+    sq_seen *seen = NULL, *e, *tmp;
+    sq_slot *sl, *sl_tmp;
     int rc = -1;
     if (read_lines(&c, f->data, f->len, err) < 0)
         goto done;
-    if (c.n == 0) {
+    if (!c.slots) {
         err_set(err, ERR_UNPROCESSABLE, NULL,
                 c.preset ? "line 1: no GstKeyBinding lines: this profile uses the game's built-in "
                            "control preset, whose bindings are not in the file"
                          : "line 1: no GstKeyBinding lines, not a Squadrons profile");
         goto done;
     }
-    for (size_t i = 0; i < c.n; i++) {
+    for (sl = c.slots; sl; sl = sl->hh.next) {
         binding b;
-        if (!slot_binding(&c, &c.slots[i], &b))
+        if (!slot_binding(&c, sl, &b))
             continue;
         games_label_binding(GAME, &b);
-        int dup = seen_before(&seen, out, &b);
+        int dup = seen_before(&seen, &b);
         if (dup < 0) {
             err_set(err, ERR_INTERNAL, NULL, "out of memory reading binding slots");
             goto done;
@@ -507,8 +456,13 @@ int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set
     }
     rc = 0;
 done:
-    free(c.slots);
-    free(c.hash);
-    free(seen.idx);
+    HASH_ITER(hh, c.slots, sl, sl_tmp) {
+        HASH_DEL(c.slots, sl);
+        free(sl);
+    }
+    HASH_ITER(hh, seen, e, tmp) {
+        HASH_DEL(seen, e);
+        free(e);
+    }
     return rc;
 }
