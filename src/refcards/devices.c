@@ -2,6 +2,7 @@
  * file is reported by name and JSON path, and stops start-up rather than drawing a wrong card),
  * matches game device names and USB ids to entries, and decodes each entry's baked background
  * once so that requests only ever copy pixels. */
+#include "refcards/controls.h"
 #include "refcards/devices.h"
 
 #include <ctype.h>
@@ -24,25 +25,10 @@ static const char *const devices_kind_names[DEVICE_KIND__COUNT] = {
     [DEVICE_GAMEPAD] = "gamepad", [DEVICE_KEYBOARD] = "keyboard",
 };
 
-static const char *const devices_axis_names[] = {"x", "y", "z", "rx", "ry", "rz",
-                                                 "slider1", "slider2", "dial1", NULL};
-static const char *const devices_hat_dirs[] = {"up", "upright", "right", "downright", "down",
-                                               "downleft", "left", "upleft", NULL};
-static const char *const devices_pad_names[] = {
-    "a", "b", "x", "y", "lb", "rb", "lt", "rt", "back", "start", "ls", "rs", "dpad_up",
-    "dpad_down", "dpad_left", "dpad_right", "lx", "ly", "rx", "ry", NULL};
 
 const char *devices_kind_name(device_kind k)
 {
     return (unsigned)k < DEVICE_KIND__COUNT ? devices_kind_names[k] : "unknown";
-}
-
-static int devices_in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return 1;
-    return 0;
 }
 
 /* 1 if s is a positive decimal integer without sign or leading zero; *end after it. */
@@ -65,11 +51,11 @@ static int devices_control_valid(const char *c)
         return devices_parse_index(c + 7, &end) && *end == '\0';
     if (strncmp(c, "hat:", 4) == 0)
         return devices_parse_index(c + 4, &end) && *end == ':' &&
-               devices_in_list(end + 1, devices_hat_dirs);
+               control_index(control_hat_dirs, end + 1) >= 0;
     if (strncmp(c, "axis:", 5) == 0)
-        return devices_in_list(c + 5, devices_axis_names);
+        return control_index(control_axes, c + 5) >= 0;
     if (strncmp(c, "pad:", 4) == 0)
-        return devices_in_list(c + 4, devices_pad_names);
+        return control_index(control_pad_names, c + 4) >= 0;
     if (strncmp(c, "key:", 4) == 0) {
         if (!c[4])
             return 0;

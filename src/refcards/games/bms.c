@@ -37,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/games/refxml.h"
 
@@ -49,8 +50,6 @@
 #define BMS_UNBOUND 0xFFFFFFFFul
 #define BMS_RELEASE 0x42
 
-static const char *const pov_dirs[8] = {"up",   "upright",  "right", "downright",
-                                        "down", "downleft", "left",  "upleft"};
 
 typedef struct {
     char name[96];
@@ -815,7 +814,7 @@ static int emit_pov(bms_ctx *c, const bms_entry *e, int primary, err_t *err)
     b.line = e->line;
     joystick_label(c, e, &b);
     device_input(c, dev, &b.input);
-    snprintf(b.input.control, sizeof b.input.control, "hat:%d:%s", hat, pov_dirs[e->dir]);
+    snprintf(b.input.control, sizeof b.input.control, "hat:%d:%s", hat, control_hat_dirs[e->dir]);
     if (shifted && !shift_button(c, dev, &b.modifiers[b.n_modifiers++])) {
         b.n_modifiers = 0;
         snprintf(b.activation, sizeof b.activation, "shifted");
@@ -891,8 +890,6 @@ static int parse_keyfile(bms_ctx *c, err_t *err)
 typedef struct bms_xml bms_xml;
 static void xml_shift(const bms_xml *p, binding *b);
 
-static const char *const xml_axes[8] = {"axis:x",  "axis:y",  "axis:z",       "axis:rx",
-                                        "axis:ry", "axis:rz", "axis:slider1", "axis:slider2"};
 
 struct bms_xml {
     bms_ctx *c;
@@ -1053,7 +1050,7 @@ static void xml_end(refxml *x, void *ud, const char *name, int depth)
         snprintf(b.action_id, sizeof b.action_id, "%s", p->axis_name);
         snprintf(b.context, sizeof b.context, "Axes");
         device_input(p->c, 0, &b.input);
-        snprintf(b.input.control, sizeof b.input.control, "%s", xml_axes[p->item]);
+        snprintf(b.input.control, sizeof b.input.control, "axis:%s", control_axes[p->item]);
         xml_emit(x, p, &b);
     } else if (p->section == 'd' && depth == 6 && strcmp(name, "Callback") == 0 && p->sub >= 0 && p->sub < 4) {
         snprintf(p->callbacks[p->sub], sizeof p->callbacks[0], "%s", p->text);
@@ -1070,7 +1067,7 @@ static void xml_end(refxml *x, void *ud, const char *name, int depth)
             b.line = p->line;
             snprintf(b.action_id, sizeof b.action_id, "%s", cb);
             device_input(p->c, 0, &b.input);
-            snprintf(b.input.control, sizeof b.input.control, "hat:%d:%s", p->item + 1, pov_dirs[p->sub]);
+            snprintf(b.input.control, sizeof b.input.control, "hat:%d:%s", p->item + 1, control_hat_dirs[p->sub]);
             if (s)
                 xml_shift(p, &b);
             xml_emit(x, p, &b);

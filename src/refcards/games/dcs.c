@@ -41,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/games/luat.h"
 
@@ -174,16 +175,12 @@ static int device_index(const games_bundle *bundle, const char *device, const ch
     return index;
 }
 
+/* "UR" -> "upright": DCS spells the directions as initials, in controls.h's order. */
 static const char *pov_dir(const char *s)
 {
-    static const struct {
-        const char *dcs, *norm;
-    } dirs[] = {{"U", "up"},     {"UR", "upright"}, {"R", "right"}, {"DR", "downright"},
-                {"D", "down"},   {"DL", "downleft"}, {"L", "left"}, {"UL", "upleft"}};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        if (strcmp(s, dirs[i].dcs) == 0)
-            return dirs[i].norm;
-    return NULL;
+    static const char *const dcs[] = {"U", "UR", "R", "DR", "D", "DL", "L", "UL", NULL};
+    int i = control_index(dcs, s);
+    return i < 0 ? NULL : control_hat_dirs[i];
 }
 
 static void dcs_input(const dcs_ctx *c, bind_input *in, const char *key)
@@ -208,15 +205,14 @@ static void dcs_input(const dcs_ctx *c, bind_input *in, const char *key)
                 return;
             }
         } else {
-            static const struct {
-                const char *dcs, *norm;
-            } axes[] = {{"X", "x"},   {"Y", "y"},   {"Z", "z"},         {"RX", "rx"},
-                        {"RY", "ry"}, {"RZ", "rz"}, {"SLIDER1", "slider1"}, {"SLIDER2", "slider2"}};
-            for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
-                if (strcmp(k, axes[i].dcs) == 0) {
-                    snprintf(in->control, sizeof in->control, "axis:%s", axes[i].norm);
-                    return;
-                }
+            /* DCS's axes are ours in upper case, up to the second slider */
+            static const char *const axes[] = {"X",  "Y",  "Z",       "RX",      "RY",
+                                               "RZ", "SLIDER1", "SLIDER2", NULL};
+            int i = control_index(axes, k);
+            if (i >= 0) {
+                snprintf(in->control, sizeof in->control, "axis:%s", control_axes[i]);
+                return;
+            }
         }
         snprintf(in->control, sizeof in->control, "raw:%s", key);
         return;

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/games/refxml.h"
 
@@ -62,30 +63,26 @@ static int is_hex8(const char *s)
     return 1;
 }
 
+/* "UpRight" -> "upright": Elite's hat directions are ours in camel case. */
 static const char *hat_dir(const char *s)
 {
-    static const struct {
-        const char *elite, *norm;
-    } dirs[] = {{"UpRight", "upright"},     {"DownRight", "downright"}, {"DownLeft", "downleft"},
-                {"UpLeft", "upleft"},       {"Up", "up"},               {"Right", "right"},
-                {"Down", "down"},           {"Left", "left"}};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        if (strcasecmp(s, dirs[i].elite) == 0)
-            return dirs[i].norm;
-    return NULL;
+    int i = control_index_nocase(control_hat_dirs, s);
+    return i < 0 ? NULL : control_hat_dirs[i];
 }
 
 /* "Joy_XAxis" -> "x", "Joy_UAxis" -> "slider1"; NULL if not an axis name. */
 static const char *joy_axis(const char *k)
 {
     static const struct {
-        const char *elite, *norm;
-    } axes[] = {{"Joy_XAxis", "x"},   {"Joy_YAxis", "y"},   {"Joy_ZAxis", "z"},
-                {"Joy_RXAxis", "rx"}, {"Joy_RYAxis", "ry"}, {"Joy_RZAxis", "rz"},
-                {"Joy_UAxis", "slider1"}, {"Joy_VAxis", "slider2"}};
+        const char *elite;
+        int axis;
+    } axes[] = {{"Joy_XAxis", CONTROL_AXIS_X},   {"Joy_YAxis", CONTROL_AXIS_Y},
+                {"Joy_ZAxis", CONTROL_AXIS_Z},   {"Joy_RXAxis", CONTROL_AXIS_RX},
+                {"Joy_RYAxis", CONTROL_AXIS_RY}, {"Joy_RZAxis", CONTROL_AXIS_RZ},
+                {"Joy_UAxis", CONTROL_AXIS_SLIDER1}, {"Joy_VAxis", CONTROL_AXIS_SLIDER2}};
     for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
         if (strcasecmp(k, axes[i].elite) == 0)
-            return axes[i].norm;
+            return control_axes[axes[i].axis];
     return NULL;
 }
 

@@ -41,6 +41,7 @@
 
 #include <jansson.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/textenc.h"
 
@@ -307,13 +308,11 @@ static void joystick_device(il2_ctx *c, long n, bind_input *in)
 
 static const char *hat_dir(long angle)
 {
-    static const char *dirs[] = {"up",   "upright",  "right", "downright",
-                                 "down", "downleft", "left",  "upleft"};
     if (angle >= 4500 && angle % 4500 == 0 && angle < 36000) /* DirectInput's hundredths */
         angle /= 100;
     if (angle < 0 || angle >= 360 || angle % 45)
         return NULL;
-    return dirs[angle / 45];
+    return control_hat_dirs[angle / 45];
 }
 
 /* A whole number s[0..n) in 0..max, or -1. */

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/games/refxml.h"
 
@@ -101,12 +102,8 @@ static int half_axis(const char *info)
 
 static const char *hat_dir(const char *s)
 {
-    static const char *dirs[] = {"upright", "downright", "downleft", "upleft",
-                                 "up",      "right",     "down",     "left"};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        if (strcmp(s, dirs[i]) == 0)
-            return dirs[i];
-    return NULL;
+    int i = control_index(control_hat_dirs, s);
+    return i < 0 ? NULL : control_hat_dirs[i];
 }
 
 /* Normalise a joystick Information string ("Joystick Button 12", "Button12", "POV1_UP",
@@ -139,15 +136,19 @@ static int joystick_control(const char *info, char *control, size_t n)
         }
     } else {
         static const struct {
-            const char *msfs, *norm;
-        } axes[] = {{"laxisx", "x"},   {"laxisy", "y"},   {"laxisz", "z"},
-                    {"raxisx", "rx"},  {"raxisy", "ry"},  {"raxisz", "rz"},
-                    {"axisx", "x"},    {"axisy", "y"},    {"axisz", "z"},
-                    {"rotationx", "rx"}, {"rotationy", "ry"}, {"rotationz", "rz"},
-                    {"sliderx", "slider1"}, {"slidery", "dial1"}, {"sliderz", "slider2"}};
+            const char *msfs;
+            int axis;
+        } axes[] = {{"laxisx", CONTROL_AXIS_X},     {"laxisy", CONTROL_AXIS_Y},
+                    {"laxisz", CONTROL_AXIS_Z},     {"raxisx", CONTROL_AXIS_RX},
+                    {"raxisy", CONTROL_AXIS_RY},    {"raxisz", CONTROL_AXIS_RZ},
+                    {"axisx", CONTROL_AXIS_X},      {"axisy", CONTROL_AXIS_Y},
+                    {"axisz", CONTROL_AXIS_Z},      {"rotationx", CONTROL_AXIS_RX},
+                    {"rotationy", CONTROL_AXIS_RY}, {"rotationz", CONTROL_AXIS_RZ},
+                    {"sliderx", CONTROL_AXIS_SLIDER1}, {"slidery", CONTROL_AXIS_DIAL1},
+                    {"sliderz", CONTROL_AXIS_SLIDER2}};
         for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
             if (strcmp(r, axes[i].msfs) == 0) {
-                snprintf(control, n, "axis:%s", axes[i].norm);
+                snprintf(control, n, "axis:%s", control_axes[axes[i].axis]);
                 return 1;
             }
     }

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "refcards/games/refxml.h"
 
@@ -283,12 +284,9 @@ static int sc_key_control(const char *t, bind_input *in, char *why, size_t wn)
 
 static int sc_joystick_control(const char *t, bind_input *in, int *is_axis, char *why, size_t wn)
 {
-    static const struct {
-        const char *sc, *norm;
-    } axes[] = {{"x", "x"},   {"y", "y"},   {"z", "z"},         {"rotx", "rx"},
-                {"roty", "ry"}, {"rotz", "rz"}, {"slider1", "slider1"}, {"slider2", "slider2"}};
-    static const char *const dirs[] = {"up", "down", "left", "right",
-                                       "upright", "downright", "downleft", "upleft"};
+    /* Star Citizen's axes in controls.h's order, up to the second slider */
+    static const char *const axes[] = {"x",    "y",    "z",       "rotx",    "roty",
+                                       "rotz", "slider1", "slider2", NULL};
     long n;
     if (strncmp(t, "button", 6) == 0) {
         if ((n = sc_number(t + 6, 128))) {
@@ -303,21 +301,21 @@ static int sc_joystick_control(const char *t, bind_input *in, int *is_axis, char
         char num[8] = {0};
         if (us && (size_t)(us - t - 3) < sizeof num) {
             memcpy(num, t + 3, (size_t)(us - t - 3));
-            for (size_t i = 0; (n = sc_number(num, 4)) && i < sizeof dirs / sizeof dirs[0]; i++)
-                if (strcmp(us + 1, dirs[i]) == 0) {
-                    snprintf(in->control, sizeof in->control, "hat:%ld:%s", n, dirs[i]);
-                    return 0;
-                }
+            int d = control_index(control_hat_dirs, us + 1);
+            if ((n = sc_number(num, 4)) && d >= 0) {
+                snprintf(in->control, sizeof in->control, "hat:%ld:%s", n, control_hat_dirs[d]);
+                return 0;
+            }
         }
         snprintf(why, wn, "unknown hat \"%.40s\"", t);
         return -1;
     }
-    for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
-        if (strcmp(t, axes[i].sc) == 0) {
-            snprintf(in->control, sizeof in->control, "axis:%s", axes[i].norm);
-            *is_axis = 1;
-            return 0;
-        }
+    int i = control_index(axes, t);
+    if (i >= 0) {
+        snprintf(in->control, sizeof in->control, "axis:%s", control_axes[i]);
+        *is_axis = 1;
+        return 0;
+    }
     snprintf(why, wn, "unknown joystick control \"%.40s\"", t);
     return -1;
 }

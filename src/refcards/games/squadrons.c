@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "refcards/controls.h"
 #include "refcards/games/games.h"
 #include "util/hash.h"
 
@@ -247,22 +248,21 @@ static void set_control(bind_input *in, const char *fmt, long v)
 /* Joystick button codes -> control; *axis set for codes that are axis halves. */
 static void joystick_button(bind_input *in, long code, int *axis)
 {
-    static const char *axes[] = {"z", "rx", "ry", "rz"};
-    static const char *dirs[] = {"up", "down", "left", "right"};
+    static const int dirs[] = {CONTROL_HAT_UP, CONTROL_HAT_DOWN, CONTROL_HAT_LEFT, CONTROL_HAT_RIGHT};
     *axis = 0;
     if (code >= 22 && code <= 39)
         set_control(in, "button:%ld", code - 21);
     else if (code >= 64 && code <= 173)
         set_control(in, "button:%ld", code - 45);
     else if (code >= 40 && code <= 47) {
-        snprintf(in->control, sizeof in->control, "axis:%s", axes[(code - 40) / 2]);
+        snprintf(in->control, sizeof in->control, "axis:%s", control_axes[CONTROL_AXIS_Z + (code - 40) / 2]);
         *axis = 1;
     } else if (code >= 14 && code <= 17) {
         snprintf(in->control, sizeof in->control, "axis:slider%ld", (code - 14) / 2 + 1);
         *axis = 1;
     } else if (code >= 48 && code <= 63)
         snprintf(in->control, sizeof in->control, "hat:%ld:%s", (code - 48) / 4 + 1,
-                 dirs[(code - 48) % 4]);
+                 control_hat_dirs[dirs[(code - 48) % 4]]);
     else
         set_control(in, "raw:button code %ld", code);
 }
