@@ -9,36 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/sha256.h"
+#include "text/draw.h"
 
 #define TPL_MAX_SIZE 4096
 #define TPL_MAX_SLOTS 512
-
-int template_parse_color(const char *s, text_rgba *out)
-{
-    if (!s || s[0] != '#')
-        return -1;
-    size_t n = strlen(s + 1);
-    unsigned v[8];
-    for (size_t i = 0; i < n; i++) {
-        int c = tolower((unsigned char)s[1 + i]);
-        if (!isxdigit(c))
-            return -1;
-        v[i < 8 ? i : 7] = (unsigned)(isdigit(c) ? c - '0' : c - 'a' + 10);
-    }
-    unsigned r, g, b, a = 255;
-    if (n == 3) {
-        r = v[0] * 17, g = v[1] * 17, b = v[2] * 17;
-    } else if (n == 6 || n == 8) {
-        r = v[0] * 16 + v[1], g = v[2] * 16 + v[3], b = v[4] * 16 + v[5];
-        if (n == 8)
-            a = v[6] * 16 + v[7];
-    } else {
-        return -1;
-    }
-    *out = (text_rgba){r / 255.0, g / 255.0, b / 255.0, a / 255.0};
-    return 0;
-}
 
 static int valid_id(const char *s, size_t max)
 {
@@ -90,7 +64,7 @@ static int get_color(ctx *c, json_t *o, const char *k, const char *def, text_rgb
 {
     json_t *v = json_object_get(o, k);
     const char *s = v ? json_string_value(v) : def;
-    if (!s || template_parse_color(s, out) < 0)
+    if (!s || text_color_parse(s, out) < 0)
         return fail(c, k, "must be a colour \"#rgb\", \"#rrggbb\" or \"#rrggbbaa\"");
     return 0;
 }

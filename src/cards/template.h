@@ -66,7 +66,5 @@ cairo_surface_t *template_background(const template *t, int scale);
 /* A non-zero 64-bit tag of the background's pixels at scale (from the version): the key of its
  * cached JPEG segments (render_bg). */
 unsigned long long template_tag(const template *t, int scale);
-/* Parse "#rgb", "#rrggbb" or "#rrggbbaa". */
-int template_parse_color(const char *s, text_rgba *out);
 
 #endif

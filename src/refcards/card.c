@@ -24,6 +24,7 @@
 #include "core/render.h"
 #include "refcards/cardset.h"
 #include "refcards/devart.h"
+#include "text/draw.h"
 
 #define CARD_N_CTX_RGB 12 /* context colours; later contexts share the last */
 #define CARD_N_MOD_RGB 10 /* modifier tag colours, reused cyclically (tags stay unique) */
@@ -289,15 +290,11 @@ static double card_em(card_state *st, const char *s, const char *font)
         return 0;
     text_style ts = card_style(font, 100, 100, 0, TEXT_ALIGN_LEFT, card_ink);
     ts.padding = 0;
-    text_box box = {0, 0, 1e6, 400};
-    text_layout *lo = text_layout_fit(st->tf, s, strlen(s), &ts, box, st->err);
-    if (!lo) {
+    text_metrics m;
+    if (text_measure(st->tf, s, strlen(s), &ts, (text_box){0, 0, 1e6, 400}, &m, st->err) < 0) {
         st->failed = 1;
         return 0;
     }
-    text_metrics m;
-    text_layout_metrics(lo, &m);
-    text_layout_free(lo);
     return m.ink.w / 100;
 }
 
@@ -307,15 +304,11 @@ static int card_fits(card_state *st, const char *s, const char *font, double siz
     if (st->failed)
         return 0;
     text_style ts = card_style(font, size, size, wrap, TEXT_ALIGN_LEFT, card_ink);
-    text_box box = {0, 0, w, h};
-    text_layout *lo = text_layout_fit(st->tf, s, strlen(s), &ts, box, st->err);
-    if (!lo) {
+    text_metrics m;
+    if (text_measure(st->tf, s, strlen(s), &ts, (text_box){0, 0, w, h}, &m, st->err) < 0) {
         st->failed = 1;
         return 0;
     }
-    text_metrics m;
-    text_layout_metrics(lo, &m);
-    text_layout_free(lo);
     return !m.truncated;
 }
 
@@ -453,20 +446,10 @@ static void card_action_text(const binding *b, char *out, size_t cap)
 
 /* ---- shapes --------------------------------------------------------------------------- */
 
-static void card_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
-}
-
 static void card_frame(cairo_t *cr, const device_rect *b, double r, double fr, double fg, double fb,
                        double sr, double sg, double sb, double lw)
 {
-    card_rrect(cr, b->x + 0.5, b->y + 0.5, b->w - 1, b->h - 1, r);
+    text_rounded_rect(cr, b->x + 0.5, b->y + 0.5, b->w - 1, b->h - 1, r);
     cairo_set_source_rgb(cr, fr, fg, fb);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, sr, sg, sb);
@@ -1677,7 +1660,7 @@ static void card_keyboard(card_state *st)
         card_rgb c = card_ctx_rgb[st->lctx[st->item_lctx[p->rows[0]]].color];
         /* A pale tint of the first action's context; keys stay readable in greyscale print. */
         if (!(b->h > b->w && card_key_path(st->cr, d, b))) /* only tall keys may have an outline */
-            card_rrect(st->cr, b->x + 1, b->y + 1, b->w - 2, b->h - 2, 6);
+            text_rounded_rect(st->cr, b->x + 1, b->y + 1, b->w - 2, b->h - 2, 6);
         cairo_set_source_rgb(st->cr, 1 - (1 - c.r) * 0.22, 1 - (1 - c.g) * 0.22, 1 - (1 - c.b) * 0.22);
         cairo_fill_preserve(st->cr);
         cairo_set_source_rgb(st->cr, c.r * 0.8, c.g * 0.8, c.b * 0.8);

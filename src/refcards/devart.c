@@ -3,6 +3,7 @@
  * style (pale fills, one dark stroke colour), so callouts and leader lines stay readable on top.
  * Baking happens once (`cartouche bake`); the server only decodes the results. */
 #include "refcards/devart.h"
+#include "text/draw.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,18 +36,13 @@ static const struct {
 } devart_geoms[] = {{"path", 0}, {"rrect", 5}, {"circle", 3}, {"ellipse", 4}, {"arc", 5},
                     {"line", 0}, {"hat", 4}};
 
+/* "#rrggbb" only: device art is opaque. */
 static int devart_hex(const char *s, double rgb[3])
 {
-    if (strlen(s) != 7 || s[0] != '#')
+    text_rgba c;
+    if (strlen(s) != 7 || text_color_parse(s, &c) < 0)
         return 0;
-    for (int i = 0; i < 3; i++) {
-        char h[3] = {s[1 + 2 * i], s[2 + 2 * i], 0};
-        char *end;
-        long v = strtol(h, &end, 16);
-        if (*end)
-            return 0;
-        rgb[i] = v / 255.0;
-    }
+    rgb[0] = c.r, rgb[1] = c.g, rgb[2] = c.b;
     return 1;
 }
 
@@ -185,20 +181,6 @@ static double devart_num(const json_t *arr, size_t i)
     return json_number_value(json_array_get(arr, i));
 }
 
-static void devart_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-    if (r > w / 2)
-        r = w / 2;
-    if (r > h / 2)
-        r = h / 2;
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
-}
-
 static void devart_fill_stroke(cairo_t *cr, const char *fill, double stroke)
 {
     double rgb[3];
@@ -252,7 +234,7 @@ void devart_draw(cairo_t *cr, const device *d)
             devart_path(cr, json_string_value(v));
             devart_fill_stroke(cr, fill ? fill : "body", stroke);
         } else if ((v = json_object_get(sh, "rrect"))) {
-            devart_rrect(cr, devart_num(v, 0), devart_num(v, 1), devart_num(v, 2), devart_num(v, 3),
+            text_rounded_rect(cr, devart_num(v, 0), devart_num(v, 1), devart_num(v, 2), devart_num(v, 3),
                          devart_num(v, 4));
             devart_fill_stroke(cr, fill ? fill : "body", stroke);
         } else if ((v = json_object_get(sh, "circle"))) {

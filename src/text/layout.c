@@ -21,6 +21,7 @@
  * rule L2). Alignment follows the paragraph: TEXT_ALIGN_LEFT means "start", so an RTL paragraph
  * aligned "left" sits at the right edge, and TEXT_ALIGN_RIGHT means "end". */
 #include "text/impl.h"
+#include "text/draw.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -702,24 +703,6 @@ void text_layout_free(text_layout *lo)
     free(lo);
 }
 
-static void rounded_rect(cairo_t *cr, text_box b, double r)
-{
-    if (r > b.w / 2)
-        r = b.w / 2;
-    if (r > b.h / 2)
-        r = b.h / 2;
-    if (r <= 0) {
-        cairo_rectangle(cr, b.x, b.y, b.w, b.h);
-        return;
-    }
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, b.x + b.w - r, b.y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, b.x + b.w - r, b.y + b.h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, b.x + r, b.y + b.h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, b.x + r, b.y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
-}
-
 static void set_font(const text_layout *lo, cairo_t *cr, int face, const cairo_matrix_t *ctm)
 {
     cairo_scaled_font_t *sf = text_font_scaled(lo->tf, face, lo->m.size, ctm);
@@ -751,7 +734,7 @@ void text_layout_draw(const text_layout *lo, cairo_t *cr)
 {
     cairo_save(cr);
     if (lo->fill.a > 0 && lo->box.w > 0 && lo->box.h > 0) {
-        rounded_rect(cr, lo->box, lo->radius);
+        text_rounded_rect(cr, lo->box.x, lo->box.y, lo->box.w, lo->box.h, lo->radius);
         cairo_set_source_rgba(cr, lo->fill.r, lo->fill.g, lo->fill.b, lo->fill.a);
         cairo_fill(cr);
     }
@@ -790,6 +773,17 @@ int text_draw(text_fonts *tf, cairo_t *cr, const char *utf8, size_t len, const t
     text_layout_draw(lo, cr);
     if (metrics)
         *metrics = lo->m;
+    text_layout_free(lo);
+    return 0;
+}
+
+int text_measure(text_fonts *tf, const char *utf8, size_t len, const text_style *st, text_box box,
+                 text_metrics *out, err_t *err)
+{
+    text_layout *lo = text_layout_fit(tf, utf8, len, st, box, err);
+    if (!lo)
+        return -1;
+    *out = lo->m;
     text_layout_free(lo);
     return 0;
 }

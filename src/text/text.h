@@ -76,6 +76,10 @@ void text_layout_free(text_layout *lo);
 /* Fit and draw in one go (fill, halo and text). Returns 0, or -1 with err. metrics may be NULL. */
 int text_draw(text_fonts *tf, cairo_t *cr, const char *utf8, size_t len, const text_style *st,
               text_box box, text_metrics *metrics, err_t *err);
+/* Fit without drawing: the metrics text_draw would report (chosen size, lines, ink box).
+ * Returns 0, or -1 with err (err may be NULL). */
+int text_measure(text_fonts *tf, const char *utf8, size_t len, const text_style *st, text_box box,
+                 text_metrics *out, err_t *err);
 
 /* The glyphs a layout draws, for tests and debugging: glyph id, origin in user space, and the
  * index of the first code point of its cluster in the label (counted after decoding, with

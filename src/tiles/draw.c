@@ -279,12 +279,9 @@ static void ink_box(text_fonts *tf, const char *text, const text_style *st, text
                     tiles_view_box *out)
 {
     *out = (tiles_view_box){box.x, box.y, box.x + box.w, box.y + box.h};
-    text_layout *lo = text_layout_fit(tf, text, strlen(text), st, box, NULL);
-    if (!lo)
-        return;
     text_metrics m;
-    text_layout_metrics(lo, &m);
-    text_layout_free(lo);
+    if (text_measure(tf, text, strlen(text), st, box, &m, NULL) < 0)
+        return;
     *out = (tiles_view_box){m.ink.x, m.ink.y, m.ink.x + m.ink.w, m.ink.y + m.ink.h};
 }
 

@@ -105,18 +105,6 @@ static void test_shipped_templates_load(void **state)
     template_set_unref(s);
 }
 
-static void test_colors(void **state)
-{
-    text_rgba c;
-    assert_int_equal(template_parse_color("#fff", &c), 0);
-    assert_true(c.r == 1 && c.a == 1);
-    assert_int_equal(template_parse_color("#ffffffcc", &c), 0);
-    assert_true(c.a > 0.79 && c.a < 0.81);
-    assert_int_equal(template_parse_color("#ffff", &c), -1);
-    assert_int_equal(template_parse_color("fff", &c), -1);
-    assert_int_equal(template_parse_color("#ggg", &c), -1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,7 +112,6 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_background_path_escape),
         cmocka_unit_test(test_shipped_templates_load),
-        cmocka_unit_test(test_colors),
     };
     return cmocka_run_group_tests_name("template", tests, setup, teardown);
 }
