@@ -2,7 +2,6 @@
  * file is reported by name and JSON path, and stops start-up rather than drawing a wrong card),
  * matches game device names and USB ids to entries, and decodes each entry's baked background
  * once so that requests only ever copy pixels. */
-#include "refcards/controls.h"
 #include "refcards/devices.h"
 
 #include <ctype.h>
@@ -11,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refcards/devart.h"
+#include "refcards/artspec.h"
+#include "refcards/controls.h"
 #include "util/sha256.h"
 
 static device **devices_reg;
@@ -464,7 +464,7 @@ device *devices_parse_file(const char *path, err_t *err)
         err_set(err, ERR_CONFIG, NULL, "%s: art: missing field or not an array of shapes", d->file);
         goto fail;
     }
-    if (devart_validate(d->art, d->file, err) < 0)
+    if (artspec_validate(d->art, d->file, err) < 0)
         goto fail;
 
     if (devices_parse_groups(d, json_object_get(root, "groups"), err) < 0)

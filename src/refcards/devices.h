@@ -2,7 +2,7 @@
  * and validated at start-up, matched against the device names and USB ids that game binding
  * files carry, with each device's baked background decoded once into read-only surfaces.
  *
- * A device layout is a 1920x1080 canvas holding the device drawing (art, baked by devart.c)
+ * A device layout is a 1920x1080 canvas holding the device drawing (art, drawn by devart.c)
  * and one callout box per control. A callout names the normalised control ids it shows
  * (see bindings.h), where its box is, and the point on the drawing its leader line goes to.
  * Hat directions are single callouts gathered in a group (a compass rose) that has one

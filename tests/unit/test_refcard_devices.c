@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "refcards/devart.h"
+#include "bake/devart_bake.h"
 #include "refcards/devices.h"
 
 static const char *templates_dir(void)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "refcards/devart.h"
+#include "bake/devart_bake.h"
 #include "tiles/tiles.h"
 
 int bake_main(int argc, char **argv)
