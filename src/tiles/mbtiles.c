@@ -7,6 +7,7 @@
 #include "tiles/mbtiles.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,8 @@
 #ifndef CARTOUCHE_TILES_MBTILES_H
 #define CARTOUCHE_TILES_MBTILES_H
 
-#include "tiles/pack.h"
+#include "tiles/pack_types.h"
+#include "util/err.h"
 
 typedef struct tiles_mbtiles_writer tiles_mbtiles_writer;
 tiles_mbtiles_writer *tiles_mbtiles_create(const char *path, const tiles_archive_info *info,

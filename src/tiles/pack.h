@@ -12,25 +12,11 @@
 #ifndef CARTOUCHE_TILES_PACK_H
 #define CARTOUCHE_TILES_PACK_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tiles/pack_types.h"
 #include "util/err.h"
-
-typedef enum { TILES_ARCHIVE_NONE = 0, TILES_ARCHIVE_PMTILES, TILES_ARCHIVE_MBTILES } tiles_archive_kind;
-typedef enum { TILES_TILE_JPEG = 0, TILES_TILE_PNG = 1 } tiles_tile_format;
-
-/* What an archive says about itself (PMTiles header + JSON metadata, MBTiles metadata). */
-typedef struct {
-    tiles_tile_format format;
-    int minzoom, maxzoom;
-    double bounds[4];  /* w, s, e, n */
-    double center[3];  /* lng, lat, zoom */
-    char name[64];
-    char description[128];
-    char attribution[256];
-} tiles_archive_info;
 
 typedef struct tiles_pack_writer tiles_pack_writer;
 
@@ -43,20 +29,6 @@ int tiles_pack_add(tiles_pack_writer *w, int z, int x, int y, const void *data, 
 int tiles_pack_finish(tiles_pack_writer *w, err_t *err);
 /* Discard an archive being written; frees w (NULL is fine). */
 void tiles_pack_abort(tiles_pack_writer *w);
-
-typedef struct {
-    tiles_archive_kind kind; /* TILES_ARCHIVE_NONE: no archive here */
-    tiles_archive_info info;
-    int fd;                  /* PMTiles: the file the tiles' offsets point into */
-    long long file_size;
-    long tiles;              /* addressed tiles */
-    /* PMTiles: the whole directory (leaves resolved), sorted by tile id; offsets absolute. */
-    size_t nentries;
-    uint64_t *id, *off;
-    uint32_t *len, *run;
-    /* MBTiles: the read-only connection (serialized: SQLITE_OPEN_FULLMUTEX). */
-    void *db;
-} tiles_pack;
 
 /* Open by the name's ending: .pmtiles or .mbtiles. */
 int tiles_pack_open(tiles_pack *p, const char *path, err_t *err);

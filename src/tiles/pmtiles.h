@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-#include "tiles/pack.h"
+#include "tiles/pack_types.h"
+#include "util/err.h"
 
 #define TILES_PMTILES_HEADER 127
 /* Readers fetch the header and root directory with one 16 KiB request. */
