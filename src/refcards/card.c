@@ -23,6 +23,7 @@
 
 #include "core/render.h"
 #include "refcards/cardset.h"
+#include "refcards/controls.h"
 #include "refcards/devart.h"
 #include "text/draw.h"
 
@@ -166,10 +167,13 @@ static void card_oom(card_state *st)
 
 /* ---- names ---------------------------------------------------------------------------- */
 
-static const struct {
-    const char *dir, *arrow;
-} card_dirs[] = {{"upleft", "\u2196"}, {"upright", "\u2197"}, {"downleft", "\u2199"}, {"downright", "\u2198"},
-                 {"up", "\u2191"},     {"down", "\u2193"},    {"left", "\u2190"},     {"right", "\u2192"}};
+/* The arrow of each hat direction, in controls.h's order. */
+static const char *const card_arrows[CONTROL_HAT__COUNT] = {
+    "\u2191", "\u2197", "\u2192", "\u2198", "\u2193", "\u2199", "\u2190", "\u2196"};
+
+/* What a card shows for a control's axis, in controls.h's order. */
+static const char *const card_axis_labels[CONTROL_AXIS__COUNT] = {
+    "X axis", "Y axis", "Z axis", "RX axis", "RY axis", "RZ axis", "Slider 1", "Slider 2", "Dial"};
 
 void card_control_name(const char *c, char *out, size_t cap)
 {
@@ -177,29 +181,22 @@ void card_control_name(const char *c, char *out, size_t cap)
         snprintf(out, cap, "Button %s", c + 7);
     } else if (strncmp(c, "hat:", 4) == 0) {
         const char *dir = strchr(c + 4, ':');
-        const char *arrow = dir ? dir + 1 : "";
-        for (size_t i = 0; dir && i < sizeof card_dirs / sizeof card_dirs[0]; i++)
-            if (strcmp(dir + 1, card_dirs[i].dir) == 0)
-                arrow = card_dirs[i].arrow;
+        int d = dir ? control_index(control_hat_dirs, dir + 1) : -1;
+        const char *arrow = d >= 0 ? card_arrows[d] : dir ? dir + 1 : "";
         snprintf(out, cap, "Hat %.*s %s", dir ? (int)(dir - c - 4) : 1, c + 4, arrow);
     } else if (strncmp(c, "axis:", 5) == 0) {
-        static const char *const axes[][2] = {{"x", "X axis"}, {"y", "Y axis"}, {"z", "Z axis"},
-                                              {"rx", "RX axis"}, {"ry", "RY axis"}, {"rz", "RZ axis"},
-                                              {"slider1", "Slider 1"}, {"slider2", "Slider 2"},
-                                              {"dial1", "Dial"}};
-        snprintf(out, cap, "Axis %s", c + 5);
-        for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
-            if (strcmp(c + 5, axes[i][0]) == 0)
-                snprintf(out, cap, "%s", axes[i][1]);
+        int a = control_index(control_axes, c + 5);
+        if (a >= 0)
+            snprintf(out, cap, "%s", card_axis_labels[a]);
+        else
+            snprintf(out, cap, "Axis %s", c + 5);
     } else if (strncmp(c, "key:", 4) == 0) {
         snprintf(out, cap, "%s", c + 4);
     } else if (strncmp(c, "pad:", 4) == 0) {
         const char *p = c + 4;
         if (strncmp(p, "dpad_", 5) == 0) {
-            const char *arrow = p + 5;
-            for (size_t i = 0; i < sizeof card_dirs / sizeof card_dirs[0]; i++)
-                if (strcmp(p + 5, card_dirs[i].dir) == 0)
-                    arrow = card_dirs[i].arrow;
+            int d = control_index(control_hat_dirs, p + 5);
+            const char *arrow = d >= 0 ? card_arrows[d] : p + 5;
             snprintf(out, cap, "D-pad %s", arrow);
         } else if (strlen(p) <= 2) {
             size_t i = 0;
@@ -1222,16 +1219,10 @@ static int card_control_cmp(const char *a, const char *b)
         int ha = atoi(a + 4), hb = atoi(b + 4);
         if (ha != hb)
             return ha - hb;
-        static const char *order[] = {"up", "upright", "right", "downright", "down", "downleft", "left", "upleft"};
-        const char *da = strrchr(a, ':') + 1, *db = strrchr(b, ':') + 1;
-        int ia = 8, ib = 8;
-        for (int i = 0; i < 8; i++) {
-            if (strcmp(da, order[i]) == 0)
-                ia = i;
-            if (strcmp(db, order[i]) == 0)
-                ib = i;
-        }
-        return ia - ib;
+        /* clockwise from up; a direction the grammar does not know last */
+        int ia = control_index(control_hat_dirs, strrchr(a, ':') + 1);
+        int ib = control_index(control_hat_dirs, strrchr(b, ':') + 1);
+        return (ia < 0 ? CONTROL_HAT__COUNT : ia) - (ib < 0 ? CONTROL_HAT__COUNT : ib);
     }
     return strcmp(a, b);
 }

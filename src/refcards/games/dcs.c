@@ -91,7 +91,7 @@ static void split_filename(const char *filename, char *device, size_t dn, char *
             base[l++] = *s;
     }
     base[l] = 0;
-    static const char *suffixes[] = {".diff.lua", ".lua"};
+    static const char *const suffixes[] = {".diff.lua", ".lua"};
     for (size_t i = 0; i < 2; i++) {
         size_t sl = strlen(suffixes[i]);
         if (l >= sl && strcasecmp(base + l - sl, suffixes[i]) == 0) {
@@ -140,7 +140,7 @@ static void module_from_path(const char *path, char *out, size_t n)
     }
     if (nc < 3)
         return;
-    static const char *kinds[] = {"keyboard", "joystick", "mouse", "trackir", "headtracker"};
+    static const char *const kinds[] = {"keyboard", "joystick", "mouse", "trackir", "headtracker"};
     int known = 0;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         known |= lens[nc - 2] == strlen(kinds[i]) &&
@@ -246,7 +246,7 @@ static void dcs_input(const dcs_ctx *c, bind_input *in, const char *key)
 
 static const char *type_name(luat_type t)
 {
-    static const char *names[] = {"nil", "a boolean", "a number", "a string", "a table"};
+    static const char *const names[] = {"nil", "a boolean", "a number", "a string", "a table"};
     return names[t];
 }
 
@@ -336,7 +336,7 @@ static int read_diffs(dcs_ctx *c, const luat_value *diffs, const char *group, in
         if (name && name->type != LUAT_STRING)
             name = NULL;
         /* "added" bindings, then defaults whose filter changed; "removed" unbinds. */
-        static const char *lists[] = {"added", "changed"};
+        static const char *const lists[] = {"added", "changed"};
         int nth = 0;
         for (size_t l = 0; l < 2; l++) {
             const luat_value *list = luat_get(&f->value, lists[l]);

@@ -46,7 +46,7 @@
 #define AXIS_NONE 26
 
 enum { F_TYPE, F_BUTTON, F_AXIS, F_DEVICEID, F_NEGATE, F_MODIFIER, F_COUNT };
-static const char *field_names[F_COUNT] = {"type", "button", "axis", "deviceid", "negate",
+static const char *const field_names[F_COUNT] = {"type", "button", "axis", "deviceid", "negate",
                                            "modifier"};
 
 typedef struct {
