@@ -1,5 +1,5 @@
 /* tilestore.c — loading the layers (baked, and archives given with --layer), places and scene
- * catalogue; lazily placed labels (see store.h). */
+ * catalogue; lazily placed labels (see tilestore.h). */
 #include "tiles/tilestore.h"
 
 #include <dirent.h>
