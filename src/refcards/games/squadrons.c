@@ -278,6 +278,16 @@ static const char *axis_name(long code, int gamepad)
     return NULL;
 }
 
+/* An axis binding's control: the stick axis axis_name() knows, else the raw code. */
+static void axis_control(bind_input *in, long axis, int gamepad)
+{
+    const char *m = axis_name(axis, gamepad);
+    if (m)
+        snprintf(in->control, sizeof in->control, "%s", m);
+    else
+        set_control(in, "raw:axis code %ld", axis);
+}
+
 /* Turn one slot into a binding: 1 when bound, 0 for an unbound slot or one that cannot be
  * read (warned). */
 static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
@@ -338,12 +348,8 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
     case 1: /* gamepad */
         snprintf(in->device, sizeof in->device, "Gamepad");
         if (axis != AXIS_NONE && axis != 0) {
-            m = axis_name(axis, 1);
             b->is_axis = 1;
-            if (m)
-                snprintf(in->control, sizeof in->control, "%s", m);
-            else
-                set_control(in, "raw:axis code %ld", axis);
+            axis_control(in, axis, 1);
         } else if (button != unmapped && button >= 0) {
             snprintf(num, sizeof num, "%ld", button);
             m = games_lookup(GAME, "pad", num);
@@ -369,12 +375,8 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
         } else
             snprintf(in->device, sizeof in->device, "Joystick %ld", devid + 1);
         if (axis != AXIS_NONE && axis != 0) {
-            m = axis_name(axis, 0);
             b->is_axis = 1;
-            if (m)
-                snprintf(in->control, sizeof in->control, "%s", m);
-            else
-                set_control(in, "raw:axis code %ld", axis);
+            axis_control(in, axis, 0);
         } else if (button != unmapped && button >= 0) {
             joystick_button(in, button, &b->is_axis);
         } else
