@@ -440,6 +440,21 @@ static void test_control_names(void **state)
     assert_string_equal(buf, "Start");
     card_control_name("key:LeftShift", buf, sizeof buf);
     assert_string_equal(buf, "LeftShift");
+    /* every hat direction and axis of controls.h, and names the grammar does not know */
+    static const char *const hats[][2] = {
+        {"hat:1:up", "Hat 1 \u2191"},        {"hat:1:upright", "Hat 1 \u2197"},
+        {"hat:1:right", "Hat 1 \u2192"},     {"hat:1:downright", "Hat 1 \u2198"},
+        {"hat:1:down", "Hat 1 \u2193"},      {"hat:1:downleft", "Hat 1 \u2199"},
+        {"hat:1:left", "Hat 1 \u2190"},      {"hat:1:upleft", "Hat 1 \u2196"},
+        {"hat:4:north", "Hat 4 north"},       {"hat:3", "Hat 3 "},
+        {"axis:x", "X axis"},                 {"axis:ry", "RY axis"},
+        {"axis:slider2", "Slider 2"},         {"axis:dial1", "Dial"},
+        {"axis:wheel", "Axis wheel"},         {"pad:dpad_upright", "D-pad \u2197"},
+        {"pad:dpad_sideways", "D-pad sideways"}};
+    for (size_t i = 0; i < sizeof hats / sizeof hats[0]; i++) {
+        card_control_name(hats[i][0], buf, sizeof buf);
+        assert_string_equal(buf, hats[i][1]);
+    }
 }
 
 int main(void)

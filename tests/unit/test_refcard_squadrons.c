@@ -178,6 +178,35 @@ static void test_squadrons_many(void **state)
     free(text);
 }
 
+/* More distinct slots than the parser keeps is an error naming the line; a slot's fields on
+ * many lines count once. */
+static void test_squadrons_slot_limit(void **state)
+{
+    enum { SLOTS = 4 * GAMES_MAX_BINDINGS };
+    size_t cap = (size_t)(SLOTS + 1) * 80 + 64, len = 0;
+    char *text = malloc(cap);
+    for (int i = 0; i <= SLOTS; i++)
+        len += (size_t)sprintf(text + len, "GstKeyBinding.IncomStarshipInputConcepts.ConceptA%d.%d.%s 2\n",
+                               i / 2, i % 2, i < SLOTS ? "type" : "button");
+    binding_set s;
+    err_t e = {0};
+    assert_int_equal(games_parse("squadrons", text, len, &s, &e), -1);
+    char want[96];
+    snprintf(want, sizeof want, "line %d: more than %d binding slots", SLOTS + 1, SLOTS);
+    assert_string_equal(e.msg, want);
+    /* the same number of lines, the last one a second field of slot 0: within the limit */
+    len = 0;
+    for (int i = 0; i <= SLOTS; i++)
+        len += (size_t)sprintf(text + len, "GstKeyBinding.IncomStarshipInputConcepts.ConceptA%d.%d.%s 2\n",
+                               i < SLOTS ? i / 2 : 0, i < SLOTS ? i % 2 : 0, i < SLOTS ? "type" : "button");
+    memset(&e, 0, sizeof e);
+    int rc = games_parse("squadrons", text, len, &s, &e);
+    if (rc == 0)
+        bindings_free(&s);
+    assert_false(strstr(e.msg, "binding slots"));
+    free(text);
+}
+
 static void test_squadrons_errors(void **state)
 {
     /* A slot cut short by the end of the file is a warning; the rest still counts. */
@@ -216,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_squadrons_old_version),
         cmocka_unit_test(test_squadrons_quirks),
         cmocka_unit_test(test_squadrons_many),
+        cmocka_unit_test(test_squadrons_slot_limit),
         cmocka_unit_test(test_squadrons_errors),
     };
     return cmocka_run_group_tests(tests, tr_setup, tr_teardown);
