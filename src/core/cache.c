@@ -5,9 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "core/etag.h"
+#include "util/hash.h"
 
 typedef struct entry {
     char etag[ETAG_LEN];
@@ -105,7 +105,7 @@ void cache_put(rcache *c, const char *key, const char *etag, blob *b)
         return;
     if (e) /* the key's bytes under another tag: replaced */
         evict(c, e);
-    e = malloc(sizeof *e + klen + 1);
+    e = calloc(1, sizeof *e + klen + 1);
     if (!e)
         return;
     size_t tlen = strnlen(etag, ETAG_LEN - 1);
@@ -116,6 +116,11 @@ void cache_put(rcache *c, const char *key, const char *etag, blob *b)
     e->b = b;
     e->cost = cost;
     HASH_ADD_KEYPTR(hh, c->table, e->key, klen, e);
+    if (!HASH_ADDED(e)) { /* out of memory: not cached */
+        blob_unref(b);
+        free(e);
+        return;
+    }
     e->prev = e->next = NULL;
     push_front(c, e);
     c->bytes += cost;

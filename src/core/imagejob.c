@@ -5,12 +5,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "core/cache.h"
 #include "core/etag.h"
 #include "core/l2.h"
 #include "core/metrics.h"
+#include "util/hash.h"
 
 typedef struct waiter {
     imagejob_done_fn done;
@@ -29,6 +29,7 @@ typedef struct render_job {
     void (*free_arg)(void *);
     blob *result;
     int from_l2;       /* result came from the shared L2, not a render */
+    int findable;      /* in the single-flight table (not when adding it ran out of memory) */
     err_t err;
     waiter *waiters;   /* first is the request that started it; the rest coalesced */
     UT_hash_handle hh;
@@ -78,7 +79,8 @@ static void job_done(pool_job *pj)
 {
     render_job *job = (render_job *)pj;
     imagejobs *ij = job->owner;
-    HASH_DEL(ij->inflight, job);
+    if (job->findable)
+        HASH_DEL(ij->inflight, job);
     if (job->base.expired) {
         atomic_fetch_add(&ij->m->g.rejected_busy, 1);
         err_set(&job->err, ERR_BUSY, NULL, "the server is busy: the request waited past its deadline");
@@ -166,4 +168,5 @@ void imagejob_submit(imagejobs *ij, const char *key, const char *etag, const ima
         return;
     }
     HASH_ADD_KEYPTR(hh, ij->inflight, job->key, strlen(job->key), job);
+    job->findable = HASH_ADDED(job); /* else it renders, only without followers */
 }

@@ -29,6 +29,7 @@ struct render_ctx {
     unsigned long long surf_tag; /* background the surface holds outside the last job's rects */
     unsigned long long prev_tag; /* surf_tag as the previous job left it */
     outbuf out;
+    size_t out_bytes;            /* of out's capacity, charged to the budget */
     const image_spec *spec;      /* of the job being drawn, NULL outside a job */
     splice_encoder *spl;         /* made on the first spliced job */
     splice_base *spl_base;       /* set while a job is to be encoded by splicing */
@@ -65,9 +66,28 @@ static void drop_surface(render_ctx *rc)
     rc->surf_bytes = 0;
 }
 
+/* The encode buffer is kept between jobs only while the budget holds its capacity. */
+static void drop_outbuf(render_ctx *rc)
+{
+    outbuf_free(&rc->out);
+    budget_release(rc->env->budget, rc->out_bytes);
+    rc->out_bytes = 0;
+}
+
+static void keep_outbuf(render_ctx *rc)
+{
+    if (rc->out.cap <= rc->out_bytes)
+        return;
+    if (budget_try_reserve(rc->env->budget, rc->out.cap - rc->out_bytes) == 0)
+        rc->out_bytes = rc->out.cap;
+    else
+        drop_outbuf(rc);
+}
+
 void render_ctx_release(render_ctx *rc)
 {
     drop_surface(rc);
+    drop_outbuf(rc);
     rc->prev_tag = rc->surf_tag = 0;
     splice_cache_trim(rc->env->splices, SPLICE_IDLE_SECONDS);
 }
@@ -91,7 +111,7 @@ void render_ctx_free(render_ctx *rc)
     if (rc->tj)
         tjDestroy(rc->tj);
     text_fonts_free(rc->fonts);
-    outbuf_free(&rc->out);
+    drop_outbuf(rc);
     free(rc);
 }
 
@@ -214,11 +234,13 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
             return -1;
     }
     blob *b = blob_new(rc->env->budget, rc->out.len, deadline);
+    if (b)
+        memcpy(b->data, rc->out.data, rc->out.len);
+    keep_outbuf(rc);
     if (!b) {
         err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
         return -1;
     }
-    memcpy(b->data, rc->out.data, rc->out.len);
     *out = b;
     return 0;
 }

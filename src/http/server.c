@@ -28,7 +28,6 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <uthash.h>
 
 #include "core/cache.h"
 #include "core/etag.h"
@@ -39,6 +38,7 @@
 #include "core/pool.h"
 #include "core/render.h"
 #include "http/router.h"
+#include "util/hash.h"
 
 #define MAX_CAPTURES ROUTER_MAX_CAPTURES
 
@@ -162,7 +162,8 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
     conn *c = arg;
     server *srv = c->srv;
-    HASH_DEL(srv->conns, c);
+    if (HASH_ADDED(c))
+        HASH_DEL(srv->conns, c);
     if (c->writing) /* the client went away before its reply was written */
         srv->writing--;
     if (c->charged)
@@ -1441,7 +1442,9 @@ static int server_loop(server *srv)
     srv->libevent_hdr_cap = hdr_cap;
     evhttp_set_max_headers_size(srv->http, hdr_cap);
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->cfg.max_body);
-    evhttp_set_timeout(srv->http, (int)srv->cfg.io_timeout_s);
+    /* Our timers (header_timer, write_timer) govern a connection's pace; libevent's own timeout
+     * is only a backstop behind them, so that a slow reader is closed (and counted) by ours. */
+    evhttp_set_timeout(srv->http, (int)srv->cfg.io_timeout_s + 1);
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
                                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);

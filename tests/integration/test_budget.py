@@ -212,8 +212,6 @@ def test_hostile_mix_stays_in_budget(start_server, budget_mb):
     assert m.statuses.get(200, 0) > 0 and m.statuses.get(503, 0) + m.statuses.get(201, 0) > 0, m.statuses
     assert s.get("/healthz", timeout=5).status_code == 200
     assert s.get("/v1/cards/og.png?text.title=after").status_code == 200
-    # The slow readers that got a reply could not read it within --io-timeout-s 3: closed, counted.
-    assert s.metric("cartouche_slow_readers_closed_total") > 0
     time.sleep(10)
     settled_kb = status_kb(pid, "VmRSS")
     print(f"RSS 10 s after the load: {settled_kb / 1024:.1f} MiB "

@@ -3,6 +3,7 @@ import io
 import json
 import socket
 import threading
+import time
 
 import pytest
 import requests
@@ -349,6 +350,23 @@ def test_body_over_the_input_share_refused_and_counted(start_server):
     assert s.metric("cartouche_bodies_refused_total") == 1
     assert requests.post(s.url + "/v1/refcards", data=b"<Root/>", timeout=30).status_code in (200, 201, 422)
     assert s.metric("cartouche_bodies_refused_total") == 1
+
+
+def test_reader_that_stops_reading_is_closed_and_counted(start_server):
+    """A client asks for a 20 MB PNG (more than the kernel buffers hold) and stops reading: after
+    --io-timeout-s its connection is closed (the reply's bytes go back to the budget) and counted;
+    other clients are unaffected."""
+    s = start_server("--io-timeout-s", "1", "--memory-budget-mb", "256")
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.connect(("127.0.0.1", s.port))
+    c.sendall(b"GET /v1/static?center=0,0&zoom=3&size=2048x2048&scale=2&format=png HTTP/1.1\r\nHost: x\r\n\r\n")
+    deadline = time.time() + 20
+    while s.metric("cartouche_slow_readers_closed_total") == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    assert s.metric("cartouche_slow_readers_closed_total") == 1
+    assert s.get("/healthz").status_code == 200
+    c.close()
 
 
 def test_image_over_the_whole_budget_is_refused_up_front(server):

@@ -739,10 +739,34 @@ static void test_workers_share_caches(void **state)
     splice_cache_clear(st);
 }
 
+/* The worker's encode buffer (PNG and other full encodes) is charged to the budget while it is
+ * kept between jobs, and given back with the cached surface under pressure. */
+static void test_encode_buffer_charged(void **state)
+{
+    const template *w1 = template_set_find(set, "w1");
+    render_ctx_release(rc);
+    splice_cache_clear(st); /* nothing left for the releases below to trim but what this job keeps */
+    size_t before = budget_used(bud);
+    template_job *j = job_for(w1, 7);
+    image_spec spec = {w1->width, w1->height, 1, IMG_PNG, 0, 0};
+    blob *b = NULL;
+    err_t err = {0};
+    assert_int_equal(render_image(rc, &spec, cards_draw, j, budget_now() + 60, &b, &err), 0);
+    size_t surface = (size_t)cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w1->width) * w1->height;
+    size_t blob_bytes = sizeof(blob) + b->len;
+    /* surface + the blob + an encode buffer at least the PNG's size */
+    assert_true(budget_used(bud) - before >= surface + blob_bytes + b->len);
+    blob_unref(b);
+    render_ctx_release(rc);
+    assert_int_equal(budget_used(bud), before);
+    cards_job_free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_template),
+        cmocka_unit_test(test_encode_buffer_charged),
         cmocka_unit_test(test_edges_image_background),
         cmocka_unit_test(test_edges_colour_background),
         cmocka_unit_test(test_random_frames),
