@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs every suite: unit (cmocka) and integration (pytest) on the normal build, then again on
+# Runs every suite: the layout checks (tools/check_*.py), unit (cmocka) and integration (pytest) on the normal build, then again on
 # an ASan+UBSan build; then the fuzz smoke run if clang is there, then the concurrency tests on a
 # ThreadSanitizer build (tests/tsan/run.sh). Ends with one summary line.
 # SUITES="unit integration" limits what runs (e.g. SUITES=unit tests/run-all.sh).
 set -u
 cd "$(dirname "$0")/.."
-SUITES=${SUITES:-"unit integration asan-unit asan-integration fuzz tsan"}
+SUITES=${SUITES:-"layout unit integration asan-unit asan-integration fuzz tsan"}
 PY=/usr/bin/python3
 pass=0; fail=0; skipped=0; failed_steps=""
 
@@ -42,6 +42,9 @@ step() { # name, then the command
 
 for s in $SUITES; do
     case $s in
+        # The architecture (issue 13): include graph acyclic and pointing down, the README's
+        # source map complete, no mutable file-scope state outside main.c (on the build's objects).
+        layout) step includes $PY tools/check_includes.py ;;
         unit) step unit make --no-print-directory -j2 unit ;;
         integration) step integration make --no-print-directory integration ;;
         asan-unit) step asan-unit env ASAN_OPTIONS=detect_leaks=1 \

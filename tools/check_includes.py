@@ -7,6 +7,7 @@ A module is a .c file and its .h (src/core/pool.c + src/core/pool.h). The check 
        util < text < core < http < products (cards, refcards, tiles, web) < tools/bake < app (src/*.c)
      catalog sits beside http: products and app may include it, it includes only what is below.
 Includes are root-relative ("core/pool.h", resolved against src/ then tools/).
+It also checks that README.md's Architecture section names every folder and .c file of the tree.
 Run: python3 tools/check_includes.py   (exit 0 and one summary line when the tree is clean)
 """
 import os
@@ -74,6 +75,23 @@ def strongly_connected(edges):
     return comps
 
 
+def readme_map_problems():
+    """Every folder (as `src/dir/`) and .c file (by name) in README.md's Architecture section."""
+    with open("README.md", encoding="utf-8") as f:
+        readme = f.read()
+    start = readme.find("## Architecture")
+    section = readme[start:readme.find("\n## ", start + 1)] if start >= 0 else ""
+    out = []
+    for path in sources():
+        folder = os.path.dirname(path) + "/"
+        if folder != "src/" and "`" + folder + "`" not in section:
+            out.append(f"README.md Architecture: folder {folder} is not in the source map")
+        if path.endswith(".c") and "`" + os.path.basename(path) + "`" not in section and \
+                "`" + path + "`" not in section:
+            out.append(f"README.md Architecture: {path} is not in the source map")
+    return sorted(set(out))
+
+
 def main():
     edges, problems, nincludes = {}, [], 0
     for path in sources():
@@ -98,6 +116,7 @@ def main():
                 problems.append(f"{path} includes {target}: {a} may not include {b} (layers point down)")
     for comp in strongly_connected(edges):
         problems.append("include cycle: " + " <-> ".join(comp))
+    problems += readme_map_problems()
     for p in problems:
         print(p)
     print(f"check_includes: {len(edges)} modules, {nincludes} includes, {len(problems)} problems")
