@@ -16,6 +16,7 @@ struct pool {
     pool_job *head, *tail;
     size_t len, depth;
     int stopping;
+    int heavy_running;        /* heavy jobs being run */
     unsigned reclaim_gen;     /* bumped when a reservation must wait: idle workers give back
                                  their cached surfaces (a reuse optimisation, not a need) */
     pthread_t *threads;
@@ -62,24 +63,49 @@ int pool_submit(pool *p, pool_job *job)
     p->tail = job;
     p->len++;
     atomic_store(&p->m->g.queue_depth, (long)p->len);
-    pthread_cond_signal(&p->cv);
+    pthread_cond_broadcast(&p->cv); /* a waiting worker may be one that heavy jobs hold back */
     pthread_mutex_unlock(&p->mu);
     return 0;
+}
+
+/* With mu held: take job (reached through *link, after prev) out of the queue. */
+static void unlink_job(pool *p, pool_job **link, pool_job *prev)
+{
+    pool_job *j = *link;
+    *link = j->next;
+    if (p->tail == j)
+        p->tail = prev;
+    j->next = NULL;
+    p->len--;
+}
+
+/* With mu held: the link to the first job a worker may run now — the oldest, unless it is heavy
+ * and all workers but one already run heavy jobs — or NULL. */
+static pool_job **next_runnable(pool *p, pool_job **prev)
+{
+    int heavy_ok = p->heavy_running < (p->n_threads > 1 ? p->n_threads - 1 : 1);
+    *prev = NULL;
+    for (pool_job **link = &p->head; *link; *prev = *link, link = &(*link)->next)
+        if (heavy_ok || !(*link)->heavy)
+            return link;
+    return NULL;
 }
 
 void pool_expire(pool *p, double now)
 {
     pool_job *expired = NULL, **tail = &expired;
     pthread_mutex_lock(&p->mu);
-    /* FIFO: every job past its deadline is at the head. */
-    while (p->head && p->head->deadline < now) {
-        pool_job *j = p->head;
-        p->head = j->next;
-        if (!p->head)
-            p->tail = NULL;
-        p->len--;
+    /* Deadlines differ by kind of job (and heavy jobs may be passed over): scan the queue. */
+    pool_job **link = &p->head, *prev = NULL;
+    while (*link) {
+        pool_job *j = *link;
+        if (j->deadline >= now) {
+            prev = j;
+            link = &j->next;
+            continue;
+        }
+        unlink_job(p, link, prev);
         j->expired = 1;
-        j->next = NULL;
         *tail = j;
         tail = &j->next;
     }
@@ -145,7 +171,8 @@ static void *worker_main(void *arg)
     unsigned reclaim_seen = 0;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (!p->head && !p->stopping) {
+        pool_job **link = NULL, *prev = NULL;
+        while (!p->stopping && !(link = next_runnable(p, &prev))) {
             if (reclaim_seen != p->reclaim_gen) {
                 reclaim_seen = p->reclaim_gen;
                 pthread_mutex_unlock(&p->mu);
@@ -155,15 +182,18 @@ static void *worker_main(void *arg)
             }
             pthread_cond_wait(&p->cv, &p->mu);
         }
-        pool_job *job = p->head;
+        if (p->stopping) {
+            link = &p->head;
+            prev = NULL;
+        }
+        pool_job *job = *link;
         if (!job) { /* stopping and drained */
             pthread_mutex_unlock(&p->mu);
             break;
         }
-        p->head = job->next;
-        if (!p->head)
-            p->tail = NULL;
-        p->len--;
+        unlink_job(p, link, prev);
+        if (job->heavy)
+            p->heavy_running++;
         atomic_store(&p->m->g.queue_depth, (long)p->len);
         /* Stopping means the drain deadline has passed: what is still queued is not rendered
          * (that could take far past the deadline), only handed back unanswered. */
@@ -176,6 +206,12 @@ static void *worker_main(void *arg)
             atomic_fetch_add(&p->m->g.in_flight, 1);
             job->run(job, rc);
             atomic_fetch_sub(&p->m->g.in_flight, 1);
+        }
+        if (job->heavy) {
+            pthread_mutex_lock(&p->mu);
+            p->heavy_running--;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
         }
         hand_back(p, job);
     }

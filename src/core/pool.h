@@ -19,6 +19,10 @@ struct pool_job {
     void (*done)(pool_job *job);                /* on the I/O loop */
     double deadline;                            /* monotonic seconds; run after it → expired */
     int expired;                                /* set by the worker instead of running */
+    int heavy;                                  /* long work (an upload to parse, a reload) that
+                                                   may not take every worker: while all but one
+                                                   run such jobs, the others wait their turn and
+                                                   images keep a worker */
     pool_job *next;
 };
 

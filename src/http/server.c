@@ -900,6 +900,7 @@ void http_reply_work(http_req *rq, double wait_s, work_fn run, work_done_fn done
     rq->body_charge = 0; /* the job holds the body now, even if the client goes away */
     w->base.run = work_job_run;
     w->base.done = work_job_done;
+    w->base.heavy = w->body_charge > 0; /* parsing an upload: images keep a worker meanwhile */
     w->base.deadline = budget_now() + (wait_s > 0 ? wait_s : srv->cfg.deadline_ms / 1e3);
     rq->cache = "work";
     if (pool_submit(srv->pool, &w->base) < 0) {
@@ -1343,6 +1344,7 @@ static void reload_start(server *srv)
     r->srv = srv;
     r->base.run = reload_job_run;
     r->base.done = reload_job_done;
+    r->base.heavy = 1;
     r->base.deadline = budget_now() + 365 * 86400.0; /* waits its turn however long the queue */
     if (pool_submit(srv->pool, &r->base) < 0) {
         free(r);
