@@ -1,4 +1,5 @@
-/* main.c — the cartouche command: `cartouche [flags]` serves, `cartouche bake` prepares assets.
+/* main.c — the cartouche command: `cartouche [flags]` serves, `cartouche bake` prepares assets,
+ * `cartouche scenes index DIR` catalogues raster files for --scenes.
  * Serving wires the modules into the router, loads their data and runs the server. */
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,10 @@ static int serve(const config *cfg)
             log_msg("error", "%s", err.msg);
             goto out;
         }
+    if (cfg->scenes_dir[0] && tiles_store_set_scenes_dir(cfg->scenes_dir, &err) < 0) {
+        log_msg("error", "%s", err.msg);
+        goto out;
+    }
     if (refcards_load(cfg, &err) < 0 || tiles_load(cfg->assets_dir, &err) < 0 ||
         web_load("web", cfg->assets_dir, &err) < 0) {
         log_msg("error", "%s", err.msg);
@@ -56,6 +61,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "bake") == 0)
         return bake_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "scenes") == 0)
+        return tiles_scenes_main(argc - 1, argv + 1);
     config cfg;
     config_defaults(&cfg);
     err_t err = {0};

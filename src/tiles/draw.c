@@ -472,11 +472,31 @@ int tiles_blur_surface(cairo_surface_t *s, double sigma)
     return 0;
 }
 
+/* A PNG or JPEG file decoded into a surface. */
+static cairo_surface_t *file_surface(const char *path, err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *d = NULL;
+    long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (d = malloc((size_t)n)) && fread(d, 1, (size_t)n, f) != (size_t)n)
+        n = -1;
+    if (f)
+        fclose(f);
+    cairo_surface_t *s = n > 0 && d ? tiles_codec_decode_surface(d, (size_t)n, err) : NULL;
+    if (!s && err->kind == ERR_NONE)
+        err_set(err, ERR_INTERNAL, NULL, "cannot read %s", path);
+    free(d);
+    return s;
+}
+
 int tiles_draw_thumb_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     const tiles_thumb_job *j = arg;
     cairo_surface_t *src;
-    if (j->z < 0) {
+    if (j->file) {
+        src = file_surface(j->file, err);
+    } else if (j->z < 0) {
         src = tiles_codec_decode_surface(j->layer->thumb, j->layer->thumb_len, err);
     } else {
         src = background_tile(j->layer, j->z, j->x, j->y, 1, err);

@@ -27,6 +27,7 @@ typedef struct {
     int z, x, y;      /* tile scene; z = -1: the layer's baked thumbnail */
     int width, height;
     double blur;      /* Gaussian sigma in output pixels, 0 = none */
+    const char *file; /* else a PNG/JPEG file (a --scenes preview; layer NULL) */
 } tiles_thumb_job;
 
 int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);

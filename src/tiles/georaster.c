@@ -9,85 +9,18 @@
  * is the same in every tile. */
 #include "tiles/georaster.h"
 
-#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tiles/gdalapi.h"
 #include "tiles/tilemath.h"
 
 #define HALF_WORLD 20037508.342789244
 #define MAX_SOURCES 64
 #define HIST_BUCKETS 4096
-
-/* The part of GDAL's C API used here, declared here: GDAL is loaded on first use (dlopen), not
- * linked, and not needed to build. Linking it maps GDAL and its dozens of dependencies into
- * every server process (+24 MB resident at start) for what only `cartouche bake --image`
- * uses. Handles are opaque; the enum values are GDAL's (stable across 3.x). */
-typedef void *GDALDatasetH, *GDALRasterBandH, *GDALDriverH, *OGRSpatialReferenceH,
-    *OGRCoordinateTransformationH;
-typedef struct GDALTranslateOptions GDALTranslateOptions;
-typedef struct GDALWarpAppOptions GDALWarpAppOptions;
-typedef unsigned long long GUIntBig;
-typedef int GDALDataType, GDALColorInterp, CPLErr;
-enum { CE_None = 0, OGRERR_NONE = 0, GF_Read = 0, GDT_Byte = 1, GDT_Float32 = 6 };
-enum { GCI_PaletteIndex = 2, GCI_RedBand = 3, GCI_GreenBand = 4, GCI_BlueBand = 5,
-       GCI_AlphaBand = 6 };
-enum { GDAL_OF_READONLY = 0x00, GDAL_OF_RASTER = 0x02, OAMS_TRADITIONAL_GIS_ORDER = 0 };
-typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
-
-#define GDAL_FUNCS(X)                                                                              \
-    X(void, GDALAllRegister, (void))                                                               \
-    X(CPLErrorHandler, CPLSetErrorHandler, (CPLErrorHandler))                                      \
-    X(void, CPLQuietErrorHandler, (CPLErr, int, const char *))                                     \
-    X(const char *, CPLGetLastErrorMsg, (void))                                                    \
-    X(void, VSIFree, (void *))                                                                     \
-    X(GDALDatasetH, GDALOpenEx,                                                                    \
-      (const char *, unsigned, const char *const *, const char *const *, const char *const *))     \
-    X(void, GDALClose, (GDALDatasetH))                                                             \
-    X(GDALDriverH, GDALGetDriverByName, (const char *))                                            \
-    X(GDALDatasetH, GDALCreate, (GDALDriverH, const char *, int, int, int, GDALDataType, char **)) \
-    X(int, GDALGetRasterXSize, (GDALDatasetH))                                                     \
-    X(int, GDALGetRasterYSize, (GDALDatasetH))                                                     \
-    X(int, GDALGetRasterCount, (GDALDatasetH))                                                     \
-    X(GDALRasterBandH, GDALGetRasterBand, (GDALDatasetH, int))                                     \
-    X(GDALColorInterp, GDALGetRasterColorInterpretation, (GDALRasterBandH))                        \
-    X(GDALDataType, GDALGetRasterDataType, (GDALRasterBandH))                                      \
-    X(const char *, GDALGetDataTypeName, (GDALDataType))                                           \
-    X(CPLErr, GDALGetGeoTransform, (GDALDatasetH, double *))                                       \
-    X(CPLErr, GDALSetGeoTransform, (GDALDatasetH, double *))                                       \
-    X(CPLErr, GDALSetProjection, (GDALDatasetH, const char *))                                     \
-    X(OGRSpatialReferenceH, GDALGetSpatialRef, (GDALDatasetH))                                     \
-    X(CPLErr, GDALComputeRasterStatistics,                                                         \
-      (GDALRasterBandH, int, double *, double *, double *, double *, void *, void *))              \
-    X(CPLErr, GDALGetRasterHistogramEx,                                                            \
-      (GDALRasterBandH, double, double, int, GUIntBig *, int, int, void *, void *))                \
-    X(CPLErr, GDALDatasetRasterIO,                                                                 \
-      (GDALDatasetH, int, int, int, int, int, void *, int, int, GDALDataType, int, int *, int,     \
-       int, int))                                                                                  \
-    X(GDALTranslateOptions *, GDALTranslateOptionsNew, (char **, void *))                          \
-    X(void, GDALTranslateOptionsFree, (GDALTranslateOptions *))                                    \
-    X(GDALDatasetH, GDALTranslate,                                                                 \
-      (const char *, GDALDatasetH, const GDALTranslateOptions *, int *))                           \
-    X(GDALWarpAppOptions *, GDALWarpAppOptionsNew, (char **, void *))                              \
-    X(void, GDALWarpAppOptionsFree, (GDALWarpAppOptions *))                                        \
-    X(GDALDatasetH, GDALWarp,                                                                      \
-      (const char *, GDALDatasetH, int, GDALDatasetH *, const GDALWarpAppOptions *, int *))        \
-    X(OGRSpatialReferenceH, OSRNewSpatialReference, (const char *))                                \
-    X(void, OSRDestroySpatialReference, (OGRSpatialReferenceH))                                    \
-    X(int, OSRImportFromEPSG, (OGRSpatialReferenceH, int))                                         \
-    X(int, OSRExportToWkt, (OGRSpatialReferenceH, char **))                                        \
-    X(OGRSpatialReferenceH, OSRClone, (OGRSpatialReferenceH))                                      \
-    X(void, OSRSetAxisMappingStrategy, (OGRSpatialReferenceH, int))                                \
-    X(OGRCoordinateTransformationH, OCTNewCoordinateTransformation,                                \
-      (OGRSpatialReferenceH, OGRSpatialReferenceH))                                                \
-    X(int, OCTTransform, (OGRCoordinateTransformationH, int, double *, double *, double *))        \
-    X(void, OCTDestroyCoordinateTransformation, (OGRCoordinateTransformationH))
-#define DECLARE(ret, name, args) static ret(*dl_##name) args;
-GDAL_FUNCS(DECLARE)
-static const char *gdal_missing;
 
 struct tiles_georaster {
     GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
@@ -103,30 +36,6 @@ struct tiles_georaster {
     char *wkt_mercator, *wkt_lonlat;
     pthread_mutex_t lock;
 };
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_init(void)
-{
-    static const char *const names[] = {"libgdal.so", "libgdal.so.36", "libgdal.so.35",
-                                        "libgdal.so.34", "libgdal.so.33", "libgdal.so.32",
-                                        "libgdal.so.31", "libgdal.so.30"};
-    void *h = NULL;
-    for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
-        h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        gdal_missing = "libgdal is not installed (Debian: libgdal-dev)";
-        return;
-    }
-#define LOAD(ret, name, args)                                                                      \
-    if (!(*(void **)&dl_##name = dlsym(h, #name))) {                                               \
-        gdal_missing = "libgdal lacks " #name;                                                     \
-        return;                                                                                    \
-    }
-    GDAL_FUNCS(LOAD)
-    dl_GDALAllRegister();
-    dl_CPLSetErrorHandler(dl_CPLQuietErrorHandler); /* errors are reported through err_t */
-}
 
 static char *srs_wkt(int epsg)
 {
@@ -355,11 +264,8 @@ static int measure_stretch(tiles_georaster *g, err_t *err)
 
 tiles_georaster *tiles_georaster_open(const char *const *paths, size_t n, err_t *err)
 {
-    pthread_once(&gdal_once, gdal_init);
-    if (gdal_missing) {
-        err_set(err, ERR_CONFIG, NULL, "GDAL: %s", gdal_missing);
+    if (tiles_gdal_load(err) != 0)
         return NULL;
-    }
     if (n == 0 || n > MAX_SOURCES) {
         err_set(err, ERR_CONFIG, NULL, "1 to %d images make a layer", MAX_SOURCES);
         return NULL;
@@ -499,4 +405,42 @@ int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_
         return -1;
     }
     return 0;
+}
+
+int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
+{
+    GDALDatasetH ds = g->src[0];
+    double gt[6];
+    const char *wkt = g->pick[0].assume_lonlat ? g->wkt_lonlat : dl_GDALGetProjectionRef(ds);
+    int sw = dl_GDALGetRasterXSize(ds), sh = dl_GDALGetRasterYSize(ds);
+    if (dl_GDALGetGeoTransform(ds, gt) != CE_None || !wkt || !wkt[0]) {
+        err_set(err, ERR_CONFIG, NULL, "no georeferencing");
+        return -1;
+    }
+    double f = fmax(1.0, (double)(sw > sh ? sw : sh) / max);
+    int w = (int)fmax(1, round(sw / f)), h = (int)fmax(1, round(sh / f));
+    double fx = (double)sw / w, fy = (double)sh / h;
+    const double ogt[6] = {gt[0], gt[1] * fx, gt[2] * fy, gt[3], gt[4] * fx, gt[5] * fy};
+    out->w = w;
+    out->h = h;
+    out->channels = 4;
+    out->px = malloc((size_t)w * h * 4);
+    if (!out->px) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (warp_region(g, wkt, ogt, w, h, out->px, err) != 0) {
+        tiles_raster_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int tiles_georaster_stretch_bands(const tiles_georaster *g, double lo[3], double hi[3])
+{
+    if (!g->deep)
+        return 0;
+    memcpy(lo, g->lo, sizeof g->lo);
+    memcpy(hi, g->hi, sizeof g->hi);
+    return g->ncolor;
 }

@@ -33,7 +33,15 @@ const char *tiles_georaster_stretch(const tiles_georaster *g);
 int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx1, int size,
                               uint8_t *out, err_t *err);
 
-/* The whole imagery at most max px wide or high, in its own CRS (thumbnails, statistics). */
+/* The whole imagery at most max px wide or high in longitude/latitude (EPSG:4326). */
 int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err);
+
+/* The first image at most max px wide or high on its own pixel grid (no reprojection: what
+ * `gdal_translate -outsize` would give), stretched and with transparency like the tiles. */
+int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err_t *err);
+
+/* The stretch of a deep mosaic: per colour band (1 or 3 of them, returned) the values mapped to
+ * 0 and 255; 0 for 8-bit sources. */
+int tiles_georaster_stretch_bands(const tiles_georaster *g, double lo[3], double hi[3]);
 
 #endif

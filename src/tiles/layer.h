@@ -34,6 +34,7 @@ typedef struct {
     int has_alpha;            /* tiles outside the image are transparent (PNG) */
     char datetime[40], start_datetime[40], end_datetime[40];
     char attribution[256];
+    char description[256];    /* the STAC collection's description when set (scene folders) */
     char bake_id[24];         /* hex digest of the stamp, used in ETags */
     tiles_scene_stat *scenes;
     size_t nscenes;

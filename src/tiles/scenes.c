@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
+#include "tiles/sceneindex.h"
 #include "tiles/timeutil.h"
 
 static const query_key scene_keys[] = {
@@ -104,6 +106,46 @@ int tiles_catalogue_build(const tiles_layer_meta *const *layers, size_t n, tiles
 fail:
     tiles_catalogue_free(out);
     return -1;
+}
+
+int tiles_catalogue_add_files(tiles_catalogue *c, const tiles_scene_index *x, err_t *err)
+{
+    tiles_scene *ns = realloc(c->scenes, (c->count + x->nfiles + 1) * sizeof *ns);
+    if (!ns) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    c->scenes = ns;
+    for (size_t i = 0; i < x->nfiles; i++) {
+        const tiles_scene_file *f = &x->files[i];
+        if (tiles_catalogue_find(c, f->id)) {
+            log_msg("warn", "scenes: %s skipped: another scene has the id %s", f->path, f->id);
+            continue;
+        }
+        tiles_scene *s = &c->scenes[c->count];
+        memset(s, 0, sizeof *s);
+        snprintf(s->id, sizeof s->id, "%s", f->id);
+        s->layer = x->meta.name;
+        s->user = 1;
+        s->z = -1;
+        memcpy(s->bbox, f->bbox, sizeof s->bbox);
+        s->datetime = f->datetime;
+        s->start_datetime = f->start_datetime;
+        s->end_datetime = f->end_datetime;
+        if (tiles_time_parse(f->datetime, &s->t) != 0)
+            continue; /* the index wrote it canonical; a hand-edited one may not be */
+        s->t0 = s->t1 = s->t;
+        if (f->start_datetime[0] && f->end_datetime[0] &&
+            (tiles_time_parse(f->start_datetime, &s->t0) != 0 ||
+             tiles_time_parse(f->end_datetime, &s->t1) != 0))
+            s->t0 = s->t1 = s->t;
+        memcpy(s->mean, f->mean, sizeof s->mean);
+        s->coverage = f->coverage;
+        s->file = f;
+        colour_indexes(s);
+        c->count++;
+    }
+    return 0;
 }
 
 void tiles_catalogue_free(tiles_catalogue *c)
@@ -385,6 +427,30 @@ static void tile_projection(json_t *asset, int z, int x, int y)
                                                       xmin + span, ymax));
 }
 
+/* Assets of a raster file: the original (and its georeferencing files) as bytes. */
+static void file_assets(json_t *assets, const tiles_scene_file *f, const char *base)
+{
+    char href[512];
+    snprintf(href, sizeof href, "%s/v1/scenes/%s/original.%s", base, f->id, f->ext);
+    json_object_set_new(assets, "data",
+                        json_pack("{s:s,s:s,s:s,s:[s]}", "href", href, "type", f->media_type,
+                                  "title", "The original file", "roles", "data"));
+    for (size_t i = 0; i < f->naux; i++) {
+        const char *ext = f->aux[i].ext;
+        int xml = strlen(ext) > 4 && !strcmp(ext + strlen(ext) - 4, ".xml");
+        char key[40];
+        snprintf(key, sizeof key, "%s", !strcmp(ext, "prj") ? "projection" : xml ? "aux-xml"
+                                                                                : "worldfile");
+        snprintf(href, sizeof href, "%s/v1/scenes/%s/original.%s", base, f->id, ext);
+        json_object_set_new(assets, key,
+                            json_pack("{s:s,s:s,s:s,s:[s]}", "href", href, "type",
+                                      xml ? "application/xml" : "text/plain", "title",
+                                      !strcmp(key, "worldfile") ? "World file of the original"
+                                                                : "Georeferencing of the original",
+                                      "roles", "metadata"));
+    }
+}
+
 json_t *tiles_scene_json(const tiles_scene *s, const char *base)
 {
     const double *b = s->bbox;
@@ -406,11 +472,20 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
         json_object_set_new(props, "start_datetime", json_string(s->start_datetime));
         json_object_set_new(props, "end_datetime", json_string(s->end_datetime));
     }
+    if (s->file) { /* the file's own: time source, bands, grid, stretch, a sidecar's fields */
+        json_t *own = json_deep_copy(s->file->properties); /* fields filters edit items */
+        json_object_update(props, own);
+        json_decref(own);
+    }
     json_t *assets = json_pack("{s:{s:s,s:s,s:s,s:[s]},s:{s:s,s:s,s:s,s:[s]}}", "thumbnail",
                                "href", thumb, "type", "image/jpeg", "title", "Thumbnail",
                                "roles", "thumbnail", "tiles", "href", tilejson, "type",
                                "application/json", "title", "TileJSON of the layer", "roles",
                                "tiles");
+    if (s->file) {
+        json_object_del(assets, "tiles"); /* a file is no tile layer */
+        file_assets(assets, s->file, base);
+    }
     if (s->z >= 0) {
         char t[48];
         snprintf(t, sizeof t, "%d/%d/%d", s->z, s->x, s->y);
@@ -432,10 +507,13 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
                               link("parent", coll, "application/json"),
                               link("collection", coll, "application/json"),
                               link("root", root, "application/json"));
-    json_t *extensions = s->z >= 0 ? json_pack("[s]", PROJ_EXTENSION) : json_array();
+    json_t *extensions = s->file ? json_deep_copy(s->file->extensions)
+                         : s->z >= 0 ? json_pack("[s]", PROJ_EXTENSION) : json_array();
+    json_t *geometry = s->file && s->file->geometry ? json_deep_copy(s->file->geometry)
+                                                    : footprint_json(b);
     return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:[f,f,f,f],s:o,s:o,s:o}", "type", "Feature",
                      "stac_version", "1.0.0", "stac_extensions", extensions, "id", s->id,
                      "collection",
-                     s->layer, "geometry", footprint_json(b), "bbox", b[0], b[1], b[2], b[3],
+                     s->layer, "geometry", geometry, "bbox", b[0], b[1], b[2], b[3],
                      "properties", props, "links", links, "assets", assets);
 }

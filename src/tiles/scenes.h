@@ -14,6 +14,9 @@
 #include "tiles/layer.h"
 #include "tiles/stac_geom.h"
 
+struct tiles_scene_file; /* sceneindex.h */
+struct tiles_scene_index;
+
 typedef struct {
     char id[96];
     const char *layer;
@@ -24,6 +27,7 @@ typedef struct {
     double t, t0, t1; /* epoch seconds: nominal, start, end */
     double mean[3];
     double greenness, blueness, brightness, coverage;
+    const struct tiles_scene_file *file; /* a raster file of a --scenes folder, else NULL */
 } tiles_scene;
 
 typedef struct {
@@ -62,6 +66,9 @@ typedef struct {
 /* Build from the layers' descriptions (layers must outlive the catalogue). */
 int tiles_catalogue_build(const tiles_layer_meta *const *layers, size_t n, tiles_catalogue *out,
                           err_t *err);
+/* Append the scenes of a --scenes folder (x must outlive the catalogue); an id already in the
+ * catalogue is skipped with a log line. */
+int tiles_catalogue_add_files(tiles_catalogue *c, const struct tiles_scene_index *x, err_t *err);
 void tiles_catalogue_free(tiles_catalogue *c);
 const tiles_scene *tiles_catalogue_find(const tiles_catalogue *c, const char *id);
 

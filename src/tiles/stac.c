@@ -562,6 +562,25 @@ static void path(char *out, size_t cap, const char *base, const char *rest)
     snprintf(out, cap, "%s" TILES_STAC_ROOT "%s", base, rest);
 }
 
+/* Collections: one per layer, then the --scenes folder's. */
+static size_t collection_count(const tiles_store *st)
+{
+    return st ? st->nlayers + (st->scenes ? 1 : 0) : 0;
+}
+
+static const tiles_layer_meta *collection_at(const tiles_store *st, size_t i)
+{
+    return i < st->nlayers ? &st->layers[i].meta : &st->scenes->meta;
+}
+
+const tiles_layer_meta *stac_collection_find(const tiles_store *st, const char *id)
+{
+    for (size_t i = 0; i < collection_count(st); i++)
+        if (!strcmp(collection_at(st, i)->name, id))
+            return collection_at(st, i);
+    return NULL;
+}
+
 json_t *stac_landing_json(const tiles_store *st, const char *base)
 {
     char root[512], href[512];
@@ -582,8 +601,8 @@ json_t *stac_landing_json(const tiles_store *st, const char *base)
     json_array_append_new(links, post);
     path(href, sizeof href, base, "/api");
     json_array_append_new(links, link("service-desc", href, OPENAPI, "OpenAPI description"));
-    for (size_t i = 0; st && i < st->nlayers; i++) {
-        const tiles_layer_meta *m = &st->layers[i].meta;
+    for (size_t i = 0; i < collection_count(st); i++) {
+        const tiles_layer_meta *m = collection_at(st, i);
         char rest[128];
         snprintf(rest, sizeof rest, "/collections/%s", m->name);
         path(href, sizeof href, base, rest);
@@ -621,7 +640,10 @@ json_t *stac_collection_json(const tiles_layer_meta *m, const char *base)
     const char *t0 = m->start_datetime[0] && m->end_datetime[0] ? m->start_datetime : m->datetime;
     const char *t1 = m->start_datetime[0] && m->end_datetime[0] ? m->end_datetime : m->datetime;
     char desc[512];
-    snprintf(desc, sizeof desc, "%s: %s. %s", m->title,
+    if (m->description[0])
+        snprintf(desc, sizeof desc, "%s", m->description);
+    else
+        snprintf(desc, sizeof desc, "%s: %s. %s", m->title,
              m->user ? "an image added to cartouche, one scene"
                      : "a baked world layer, one scene per web-mercator tile at zoom 2",
              m->attribution);
@@ -644,8 +666,8 @@ json_t *stac_collections_json(const tiles_store *st, const char *base)
     path(root, sizeof root, base, "");
     path(self, sizeof self, base, "/collections");
     json_t *cs = json_array();
-    for (size_t i = 0; st && i < st->nlayers; i++)
-        json_array_append_new(cs, stac_collection_json(&st->layers[i].meta, base));
+    for (size_t i = 0; i < collection_count(st); i++)
+        json_array_append_new(cs, stac_collection_json(collection_at(st, i), base));
     return json_pack("{s:o,s:[o,o]}", "collections", cs, "links",
                      link("self", self, JSON, NULL), link("root", root, JSON, NULL));
 }

@@ -52,6 +52,8 @@ json_t *stac_landing_json(const tiles_store *st, const char *base);
 json_t *stac_conformance_json(void);
 json_t *stac_collections_json(const tiles_store *st, const char *base);
 json_t *stac_collection_json(const tiles_layer_meta *m, const char *base);
+/* The collection of that id (a layer or the --scenes folder), or NULL. */
+const tiles_layer_meta *stac_collection_find(const tiles_store *st, const char *id);
 json_t *stac_openapi_json(const char *base);
 
 /* The ItemCollection answering s. self is the path searched ("/v1/stac/search"); for a GET,

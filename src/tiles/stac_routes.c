@@ -19,6 +19,8 @@ static void catalogue_version(const tiles_store *s, char *out, size_t cap)
     out[0] = 0;
     for (size_t i = 0; s && i < s->nlayers; i++)
         strncat(out, s->layers[i].meta.bake_id, cap - strlen(out) - 1);
+    if (s && s->scenes)
+        strncat(out, s->scenes->meta.bake_id, cap - strlen(out) - 1);
 }
 
 static void reply_err(http_req *rq, err_kind kind, const char *msg)
@@ -76,9 +78,9 @@ static int no_params(http_req *rq)
 
 static const tiles_layer_meta *find_collection(http_req *rq, const tiles_store *s, const char *id)
 {
-    for (size_t i = 0; i < s->nlayers; i++)
-        if (!strcmp(s->layers[i].meta.name, id))
-            return &s->layers[i].meta;
+    const tiles_layer_meta *m = stac_collection_find(s, id);
+    if (m)
+        return m;
     err_t e;
     err_set(&e, ERR_NOT_FOUND, NULL, "no collection '%.64s'", id);
     http_reply_error(rq, &e);

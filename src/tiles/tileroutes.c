@@ -8,6 +8,7 @@
 
 #include "http/server.h"
 #include "tiles/draw.h"
+#include "tiles/scene_routes.h"
 #include "tiles/stac_routes.h"
 #include "tiles/staticmap.h"
 #include "tiles/tilestore.h"
@@ -245,6 +246,10 @@ static void tiles_route_thumbnail(http_req *rq, void *ctx)
         http_reply_error(rq, &err);
         return;
     }
+    if (sc->file) { /* a raster file of --scenes */
+        tiles_scene_file_route(rq, sc, file);
+        return;
+    }
     img_format fmt;
     if (!strcmp(file, "thumbnail.jpg"))
         fmt = IMG_JPEG;
@@ -275,7 +280,7 @@ static void tiles_route_thumbnail(http_req *rq, void *ctx)
         h = (int)(w * (double)L->thumb_h / L->thumb_w + 0.5);
     if (h < 1)
         h = 1;
-    *j = (tiles_thumb_job){L, sc->z, sc->x, sc->y, (int)w, h, blur};
+    *j = (tiles_thumb_job){L, sc->z, sc->x, sc->y, (int)w, h, blur, NULL};
     char key[256];
     snprintf(key, sizeof key, "thumb:%s:%s:%ld:%g:%s:%s", sc->id, L->meta.bake_id, w, blur,
              img_format_ext(fmt), TILES_RENDER_VERSION);

@@ -70,6 +70,19 @@ int tiles_store_add_archive(const char *spec, err_t *err)
     return 0;
 }
 
+static char scenes_dir[1024];
+
+int tiles_store_set_scenes_dir(const char *dir, err_t *err)
+{
+    struct stat st;
+    if (dir && (strlen(dir) >= sizeof scenes_dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        err_set(err, ERR_CONFIG, "scenes", "--scenes %.200s: not a folder", dir);
+        return -1;
+    }
+    snprintf(scenes_dir, sizeof scenes_dir, "%s", dir ? dir : "");
+    return 0;
+}
+
 void tiles_store_clear_archives(void)
 {
     narchive_layers = 0;
@@ -270,6 +283,18 @@ int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
     free(metas);
     if (rc != 0)
         goto fail;
+    if (scenes_dir[0]) {
+        s->scenes = calloc(1, sizeof *s->scenes);
+        if (!s->scenes || tiles_scene_index_load(s->scenes, scenes_dir, NULL, err) != 0)
+            goto fail;
+        if (tiles_store_layer_in(s, s->scenes->meta.name)) {
+            err_set(err, ERR_CONFIG, "scenes", "--scenes %s: a layer is named %s already",
+                    scenes_dir, s->scenes->meta.name);
+            goto fail;
+        }
+        if (tiles_catalogue_add_files(&s->catalogue, s->scenes, err) != 0)
+            goto fail;
+    }
     return 0;
 fail:
     tiles_store_close(s);
@@ -289,6 +314,9 @@ void tiles_store_close(tiles_store *s)
     free(s->layers);
     tiles_gazetteer_free(&s->places);
     tiles_catalogue_free(&s->catalogue);
+    if (s->scenes)
+        tiles_scene_index_close(s->scenes);
+    free(s->scenes);
     memset(s, 0, sizeof *s);
 }
 

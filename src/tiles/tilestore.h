@@ -14,6 +14,7 @@
 #include "tiles/labels.h"
 #include "tiles/layer.h"
 #include "tiles/pack.h"
+#include "tiles/sceneindex.h"
 #include "tiles/scenes.h"
 
 typedef struct {
@@ -34,6 +35,7 @@ typedef struct {
     size_t nlayers;
     tiles_gazetteer places;
     tiles_catalogue catalogue;
+    tiles_scene_index *scenes; /* the --scenes folder's collection, or NULL */
 } tiles_store;
 
 /* The loaded store, or NULL before tiles_load(). */
@@ -53,6 +55,9 @@ void tiles_place_style(double size, int bold, text_style *st);
  * the next tiles_store_open() on. Checked here (name, file, kind); -1 + err (ERR_CONFIG).
  * Called while the flags are read, before the server starts. */
 int tiles_store_add_archive(const char *spec, err_t *err);
+/* `--scenes DIR`: serve the scene index of DIR (`cartouche scenes index DIR`) as one more STAC
+ * collection from the next tiles_store_open() on; NULL forgets it. -1 + err (ERR_CONFIG). */
+int tiles_store_set_scenes_dir(const char *dir, err_t *err);
 /* Forget every --layer given (tests). */
 void tiles_store_clear_archives(void);
 

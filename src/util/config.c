@@ -29,6 +29,7 @@ static const opt_def opts[] = {
     STR(templates_dir, "templates folder (default templates)"),
     STR(fonts_manifest, "fonts manifest (default fonts/fonts.json)"),
     STR(db_path, "SQLite upload store (default var/cartouche.db)"),
+    STR(scenes_dir, "a folder of raster files indexed by `cartouche scenes index DIR`, served in the STAC API (default none)"),
     STR(memcached, "HOST:PORT of a shared L2 render cache (default off)"),
     LNG(memcached_timeout_ms, 1, 10000, "L2 connect and poll timeout, ms (default 50)"),
     STR(public_url, "absolute base of links in JSON, e.g. https://maps.example.org (default: relative links)"),
@@ -84,10 +85,12 @@ void config_usage(FILE *f)
 {
     fprintf(f, "usage: cartouche [--flag VALUE ...]      serve\n"
                "       cartouche bake [--assets DIR] [--templates DIR] [--device-art] [--image FILE --bounds W,S,E,N "
-               "--layer NAME]\n\nflags:\n"
+               "--layer NAME]\n"
+               "       cartouche scenes index DIR\n\nflags:\n"
                "  --config FILE            JSON file with the settings below (flags override it)\n"
                "  --layer NAME=PATH        serve a raster .mbtiles or .pmtiles archive as tile layer NAME "
-               "(repeatable)\n");
+               "(repeatable)\n"
+               "  --scenes DIR             alias of --scenes-dir\n");
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         char flag[48];
         snprintf(flag, sizeof flag, "%s", opts[i].name);
@@ -246,6 +249,8 @@ int config_from_args(config *c, int argc, char **argv, err_t *err)
             name = "memory-budget-mb";
         else if (strcmp(name, "db") == 0)
             name = "db-path";
+        else if (strcmp(name, "scenes") == 0)
+            name = "scenes-dir";
         if (strcmp(name, "layer") == 0) { /* repeatable: NAME=PATH of a tile archive */
             if (!v && i + 1 < argc)
                 v = argv[++i];

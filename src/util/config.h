@@ -21,6 +21,7 @@ typedef struct {
     char db_path[512];        /* SQLite upload store */
     char layers[CONFIG_MAX_LAYERS][1100]; /* --layer NAME=PATH, repeatable (checked at load) */
     int n_layers;
+    char scenes_dir[1024];    /* --scenes DIR: a folder `cartouche scenes index` indexed, "" = none */
     char memcached[128];      /* HOST:PORT of the optional shared L2 cache, "" = off */
     long memcached_timeout_ms; /* connect and poll timeout of the L2 (a worker never waits longer) */
     char public_url[256];     /* absolute base of links in JSON ("https://maps.example.org");

@@ -1,0 +1,14 @@
+/* scene_routes.h — what /v1/scenes/{id}/{file} answers for a scene of a --scenes folder
+ * (tiles_route_thumbnail hands those over): original.{ext} the file's own bytes (sendfile),
+ * original.{pgw,prj,...} the georeferencing files next to it, thumbnail.{jpg,png}[?w=&blur=]
+ * rendered from the preview the index made of its pixels. */
+#ifndef CARTOUCHE_TILES_SCENE_ROUTES_H
+#define CARTOUCHE_TILES_SCENE_ROUTES_H
+
+#include "tiles/scenes.h"
+
+typedef struct http_req http_req;
+
+void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *file);
+
+#endif

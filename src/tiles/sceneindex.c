@@ -1,0 +1,827 @@
+/* sceneindex.c — indexing a folder of raster files as STAC scenes, and loading that index for
+ * the server (see sceneindex.h).
+ *
+ * index.json: {"version": 1, "scenes": [entry, ...]}, an entry being what the file gave —
+ *   {"file": "sub/a.tif", "size", "mtime", "sidecar": {"file", "size", "mtime"} | null,
+ *    "id", "media_type", "aux": ["a.tfw", ...], "preview": "<hash>.png", "preview_size": [w, h],
+ *    "mean_rgb", "coverage", "bbox", "geometry", "stac_extensions", "properties"}
+ * The server adds links and asset hrefs (they depend on --public-url) when it answers. */
+#include "tiles/sceneindex.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "tiles/codec.h"
+#include "tiles/georaster.h"
+#include "tiles/rasterinfo.h"
+#include "tiles/tiles.h"
+#include "tiles/timeutil.h"
+
+#define MAX_DEPTH 3
+#define RASTER_EXT "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
+#define PROJ_EXT "https://stac-extensions.github.io/projection/v1.0.0/schema.json"
+
+/* Files that only come with a raster: never indexed on their own. */
+static const char *const sidecar_exts[] = {
+    ".json", ".xml", ".prj", ".wld", ".tfw", ".tifw", ".pgw", ".pngw", ".jgw", ".jpgw", ".j2w",
+    ".ovr", ".msk", ".txt", ".md", ".imd", ".rpb", ".til", ".xml~",
+};
+
+/* Properties the index sets itself; a sidecar's values of these are not copied. */
+static int reserved_property(const char *k)
+{
+    return !strcmp(k, "datetime") || !strcmp(k, "start_datetime") ||
+           !strcmp(k, "end_datetime") || !strncmp(k, "cartouche:", 10) ||
+           !strncmp(k, "proj:", 5) || !strcmp(k, "raster:bands");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcasecmp(s + n - k, suffix);
+}
+
+static unsigned long long fnv64(const char *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void tiles_scene_index_name(const char *dir, char *out, size_t cap)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", dir);
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = 0;
+    const char *base = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+    char name[33];
+    size_t k = 0;
+    for (const char *p = base; *p && k < 32; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+        name[k++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ? c : '_';
+    }
+    name[k] = 0;
+    snprintf(out, cap, "%s", tiles_layer_name_valid(name) ? name : "scenes");
+}
+
+/* ---- finding the files ---------------------------------------------------------------------- */
+
+typedef struct {
+    char **rel; /* paths relative to the folder */
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *rel)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        char **nr = realloc(l->rel, nc * sizeof *nr);
+        if (!nr)
+            return -1;
+        l->rel = nr;
+        l->cap = nc;
+    }
+    return (l->rel[l->n] = strdup(rel)) ? (int)(l->n++ * 0) : -1;
+}
+
+static void list_free(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->rel[i]);
+    free(l->rel);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *root, const char *rel, int depth, file_list *out)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DIR *d = opendir(path);
+    if (!d)
+        return depth == 0 ? -1 : 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue; /* hidden files, and the index itself */
+        char sub[1024], full[3072];
+        if (snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >=
+            (int)sizeof sub)
+            continue;
+        snprintf(full, sizeof full, "%s/%s", root, sub);
+        struct stat st;
+        if (stat(full, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (depth < MAX_DEPTH)
+                walk(root, sub, depth + 1, out);
+            continue;
+        }
+        int skip = !S_ISREG(st.st_mode);
+        for (size_t i = 0; !skip && i < sizeof sidecar_exts / sizeof sidecar_exts[0]; i++)
+            skip = ends_with(e->d_name, sidecar_exts[i]);
+        if (!skip && list_add(out, sub) != 0)
+            break;
+    }
+    closedir(d);
+    return 0;
+}
+
+/* ---- one file ------------------------------------------------------------------------------- */
+
+/* The sidecar STAC Item of rel: "a.json" for "a.tif", else "a.tif.json". */
+static int find_sidecar(const char *dir, const char *rel, char *out, size_t cap, struct stat *st)
+{
+    char stem[1024];
+    snprintf(stem, sizeof stem, "%s", rel);
+    char *dot = strrchr(stem, '.'), *slash = strrchr(stem, '/');
+    if (dot && (!slash || dot > slash)) {
+        *dot = 0;
+        snprintf(out, cap, "%s/%s.json", dir, stem);
+        if (stat(out, st) == 0 && S_ISREG(st->st_mode))
+            return 0;
+    }
+    snprintf(out, cap, "%s/%s.json", dir, rel);
+    return stat(out, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
+}
+
+static int id_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 80)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return 0;
+    return s[0] != '.';
+}
+
+/* rel without its extension, '/' as '.', other characters outside [A-Za-z0-9._-] as '_'. */
+static void id_from_path(const char *rel, char *out, size_t cap)
+{
+    size_t k = 0;
+    const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
+    const char *end = dot && (!slash || dot > slash) && dot > rel ? dot : rel + strlen(rel);
+    for (const char *p = rel; p < end && k + 1 < cap && k < 80; p++) {
+        char c = *p;
+        out[k++] = c == '/' ? '.' : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
+                                        ? c
+                                        : '_';
+    }
+    out[k] = 0;
+    if (!id_valid(out))
+        snprintf(out, cap, "scene-%016llx", fnv64(rel));
+}
+
+static int canonical_time(const char *s, char *out, size_t cap)
+{
+    double t;
+    if (!s || tiles_time_parse(s, &t) != 0)
+        return -1;
+    tiles_time_format(t, out, cap);
+    return 0;
+}
+
+/* What a sidecar STAC Item gives: its id, times, other properties and extensions. A sidecar
+ * that is not an Item is skipped with a warning (the file is still indexed). */
+static void apply_sidecar(const char *path, json_t *props, json_t *exts,
+                          char *id, size_t idcap, int *has_time)
+{
+    json_error_t je;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *p = json_object_get(doc, "properties");
+    if (!json_is_object(doc) || !json_is_object(p)) {
+        log_msg("warn", "scenes: %s: not a STAC Item (%s); ignored", path,
+                doc ? "no properties object" : je.text);
+        json_decref(doc);
+        return;
+    }
+    const char *sid = json_string_value(json_object_get(doc, "id"));
+    if (sid && id_valid(sid))
+        snprintf(id, idcap, "%s", sid);
+    char dt[40], t0[40], t1[40];
+    int has_dt = canonical_time(json_string_value(json_object_get(p, "datetime")), dt, sizeof dt) == 0;
+    int has_span =
+        canonical_time(json_string_value(json_object_get(p, "start_datetime")), t0, sizeof t0) == 0 &&
+        canonical_time(json_string_value(json_object_get(p, "end_datetime")), t1, sizeof t1) == 0;
+    if (has_span) {
+        json_object_set_new(props, "start_datetime", json_string(t0));
+        json_object_set_new(props, "end_datetime", json_string(t1));
+    }
+    if (has_dt || has_span) {
+        json_object_set_new(props, "datetime", json_string(has_dt ? dt : t0));
+        json_object_set_new(props, "cartouche:datetime_source", json_string("sidecar"));
+        *has_time = 1;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(p, k, v) if (!reserved_property(k)) json_object_set(props, k, v);
+    json_t *se = json_object_get(doc, "stac_extensions");
+    size_t i;
+    json_array_foreach(se, i, v)
+    {
+        size_t j;
+        json_t *w;
+        int have = 0;
+        json_array_foreach(exts, j, w) have |= json_equal(v, w);
+        if (json_is_string(v) && !have)
+            json_array_append(exts, v);
+    }
+    json_decref(doc);
+}
+
+static void colour_stats(const tiles_raster *r, double mean[3], double *coverage)
+{
+    double sum[3] = {0, 0, 0};
+    long n = 0, total = (long)r->w * r->h;
+    for (long i = 0; i < total; i++) {
+        const uint8_t *p = r->px + i * 4;
+        if (p[3] < 128)
+            continue;
+        sum[0] += p[0], sum[1] += p[1], sum[2] += p[2];
+        n++;
+    }
+    for (int c = 0; c < 3; c++)
+        mean[c] = n ? sum[c] / n : 0;
+    *coverage = total ? (double)n / total : 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+    char tmp[2100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return -1;
+    int ok = fwrite(data, 1, len, f) == len;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* The preview: the file's pixels on its own grid, at most TILES_SCENE_PREVIEW a side. */
+static int make_preview(const char *path, const char *out_png, json_t *entry, json_t *props,
+                        err_t *err)
+{
+    tiles_georaster *g = tiles_georaster_open(&path, 1, err);
+    if (!g)
+        return -1;
+    tiles_raster r = {0};
+    int rc = tiles_georaster_overview(g, TILES_SCENE_PREVIEW, &r, err);
+    double lo[3], hi[3];
+    int nst = rc == 0 ? tiles_georaster_stretch_bands(g, lo, hi) : 0;
+    tiles_georaster_close(g);
+    if (rc != 0)
+        return -1;
+    if (nst > 0) {
+        json_t *l = json_array(), *h = json_array();
+        for (int c = 0; c < nst; c++) {
+            json_array_append_new(l, json_real(lo[c]));
+            json_array_append_new(h, json_real(hi[c]));
+        }
+        json_object_set_new(props, "cartouche:stretch",
+                            json_pack("{s:[f,f],s:o,s:o}", "percentiles", TILES_STRETCH_LOW,
+                                      TILES_STRETCH_HIGH, "low", l, "high", h));
+    }
+    double mean[3], coverage;
+    colour_stats(&r, mean, &coverage);
+    unsigned char *png = NULL;
+    size_t len = 0;
+    rc = tiles_codec_encode_png(&r, &png, &len, err);
+    if (rc == 0 && write_file(out_png, png, len) != 0) {
+        err_set(err, ERR_CONFIG, NULL, "%s: %s", out_png, strerror(errno));
+        rc = -1;
+    }
+    free(png);
+    if (rc == 0) {
+        json_object_set_new(entry, "preview_size", json_pack("[i,i]", r.w, r.h));
+        json_object_set_new(entry, "mean_rgb", json_pack("[f,f,f]", mean[0], mean[1], mean[2]));
+        json_object_set_new(entry, "coverage", json_real(coverage));
+    }
+    tiles_raster_free(&r);
+    return rc;
+}
+
+static json_t *ring_json(const tiles_raster_info *in)
+{
+    if (in->nring == 0)
+        return json_null();
+    json_t *ring = json_array();
+    for (size_t i = 0; i < in->nring; i++)
+        json_array_append_new(ring, json_pack("[f,f]", in->ring[i][0], in->ring[i][1]));
+    return json_pack("{s:s,s:[o]}", "type", "Polygon", "coordinates", ring);
+}
+
+/* A new entry for rel, or NULL (reason in err). */
+static json_t *index_file(const char *dir, const char *rel, const struct stat *st,
+                          const char *sidecar, const struct stat *sst, err_t *err)
+{
+    char path[2048], png[2200], id[96];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    tiles_raster_info *in = malloc(sizeof *in);
+    if (!in) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    if (tiles_raster_info_read(path, in, err) != 0) {
+        free(in);
+        return NULL;
+    }
+    json_t *entry = json_object(), *props = json_object(), *exts = json_pack("[s,s]", RASTER_EXT,
+                                                                             PROJ_EXT);
+    id_from_path(rel, id, sizeof id);
+    int has_time = 0;
+    if (sidecar) {
+        apply_sidecar(sidecar, props, exts, id, sizeof id, &has_time);
+        json_object_set_new(entry, "sidecar",
+                            json_pack("{s:s,s:I,s:I}", "file", sidecar + strlen(dir) + 1, "size",
+                                      (json_int_t)sst->st_size, "mtime",
+                                      (json_int_t)sst->st_mtime));
+    }
+    if (!has_time) {
+        char dt[40];
+        const char *src = in->datetime_source;
+        if (in->datetime[0]) {
+            snprintf(dt, sizeof dt, "%s", in->datetime);
+        } else {
+            tiles_time_format((double)st->st_mtime, dt, sizeof dt);
+            src = "file-mtime";
+        }
+        json_object_set_new(props, "datetime", json_string(dt));
+        json_object_set_new(props, "cartouche:datetime_source", json_string(src));
+    }
+    json_t *bands = json_array();
+    for (int i = 0; i < in->nbands; i++) {
+        json_t *b = json_pack("{s:s}", "data_type", in->bands[i].data_type);
+        if (in->bands[i].has_nodata)
+            json_object_set_new(b, "nodata", json_real(in->bands[i].nodata));
+        json_array_append_new(bands, b);
+    }
+    const double *gt = in->transform;
+    json_object_set_new(props, "raster:bands", bands);
+    json_object_set_new(props, "proj:epsg", in->epsg ? json_integer(in->epsg) : json_null());
+    json_object_set_new(props, "proj:shape", json_pack("[i,i]", in->height, in->width));
+    json_object_set_new(props, "proj:transform",
+                        json_pack("[f,f,f,f,f,f]", gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]));
+    json_object_set_new(props, "cartouche:file", json_string(rel));
+    json_object_set_new(props, "cartouche:driver", json_string(in->driver));
+    snprintf(png, sizeof png, "%s/" TILES_SCENE_INDEX_DIR "/%016llx.png", dir, fnv64(rel));
+    if (make_preview(path, png, entry, props, err) != 0) {
+        json_decref(entry);
+        json_decref(props);
+        json_decref(exts);
+        free(in);
+        return NULL;
+    }
+    json_t *aux = json_array();
+    for (size_t i = 0; i < in->naux; i++)
+        json_array_append_new(aux, json_string(in->aux[i]));
+    json_object_set_new(entry, "file", json_string(rel));
+    json_object_set_new(entry, "size", json_integer((json_int_t)st->st_size));
+    json_object_set_new(entry, "mtime", json_integer((json_int_t)st->st_mtime));
+    json_object_set_new(entry, "id", json_string(id));
+    json_object_set_new(entry, "media_type", json_string(in->media_type));
+    json_object_set_new(entry, "aux", aux);
+    json_object_set_new(entry, "preview", json_string(strrchr(png, '/') + 1));
+    json_object_set_new(entry, "bbox", json_pack("[f,f,f,f]", in->bbox[0], in->bbox[1],
+                                                 in->bbox[2], in->bbox[3]));
+    json_object_set_new(entry, "geometry", ring_json(in));
+    json_object_set_new(entry, "stac_extensions", exts);
+    json_object_set_new(entry, "properties", props);
+    free(in);
+    return entry;
+}
+
+/* ---- the index ------------------------------------------------------------------------------ */
+
+static void index_path(const char *dir, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/" TILES_SCENE_INDEX_DIR "/index.json", dir);
+}
+
+/* The old entry of rel if neither the file, its sidecar nor its preview changed. */
+static json_t *reusable(const char *dir, json_t *old, const char *rel, const struct stat *st,
+                        const char *sidecar, const struct stat *sst)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(old, "scenes"), i, e)
+    {
+        const char *f = json_string_value(json_object_get(e, "file"));
+        if (!f || strcmp(f, rel) != 0)
+            continue;
+        json_t *sc = json_object_get(e, "sidecar");
+        const char *sf = json_string_value(json_object_get(sc, "file"));
+        char png[2200];
+        snprintf(png, sizeof png, "%s/" TILES_SCENE_INDEX_DIR "/%s", dir,
+                 json_string_value(json_object_get(e, "preview")) ?: "");
+        struct stat pst;
+        if (json_integer_value(json_object_get(e, "size")) != (json_int_t)st->st_size ||
+            json_integer_value(json_object_get(e, "mtime")) != (json_int_t)st->st_mtime ||
+            !sidecar != !sf || stat(png, &pst) != 0)
+            return NULL;
+        if (sidecar && (strcmp(sf, sidecar + strlen(dir) + 1) ||
+                        json_integer_value(json_object_get(sc, "size")) != (json_int_t)sst->st_size ||
+                        json_integer_value(json_object_get(sc, "mtime")) != (json_int_t)sst->st_mtime))
+            return NULL;
+        return json_incref(e);
+    }
+    return NULL;
+}
+
+/* Ids unique in the index: a later duplicate gets "-2", "-3", ... */
+static void unique_ids(json_t *scenes)
+{
+    size_t i, j;
+    json_t *e, *f;
+    json_array_foreach(scenes, i, e)
+    {
+        const char *id = json_string_value(json_object_get(e, "id"));
+        int dup = 0;
+        for (j = 0; j < i && !dup; j++) {
+            f = json_array_get(scenes, j);
+            dup = !strcmp(id, json_string_value(json_object_get(f, "id")));
+        }
+        for (int k = 2; dup; k++) {
+            char nid[128];
+            snprintf(nid, sizeof nid, "%.80s-%d", id, k);
+            dup = 0;
+            for (j = 0; j < i && !dup; j++)
+                dup = !strcmp(nid, json_string_value(json_object_get(json_array_get(scenes, j), "id")));
+            if (!dup)
+                json_object_set_new(e, "id", json_string(nid));
+        }
+    }
+}
+
+/* Previews no entry names any more. */
+static void remove_stale_previews(const char *dir, json_t *scenes)
+{
+    char idir[1100];
+    snprintf(idir, sizeof idir, "%s/" TILES_SCENE_INDEX_DIR, dir);
+    DIR *d = opendir(idir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!ends_with(de->d_name, ".png"))
+            continue;
+        size_t i;
+        json_t *e;
+        int used = 0;
+        json_array_foreach(scenes, i, e) used |= !strcmp(
+            de->d_name, json_string_value(json_object_get(e, "preview")) ?: "");
+        if (!used) {
+            char p[2200];
+            snprintf(p, sizeof p, "%s/%s", idir, de->d_name);
+            unlink(p);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+long tiles_scene_index_update(const char *dir, err_t *err)
+{
+    file_list files = {0};
+    char ipath[1100], idir[1100];
+    snprintf(idir, sizeof idir, "%s/" TILES_SCENE_INDEX_DIR, dir);
+    index_path(dir, ipath, sizeof ipath);
+    if (walk(dir, "", 0, &files) != 0) {
+        err_set(err, ERR_CONFIG, NULL, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (mkdir(idir, 0755) != 0 && errno != EEXIST) {
+        err_set(err, ERR_CONFIG, NULL, "%s: %s", idir, strerror(errno));
+        list_free(&files);
+        return -1;
+    }
+    qsort(files.rel, files.n, sizeof *files.rel, cmp_str);
+    json_t *old = json_load_file(ipath, 0, NULL);
+    if (json_integer_value(json_object_get(old, "version")) != TILES_SCENE_INDEX_VERSION) {
+        json_decref(old);
+        old = NULL;
+    }
+    json_t *scenes = json_array();
+    long reused = 0, skipped = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        const char *rel = files.rel[i];
+        char path[2048], side[2200];
+        struct stat st, sst;
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        if (stat(path, &st) != 0)
+            continue;
+        const char *sidecar = find_sidecar(dir, rel, side, sizeof side, &sst) == 0 ? side : NULL;
+        json_t *e = reusable(dir, old, rel, &st, sidecar, &sst);
+        err_t why = {0};
+        if (e)
+            reused++;
+        else if (!(e = index_file(dir, rel, &st, sidecar, &sst, &why))) {
+            log_msg("warn", "scenes: skipped %s: %s", path, why.msg);
+            skipped++;
+            continue;
+        }
+        if (json_array_size(scenes) == TILES_SCENE_MAX_FILES) {
+            log_msg("warn", "scenes: skipped %s: a folder serves at most %d scenes", path,
+                    TILES_SCENE_MAX_FILES);
+            json_decref(e);
+            skipped++;
+            continue;
+        }
+        json_array_append_new(scenes, e);
+    }
+    list_free(&files);
+    json_decref(old);
+    unique_ids(scenes);
+    json_t *doc = json_pack("{s:i,s:O}", "version", TILES_SCENE_INDEX_VERSION, "scenes", scenes);
+    char *txt = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
+    json_decref(doc);
+    int rc = txt ? write_file(ipath, txt, strlen(txt)) : -1;
+    free(txt);
+    if (rc != 0) {
+        err_set(err, ERR_CONFIG, NULL, "%s: cannot write (%s)", ipath, strerror(errno));
+        json_decref(scenes);
+        return -1;
+    }
+    remove_stale_previews(dir, scenes);
+    long n = (long)json_array_size(scenes);
+    log_msg("info", "scenes: %s: %ld scenes (%ld unchanged), %ld files skipped", dir, n, reused,
+            skipped);
+    json_decref(scenes);
+    return n;
+}
+
+/* ---- loading for the server ----------------------------------------------------------------- */
+
+static int copy_str(json_t *o, const char *key, char *dst, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (!v || strlen(v) >= cap)
+        return -1;
+    memcpy(dst, v, strlen(v) + 1);
+    return 0;
+}
+
+static int get_numbers(json_t *a, double *out, size_t n)
+{
+    if (!json_is_array(a) || json_array_size(a) != n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(a, i);
+        if (!json_is_number(v))
+            return -1;
+        out[i] = json_number_value(v);
+    }
+    return 0;
+}
+
+/* One entry into f; -1 with the reason when its file changed or the entry is malformed. */
+static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why, size_t cap)
+{
+    char rel[1024], preview[256];
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+    for (size_t i = 0; i < TILES_SCENE_MAX_AUX; i++)
+        f->aux[i].fd = -1;
+    json_t *props = json_object_get(e, "properties");
+    if (copy_str(e, "file", rel, sizeof rel) || copy_str(e, "id", f->id, sizeof f->id) ||
+        copy_str(e, "media_type", f->media_type, sizeof f->media_type) ||
+        copy_str(e, "preview", preview, sizeof preview) || !json_is_object(props) ||
+        copy_str(props, "datetime", f->datetime, sizeof f->datetime) ||
+        get_numbers(json_object_get(e, "bbox"), f->bbox, 4) ||
+        get_numbers(json_object_get(e, "mean_rgb"), f->mean, 3) ||
+        !json_is_number(json_object_get(e, "coverage")) || !id_valid(f->id) ||
+        strstr(rel, "..") || strchr(preview, '/')) {
+        snprintf(why, cap, "malformed index entry");
+        return -1;
+    }
+    double psize[2];
+    if (get_numbers(json_object_get(e, "preview_size"), psize, 2) != 0) {
+        snprintf(why, cap, "malformed index entry");
+        return -1;
+    }
+    f->preview_w = (int)psize[0];
+    f->preview_h = (int)psize[1];
+    f->coverage = json_number_value(json_object_get(e, "coverage"));
+    copy_str(props, "start_datetime", f->start_datetime, sizeof f->start_datetime);
+    copy_str(props, "end_datetime", f->end_datetime, sizeof f->end_datetime);
+    snprintf(f->path, sizeof f->path, "%s/%s", dir, rel);
+    snprintf(f->preview, sizeof f->preview, "%s/" TILES_SCENE_INDEX_DIR "/%s", dir, preview);
+    const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
+    snprintf(f->ext, sizeof f->ext, "%s", dot && (!slash || dot > slash) ? dot + 1 : "bin");
+    for (char *p = f->ext; *p; p++)
+        *p = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+    struct stat st;
+    if (stat(f->path, &st) != 0) {
+        snprintf(why, cap, "%s", strerror(errno));
+        return -1;
+    }
+    if ((long long)st.st_size != json_integer_value(json_object_get(e, "size")) ||
+        (long long)st.st_mtime != json_integer_value(json_object_get(e, "mtime"))) {
+        snprintf(why, cap, "changed since it was indexed (run `cartouche scenes index %s`)", dir);
+        return -1;
+    }
+    if (stat(f->preview, &st) != 0) {
+        snprintf(why, cap, "its preview is missing (run `cartouche scenes index %.200s`)", dir);
+        return -1;
+    }
+    f->size = json_integer_value(json_object_get(e, "size"));
+    f->mtime = json_integer_value(json_object_get(e, "mtime"));
+    f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0) {
+        snprintf(why, cap, "%s", strerror(errno));
+        return -1;
+    }
+    /* Georeferencing files: served next to the original under its name, other ending. */
+    size_t i;
+    json_t *a;
+    const char *bs = strrchr(f->path, '/');
+    json_array_foreach(json_object_get(e, "aux"), i, a)
+    {
+        const char *name = json_string_value(a);
+        if (!name || f->naux == TILES_SCENE_MAX_AUX || strchr(name, '/'))
+            continue;
+        const char *stem_end = strrchr(rel, '.');
+        const char *rel_base = slash ? slash + 1 : rel;
+        size_t stem = stem_end && stem_end > rel_base ? (size_t)(stem_end - rel_base) : strlen(rel_base);
+        tiles_scene_aux *x = &f->aux[f->naux];
+        /* "a.pgw" or "a.png.aux.xml" for "a.png": what follows the stem ("pgw", "png.aux.xml")
+         * is its ending after "original." too, where GDAL looks for it. */
+        const char *tail = strncmp(name, rel_base, stem) == 0 && name[stem] == '.' ? name + stem + 1
+                                                                                  : NULL;
+        if (!tail || strlen(tail) >= sizeof x->ext)
+            continue;
+        snprintf(x->ext, sizeof x->ext, "%s", tail);
+        snprintf(x->path, sizeof x->path, "%.*s/%s", (int)(bs - f->path), f->path, name);
+        if (stat(x->path, &st) != 0 || (x->fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0)
+            continue;
+        x->size = (long long)st.st_size;
+        f->naux++;
+    }
+    f->geometry = json_is_object(json_object_get(e, "geometry"))
+                      ? json_deep_copy(json_object_get(e, "geometry"))
+                      : NULL;
+    f->properties = json_deep_copy(props);
+    f->extensions = json_is_array(json_object_get(e, "stac_extensions"))
+                        ? json_deep_copy(json_object_get(e, "stac_extensions"))
+                        : json_array();
+    return 0;
+}
+
+static void file_close(tiles_scene_file *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    for (size_t i = 0; i < f->naux; i++)
+        if (f->aux[i].fd >= 0)
+            close(f->aux[i].fd);
+    json_decref(f->geometry);
+    json_decref(f->properties);
+    json_decref(f->extensions);
+}
+
+/* The collection's extent: the union of the footprints and the span of the times. */
+static void collection_meta(tiles_scene_index *x, const char *name, const char *ipath)
+{
+    tiles_layer_meta *m = &x->meta;
+    snprintf(m->name, sizeof m->name, "%s", name);
+    snprintf(m->title, sizeof m->title, "Scenes in %.100s", x->dir);
+    snprintf(m->description, sizeof m->description,
+             "Raster files of %.150s, one scene each, catalogued by `cartouche scenes index`",
+             x->dir);
+    snprintf(m->source, sizeof m->source, "%s", x->dir);
+    m->user = 1;
+    double t0 = INFINITY, t1 = -INFINITY;
+    double *b = m->bounds;
+    b[0] = b[1] = 1000;
+    b[2] = b[3] = -1000;
+    for (size_t i = 0; i < x->nfiles; i++) {
+        const tiles_scene_file *f = &x->files[i];
+        double s = 0, e = 0;
+        tiles_time_parse(f->start_datetime[0] ? f->start_datetime : f->datetime, &s);
+        tiles_time_parse(f->end_datetime[0] ? f->end_datetime : f->datetime, &e);
+        t0 = fmin(t0, s), t1 = fmax(t1, e);
+        if (f->bbox[0] > f->bbox[2]) { /* across the antimeridian: every longitude */
+            b[0] = -180, b[2] = 180;
+        } else {
+            b[0] = fmin(b[0], f->bbox[0]), b[2] = fmax(b[2], f->bbox[2]);
+        }
+        b[1] = fmin(b[1], f->bbox[1]), b[3] = fmax(b[3], f->bbox[3]);
+    }
+    if (x->nfiles == 0) {
+        b[0] = -180, b[1] = -90, b[2] = 180, b[3] = 90;
+        t0 = t1 = 0;
+    }
+    tiles_time_format(t0, m->start_datetime, sizeof m->start_datetime);
+    tiles_time_format(t1, m->end_datetime, sizeof m->end_datetime);
+    snprintf(m->datetime, sizeof m->datetime, "%s", m->start_datetime);
+    struct stat st;
+    if (stat(ipath, &st) == 0) {
+        m->source_mtime = (long long)st.st_mtime;
+        m->source_size = (long long)st.st_size;
+    }
+    tiles_layer_stamp_id(m);
+}
+
+int tiles_scene_index_load(tiles_scene_index *x, const char *dir, const char *name, err_t *err)
+{
+    memset(x, 0, sizeof *x);
+    snprintf(x->dir, sizeof x->dir, "%s", dir);
+    size_t n = strlen(x->dir);
+    while (n > 1 && x->dir[n - 1] == '/')
+        x->dir[--n] = 0;
+    char ipath[1100], cname[64];
+    index_path(x->dir, ipath, sizeof ipath);
+    json_error_t je;
+    json_t *doc = json_load_file(ipath, 0, &je);
+    json_t *scenes = json_object_get(doc, "scenes");
+    if (!doc || json_integer_value(json_object_get(doc, "version")) != TILES_SCENE_INDEX_VERSION ||
+        !json_is_array(scenes)) {
+        err_set(err, ERR_CONFIG, "scenes", "--scenes %s: %s (run `cartouche scenes index %s`)",
+                x->dir, doc ? "an index of another version" : je.text, x->dir);
+        json_decref(doc);
+        return -1;
+    }
+    x->files = calloc(json_array_size(scenes) + 1, sizeof *x->files);
+    if (!x->files) {
+        json_decref(doc);
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(scenes, i, e)
+    {
+        char why[512];
+        if (x->nfiles == TILES_SCENE_MAX_FILES)
+            break;
+        if (load_entry(x->dir, e, &x->files[x->nfiles], why, sizeof why) != 0) {
+            file_close(&x->files[x->nfiles]);
+            log_msg("warn", "scenes: %s/%s skipped: %s", x->dir,
+                    json_string_value(json_object_get(e, "file")) ?: "?", why);
+            continue;
+        }
+        x->nfiles++;
+    }
+    json_decref(doc);
+    if (name)
+        snprintf(cname, sizeof cname, "%s", name);
+    else
+        tiles_scene_index_name(x->dir, cname, sizeof cname);
+    collection_meta(x, cname, ipath);
+    log_msg("info", "scenes: %s: %zu scenes as collection %s", x->dir, x->nfiles, cname);
+    return 0;
+}
+
+void tiles_scene_index_close(tiles_scene_index *x)
+{
+    for (size_t i = 0; i < x->nfiles; i++)
+        file_close(&x->files[i]);
+    free(x->files);
+    memset(x, 0, sizeof *x);
+}
+
+/* ---- the subcommand ------------------------------------------------------------------------- */
+
+int tiles_scenes_main(int argc, char **argv)
+{
+    if (argc < 3 || strcmp(argv[1], "index") != 0) {
+        fprintf(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr,
+                "usage: cartouche scenes index DIR\n"
+                "  catalogue the raster files under DIR (GeoTIFF/COG, JPEG 2000, PNG/JPEG with a "
+                "world file, ...)\n  into DIR/" TILES_SCENE_INDEX_DIR "/, for `cartouche --scenes DIR`\n");
+        return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 2;
+    }
+    int rc = 0;
+    for (int i = 2; i < argc; i++) {
+        err_t err = {0};
+        long n = tiles_scene_index_update(argv[i], &err);
+        if (n < 0) {
+            fprintf(stderr, "cartouche scenes: %s\n", err.msg);
+            rc = 1;
+        } else {
+            printf("cartouche scenes: %s: %ld scenes\n", argv[i], n);
+        }
+    }
+    return rc;
+}

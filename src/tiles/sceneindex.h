@@ -1,0 +1,77 @@
+/* sceneindex.h — a folder of the user's raster files (GeoTIFF/COG, JPEG 2000, PNG/JPEG with a
+ * world file: whatever GDAL opens) as a collection of STAC scenes.
+ *
+ * `cartouche scenes index DIR` reads each file through GDAL — footprint, grid and CRS, bands,
+ * time (a sidecar STAC Item `<name>.json` or `<file>.json` first, then the file's metadata:
+ * ACQUISITIONDATETIME, TIFFTAG_DATETIME; else its mtime) — renders a preview from its pixels
+ * (stretched to 8 bits like the bake does) and writes DIR/.cartouche-scenes/index.json plus one
+ * PNG preview per scene there. Files that did not change (size, mtime, sidecar) keep their
+ * entry; files GDAL cannot use are skipped with the reason logged.
+ *
+ * The server (`--scenes DIR`) only reads that index: start-up costs a JSON read and a stat per
+ * file, and GDAL — its 24 MB and its parsers of every format — stays out of the serving
+ * process. A file changed or gone since it was indexed is skipped with a log line. */
+#ifndef CARTOUCHE_TILES_SCENEINDEX_H
+#define CARTOUCHE_TILES_SCENEINDEX_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util/err.h"
+#include "tiles/layer.h"
+
+#define TILES_SCENE_INDEX_DIR ".cartouche-scenes"
+/* Bump when what an entry holds changes: every file is indexed again. */
+#define TILES_SCENE_INDEX_VERSION 1
+/* Open files of a served collection are bounded (each keeps a descriptor for sendfile). */
+#define TILES_SCENE_MAX_FILES 2000
+#define TILES_SCENE_MAX_AUX 4
+
+/* A file extension and the file it names, served next to the original (world file, .prj). */
+typedef struct {
+    char ext[16];    /* "pgw", "prj", "aux.xml" */
+    char path[1100];
+    long long size;
+    int fd;
+} tiles_scene_aux;
+
+typedef struct tiles_scene_file {
+    char id[96];
+    char path[1100];          /* the original */
+    char ext[16];             /* its extension, lower case ("tif"), for its URL */
+    char media_type[80];
+    long long size, mtime;
+    int fd;                   /* open for sendfile while served; -1 otherwise */
+    tiles_scene_aux aux[TILES_SCENE_MAX_AUX];
+    size_t naux;
+    char preview[1100];       /* PNG, at most TILES_SCENE_PREVIEW px a side */
+    int preview_w, preview_h;
+    char datetime[40], start_datetime[40], end_datetime[40];
+    double bbox[4], mean[3], coverage;
+    json_t *geometry;         /* Polygon, or NULL across the antimeridian (bbox then) */
+    json_t *properties;       /* everything of the Item's properties but the colour indexes */
+    json_t *extensions;       /* stac_extensions */
+} tiles_scene_file;
+
+#define TILES_SCENE_PREVIEW 512
+
+typedef struct tiles_scene_index {
+    char dir[1024];
+    tiles_layer_meta meta;    /* the collection: name, title, bounds, time span */
+    tiles_scene_file *files;
+    size_t nfiles;
+} tiles_scene_index;
+
+/* Index dir (update DIR/.cartouche-scenes); the number of scenes indexed, or -1 + err when the
+ * folder cannot be read or the index written. Skipped files are logged, not errors. */
+long tiles_scene_index_update(const char *dir, err_t *err);
+
+/* Load dir's index for serving, as collection name (NULL: from the folder's name). ERR_CONFIG
+ * when there is no index. Entries whose file changed are skipped (logged). */
+int tiles_scene_index_load(tiles_scene_index *x, const char *dir, const char *name, err_t *err);
+void tiles_scene_index_close(tiles_scene_index *x);
+
+/* The collection name a folder gets: its last component in [a-z0-9_-], else "scenes". */
+void tiles_scene_index_name(const char *dir, char *out, size_t cap);
+
+#endif
