@@ -12,9 +12,8 @@ typedef void *GDALMajorObjectH, *GDALDatasetH, *GDALRasterBandH, *GDALDriverH, *
     *OGRCoordinateTransformationH;
 typedef struct GDALTranslateOptions GDALTranslateOptions;
 typedef struct GDALWarpAppOptions GDALWarpAppOptions;
-typedef unsigned long long GUIntBig;
 typedef int GDALDataType, GDALColorInterp, CPLErr;
-enum { CE_None = 0, OGRERR_NONE = 0, GF_Read = 0, GDT_Byte = 1, GDT_Float32 = 6 };
+enum { CE_None = 0, OGRERR_NONE = 0, GF_Read = 0, GDT_Byte = 1, GDT_Float32 = 6, GDT_Float64 = 7 };
 enum { GCI_PaletteIndex = 2, GCI_RedBand = 3, GCI_GreenBand = 4, GCI_BlueBand = 5,
        GCI_AlphaBand = 6 };
 enum { GDAL_OF_READONLY = 0x00, GDAL_OF_RASTER = 0x02, OAMS_TRADITIONAL_GIS_ORDER = 0 };
@@ -42,10 +41,8 @@ typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
     X(CPLErr, GDALSetGeoTransform, (GDALDatasetH, double *))                                       \
     X(CPLErr, GDALSetProjection, (GDALDatasetH, const char *))                                     \
     X(OGRSpatialReferenceH, GDALGetSpatialRef, (GDALDatasetH))                                     \
-    X(CPLErr, GDALComputeRasterStatistics,                                                         \
-      (GDALRasterBandH, int, double *, double *, double *, double *, void *, void *))              \
-    X(CPLErr, GDALGetRasterHistogramEx,                                                            \
-      (GDALRasterBandH, double, double, int, GUIntBig *, int, int, void *, void *))                \
+    X(CPLErr, GDALRasterIO,                                                                        \
+      (GDALRasterBandH, int, int, int, int, int, void *, int, int, GDALDataType, int, int))        \
     X(CPLErr, GDALDatasetRasterIO,                                                                 \
       (GDALDatasetH, int, int, int, int, int, void *, int, int, GDALDataType, int, int *, int,     \
        int, int))                                                                                  \

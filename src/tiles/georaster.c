@@ -5,8 +5,8 @@
  * expanded) and its alpha band. Every band of tiles is one GDALWarp() call of all the VRTs into
  * a MEM dataset in EPSG:3857 with a destination alpha band, so reprojection, resampling,
  * nodata, alpha and the mosaic are GDAL's. Sources deeper than 8 bits are warped as Float32 and
- * scaled afterwards with percentiles taken from GDAL's approximate histograms, so the stretch
- * is the same in every tile. */
+ * scaled afterwards with percentiles of a sample of their pixels, so the stretch is the same in
+ * every tile. Nothing is written next to the sources. */
 #include "tiles/georaster.h"
 
 #include <math.h>
@@ -20,7 +20,8 @@
 
 #define HALF_WORLD 20037508.342789244
 #define MAX_SOURCES 64
-#define HIST_BUCKETS 4096
+/* Pixels a side of the sample a stretch is measured on. */
+#define STRETCH_SAMPLE 1024
 
 struct tiles_georaster {
     GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
@@ -126,19 +127,42 @@ static int extent_lonlat(GDALDatasetH ds, int assume_lonlat, double b[4], err_t 
     return 0;
 }
 
-/* The pth percentile of a band from GDAL's approximate histogram over [mn, mx]. */
-static double percentile(const GUIntBig *hist, int nb, double mn, double mx, double p)
+static int cmp_double(const void *a, const void *b)
 {
-    GUIntBig total = 0, run = 0;
-    for (int i = 0; i < nb; i++)
-        total += hist[i];
-    GUIntBig want = (GUIntBig)(total * p / 100.0);
-    for (int i = 0; i < nb; i++) {
-        run += hist[i];
-        if (run > want)
-            return mn + (mx - mn) * (i + 0.5) / nb;
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Append the values of band (a sample of at most STRETCH_SAMPLE px a side) that are numbers
+ * and not its nodata value. */
+static int sample_band(GDALRasterBandH band, int w, int h, double **vals, size_t *n, size_t *cap)
+{
+    double f = fmax(1.0, (double)(w > h ? w : h) / STRETCH_SAMPLE);
+    int sw = (int)fmax(1, w / f), sh = (int)fmax(1, h / f);
+    double *buf = malloc(sizeof *buf * (size_t)sw * sh);
+    if (!buf)
+        return -1;
+    if (dl_GDALRasterIO(band, GF_Read, 0, 0, w, h, buf, sw, sh, GDT_Float64, 0, 0) != CE_None) {
+        free(buf);
+        return -1;
     }
-    return mx;
+    int has_nodata = 0;
+    double nodata = dl_GDALGetRasterNoDataValue(band, &has_nodata);
+    size_t need = *n + (size_t)sw * sh;
+    if (need > *cap) {
+        double *nv = realloc(*vals, sizeof *nv * need);
+        if (!nv) {
+            free(buf);
+            return -1;
+        }
+        *vals = nv;
+        *cap = need;
+    }
+    for (size_t i = 0; i < (size_t)sw * sh; i++)
+        if (isfinite(buf[i]) && !(has_nodata && buf[i] == nodata))
+            (*vals)[(*n)++] = buf[i];
+    free(buf);
+    return 0;
 }
 
 static int add_source(tiles_georaster *g, const char *path, err_t *err)
@@ -215,45 +239,38 @@ static int make_vrt(tiles_georaster *g, size_t i, const char *path, err_t *err)
     return 0;
 }
 
-/* Stretch of deep sources: per colour band, the percentiles over every source. */
+/* Stretch of deep sources: per colour band, the percentiles of its values over every source,
+ * from a sample of each read here (GDAL's statistics and histograms would be written next to
+ * the user's files as .aux.xml). */
 static int measure_stretch(tiles_georaster *g, err_t *err)
 {
     const char *type = NULL;
     size_t used = 0;
+    double *vals = NULL;
     for (int c = 0; c < g->ncolor; c++) {
-        g->lo[c] = INFINITY;
-        g->hi[c] = -INFINITY;
+        size_t n = 0, cap = 0;
         for (size_t i = 0; i < g->n; i++) {
-            int idx = c + 1;
-            GDALRasterBandH band = dl_GDALGetRasterBand(g->vrt[i], idx);
+            GDALRasterBandH band = dl_GDALGetRasterBand(g->vrt[i], c + 1);
             type = dl_GDALGetDataTypeName(dl_GDALGetRasterDataType(band));
-            double mn, mx, mean, sd;
-            if (dl_GDALComputeRasterStatistics(band, 1, &mn, &mx, &mean, &sd, NULL, NULL) !=
-                CE_None) {
-                err_set(err, ERR_CONFIG, NULL, "statistics of band %d: %s", idx,
+            if (sample_band(band, dl_GDALGetRasterXSize(g->vrt[i]),
+                            dl_GDALGetRasterYSize(g->vrt[i]), &vals, &n, &cap) != 0) {
+                free(vals);
+                err_set(err, ERR_CONFIG, NULL, "reading band %d: %s", c + 1,
                         dl_CPLGetLastErrorMsg());
                 return -1;
             }
-            GUIntBig *hist = calloc(HIST_BUCKETS, sizeof *hist);
-            if (!hist) {
-                err_set(err, ERR_INTERNAL, NULL, "out of memory");
-                return -1;
-            }
-            if (mx > mn && dl_GDALGetRasterHistogramEx(band, mn, mx, HIST_BUCKETS, hist, 0, 1,
-                                                    NULL, NULL) == CE_None) {
-                g->lo[c] = fmin(g->lo[c], percentile(hist, HIST_BUCKETS, mn, mx,
-                                                     TILES_STRETCH_LOW));
-                g->hi[c] = fmax(g->hi[c], percentile(hist, HIST_BUCKETS, mn, mx,
-                                                     TILES_STRETCH_HIGH));
-            } else {
-                g->lo[c] = fmin(g->lo[c], mn);
-                g->hi[c] = fmax(g->hi[c], mx);
-            }
-            free(hist);
         }
+        if (n == 0) {
+            g->lo[c] = 0, g->hi[c] = 1;
+            continue;
+        }
+        qsort(vals, n, sizeof *vals, cmp_double);
+        g->lo[c] = vals[(size_t)(TILES_STRETCH_LOW / 100.0 * (double)(n - 1) + 0.5)];
+        g->hi[c] = vals[(size_t)(TILES_STRETCH_HIGH / 100.0 * (double)(n - 1) + 0.5)];
         if (!(g->hi[c] > g->lo[c]))
             g->hi[c] = g->lo[c] + 1;
     }
+    free(vals);
     used = (size_t)snprintf(g->stretch, sizeof g->stretch, "%s stretched %g-%g %%:", type,
                             TILES_STRETCH_LOW, TILES_STRETCH_HIGH);
     for (int c = 0; c < g->ncolor && used < sizeof g->stretch; c++)

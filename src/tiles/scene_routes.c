@@ -16,7 +16,7 @@ static const query_key thumb_keys[] = {{"w", 0}, {"blur", 0}};
 static void not_found(http_req *rq, const char *id)
 {
     err_t e;
-    err_set(&e, ERR_NOT_FOUND, NULL, "scene %.80s has original.{its extension}, "
+    err_set(&e, ERR_NOT_FOUND, NULL, "scene %.80s has original.{its extension}, preview.png, "
                                      "thumbnail.jpg and thumbnail.png", id);
     http_reply_error(rq, &e);
 }
@@ -30,7 +30,8 @@ static void reply_bytes(http_req *rq, const tiles_scene_file *f, const char *mim
         return;
     }
     char key[256];
-    snprintf(key, sizeof key, "scenefile:%s:%s:%lld:%lld", f->id, what, f->size, f->mtime);
+    snprintf(key, sizeof key, "scenefile:%s:%s:%lld:%lld:%lld", f->id, what, f->size, f->mtime,
+             f->preview_size);
     http_reply_file(rq, mime, fd, 0, (size_t)size, key, http_cache_control(rq));
 }
 
@@ -67,6 +68,10 @@ void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *fil
     const tiles_scene_file *f = sc->file;
     if (!strcmp(file, "thumbnail.jpg") || !strcmp(file, "thumbnail.png")) {
         reply_thumbnail(rq, sc, file[10] == 'j' ? IMG_JPEG : IMG_PNG);
+        return;
+    }
+    if (!strcmp(file, "preview.png")) {
+        reply_bytes(rq, f, "image/png", f->preview_fd, f->preview_size, "preview");
         return;
     }
     if (strncmp(file, "original.", 9) != 0) {

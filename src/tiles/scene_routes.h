@@ -1,7 +1,8 @@
 /* scene_routes.h — what /v1/scenes/{id}/{file} answers for a scene of a --scenes folder
  * (tiles_route_thumbnail hands those over): original.{ext} the file's own bytes (sendfile),
- * original.{pgw,prj,...} the georeferencing files next to it, thumbnail.{jpg,png}[?w=&blur=]
- * rendered from the preview the index made of its pixels. */
+ * original.{pgw,prj,...} the georeferencing files next to it, preview.png the preview the
+ * index made of its pixels (transparent outside them), thumbnail.{jpg,png}[?w=&blur=] rendered
+ * from that preview on black. */
 #ifndef CARTOUCHE_TILES_SCENE_ROUTES_H
 #define CARTOUCHE_TILES_SCENE_ROUTES_H
 

@@ -600,7 +600,7 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
 {
     char rel[1024], preview[256];
     memset(f, 0, sizeof *f);
-    f->fd = -1;
+    f->fd = f->preview_fd = -1;
     for (size_t i = 0; i < TILES_SCENE_MAX_AUX; i++)
         f->aux[i].fd = -1;
     json_t *props = json_object_get(e, "properties");
@@ -645,10 +645,12 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
         snprintf(why, cap, "its preview is missing (run `cartouche scenes index %.200s`)", dir);
         return -1;
     }
+    f->preview_size = (long long)st.st_size;
     f->size = json_integer_value(json_object_get(e, "size"));
     f->mtime = json_integer_value(json_object_get(e, "mtime"));
     f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
-    if (f->fd < 0) {
+    f->preview_fd = open(f->preview, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0 || f->preview_fd < 0) {
         snprintf(why, cap, "%s", strerror(errno));
         return -1;
     }
@@ -692,6 +694,8 @@ static void file_close(tiles_scene_file *f)
 {
     if (f->fd >= 0)
         close(f->fd);
+    if (f->preview_fd >= 0)
+        close(f->preview_fd);
     for (size_t i = 0; i < f->naux; i++)
         if (f->aux[i].fd >= 0)
             close(f->aux[i].fd);

@@ -44,8 +44,10 @@ typedef struct tiles_scene_file {
     int fd;                   /* open for sendfile while served; -1 otherwise */
     tiles_scene_aux aux[TILES_SCENE_MAX_AUX];
     size_t naux;
-    char preview[1100];       /* PNG, at most TILES_SCENE_PREVIEW px a side */
+    char preview[1100];       /* PNG (with alpha), at most TILES_SCENE_PREVIEW px a side */
     int preview_w, preview_h;
+    int preview_fd;           /* open for sendfile while served; -1 otherwise */
+    long long preview_size;
     char datetime[40], start_datetime[40], end_datetime[40];
     double bbox[4], mean[3], coverage;
     json_t *geometry;         /* Polygon, or NULL across the antimeridian (bbox then) */

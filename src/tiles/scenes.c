@@ -431,6 +431,11 @@ static void tile_projection(json_t *asset, int z, int x, int y)
 static void file_assets(json_t *assets, const tiles_scene_file *f, const char *base)
 {
     char href[512];
+    snprintf(href, sizeof href, "%s/v1/scenes/%s/preview.png", base, f->id);
+    json_object_set_new(assets, "preview",
+                        json_pack("{s:s,s:s,s:s,s:[s,s]}", "href", href, "type", "image/png",
+                                  "title", "Preview of the pixels, at most 512 px a side",
+                                  "roles", "overview", "visual"));
     snprintf(href, sizeof href, "%s/v1/scenes/%s/original.%s", base, f->id, f->ext);
     json_object_set_new(assets, "data",
                         json_pack("{s:s,s:s,s:s,s:[s]}", "href", href, "type", f->media_type,
@@ -485,8 +490,7 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
     if (s->file) {
         json_object_del(assets, "tiles"); /* a file is no tile layer */
         file_assets(assets, s->file, base);
-    }
-    if (s->z >= 0) {
+    } else if (s->z >= 0) {
         char t[48];
         snprintf(t, sizeof t, "%d/%d/%d", s->z, s->x, s->y);
         json_object_set_new(props, "cartouche:tile", json_string(t));
