@@ -2,7 +2,7 @@
 with --scenes DIR. Inputs are made here with gdal_translate/gdalwarp from a baked Blue Marble
 tile: a UTM GeoTIFF (alpha, a sidecar STAC Item), a 16-bit GeoTIFF (TIFFTAG_DATETIME), a COG, a
 JPEG 2000 (if GDAL has a JP2 driver), a PNG with a world file, and files the index must skip (a
-broken TIFF, a PNG without georeferencing). Checked: footprints against gdalinfo's corners,
+broken TIFF, a truncated COG, a PNG without georeferencing). Checked: footprints against gdalinfo's corners,
 datetimes and where they came from, bands, previews against gdal_translate -outsize of the same
 file (PSNR, mean colour), the original bytes, search by bbox/intersects/datetime/ids, paging, and
 that Items validate against the STAC 1.0.0 schemas like the rest of /v1/stac."""
@@ -76,6 +76,8 @@ def folder(tmp_path_factory, server):
                 "datetime": None, "start_datetime": "2019-03-01T00:00:00Z",
                 "end_datetime": "2019-03-31T23:59:59Z"}}))
     (d / "broken.tif").write_bytes(b"II*\x00" + b"\x07" * 400)
+    # a COG cut short: GDAL opens it (the header is whole), its pixels fail to read
+    (d / "truncated.tif").write_bytes((d / "cog.tif").read_bytes()[:200000])
     b = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 10, 10)).save(b, "PNG")
     (d / "plain.png").write_bytes(b.getvalue())
@@ -131,6 +133,7 @@ def test_index_skips_bad_files_with_reasons(folder):
     log = out.stderr
     assert "skipped" in log and "broken.tif" in log and "GDAL cannot read it" in log
     assert "plain.png" in log and "no georeferencing" in log
+    assert "truncated.tif" in log and "IReadBlock failed" in log
     assert "README.txt" not in log and "utm.json" not in log  # not rasters: not tried
     n = 4 + has_jp2()
     assert f"{d}: {n} scenes" in out.stdout
