@@ -14,12 +14,18 @@
 /* Where a layer has no imagery (outside a user image, beyond the poles). */
 static const double empty_rgb[3] = {0.0, 0.0, 0.0};
 
+static cairo_surface_t *compose_2x(const tiles_layer *L, int z, int x, int y, err_t *err);
+
 /* Decode tile (z, x, y) of layer at scale from its pack: JPEG for opaque layers, PNG (alpha)
- * for user layers. NULL without error if the layer has no such tile. */
+ * for user layers. NULL without error if the layer has no such tile. A layer without @2x
+ * tiles (an archive given with --layer) makes them from its 1x tiles (compose_2x). */
 static cairo_surface_t *background_tile(const tiles_layer *L, int z, int x, int y, int scale,
                                         err_t *err)
 {
-    const tiles_pack *p = &L->packs[scale - 1][L->meta.has_alpha ? 1 : 0];
+    const int fi = L->meta.has_alpha ? 1 : 0;
+    if (scale == 2 && !L->packs[1][fi].kind && L->packs[0][fi].kind)
+        return compose_2x(L, z, x, y, err);
+    const tiles_pack *p = &L->packs[scale - 1][fi];
     long long off;
     size_t len;
     if (tiles_pack_lookup(p, z, x, y, &off, &len) != 0)
@@ -30,6 +36,67 @@ static cairo_surface_t *background_tile(const tiles_layer *L, int z, int x, int 
     cairo_surface_t *s = tiles_codec_decode_surface(d, len, err);
     free(d);
     return s;
+}
+
+/* Paint src scaled into the box (x, y, size, size) of cr. */
+static void paint_into(cairo_t *cr, cairo_surface_t *src, double x, double y, double size)
+{
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, size / cairo_image_surface_get_width(src),
+                size / cairo_image_surface_get_height(src));
+    cairo_set_source_surface(cr, src, 0, 0);
+    cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}
+
+/* A 512 px tile of (z, x, y) from 1x tiles, as the bake's @2x tiles cover the same ground at
+ * twice the pixels: the four children at z + 1 side by side; where one is missing (beyond the
+ * archive's maxzoom, or outside its imagery), the tile itself upscaled under the children there
+ * are. NULL without error when there is none of them. */
+static cairo_surface_t *compose_2x(const tiles_layer *L, int z, int x, int y, err_t *err)
+{
+    cairo_surface_t *kids[4] = {NULL, NULL, NULL, NULL}, *out = NULL;
+    int have = 0;
+    for (int i = 0; z < L->meta.maxzoom && i < 4; i++) {
+        kids[i] = background_tile(L, z + 1, 2 * x + (i & 1), 2 * y + (i >> 1), 1, err);
+        if (!kids[i] && err->kind != ERR_NONE)
+            goto done;
+        have += kids[i] != NULL;
+    }
+    cairo_surface_t *parent = have < 4 ? background_tile(L, z, x, y, 1, err) : NULL;
+    if ((!parent && err->kind != ERR_NONE) || (!parent && have == 0))
+        goto done;
+    const int size = 2 * TILES_TILE_SIZE;
+    out = cairo_image_surface_create(L->meta.has_alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                     size, size);
+    cairo_t *cr = cairo_create(out);
+    if (parent) {
+        paint_into(cr, parent, 0, 0, size);
+        cairo_surface_destroy(parent);
+    }
+    for (int i = 0; i < 4; i++)
+        if (kids[i]) {
+            cairo_save(cr);
+            cairo_rectangle(cr, (i & 1) * size / 2, (i >> 1) * size / 2, size / 2, size / 2);
+            cairo_clip(cr);
+            cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE); /* a child replaces the upscaled parent */
+            paint_into(cr, kids[i], (i & 1) * size / 2, (i >> 1) * size / 2, size / 2);
+            cairo_restore(cr);
+        }
+    cairo_destroy(cr);
+    if (cairo_surface_status(out) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(out);
+        out = NULL;
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    }
+done:
+    for (int i = 0; i < 4; i++)
+        if (kids[i])
+            cairo_surface_destroy(kids[i]);
+    return out;
 }
 
 /* Paint a decoded tile with its top-left at layout (lx, ly), at whole device pixels. */

@@ -100,13 +100,12 @@ static void tiles_route_tile(http_req *rq, void *ctx)
         http_reply_error(rq, &err);
         return;
     }
-    /* The archive of the stored format; the other format is rendered from it. */
+    /* The archive of the stored format; the other format is rendered from it. A layer
+     * without @2x tiles (--layer) renders them from its 1x tiles (draw.c). */
     const tiles_pack *stored = &L->packs[scale - 1][L->meta.has_alpha ? 1 : 0];
-    if (!stored->kind) {
-        err_set(&err, ERR_NOT_FOUND, NULL, "layer %s has no @2x tiles", L->meta.name);
-        http_reply_error(rq, &err);
-        return;
-    }
+    int made_2x = !stored->kind;
+    if (made_2x)
+        stored = &L->packs[0][L->meta.has_alpha ? 1 : 0];
     long long off;
     size_t len;
     if (tiles_pack_lookup(stored, (int)z, (int)x, (int)y, &off, &len) != 0) {
@@ -119,7 +118,7 @@ static void tiles_route_tile(http_req *rq, void *ctx)
     char key[256];
     snprintf(key, sizeof key, "tile:%s:%s:%ld/%ld/%ld@%dx.%s:%s%s", L->meta.name, L->meta.bake_id,
              z, x, y, scale, dot + 1, places ? "p" : "", graticule ? "g" : "");
-    if (!places && !graticule && stored->kind == TILES_ARCHIVE_PMTILES &&
+    if (!places && !graticule && !made_2x && stored->kind == TILES_ARCHIVE_PMTILES &&
         (fmt == IMG_PNG) == L->meta.has_alpha) {
         /* Stored as asked: straight from the archive's file (sendfile). */
         http_reply_file(rq, img_format_mime((img_format)fmt), stored->fd, off, len, key,
