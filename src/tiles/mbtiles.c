@@ -3,7 +3,10 @@
  * The writer inserts every tile in one transaction with journaling off (the file is a .tmp
  * until finish renames it, so a crash leaves nothing half-written in place). The reader opens
  * read-only and serialized; `tiles` may be a table or a view (GDAL and mb-util write a view
- * over deduplicated images), so only the columns of the specification are used. */
+ * over deduplicated images), so only the columns of the specification are used. An archive is
+ * the user's file, not ours: its schema is not trusted (no functions with side effects in its
+ * views) and every statement runs on a budget of SQLite steps, so a view that never ends (a
+ * recursive one, a join of joins) fails the open or the tile instead of holding a worker. */
 #include "tiles/mbtiles.h"
 
 #include <math.h>
@@ -167,6 +170,21 @@ void tiles_mbtiles_abort(tiles_mbtiles_writer *w)
 
 /* ---- reader ---- */
 
+/* SQLite virtual-machine steps, in thousands, a statement of the reader may take: opening
+ * reads the metadata and counts the tiles (a view over millions of them stays far below). */
+#define OPEN_BUDGET 20000
+#define READ_BUDGET 2000
+
+/* Steps left to the statements running on this thread (the progress handler's callback runs on
+ * the thread that steps; the connection is serialized, so one budget per thread suffices). */
+static _Thread_local long steps_left;
+
+static int over_budget(void *arg)
+{
+    (void)arg;
+    return --steps_left < 0; /* nonzero interrupts the statement (SQLITE_INTERRUPT) */
+}
+
 static int meta_get(sqlite3 *db, const char *name, char *dst, size_t cap)
 {
     sqlite3_stmt *st;
@@ -222,6 +240,11 @@ int tiles_mbtiles_open(tiles_pack *p, const char *path, err_t *err)
         err_set(err, ERR_CONFIG, NULL, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
         goto fail;
     }
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20); /* no tile is 64 MB */
+    sqlite3_progress_handler(db, 1000, over_budget, NULL);
+    steps_left = OPEN_BUDGET;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles "
                                "LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
@@ -272,6 +295,11 @@ int tiles_mbtiles_open(tiles_pack *p, const char *path, err_t *err)
     meta_get(db, "description", in->description, sizeof in->description);
     meta_get(db, "attribution", in->attribution, sizeof in->attribution);
     p->tiles = (long)query_int(db, "SELECT COUNT(*) FROM tiles", 0);
+    if (steps_left < 0) {
+        err_set(err, ERR_CONFIG, NULL, "%s: reading its metadata and tiles takes too long "
+                                       "(a view that does not end?)", path);
+        goto fail;
+    }
     p->kind = TILES_ARCHIVE_MBTILES;
     p->db = db;
     return 0;
@@ -296,6 +324,7 @@ int tiles_mbtiles_read(const tiles_pack *p, int z, int x, int y, unsigned char *
     int rc = -1;
     /* One connection for every worker: hold its mutex across the statement. */
     sqlite3_mutex_enter(sqlite3_db_mutex(db));
+    steps_left = READ_BUDGET;
     if (sqlite3_prepare_v2(db, "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND "
                                "tile_column = ?2 AND tile_row = ?3", -1, &st, NULL) != SQLITE_OK) {
         err_set(err, ERR_INTERNAL, NULL, "mbtiles: %s", sqlite3_errmsg(db));

@@ -212,6 +212,9 @@ def test_layer_flag_errors(tmp_path):
         (["--layer", "noequals"], "NAME=PATH"),
         (["--layer", f"ok={tmp_path / 'x.mbtiles'}"], "x.mbtiles"),
         (["--layer", f"bluemarble={tmp_path / 'x.mbtiles'}"], "bluemarble"),
+        # a tiles view that never ends (a recursive query): refused within the step budget
+        (["--layer", f"ok={os.path.join(ROOT, 'tests/fuzz/corpus/mbtiles/endless-view.mbtiles')}"],
+         "takes too long"),
     ]
     for flags, words in cases:
         out = subprocess.run([BIN, "--listen", "127.0.0.1:0", *flags], cwd=ROOT,
