@@ -175,14 +175,17 @@ void tiles_mbtiles_abort(tiles_mbtiles_writer *w)
 #define OPEN_BUDGET 20000
 #define READ_BUDGET 2000
 
-/* Steps left to the statements running on this thread (the progress handler's callback runs on
- * the thread that steps; the connection is serialized, so one budget per thread suffices). */
-static _Thread_local long steps_left;
+/* The reader's connection and the steps left to its running statement (p->db points here; the
+ * connection is serialized, so the one statement running owns the count). */
+typedef struct {
+    sqlite3 *db;
+    long steps_left;
+} reader;
 
 static int over_budget(void *arg)
 {
-    (void)arg;
-    return --steps_left < 0; /* nonzero interrupts the statement (SQLITE_INTERRUPT) */
+    reader *r = arg;
+    return --r->steps_left < 0; /* nonzero interrupts the statement (SQLITE_INTERRUPT) */
 }
 
 static int meta_get(sqlite3 *db, const char *name, char *dst, size_t cap)
@@ -235,6 +238,11 @@ int tiles_mbtiles_open(tiles_pack *p, const char *path, err_t *err)
     p->fd = -1;
     sqlite3 *db = NULL;
     char v[512];
+    reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
         SQLITE_OK) {
         err_set(err, ERR_CONFIG, NULL, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
@@ -243,8 +251,8 @@ int tiles_mbtiles_open(tiles_pack *p, const char *path, err_t *err)
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20); /* no tile is 64 MB */
-    sqlite3_progress_handler(db, 1000, over_budget, NULL);
-    steps_left = OPEN_BUDGET;
+    sqlite3_progress_handler(db, 1000, over_budget, r);
+    r->steps_left = OPEN_BUDGET;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles "
                                "LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
@@ -295,16 +303,18 @@ int tiles_mbtiles_open(tiles_pack *p, const char *path, err_t *err)
     meta_get(db, "description", in->description, sizeof in->description);
     meta_get(db, "attribution", in->attribution, sizeof in->attribution);
     p->tiles = (long)query_int(db, "SELECT COUNT(*) FROM tiles", 0);
-    if (steps_left < 0) {
+    if (r->steps_left < 0) {
         err_set(err, ERR_CONFIG, NULL, "%s: reading its metadata and tiles takes too long "
                                        "(a view that does not end?)", path);
         goto fail;
     }
     p->kind = TILES_ARCHIVE_MBTILES;
-    p->db = db;
+    r->db = db;
+    p->db = r;
     return 0;
 fail:
     sqlite3_close(db);
+    free(r);
     memset(p, 0, sizeof *p);
     p->fd = -1;
     return -1;
@@ -312,19 +322,23 @@ fail:
 
 void tiles_mbtiles_close(tiles_pack *p)
 {
-    sqlite3_close(p->db);
+    reader *r = p->db;
+    if (r)
+        sqlite3_close(r->db);
+    free(r);
     p->db = NULL;
 }
 
 int tiles_mbtiles_read(const tiles_pack *p, int z, int x, int y, unsigned char **out,
                        size_t *len, err_t *err)
 {
-    sqlite3 *db = p->db;
+    reader *r = p->db;
+    sqlite3 *db = r->db;
     sqlite3_stmt *st = NULL;
     int rc = -1;
     /* One connection for every worker: hold its mutex across the statement. */
     sqlite3_mutex_enter(sqlite3_db_mutex(db));
-    steps_left = READ_BUDGET;
+    r->steps_left = READ_BUDGET;
     if (sqlite3_prepare_v2(db, "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND "
                                "tile_column = ?2 AND tile_row = ?3", -1, &st, NULL) != SQLITE_OK) {
         err_set(err, ERR_INTERNAL, NULL, "mbtiles: %s", sqlite3_errmsg(db));

@@ -31,7 +31,7 @@ typedef struct {
     size_t nentries;
     uint64_t *id, *off;
     uint32_t *len, *run;
-    /* MBTiles: the read-only connection (serialized: SQLITE_OPEN_FULLMUTEX). */
+    /* MBTiles: the reader (its read-only connection, serialized: SQLITE_OPEN_FULLMUTEX). */
     void *db;
 } tiles_pack;
 
