@@ -683,6 +683,15 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
     f->geometry = json_is_object(json_object_get(e, "geometry"))
                       ? json_deep_copy(json_object_get(e, "geometry"))
                       : NULL;
+    json_t *outer = json_array_get(json_object_get(f->geometry, "coordinates"), 0);
+    size_t n = json_array_size(outer);
+    f->ring = n >= 4 && n <= TILES_FOOTPRINT_POINTS ? malloc(n * sizeof *f->ring) : NULL;
+    for (size_t k = 0; f->ring && k < n; k++)
+        if (get_numbers(json_array_get(outer, k), f->ring[k], 2) != 0) {
+            free(f->ring); /* a hand-edited geometry: its bbox will do */
+            f->ring = NULL;
+        }
+    f->nring = f->ring ? n : 0;
     f->properties = json_deep_copy(props);
     f->extensions = json_is_array(json_object_get(e, "stac_extensions"))
                         ? json_deep_copy(json_object_get(e, "stac_extensions"))
@@ -700,6 +709,7 @@ static void file_close(tiles_scene_file *f)
         if (f->aux[i].fd >= 0)
             close(f->aux[i].fd);
     json_decref(f->geometry);
+    free(f->ring);
     json_decref(f->properties);
     json_decref(f->extensions);
 }

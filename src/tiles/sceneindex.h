@@ -51,6 +51,8 @@ typedef struct tiles_scene_file {
     char datetime[40], start_datetime[40], end_datetime[40];
     double bbox[4], mean[3], coverage;
     json_t *geometry;         /* Polygon, or NULL across the antimeridian (bbox then) */
+    double (*ring)[2];        /* its outer ring as numbers (intersects), nring positions */
+    size_t nring;
     json_t *properties;       /* everything of the Item's properties but the colour indexes */
     json_t *extensions;       /* stac_extensions */
 } tiles_scene_file;

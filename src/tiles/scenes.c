@@ -309,6 +309,9 @@ static int matches(const tiles_scene *s, const tiles_scene_query *q)
     if (q->has_bbox && (s->bbox[1] > q->bbox[3] || q->bbox[1] > s->bbox[3] ||
                         !lon_overlap(s->bbox[0], s->bbox[2], q->bbox[0], q->bbox[2])))
         return 0;
+    if (q->has_bbox && s->file && s->file->nring &&
+        !tiles_ring_intersects_box((const double(*)[2])s->file->ring, s->file->nring, q->bbox))
+        return 0;
     if (q->has_time && (s->t1 < q->t0 || s->t0 > q->t1))
         return 0;
     if (q->ids && !in_list(s->id, q->ids, q->nids))
@@ -316,6 +319,12 @@ static int matches(const tiles_scene *s, const tiles_scene_query *q)
     if (q->collections && !in_list(s->layer, q->collections, q->ncollections))
         return 0;
     if (q->intersects && !tiles_geom_intersects_box(q->intersects, s->bbox))
+        return 0;
+    /* A raster file's footprint is its own outline (a UTM scene fills ~3/4 of its bbox). */
+    if (q->intersects && s->file && s->file->nring &&
+        q->intersects->npts <= TILES_GEOM_RING_MAX_POINTS &&
+        !tiles_geom_intersects_ring(q->intersects, (const double(*)[2])s->file->ring,
+                                    s->file->nring))
         return 0;
     return 1;
 }

@@ -7,6 +7,7 @@
  * which one point of the box then decides (even-odd rule over all rings, so holes count). */
 #include "tiles/stac_geom.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,4 +287,92 @@ int tiles_geom_intersects_box(const tiles_geom *g, const double box[4])
         return meets_plain_box(g, box);
     double east[4] = {box[0], box[1], 180, box[3]}, west[4] = {-180, box[1], box[2], box[3]};
     return meets_plain_box(g, east) || meets_plain_box(g, west);
+}
+
+/* ---- against a scene's own footprint -------------------------------------------------------- */
+
+static double orient(const double a[2], const double b[2], const double c[2])
+{
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+static int on_segment(const double a[2], const double b[2], const double p[2])
+{
+    return fmin(a[0], b[0]) <= p[0] && p[0] <= fmax(a[0], b[0]) && fmin(a[1], b[1]) <= p[1] &&
+           p[1] <= fmax(a[1], b[1]);
+}
+
+/* Segments a-b and c-d share a point (touching and collinear overlaps included). */
+static int segments_meet(const double a[2], const double b[2], const double c[2], const double d[2])
+{
+    double o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+    if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)))
+        return 1;
+    return (o1 == 0 && on_segment(a, b, c)) || (o2 == 0 && on_segment(a, b, d)) ||
+           (o3 == 0 && on_segment(c, d, a)) || (o4 == 0 && on_segment(c, d, b));
+}
+
+/* p inside the closed ring or on its boundary. */
+static int point_in_ring(const double (*ring)[2], size_t n, const double p[2])
+{
+    int inside = 0;
+    for (size_t i = 0, j = n - 1; i < n; j = i++) {
+        const double *a = ring[i], *b = ring[j];
+        if (orient(a, b, p) == 0 && on_segment(a, b, p))
+            return 1;
+        if ((a[1] > p[1]) != (b[1] > p[1]) &&
+            p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0])
+            inside = !inside;
+    }
+    return inside;
+}
+
+int tiles_geom_intersects_ring(const tiles_geom *g, const double (*ring)[2], size_t n)
+{
+    if (n < 4)
+        return 0;
+    size_t first = 0;
+    for (size_t k = 0; k < g->nparts; k++) {
+        const tiles_geom_part *part = &g->parts[k];
+        size_t start = first;
+        for (size_t r = 0; r < part->nrings; r++) {
+            size_t end = part->ring_end[r];
+            for (size_t i = start; i < end; i++) {
+                if (point_in_ring(ring, n, g->pts[i]))
+                    return 1; /* a position of g on or in the footprint */
+                if (part->kind == TILES_GEOM_POINTS || i + 1 == end)
+                    continue;
+                for (size_t e = 0; e + 1 < n; e++)
+                    if (segments_meet(g->pts[i], g->pts[i + 1], ring[e], ring[e + 1]))
+                        return 1; /* an edge of g crosses the footprint's */
+            }
+            start = end;
+        }
+        /* No position inside and no crossing: the footprint is wholly inside this polygon or
+         * wholly outside it. */
+        if (part->kind == TILES_GEOM_POLYGON && point_in_polygon(g, part, first, ring[0]))
+            return 1;
+        if (part->nrings)
+            first = part->ring_end[part->nrings - 1];
+    }
+    return 0;
+}
+
+static int ring_meets_plain_box(const double (*ring)[2], size_t n, const double r[4])
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (segment_meets_box(ring[i], ring[i + 1], r))
+            return 1;
+    double corner[2] = {r[0], r[1]}; /* else the box is wholly inside the ring, or outside */
+    return point_in_ring(ring, n, corner);
+}
+
+int tiles_ring_intersects_box(const double (*ring)[2], size_t n, const double box[4])
+{
+    if (n < 4)
+        return 0;
+    if (box[0] <= box[2])
+        return ring_meets_plain_box(ring, n, box);
+    double east[4] = {box[0], box[1], 180, box[3]}, west[4] = {-180, box[1], box[2], box[3]};
+    return ring_meets_plain_box(ring, n, east) || ring_meets_plain_box(ring, n, west);
 }

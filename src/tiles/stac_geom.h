@@ -42,4 +42,14 @@ void tiles_geom_free(tiles_geom *g);
 /* 1 when g shares a point with the box w,s,e,n (edges included; w > e crosses the antimeridian). */
 int tiles_geom_intersects_box(const tiles_geom *g, const double box[4]);
 
+/* 1 when g shares a point with the polygon of the closed ring (n positions, the last equal to
+ * the first; one side of the antimeridian): a scene's own footprint. Costs positions of g times
+ * n; callers bound it (TILES_GEOM_RING_MAX_POINTS). */
+int tiles_geom_intersects_ring(const tiles_geom *g, const double (*ring)[2], size_t n);
+/* 1 when the polygon of the closed ring shares a point with the box w,s,e,n (w > e crosses the
+ * antimeridian). */
+int tiles_ring_intersects_box(const double (*ring)[2], size_t n, const double box[4]);
+/* Beyond this many positions, a geometry is tested against footprints' bboxes only. */
+#define TILES_GEOM_RING_MAX_POINTS 2000
+
 #endif

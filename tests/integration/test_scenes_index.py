@@ -332,6 +332,42 @@ def test_search_by_place_and_time(scenes):
     assert_valid(("itemcollection", j))
 
 
+def test_search_meets_the_footprint_not_its_bbox(scenes):
+    """A UTM scene fills about 3/4 of its bbox: bbox and intersects test the footprint itself,
+    as shapely does."""
+    from shapely.geometry import Point, box, shape
+    s, items = scenes
+    utm = items["utm.tif"]
+    poly = shape(utm["geometry"])
+    w, so, e, n = utm["bbox"]
+    corner = Point(w + 0.3, n - 0.3)
+    assert not poly.intersects(corner) and box(*utm["bbox"]).contains(corner)
+
+    def ids_get(q):
+        return {f["id"] for f in s.get(f"/v1/stac/search?collections=imagery&limit=100&{q}").json()["features"]}
+
+    def ids_post(g):
+        r = requests.post(s.url + "/v1/stac/search", timeout=30,
+                          json={"collections": ["imagery"], "limit": 100, "intersects": g})
+        assert r.status_code == 200, r.text
+        return {f["id"] for f in r.json()["features"]}
+
+    assert "S2B_utm_scene" not in ids_post({"type": "Point", "coordinates": [corner.x, corner.y]})
+    assert "S2B_utm_scene" not in ids_get(f"bbox={w},{n - 0.5},{w + 0.5},{n}")
+    inside = poly.representative_point()
+    assert "S2B_utm_scene" in ids_post({"type": "Point", "coordinates": [inside.x, inside.y]})
+    # boxes over the whole area: the server and shapely agree on every file scene
+    import random
+    rnd = random.Random(7)
+    for _ in range(12):
+        x, y = rnd.uniform(-16, 62), rnd.uniform(36, 68)
+        b = (x, y, x + rnd.uniform(0.2, 4), y + rnd.uniform(0.2, 3))
+        want = {f["id"] for f in items.values() if shape(f["geometry"]).intersects(box(*b))}
+        assert ids_get("bbox=" + ",".join(f"{v:.4f}" for v in b)) == want, b
+        ring = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]
+        assert ids_post({"type": "Polygon", "coordinates": [ring]}) == want, b
+
+
 def test_paging_through_the_collection(scenes):
     s, items = scenes
     path, seen = "/v1/stac/collections/imagery/items?limit=2&sortby=id", []

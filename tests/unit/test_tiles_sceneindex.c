@@ -1,7 +1,7 @@
 /* test_tiles_sceneindex.c — the pure parts of the scene index: metadata datetimes made
  * canonical, a folder's collection name, and a raster file's scene in the catalogue and as a
  * STAC Item (its own geometry, properties and assets; a fields filter on the Item leaves the
- * stored entry alone). GDAL's side is tested against real files in test_scenes_index.py. */
+ * stored entry alone); a footprint against intersects geometries and bbox boxes. GDAL's side is tested against real files in test_scenes_index.py. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include "tiles/sceneindex.h"
 #include "tiles/scenes.h"
 #include "tiles/stac.h"
+#include "tiles/stac_geom.h"
 
 static void test_datetime_normalize(void **state)
 {
@@ -123,12 +124,65 @@ static void test_file_scene_item(void **state)
     json_decref(f[0].extensions);
 }
 
+static int geom(const char *json, tiles_geom *g)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    err_t err;
+    int rc = tiles_geom_parse(j, g, "intersects", &err);
+    json_decref(j);
+    return rc;
+}
+
+/* A footprint like a UTM scene's: a quadrilateral tilted inside its bbox 0..10 x 0..10. */
+static const double quad[5][2] = {{0, 2}, {8, 0}, {10, 8}, {2, 10}, {0, 2}};
+
+static int hits(const char *json)
+{
+    tiles_geom g;
+    assert_int_equal(geom(json, &g), 0);
+    int r = tiles_geom_intersects_ring(&g, quad, 5);
+    tiles_geom_free(&g);
+    return r;
+}
+
+static void test_footprint_intersects(void **state)
+{
+    (void)state;
+    assert_true(hits("{\"type\":\"Point\",\"coordinates\":[5,5]}"));
+    assert_false(hits("{\"type\":\"Point\",\"coordinates\":[0.5,0.5]}")); /* bbox corner */
+    assert_true(hits("{\"type\":\"Point\",\"coordinates\":[4,1]}"));     /* on an edge */
+    assert_true(hits("{\"type\":\"Point\",\"coordinates\":[8,0]}"));     /* a vertex */
+    assert_false(hits("{\"type\":\"MultiPoint\",\"coordinates\":[[9.5,0.5],[0.5,9.5]]}"));
+    /* a line through the footprint with both ends outside it */
+    assert_true(hits("{\"type\":\"LineString\",\"coordinates\":[[-5,5],[15,5]]}"));
+    assert_false(hits("{\"type\":\"LineString\",\"coordinates\":[[0,1],[1,0]]}"));
+    /* a polygon around it, one inside it, one in a corner of its bbox only */
+    assert_true(hits("{\"type\":\"Polygon\",\"coordinates\":[[[-1,-1],[11,-1],[11,11],[-1,11],[-1,-1]]]}"));
+    assert_true(hits("{\"type\":\"Polygon\",\"coordinates\":[[[4,4],[6,4],[6,6],[4,6],[4,4]]]}"));
+    assert_false(hits("{\"type\":\"Polygon\",\"coordinates\":[[[9,0],[10,0],[10,1],[9,1],[9,0]]]}"));
+    /* a polygon whose hole holds the whole footprint does not meet it */
+    assert_false(hits("{\"type\":\"Polygon\",\"coordinates\":[[[-5,-5],[15,-5],[15,15],[-5,15],[-5,-5]],"
+                      "[[-1,-1],[11,-1],[11,11],[-1,11],[-1,-1]]]}"));
+    double in_corner[4] = {0, 0, 0.5, 0.5}, across[4] = {3, -1, 4, 11}, around[4] = {-1, -1, 11, 11},
+           inside[4] = {4, 4, 5, 5};
+    assert_false(tiles_ring_intersects_box(quad, 5, in_corner));
+    assert_true(tiles_ring_intersects_box(quad, 5, across));
+    assert_true(tiles_ring_intersects_box(quad, 5, around));
+    assert_true(tiles_ring_intersects_box(quad, 5, inside));
+    /* a box across the antimeridian meets a footprint on either side of it */
+    static const double east[5][2] = {{175, 0}, {179, 0}, {179, 4}, {175, 4}, {175, 0}};
+    double wrap[4] = {178, 1, -170, 2}, wrap_miss[4] = {179.5, 1, -170, 2};
+    assert_true(tiles_ring_intersects_box(east, 5, wrap));
+    assert_false(tiles_ring_intersects_box(east, 5, wrap_miss));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_datetime_normalize),
         cmocka_unit_test(test_collection_name),
         cmocka_unit_test(test_file_scene_item),
+        cmocka_unit_test(test_footprint_intersects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
