@@ -760,6 +760,90 @@ void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, s
     evbuffer_free(b);
 }
 
+/* A single "bytes=A-B", "bytes=A-" or "bytes=-N" of a file of total bytes: 0 with the part,
+ * 1 when there is no range to honour (none, several, not bytes: the whole file is sent), -1
+ * when it cannot be satisfied (416). */
+static int parse_byte_range(const char *h, long long total, long long *off, long long *len)
+{
+    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 1;
+    const char *p = h + 6, *dash = strchr(p, '-');
+    char *end;
+    if (!dash)
+        return 1;
+    long long a = -1, b = -1;
+    if (dash > p) {
+        a = strtoll(p, &end, 10);
+        if (end != dash || a < 0)
+            return 1;
+    }
+    if (dash[1]) {
+        b = strtoll(dash + 1, &end, 10);
+        if (*end || b < 0)
+            return 1;
+    }
+    if (a < 0 && b < 0)
+        return 1;
+    if (a < 0) { /* the last b bytes */
+        if (b == 0 || total == 0)
+            return -1;
+        a = b > total ? 0 : total - b;
+        b = total - 1;
+    } else if (b < 0 || b >= total) {
+        b = total - 1;
+    }
+    if (a >= total || b < a)
+        return -1;
+    *off = a;
+    *len = b - a + 1;
+    return 0;
+}
+
+void http_reply_file_ranges(http_req *rq, const char *mime, int fd, long long total,
+                            const char *key, const char *cache_control)
+{
+    long long off = 0, len = total;
+    char etag[ETAG_LEN], v[96];
+    const char *range = http_req_header(rq, "Range"), *if_range = http_req_header(rq, "If-Range");
+    http_reply_header(rq, "Accept-Ranges", "bytes");
+    if (answered_not_modified(rq, key, cache_control, etag))
+        return;
+    int r = range && (!if_range || !strcmp(if_range, etag))
+                ? parse_byte_range(range, total, &off, &len)
+                : 1;
+    if (r == 1 || rq->method == HTTP_M_HEAD) {
+        http_reply_file(rq, mime, fd, 0, (size_t)total, key, cache_control);
+        return;
+    }
+    if (r < 0) {
+        snprintf(v, sizeof v, "bytes */%lld", total);
+        http_reply_header(rq, "Content-Range", v);
+        struct evbuffer *b = evbuffer_new();
+        common_headers(rq, "text/plain", "no-store");
+        evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Content-Length", "0");
+        send_and_free(rq, 416, "Range Not Satisfiable", b, 0);
+        evbuffer_free(b);
+        return;
+    }
+    snprintf(v, sizeof v, "bytes %lld-%lld/%lld", off, off + len - 1, total);
+    http_reply_header(rq, "Content-Range", v);
+    bytes_headers(rq, mime, (size_t)len, etag, cache_control);
+    struct evbuffer *b = evbuffer_new();
+    struct evbuffer_file_segment *seg = evbuffer_file_segment_new(
+        fd, off, (ev_off_t)len, EVBUF_FS_DISABLE_LOCKING | EVBUF_FS_DISABLE_MMAP);
+    if (!seg || evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len) < 0) {
+        if (seg)
+            evbuffer_file_segment_free(seg);
+        evbuffer_free(b);
+        reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the file");
+        return;
+    }
+    evbuffer_file_segment_free(seg);
+    rq->no_write_deadline = 1;
+    send_and_free(rq, 206, "Partial Content", b, (size_t)len);
+    evbuffer_free(b);
+}
+
 static void blob_cleanup(const void *data, size_t len, void *arg)
 {
     blob_unref(arg);

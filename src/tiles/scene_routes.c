@@ -32,7 +32,7 @@ static void reply_bytes(http_req *rq, const tiles_scene_file *f, const char *mim
     char key[256];
     snprintf(key, sizeof key, "scenefile:%s:%s:%lld:%lld:%lld", f->id, what, f->size, f->mtime,
              f->preview_size);
-    http_reply_file(rq, mime, fd, 0, (size_t)size, key, http_cache_control(rq));
+    http_reply_file_ranges(rq, mime, fd, size, key, http_cache_control(rq));
 }
 
 static void reply_thumbnail(http_req *rq, const tiles_scene *sc, img_format fmt)

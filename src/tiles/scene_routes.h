@@ -1,5 +1,6 @@
 /* scene_routes.h — what /v1/scenes/{id}/{file} answers for a scene of a --scenes folder
- * (tiles_route_thumbnail hands those over): original.{ext} the file's own bytes (sendfile),
+ * (tiles_route_thumbnail hands those over): original.{ext} the file's own bytes (sendfile; a
+ * byte Range is answered, so GDAL's /vsicurl/ reads a COG in parts),
  * original.{pgw,prj,...} the georeferencing files next to it, preview.png the preview the
  * index made of its pixels (transparent outside them), thumbnail.{jpg,png}[?w=&blur=] rendered
  * from that preview on black. */

@@ -239,6 +239,37 @@ def test_bands_and_media_types(scenes, folder):
     assert r.status_code == 304
 
 
+def test_originals_are_read_in_parts(scenes, folder):
+    """A COG is read by GIS clients with byte ranges: GDAL's /vsicurl/ opens the data asset and
+    reads the same pixels as the local file."""
+    s, items = scenes
+    d, _ = folder
+    href = items["cog.tif"]["assets"]["data"]["href"]
+    whole = (d / "cog.tif").read_bytes()
+    r = s.get(href, headers={"Range": "bytes=100-1099"})
+    assert r.status_code == 206 and r.content == whole[100:1100]
+    assert r.headers["Content-Range"] == f"bytes 100-1099/{len(whole)}"
+    r = s.get(href, headers={"Range": "bytes=-10"})
+    assert r.status_code == 206 and r.content == whole[-10:]
+    r = s.get(href, headers={"Range": f"bytes={len(whole)}-"})
+    assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{len(whole)}"
+    r = s.get(href, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
+    assert r.status_code == 200 and r.content == whole  # If-Range no longer current: all of it
+    r = s.get(href, headers={"Range": "bytes=0-9,20-29"})
+    assert r.status_code == 200 and r.headers["Accept-Ranges"] == "bytes"
+    env = dict(os.environ, GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", CPL_VSIL_CURL_USE_HEAD="NO")
+    remote = subprocess.run(["gdalinfo", "-json", "-checksum", f"/vsicurl/{s.url}{href}"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert remote.returncode == 0, remote.stderr
+    local = gdalinfo(d / "cog.tif")
+    j = json.loads(remote.stdout)
+    assert j["size"] == local["size"] and j["geoTransform"] == local["geoTransform"]
+    from osgeo import gdal
+    ds = gdal.Open(str(d / "cog.tif"))
+    assert [b["checksum"] for b in j["bands"]] == [
+        ds.GetRasterBand(i + 1).Checksum() for i in range(ds.RasterCount)]
+
+
 def test_previews_are_the_files_pixels(scenes, folder, tmp_path):
     s, items = scenes
     d, _ = folder
