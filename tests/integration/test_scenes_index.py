@@ -5,20 +5,22 @@ JPEG 2000 (if GDAL has a JP2 driver), a PNG with a world file, and files the ind
 broken TIFF, a truncated COG, a PNG without georeferencing). Checked: footprints against gdalinfo's corners,
 datetimes and where they came from, bands, previews against gdal_translate -outsize of the same
 file (PSNR, mean colour), the original bytes, search by bbox/intersects/datetime/ids, paging, and
-that Items validate against the STAC 1.0.0 schemas like the rest of /v1/stac."""
+that Items validate against the STAC 1.0.0 schemas like the rest of /v1/stac; real clients read
+it: GDAL's /vsicurl/ reads a COG asset by byte ranges, its STACIT driver mosaics a search."""
 import io
 import json
 import math
 import os
 import shutil
 import subprocess
+import time
 
 import numpy as np
 import pytest
 import requests
 from PIL import Image
 
-from conftest import BIN, Server
+from conftest import BIN, Server, free_port
 from test_stac import assert_valid, rels
 
 HALF = 20037508.342789244
@@ -268,6 +270,42 @@ def test_originals_are_read_in_parts(scenes, folder):
     ds = gdal.Open(str(d / "cog.tif"))
     assert [b["checksum"] for b in j["bands"]] == [
         ds.GetRasterBand(i + 1).Checksum() for i in range(ds.RasterCount)]
+
+
+def test_gdal_stacit_reads_a_search(folder, tmp_path):
+    """GDAL's STACIT driver, a real STAC client, mosaics what a search finds from the data assets
+    (absolute links: --public-url)."""
+    d, _ = folder
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "srv.log", "wb")
+    p = subprocess.Popen([BIN, "--listen", f"127.0.0.1:{port}", "--scenes", str(d), "--public-url",
+                          url, "--db-path", str(tmp_path / "u.db")], stdout=log,
+                         stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(url + "/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        out = subprocess.run(
+            ["gdalinfo", "-json", "-checksum",
+             f'STACIT:"{url}/v1/stac/search?collections=imagery&ids=u16":asset=data'],
+            capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        j = json.loads(out.stdout)
+        local = gdalinfo(d / "u16.tif")
+        assert j["size"] == local["size"]
+        assert j["geoTransform"] == pytest.approx(local["geoTransform"])
+        from osgeo import gdal
+        ds = gdal.Open(str(d / "u16.tif"))
+        assert [b["checksum"] for b in j["bands"]] == [
+            ds.GetRasterBand(i + 1).Checksum() for i in range(ds.RasterCount)]
+    finally:
+        p.terminate()
+        p.wait(20)
+        log.close()
 
 
 def test_previews_are_the_files_pixels(scenes, folder, tmp_path):
