@@ -636,6 +636,10 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
         snprintf(why, cap, "%s", strerror(errno));
         return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, cap, "not a file");
+        return -1;
+    }
     if ((long long)st.st_size != json_integer_value(json_object_get(e, "size")) ||
         (long long)st.st_mtime != json_integer_value(json_object_get(e, "mtime"))) {
         snprintf(why, cap, "changed since it was indexed (run `cartouche scenes index %s`)", dir);
@@ -675,7 +679,8 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
             continue;
         snprintf(x->ext, sizeof x->ext, "%s", tail);
         snprintf(x->path, sizeof x->path, "%.*s/%s", (int)(bs - f->path), f->path, name);
-        if (stat(x->path, &st) != 0 || (x->fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0)
+        if (stat(x->path, &st) != 0 || !S_ISREG(st.st_mode) ||
+            (x->fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0)
             continue;
         x->size = (long long)st.st_size;
         f->naux++;
@@ -691,6 +696,10 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
             free(f->ring); /* a hand-edited geometry: its bbox will do */
             f->ring = NULL;
         }
+    if (f->ring && (f->ring[0][0] != f->ring[n - 1][0] || f->ring[0][1] != f->ring[n - 1][1])) {
+        free(f->ring); /* not closed */
+        f->ring = NULL;
+    }
     f->nring = f->ring ? n : 0;
     f->properties = json_deep_copy(props);
     f->extensions = json_is_array(json_object_get(e, "stac_extensions"))
