@@ -806,41 +806,49 @@ void http_reply_file_ranges(http_req *rq, const char *mime, int fd, long long to
     char etag[ETAG_LEN], v[96];
     const char *range = http_req_header(rq, "Range"), *if_range = http_req_header(rq, "If-Range");
     http_reply_header(rq, "Accept-Ranges", "bytes");
-    if (answered_not_modified(rq, key, cache_control, etag))
+    if (answered_not_modified(rq, key, cache_control, etag)) {
+        close(fd);
         return;
+    }
     int r = range && (!if_range || !strcmp(if_range, etag))
                 ? parse_byte_range(range, total, &off, &len)
                 : 1;
-    if (r == 1 || rq->method == HTTP_M_HEAD) {
-        http_reply_file(rq, mime, fd, 0, (size_t)total, key, cache_control);
-        return;
-    }
+    struct evbuffer *b = evbuffer_new();
     if (r < 0) {
+        close(fd);
         snprintf(v, sizeof v, "bytes */%lld", total);
         http_reply_header(rq, "Content-Range", v);
-        struct evbuffer *b = evbuffer_new();
         common_headers(rq, "text/plain", "no-store");
         evhttp_add_header(evhttp_request_get_output_headers(rq->ev), "Content-Length", "0");
         send_and_free(rq, 416, "Range Not Satisfiable", b, 0);
         evbuffer_free(b);
         return;
     }
-    snprintf(v, sizeof v, "bytes %lld-%lld/%lld", off, off + len - 1, total);
-    http_reply_header(rq, "Content-Range", v);
-    bytes_headers(rq, mime, (size_t)len, etag, cache_control);
-    struct evbuffer *b = evbuffer_new();
-    struct evbuffer_file_segment *seg = evbuffer_file_segment_new(
-        fd, off, (ev_off_t)len, EVBUF_FS_DISABLE_LOCKING | EVBUF_FS_DISABLE_MMAP);
-    if (!seg || evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len) < 0) {
-        if (seg)
-            evbuffer_file_segment_free(seg);
-        evbuffer_free(b);
-        reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the file");
-        return;
+    if (r == 0) {
+        snprintf(v, sizeof v, "bytes %lld-%lld/%lld", off, off + len - 1, total);
+        http_reply_header(rq, "Content-Range", v);
     }
-    evbuffer_file_segment_free(seg);
+    bytes_headers(rq, mime, (size_t)len, etag, cache_control);
+    if (rq->method == HTTP_M_HEAD || len == 0) {
+        close(fd);
+    } else {
+        /* The segment owns fd from here and closes it once the reply is written. */
+        struct evbuffer_file_segment *seg = evbuffer_file_segment_new(
+            fd, off, (ev_off_t)len,
+            EVBUF_FS_DISABLE_LOCKING | EVBUF_FS_DISABLE_MMAP | EVBUF_FS_CLOSE_ON_FREE);
+        if (!seg)
+            close(fd);
+        if (!seg || evbuffer_add_file_segment(b, seg, 0, (ev_off_t)len) < 0) {
+            if (seg)
+                evbuffer_file_segment_free(seg);
+            evbuffer_free(b);
+            reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the file");
+            return;
+        }
+        evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
+    }
     rq->no_write_deadline = 1;
-    send_and_free(rq, 206, "Partial Content", b, (size_t)len);
+    send_and_free(rq, r == 0 ? 206 : 200, r == 0 ? "Partial Content" : "OK", b, (size_t)len);
     evbuffer_free(b);
 }
 

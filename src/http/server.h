@@ -54,9 +54,10 @@ void http_reply_static(http_req *rq, const char *mime, const void *data, size_t 
  * where possible; ETag from key, If-None-Match and HEAD honoured. */
 void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, size_t len,
                      const char *key, const char *cache_control);
-/* A whole file that outlives the request, answering a single byte Range (RFC 9110: 206 with
- * Content-Range, 416 when unsatisfiable; If-Range by ETag; several ranges get the whole file)
- * so that clients read parts of it (GDAL's /vsicurl/ on a Cloud-Optimized GeoTIFF). */
+/* A whole file of total bytes opened for this request (fd is taken: closed once the reply is
+ * written, or at once), answering a single byte Range (RFC 9110: 206 with Content-Range, 416
+ * when unsatisfiable; If-Range by ETag; several ranges get the whole file) so that clients read
+ * parts of it (GDAL's /vsicurl/ on a Cloud-Optimized GeoTIFF). */
 void http_reply_file_ranges(http_req *rq, const char *mime, int fd, long long total,
                             const char *key, const char *cache_control);
 /* Render on the worker pool: key is the canonical request (route + canonical query + versions

@@ -1,9 +1,12 @@
 /* scene_routes.c — the files of a --scenes folder's scenes over HTTP (see scene_routes.h). */
 #include "tiles/scene_routes.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "http/server.h"
 #include "tiles/draw.h"
@@ -21,11 +24,24 @@ static void not_found(http_req *rq, const char *id)
     http_reply_error(rq, &e);
 }
 
-static void reply_bytes(http_req *rq, const tiles_scene_file *f, const char *mime, int fd,
-                        long long size, const char *what)
+/* The bytes of path, which the index saw with that size (and mtime, 0: any): opened for this
+ * reply, refused when the file changed since it was indexed. */
+static void reply_bytes(http_req *rq, const tiles_scene_file *f, const char *mime,
+                        const char *path, long long size, long long mtime, const char *what)
 {
     err_t err = {0};
     if (query_check(http_req_query(rq), NULL, 0, &err) != 0) {
+        http_reply_error(rq, &err);
+        return;
+    }
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size != size ||
+        (mtime && (long long)st.st_mtime != mtime)) {
+        if (fd >= 0)
+            close(fd);
+        err_set(&err, ERR_NOT_FOUND, NULL, "scene %.80s: its %s changed or went away since it "
+                                           "was indexed", f->id, what);
         http_reply_error(rq, &err);
         return;
     }
@@ -71,7 +87,7 @@ void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *fil
         return;
     }
     if (!strcmp(file, "preview.png")) {
-        reply_bytes(rq, f, "image/png", f->preview_fd, f->preview_size, "preview");
+        reply_bytes(rq, f, "image/png", f->preview, f->preview_size, 0, "preview");
         return;
     }
     if (strncmp(file, "original.", 9) != 0) {
@@ -80,7 +96,7 @@ void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *fil
     }
     const char *ext = file + 9;
     if (!strcmp(ext, f->ext)) {
-        reply_bytes(rq, f, f->media_type, f->fd, f->size, "original");
+        reply_bytes(rq, f, f->media_type, f->path, f->size, f->mtime, "original");
         return;
     }
     for (size_t i = 0; i < f->naux; i++)
@@ -88,7 +104,7 @@ void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *fil
             size_t n = strlen(ext);
             const char *mime = n > 4 && !strcmp(ext + n - 4, ".xml") ? "application/xml"
                                                                      : "text/plain; charset=utf-8";
-            reply_bytes(rq, f, mime, f->aux[i].fd, f->aux[i].size, ext);
+            reply_bytes(rq, f, mime, f->aux[i].path, f->aux[i].size, 0, ext);
             return;
         }
     not_found(rq, f->id);

@@ -10,8 +10,11 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <jansson.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,7 +557,7 @@ long tiles_scene_index_update(const char *dir, err_t *err)
     json_decref(old);
     unique_ids(scenes);
     json_t *doc = json_pack("{s:i,s:O}", "version", TILES_SCENE_INDEX_VERSION, "scenes", scenes);
-    char *txt = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
+    char *txt = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(doc);
     int rc = txt ? write_file(ipath, txt, strlen(txt)) : -1;
     free(txt);
@@ -598,11 +601,8 @@ static int get_numbers(json_t *a, double *out, size_t n)
 /* One entry into f; -1 with the reason when its file changed or the entry is malformed. */
 static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why, size_t cap)
 {
-    char rel[1024], preview[256];
+    char rel[1024], preview[256], path[2048];
     memset(f, 0, sizeof *f);
-    f->fd = f->preview_fd = -1;
-    for (size_t i = 0; i < TILES_SCENE_MAX_AUX; i++)
-        f->aux[i].fd = -1;
     json_t *props = json_object_get(e, "properties");
     if (copy_str(e, "file", rel, sizeof rel) || copy_str(e, "id", f->id, sizeof f->id) ||
         copy_str(e, "media_type", f->media_type, sizeof f->media_type) ||
@@ -625,8 +625,14 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
     f->coverage = json_number_value(json_object_get(e, "coverage"));
     copy_str(props, "start_datetime", f->start_datetime, sizeof f->start_datetime);
     copy_str(props, "end_datetime", f->end_datetime, sizeof f->end_datetime);
-    snprintf(f->path, sizeof f->path, "%s/%s", dir, rel);
-    snprintf(f->preview, sizeof f->preview, "%s/" TILES_SCENE_INDEX_DIR "/%s", dir, preview);
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    f->path = strdup(path);
+    snprintf(path, sizeof path, "%s/" TILES_SCENE_INDEX_DIR "/%s", dir, preview);
+    f->preview = strdup(path);
+    if (!f->path || !f->preview) {
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
     const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
     snprintf(f->ext, sizeof f->ext, "%s", dot && (!slash || dot > slash) ? dot + 1 : "bin");
     for (char *p = f->ext; *p; p++)
@@ -652,12 +658,6 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
     f->preview_size = (long long)st.st_size;
     f->size = json_integer_value(json_object_get(e, "size"));
     f->mtime = json_integer_value(json_object_get(e, "mtime"));
-    f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
-    f->preview_fd = open(f->preview, O_RDONLY | O_CLOEXEC);
-    if (f->fd < 0 || f->preview_fd < 0) {
-        snprintf(why, cap, "%s", strerror(errno));
-        return -1;
-    }
     /* Georeferencing files: served next to the original under its name, other ending. */
     size_t i;
     json_t *a;
@@ -678,21 +678,18 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
         if (!tail || strlen(tail) >= sizeof x->ext)
             continue;
         snprintf(x->ext, sizeof x->ext, "%s", tail);
-        snprintf(x->path, sizeof x->path, "%.*s/%s", (int)(bs - f->path), f->path, name);
-        if (stat(x->path, &st) != 0 || !S_ISREG(st.st_mode) ||
-            (x->fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0)
+        snprintf(path, sizeof path, "%.*s/%s", (int)(bs - f->path), f->path, name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(x->path = strdup(path)))
             continue;
         x->size = (long long)st.st_size;
         f->naux++;
     }
-    f->geometry = json_is_object(json_object_get(e, "geometry"))
-                      ? json_deep_copy(json_object_get(e, "geometry"))
-                      : NULL;
-    json_t *outer = json_array_get(json_object_get(f->geometry, "coordinates"), 0);
+    json_t *outer = json_array_get(json_object_get(json_object_get(e, "geometry"), "coordinates"), 0);
     size_t n = json_array_size(outer);
     f->ring = n >= 4 && n <= TILES_FOOTPRINT_POINTS ? malloc(n * sizeof *f->ring) : NULL;
     for (size_t k = 0; f->ring && k < n; k++)
-        if (get_numbers(json_array_get(outer, k), f->ring[k], 2) != 0) {
+        if (get_numbers(json_array_get(outer, k), f->ring[k], 2) != 0 ||
+            fabs(f->ring[k][0]) > 180 || fabs(f->ring[k][1]) > 90) {
             free(f->ring); /* a hand-edited geometry: its bbox will do */
             f->ring = NULL;
         }
@@ -701,26 +698,25 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
         f->ring = NULL;
     }
     f->nring = f->ring ? n : 0;
-    f->properties = json_deep_copy(props);
-    f->extensions = json_is_array(json_object_get(e, "stac_extensions"))
-                        ? json_deep_copy(json_object_get(e, "stac_extensions"))
-                        : json_array();
+    json_t *ext = json_object_get(e, "stac_extensions");
+    f->properties_json = json_dumps(props, JSON_COMPACT);
+    f->extensions_json = json_is_array(ext) ? json_dumps(ext, JSON_COMPACT) : strdup("[]");
+    if (!f->properties_json || !f->extensions_json) {
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
 static void file_close(tiles_scene_file *f)
 {
-    if (f->fd >= 0)
-        close(f->fd);
-    if (f->preview_fd >= 0)
-        close(f->preview_fd);
+    free(f->path);
+    free(f->preview);
     for (size_t i = 0; i < f->naux; i++)
-        if (f->aux[i].fd >= 0)
-            close(f->aux[i].fd);
-    json_decref(f->geometry);
+        free(f->aux[i].path);
     free(f->ring);
-    json_decref(f->properties);
-    json_decref(f->extensions);
+    free(f->properties_json);
+    free(f->extensions_json);
 }
 
 /* The collection's extent: the union of the footprints and the span of the times. */
@@ -807,6 +803,9 @@ int tiles_scene_index_load(tiles_scene_index *x, const char *dir, const char *na
         x->nfiles++;
     }
     json_decref(doc);
+#ifdef __GLIBC__
+    malloc_trim(0); /* the parsed index (megabytes for thousands of scenes) goes back */
+#endif
     if (name)
         snprintf(cname, sizeof cname, "%s", name);
     else

@@ -14,7 +14,6 @@
 #ifndef CARTOUCHE_TILES_SCENEINDEX_H
 #define CARTOUCHE_TILES_SCENEINDEX_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -23,38 +22,41 @@
 #define TILES_SCENE_INDEX_DIR ".cartouche-scenes"
 /* Bump when what an entry holds changes: every file is indexed again. */
 #define TILES_SCENE_INDEX_VERSION 1
-/* Open files of a served collection are bounded (each keeps a descriptor for sendfile). */
+/* Scenes a folder serves at most (each costs a few KB of memory). */
 #define TILES_SCENE_MAX_FILES 2000
 #define TILES_SCENE_MAX_AUX 4
 
-/* A file extension and the file it names, served next to the original (world file, .prj). */
+/* A file next to the original, served under its name with the original's stem replaced
+ * (world file, .prj, .aux.xml). */
 typedef struct {
-    char ext[16];    /* "pgw", "prj", "aux.xml" */
-    char path[1100];
+    char ext[16];    /* what follows the stem: "pgw", "prj", "png.aux.xml" */
+    char *path;
     long long size;
-    int fd;
 } tiles_scene_aux;
 
+/* Files are opened per request and checked against the index (size, mtime): one changed while
+ * the server runs is refused, not served half. */
 typedef struct tiles_scene_file {
     char id[96];
-    char path[1100];          /* the original */
+    char *path;               /* the original */
     char ext[16];             /* its extension, lower case ("tif"), for its URL */
     char media_type[80];
     long long size, mtime;
-    int fd;                   /* open for sendfile while served; -1 otherwise */
     tiles_scene_aux aux[TILES_SCENE_MAX_AUX];
     size_t naux;
-    char preview[1100];       /* PNG (with alpha), at most TILES_SCENE_PREVIEW px a side */
+    char *preview;            /* PNG (with alpha), at most TILES_SCENE_PREVIEW px a side */
     int preview_w, preview_h;
-    int preview_fd;           /* open for sendfile while served; -1 otherwise */
     long long preview_size;
     char datetime[40], start_datetime[40], end_datetime[40];
     double bbox[4], mean[3], coverage;
-    json_t *geometry;         /* Polygon, or NULL across the antimeridian (bbox then) */
-    double (*ring)[2];        /* its outer ring as numbers (intersects), nring positions */
+    /* The footprint: a closed counterclockwise ring of nring lon/lat positions, or none (0:
+     * across the antimeridian, or an index edited by hand) and the bbox is the footprint. */
+    double (*ring)[2];
     size_t nring;
-    json_t *properties;       /* everything of the Item's properties but the colour indexes */
-    json_t *extensions;       /* stac_extensions */
+    /* As compact JSON text, parsed when an Item is written (a few KB a scene where jansson's
+     * objects would take ten times that, for up to TILES_SCENE_MAX_FILES scenes):
+     * everything of the Item's properties but the colour indexes, and stac_extensions. */
+    char *properties_json, *extensions_json;
 } tiles_scene_file;
 
 #define TILES_SCENE_PREVIEW 512

@@ -413,6 +413,15 @@ static json_t *footprint_json(const double *b)
                      box_polygon(b[0], b[1], 180, b[3]), box_polygon(-180, b[1], b[2], b[3]));
 }
 
+/* A raster file's footprint ring as a GeoJSON Polygon. */
+static json_t *ring_json(const double (*ring)[2], size_t n)
+{
+    json_t *r = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(r, json_pack("[f,f]", ring[i][0], ring[i][1]));
+    return json_pack("{s:s,s:[o]}", "type", "Polygon", "coordinates", r);
+}
+
 static json_t *link(const char *rel, const char *href, const char *type)
 {
     return json_pack("{s:s,s:s,s:s}", "rel", rel, "href", href, "type", type);
@@ -487,7 +496,7 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
         json_object_set_new(props, "end_datetime", json_string(s->end_datetime));
     }
     if (s->file) { /* the file's own: time source, bands, grid, stretch, a sidecar's fields */
-        json_t *own = json_deep_copy(s->file->properties); /* fields filters edit items */
+        json_t *own = json_loads(s->file->properties_json, 0, NULL);
         json_object_update(props, own);
         json_decref(own);
     }
@@ -520,10 +529,12 @@ json_t *tiles_scene_json(const tiles_scene *s, const char *base)
                               link("parent", coll, "application/json"),
                               link("collection", coll, "application/json"),
                               link("root", root, "application/json"));
-    json_t *extensions = s->file ? json_deep_copy(s->file->extensions)
+    json_t *extensions = s->file ? json_loads(s->file->extensions_json, 0, NULL)
                          : s->z >= 0 ? json_pack("[s]", PROJ_EXTENSION) : json_array();
-    json_t *geometry = s->file && s->file->geometry ? json_deep_copy(s->file->geometry)
-                                                    : footprint_json(b);
+    if (!extensions)
+        extensions = json_array();
+    json_t *geometry = s->file && s->file->nring ? ring_json(s->file->ring, s->file->nring)
+                                                 : footprint_json(b);
     return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:[f,f,f,f],s:o,s:o,s:o}", "type", "Feature",
                      "stac_version", "1.0.0", "stac_extensions", extensions, "id", s->id,
                      "collection",

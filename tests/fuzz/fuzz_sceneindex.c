@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     FUZZ_CHECK(tiles_catalogue_add_files(&c, &x, &err) == 0);
     for (size_t i = 0; i < x.nfiles; i++) {
         const tiles_scene_file *f = &x.files[i];
-        FUZZ_CHECK(f->id[0] && f->datetime[0] && f->fd >= 0);
+        FUZZ_CHECK(f->id[0] && f->datetime[0] && f->path && f->preview);
         if (f->nring)
             FUZZ_CHECK(f->nring >= 4 && f->ring[0][0] == f->ring[f->nring - 1][0] &&
                        f->ring[0][1] == f->ring[f->nring - 1][1]);

@@ -2,9 +2,10 @@
 with --scenes DIR. Inputs are made here with gdal_translate/gdalwarp from a baked Blue Marble
 tile: a UTM GeoTIFF (alpha, a sidecar STAC Item), a 16-bit GeoTIFF (TIFFTAG_DATETIME), a COG, a
 JPEG 2000 (if GDAL has a JP2 driver), a PNG with a world file, and files the index must skip (a
-broken TIFF, a truncated COG, a PNG without georeferencing). Checked: footprints against gdalinfo's corners,
-datetimes and where they came from, bands, previews against gdal_translate -outsize of the same
-file (PSNR, mean colour), the original bytes, search by bbox/intersects/datetime/ids, paging, and
+broken TIFF, a truncated COG, a PNG without georeferencing). Checked: footprints against
+gdalinfo's corners, datetimes and where they came from, bands, previews against gdal_translate
+-outsize of the same file (PSNR, mean colour), the original bytes, search by
+bbox/intersects/datetime/ids against shapely, paging, and
 that Items validate against the STAC 1.0.0 schemas like the rest of /v1/stac; real clients read
 it: GDAL's /vsicurl/ reads a COG asset by byte ranges, its STACIT driver mosaics a search."""
 import io
