@@ -458,12 +458,17 @@ def test_changed_files_are_skipped_until_indexed_again(tmp_path, folder):
     shutil.copytree(src, d)  # mtimes kept: the copy's index holds
     s = Server("--scenes", str(d), tmp=str(tmp_path))
     try:
-        n = len(s.get("/v1/stac/collections/copy/items?limit=100").json()["features"])
+        got = s.get("/v1/stac/collections/copy/items?limit=100").json()["features"]
+        n = len(got)
+        href = [f for f in got if f["properties"]["cartouche:file"] == "cog.tif"][0]["assets"]["data"]["href"]
+        assert s.get(href).status_code == 200
+        with open(d / "cog.tif", "ab") as f:  # changed while served: refused, not sent half
+            f.write(b"\0" * 16)
+        r = s.get(href)
+        assert r.status_code == 404 and "changed" in r.json()["error"]["message"]
     finally:
         s.stop()
     assert n >= 4
-    with open(d / "cog.tif", "ab") as f:
-        f.write(b"\0" * 16)
     s = Server("--scenes", str(d), tmp=str(tmp_path))
     try:
         got = s.get("/v1/stac/collections/copy/items?limit=100").json()["features"]
