@@ -204,6 +204,33 @@ static int canonical_time(const char *s, char *out, size_t cap)
     return 0;
 }
 
+/* STAC's common metadata fields have a type; a sidecar's value of another type would make every
+ * Item of the scene invalid, so it is left out. */
+static int common_metadata_ok(const char *k, const json_t *v)
+{
+    static const char *const strings[] = {"title", "description", "platform", "constellation",
+                                          "mission", "license"};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (!strcmp(k, strings[i]))
+            return json_is_string(v);
+    if (!strcmp(k, "created") || !strcmp(k, "updated")) {
+        double t;
+        return json_is_string(v) && tiles_time_parse(json_string_value(v), &t) == 0;
+    }
+    if (!strcmp(k, "gsd"))
+        return json_is_number(v) && json_number_value(v) > 0;
+    if (!strcmp(k, "eo:cloud_cover"))
+        return json_is_number(v) && json_number_value(v) >= 0 && json_number_value(v) <= 100;
+    if (!strcmp(k, "instruments")) {
+        size_t i;
+        json_t *x;
+        if (!json_is_array(v))
+            return 0;
+        json_array_foreach(v, i, x) if (!json_is_string(x)) return 0;
+    }
+    return 1;
+}
+
 /* What a sidecar STAC Item gives: its id, times, other properties and extensions. A sidecar
  * that is not an Item is skipped with a warning (the file is still indexed). */
 static void apply_sidecar(const char *path, json_t *props, json_t *exts,
@@ -237,7 +264,17 @@ static void apply_sidecar(const char *path, json_t *props, json_t *exts,
     }
     const char *k;
     json_t *v;
-    json_object_foreach(p, k, v) if (!reserved_property(k)) json_object_set(props, k, v);
+    json_object_foreach(p, k, v)
+    {
+        if (reserved_property(k))
+            continue;
+        if (!common_metadata_ok(k, v)) {
+            log_msg("warn", "scenes: %s: property %s is not what STAC says it is; left out", path,
+                    k);
+            continue;
+        }
+        json_object_set(props, k, v);
+    }
     json_t *se = json_object_get(doc, "stac_extensions");
     size_t i;
     json_array_foreach(se, i, v)

@@ -59,7 +59,8 @@ def folder(tmp_path_factory, server):
         "type": "Feature", "stac_version": "1.0.0", "id": "S2B_utm_scene",
         "stac_extensions": ["https://stac-extensions.github.io/eo/v1.0.0/schema.json"],
         "properties": {"datetime": "2020-07-04T10:15:00Z", "eo:cloud_cover": 12.5,
-                       "platform": "sentinel-2b", "cartouche:layer": "not-this"}}))
+                       "platform": "sentinel-2b", "cartouche:layer": "not-this",
+                       "gsd": -10, "instruments": ["msi", 3]}}))
     run("gdal_translate", "-q", "-ot", "UInt16", "-scale", 0, 255, 300, 4000, "-mo",
         "TIFFTAG_DATETIME=2021:06:01 10:20:30", work / "merc.tif", d / "u16.tif")
     run("gdal_translate", "-q", "-of", "COG", "-srcwin", 0, 0, 600, 500, work / "merc.tif",
@@ -137,7 +138,9 @@ def test_index_skips_bad_files_with_reasons(folder):
     assert "skipped" in log and "broken.tif" in log and "GDAL cannot read it" in log
     assert "plain.png" in log and "no georeferencing" in log
     assert "truncated.tif" in log and "IReadBlock failed" in log
-    assert "README.txt" not in log and "utm.json" not in log  # not rasters: not tried
+    assert "property gsd is not what STAC says it is" in log
+    for name in ("README.txt", "utm.json", "tile.jp2.json"):  # not rasters: not tried
+        assert f"skipped {d / name}" not in log
     n = 4 + has_jp2()
     assert f"{d}: {n} scenes" in out.stdout
     assert len(list((d / ".cartouche-scenes").glob("*.png"))) == n
@@ -202,6 +205,8 @@ def test_datetimes_and_their_sources(scenes):
     assert u["properties"]["cartouche:datetime_source"] == "sidecar"
     assert u["properties"]["eo:cloud_cover"] == 12.5 and u["properties"]["platform"] == "sentinel-2b"
     assert u["properties"]["cartouche:layer"] == "imagery"  # reserved: not the sidecar's
+    # values STAC would refuse are left out (the Item stays valid)
+    assert "gsd" not in u["properties"] and "instruments" not in u["properties"]
     assert "https://stac-extensions.github.io/eo/v1.0.0/schema.json" in u["stac_extensions"]
     t = items["u16.tif"]["properties"]
     assert t["datetime"] == "2021-06-01T10:20:30Z"
