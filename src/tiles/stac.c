@@ -650,7 +650,7 @@ json_t *stac_collection_json(const tiles_layer_meta *m, const char *base)
     json_t *links = json_pack("[o,o,o,o]", link("self", self, JSON, NULL),
                               link("root", root, JSON, NULL), link("parent", root, JSON, NULL),
                               link("items", items, GEOJSON, "Scenes of this layer"));
-    return json_pack(
+    json_t *c = json_pack(
         "{s:s,s:s,s:[],s:s,s:s,s:s,s:s,s:[s,s,s],s:[{s:s,s:[s]}],"
         "s:{s:{s:[[f,f,f,f]]},s:{s:[[s,s]]}},s:o}",
         "type", "Collection", "stac_version", "1.0.0", "stac_extensions", "id", m->name, "title",
@@ -658,6 +658,10 @@ json_t *stac_collection_json(const tiles_layer_meta *m, const char *base)
         "scenes", m->user ? "user" : "world", "providers", "name", m->attribution, "roles",
         m->user ? "producer" : "licensor", "extent", "spatial", "bbox", b[0], b[1], b[2], b[3],
         "temporal", "interval", t0, t1, "links", links);
+    /* A provider needs a name: a --scenes folder has no attribution to give one. */
+    if (!m->attribution[0])
+        json_object_del(c, "providers");
+    return c;
 }
 
 json_t *stac_collections_json(const tiles_store *st, const char *base)
