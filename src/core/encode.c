@@ -158,6 +158,10 @@ static int png_encode(int w, int h, int has_alpha, png_row_fn row_fn, const void
     }
     png_set_write_fn(png, o, png_write_cb, png_flush_cb);
     png_set_compression_level(png, Z_BEST_SPEED);
+    /* Run-length matches only: after the SUB filter, runs are what there is to find. Measured
+     * 2026-11-29 (bench/RESULTS.md): a world tile 14 % faster at the same size, a 2400x1260
+     * card 27 % faster and 18 % smaller than zlib's default strategy. */
+    png_set_compression_strategy(png, Z_RLE);
     png_set_filter(png, 0, PNG_FILTER_SUB);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
                  has_alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
