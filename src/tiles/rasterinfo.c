@@ -145,11 +145,20 @@ static void outline(const double gt[6], int w, int h, double (*pts)[2])
 }
 
 /* bbox of the ring; across the antimeridian (a jump of more than 180 degrees between
- * neighbours) the box has w > e and the ring is dropped. */
+ * neighbours) the box has w > e and the ring is dropped (the Item's footprint is then the box,
+ * split in two at the antimeridian). */
 static void ring_bbox(tiles_raster_info *o)
 {
     size_t n = TILES_FOOTPRINT_POINTS;
     int crosses = 0;
+    /* Longitudes into -180..180: a lon/lat raster may say 170..190 for what crosses the
+     * antimeridian. */
+    for (size_t i = 0; i < n; i++) {
+        while (o->ring[i][0] > 180)
+            o->ring[i][0] -= 360;
+        while (o->ring[i][0] < -180)
+            o->ring[i][0] += 360;
+    }
     for (size_t i = 1; i < n; i++)
         if (fabs(o->ring[i][0] - o->ring[i - 1][0]) > 180)
             crosses = 1;

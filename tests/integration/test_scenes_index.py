@@ -79,6 +79,9 @@ def folder(tmp_path_factory, server):
             "type": "Feature", "id": "jp2-scene", "properties": {
                 "datetime": None, "start_datetime": "2019-03-01T00:00:00Z",
                 "end_datetime": "2019-03-31T23:59:59Z"}}))
+    # across the antimeridian: longitudes 170..190 in EPSG:4326
+    run("gdal_translate", "-q", "-a_srs", "EPSG:4326", "-a_ullr", 170, 10, 190, 0,
+        work / "tile.png", d / "dateline.tif")
     (d / "broken.tif").write_bytes(b"II*\x00" + b"\x07" * 400)
     # a COG cut short: GDAL opens it (the header is whole), its pixels fail to read
     (d / "truncated.tif").write_bytes((d / "cog.tif").read_bytes()[:200000])
@@ -141,7 +144,7 @@ def test_index_skips_bad_files_with_reasons(folder):
     assert "property gsd is not what STAC says it is" in log
     for name in ("README.txt", "utm.json", "tile.jp2.json"):  # not rasters: not tried
         assert f"skipped {d / name}" not in log
-    n = 4 + has_jp2()
+    n = 5 + has_jp2()
     assert f"{d}: {n} scenes" in out.stdout
     assert len(list((d / ".cartouche-scenes").glob("*.png"))) == n
     # A second run reads nothing again.
@@ -171,6 +174,8 @@ def test_footprints_are_gdals_corners(scenes, folder):
     s, items = scenes
     d, _ = folder
     for rel, f in items.items():
+        if rel == "dateline.tif":
+            continue
         info = gdalinfo(d / rel)
         ring = f["geometry"]["coordinates"][0]
         assert f["geometry"]["type"] == "Polygon" and ring[0] == ring[-1]
@@ -192,6 +197,11 @@ def test_footprints_are_gdals_corners(scenes, folder):
         assert p["proj:transform"] == pytest.approx([gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]])
     assert items["utm.tif"]["properties"]["proj:epsg"] == 32633
     assert items["u16.tif"]["properties"]["proj:epsg"] == 3857
+    # across the antimeridian: the bbox has west > east and the footprint is its two halves
+    dl = items["dateline.tif"]
+    assert dl["bbox"] == pytest.approx([170, 0, -170, 10])
+    assert dl["geometry"]["type"] == "MultiPolygon"
+    assert sorted(round(p[0]) for p in dl["geometry"]["coordinates"][0][0]) == [170, 170, 170, 180, 180]
     # the UTM scene's edges curve: the footprint is not its bbox
     ring = items["utm.tif"]["geometry"]["coordinates"][0]
     assert len({round(p[0], 6) for p in ring}) > 8
@@ -376,10 +386,15 @@ def test_search_by_place_and_time(scenes):
         return {f["id"] for f in r.json()["features"]} & ours
 
     # where every footprint overlaps (around Gdańsk), a box finds them all
-    w = max(f["bbox"][0] for f in items.values()); e = min(f["bbox"][2] for f in items.values())
-    s_ = max(f["bbox"][1] for f in items.values()); n = min(f["bbox"][3] for f in items.values())
+    europe = {k: f for k, f in items.items() if k != "dateline.tif"}
+    w = max(f["bbox"][0] for f in europe.values()); e = min(f["bbox"][2] for f in europe.values())
+    s_ = max(f["bbox"][1] for f in europe.values()); n = min(f["bbox"][3] for f in europe.values())
     assert w < e and s_ < n
-    assert found(f"/v1/stac/search?bbox={w + 0.1},{s_ + 0.1},{e - 0.1},{n - 0.1}&limit=100") == ours
+    assert found(f"/v1/stac/search?bbox={w + 0.1},{s_ + 0.1},{e - 0.1},{n - 0.1}&limit=100") == (
+        ours - {items["dateline.tif"]["id"]})
+    # the antimeridian scene from either side of it, and from a box across it
+    for b in ("175,1,179,2", "-179,1,-175,2", "179,1,-179,2"):
+        assert items["dateline.tif"]["id"] in found(f"/v1/stac/search?bbox={b}&limit=100"), b
     assert found("/v1/stac/search?bbox=-70,-30,-60,-20&limit=100") == set()  # South America
     # the PNG is a crop (about 12-28.5 E, 50-62.5 N): a box west of it does not find it
     world = items["sub/world.png"]
@@ -437,7 +452,8 @@ def test_search_meets_the_footprint_not_its_bbox(scenes):
     for _ in range(12):
         x, y = rnd.uniform(-16, 62), rnd.uniform(36, 68)
         b = (x, y, x + rnd.uniform(0.2, 4), y + rnd.uniform(0.2, 3))
-        want = {f["id"] for f in items.values() if shape(f["geometry"]).intersects(box(*b))}
+        want = {f["id"] for k, f in items.items()
+                if k != "dateline.tif" and shape(f["geometry"]).intersects(box(*b))}
         assert ids_get("bbox=" + ",".join(f"{v:.4f}" for v in b)) == want, b
         ring = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]
         assert ids_post({"type": "Polygon", "coordinates": [ring]}) == want, b
@@ -473,7 +489,7 @@ def test_changed_files_are_skipped_until_indexed_again(tmp_path, folder):
         assert r.status_code == 404 and "changed" in r.json()["error"]["message"]
     finally:
         s.stop()
-    assert n >= 4
+    assert n >= 5
     s = Server("--scenes", str(d), tmp=str(tmp_path))
     try:
         got = s.get("/v1/stac/collections/copy/items?limit=100").json()["features"]
