@@ -5,11 +5,16 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#define DEFINE(ret, name, args) ret(*dl_##name) args;
-GDAL_FUNCS(DEFINE)
-
-static const char *gdal_missing;
+static struct {
+    tiles_gdal_api api;
+    const char *missing; /* why it could not be loaded */
+} gdal;
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+const tiles_gdal_api *tiles_gdal(void)
+{
+    return &gdal.api;
+}
 
 static void gdal_init(void)
 {
@@ -20,24 +25,24 @@ static void gdal_init(void)
     for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
         h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        gdal_missing = "libgdal is not installed (Debian: libgdal-dev)";
+        gdal.missing = "libgdal is not installed (Debian: libgdal-dev)";
         return;
     }
 #define LOAD(ret, name, args)                                                                      \
-    if (!(*(void **)&dl_##name = dlsym(h, #name))) {                                               \
-        gdal_missing = "libgdal lacks " #name;                                                     \
+    if (!(*(void **)&gdal.api.name = dlsym(h, #name))) {                                               \
+        gdal.missing = "libgdal lacks " #name;                                                     \
         return;                                                                                    \
     }
     GDAL_FUNCS(LOAD)
-    dl_GDALAllRegister();
-    dl_CPLSetErrorHandler(dl_CPLQuietErrorHandler); /* errors are reported through err_t */
+    gdal.api.GDALAllRegister();
+    gdal.api.CPLSetErrorHandler(gdal.api.CPLQuietErrorHandler); /* errors are reported through err_t */
 }
 
 int tiles_gdal_load(err_t *err)
 {
     pthread_once(&gdal_once, gdal_init);
-    if (gdal_missing) {
-        err_set(err, ERR_CONFIG, NULL, "GDAL: %s", gdal_missing);
+    if (gdal.missing) {
+        err_set(err, ERR_CONFIG, NULL, "GDAL: %s", gdal.missing);
         return -1;
     }
     return 0;

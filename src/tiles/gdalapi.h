@@ -2,7 +2,8 @@
  * on first use (dlopen), not linked, and not needed to build. Linking it maps GDAL and its
  * dozens of dependencies into every server process (+24 MB resident at start) for what only
  * `cartouche bake --image` and `cartouche scenes index` use. Handles are opaque; the enum
- * values are GDAL's (stable across 3.x). Callers use dl_<GDAL name> after tiles_gdal_load(). */
+ * values are GDAL's (stable across 3.x). After tiles_gdal_load(), callers call GDAL->Name(...):
+ * one table of function pointers, filled once (a loaded library is process-wide by nature). */
 #ifndef CARTOUCHE_TILES_GDALAPI_H
 #define CARTOUCHE_TILES_GDALAPI_H
 
@@ -73,9 +74,15 @@ typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
     X(void, CSLDestroy, (char **))                                                                 \
     X(const char *, OSRGetAuthorityName, (OGRSpatialReferenceH, const char *))                     \
     X(const char *, OSRGetAuthorityCode, (OGRSpatialReferenceH, const char *))
-#define TILES_GDAL_DECLARE(ret, name, args) extern ret(*dl_##name) args;
-GDAL_FUNCS(TILES_GDAL_DECLARE)
-#undef TILES_GDAL_DECLARE
+#define TILES_GDAL_FIELD(ret, name, args) ret(*name) args;
+typedef struct {
+    GDAL_FUNCS(TILES_GDAL_FIELD)
+} tiles_gdal_api;
+#undef TILES_GDAL_FIELD
+
+/* The table; its pointers are NULL until tiles_gdal_load() succeeded. */
+const tiles_gdal_api *tiles_gdal(void);
+#define GDAL (tiles_gdal())
 
 /* Load libgdal (once; thread-safe). -1 with ERR_CONFIG when it is missing or too old. */
 int tiles_gdal_load(err_t *err);

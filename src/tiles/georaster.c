@@ -40,22 +40,22 @@ struct tiles_georaster {
 
 static char *srs_wkt(int epsg)
 {
-    OGRSpatialReferenceH s = dl_OSRNewSpatialReference(NULL);
+    OGRSpatialReferenceH s = GDAL->OSRNewSpatialReference(NULL);
     char *wkt = NULL;
-    if (dl_OSRImportFromEPSG(s, epsg) == OGRERR_NONE)
-        dl_OSRExportToWkt(s, &wkt);
-    dl_OSRDestroySpatialReference(s);
+    if (GDAL->OSRImportFromEPSG(s, epsg) == OGRERR_NONE)
+        GDAL->OSRExportToWkt(s, &wkt);
+    GDAL->OSRDestroySpatialReference(s);
     return wkt;
 }
 
 /* The colour and alpha bands of ds, as 1-based indexes. */
 static void pick_bands(GDALDatasetH ds, int color[3], int *ncolor, int *alpha, int *palette)
 {
-    int nb = dl_GDALGetRasterCount(ds), r = 0, g = 0, b = 0;
+    int nb = GDAL->GDALGetRasterCount(ds), r = 0, g = 0, b = 0;
     *alpha = 0;
     *palette = 0;
     for (int i = 1; i <= nb; i++) {
-        GDALColorInterp ci = dl_GDALGetRasterColorInterpretation(dl_GDALGetRasterBand(ds, i));
+        GDALColorInterp ci = GDAL->GDALGetRasterColorInterpretation(GDAL->GDALGetRasterBand(ds, i));
         if (ci == GCI_AlphaBand && !*alpha)
             *alpha = i;
         else if (ci == GCI_RedBand && !r)
@@ -83,21 +83,21 @@ static int extent_lonlat(GDALDatasetH ds, int assume_lonlat, double b[4], err_t 
                          const char *path)
 {
     double gt[6];
-    if (dl_GDALGetGeoTransform(ds, gt) != CE_None) {
+    if (GDAL->GDALGetGeoTransform(ds, gt) != CE_None) {
         err_set(err, ERR_CONFIG, NULL, "%s: no georeferencing (GCPs alone are not read: warp it "
                                        "with gdalwarp first)", path);
         return -1;
     }
-    OGRSpatialReferenceH ll = dl_OSRNewSpatialReference(NULL), srs = NULL;
-    dl_OSRImportFromEPSG(ll, 4326);
-    dl_OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReferenceH ll = GDAL->OSRNewSpatialReference(NULL), srs = NULL;
+    GDAL->OSRImportFromEPSG(ll, 4326);
+    GDAL->OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
     OGRCoordinateTransformationH ct = NULL;
     if (!assume_lonlat) {
-        srs = dl_OSRClone(dl_GDALGetSpatialRef(ds));
-        dl_OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-        ct = dl_OCTNewCoordinateTransformation(srs, ll);
+        srs = GDAL->OSRClone(GDAL->GDALGetSpatialRef(ds));
+        GDAL->OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        ct = GDAL->OCTNewCoordinateTransformation(srs, ll);
     }
-    int w = dl_GDALGetRasterXSize(ds), h = dl_GDALGetRasterYSize(ds), ok = assume_lonlat || ct;
+    int w = GDAL->GDALGetRasterXSize(ds), h = GDAL->GDALGetRasterYSize(ds), ok = assume_lonlat || ct;
     b[0] = b[1] = INFINITY;
     b[2] = b[3] = -INFINITY;
     for (int i = 0; i <= 40 && ok; i++) {
@@ -106,17 +106,17 @@ static int extent_lonlat(GDALDatasetH ds, int assume_lonlat, double b[4], err_t 
         for (int k = 0; k < 4; k++) {
             double x = gt[0] + px[k] * gt[1] + py[k] * gt[2];
             double y = gt[3] + px[k] * gt[4] + py[k] * gt[5];
-            if (ct && !dl_OCTTransform(ct, 1, &x, &y, NULL))
+            if (ct && !GDAL->OCTTransform(ct, 1, &x, &y, NULL))
                 continue;
             b[0] = fmin(b[0], x), b[1] = fmin(b[1], y);
             b[2] = fmax(b[2], x), b[3] = fmax(b[3], y);
         }
     }
     if (ct)
-        dl_OCTDestroyCoordinateTransformation(ct);
+        GDAL->OCTDestroyCoordinateTransformation(ct);
     if (srs)
-        dl_OSRDestroySpatialReference(srs);
-    dl_OSRDestroySpatialReference(ll);
+        GDAL->OSRDestroySpatialReference(srs);
+    GDAL->OSRDestroySpatialReference(ll);
     if (!ok || !(b[0] < b[2]) || !(b[1] < b[3])) {
         err_set(err, ERR_CONFIG, NULL, "%s: its corners do not transform to longitude/latitude",
                 path);
@@ -142,12 +142,12 @@ static int sample_band(GDALRasterBandH band, int w, int h, double **vals, size_t
     double *buf = malloc(sizeof *buf * (size_t)sw * sh);
     if (!buf)
         return -1;
-    if (dl_GDALRasterIO(band, GF_Read, 0, 0, w, h, buf, sw, sh, GDT_Float64, 0, 0) != CE_None) {
+    if (GDAL->GDALRasterIO(band, GF_Read, 0, 0, w, h, buf, sw, sh, GDT_Float64, 0, 0) != CE_None) {
         free(buf);
         return -1;
     }
     int has_nodata = 0;
-    double nodata = dl_GDALGetRasterNoDataValue(band, &has_nodata);
+    double nodata = GDAL->GDALGetRasterNoDataValue(band, &has_nodata);
     size_t need = *n + (size_t)sw * sh;
     if (need > *cap) {
         double *nv = realloc(*vals, sizeof *nv * need);
@@ -167,13 +167,13 @@ static int sample_band(GDALRasterBandH band, int w, int h, double **vals, size_t
 
 static int add_source(tiles_georaster *g, const char *path, err_t *err)
 {
-    GDALDatasetH ds = dl_GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = GDAL->GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", path, dl_CPLGetLastErrorMsg());
+        err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", path, GDAL->CPLGetLastErrorMsg());
         return -1;
     }
     g->src[g->n] = ds; /* owned from here: closed by tiles_georaster_close */
-    int assume_lonlat = dl_GDALGetSpatialRef(ds) == NULL;
+    int assume_lonlat = GDAL->GDALGetSpatialRef(ds) == NULL;
     double b[4];
     if (extent_lonlat(ds, assume_lonlat, b, err, path) != 0)
         return -1;
@@ -193,7 +193,7 @@ static int add_source(tiles_georaster *g, const char *path, err_t *err)
     if (*ncolor == 3 || g->pick[g->n].palette)
         g->ncolor = 3;
     if (!g->pick[g->n].palette &&
-        dl_GDALGetRasterDataType(dl_GDALGetRasterBand(ds, color[0])) != GDT_Byte)
+        GDAL->GDALGetRasterDataType(GDAL->GDALGetRasterBand(ds, color[0])) != GDT_Byte)
         g->deep = 1;
     g->n++;
     return 0;
@@ -228,12 +228,12 @@ static int make_vrt(tiles_georaster *g, size_t i, const char *path, err_t *err)
         argv[argc++] = "EPSG:4326";
     }
     argv[argc] = NULL;
-    GDALTranslateOptions *to = dl_GDALTranslateOptionsNew(argv, NULL);
+    GDALTranslateOptions *to = GDAL->GDALTranslateOptionsNew(argv, NULL);
     int usage = 0;
-    g->vrt[i] = to ? dl_GDALTranslate("", g->src[i], to, &usage) : NULL;
-    dl_GDALTranslateOptionsFree(to);
+    g->vrt[i] = to ? GDAL->GDALTranslate("", g->src[i], to, &usage) : NULL;
+    GDAL->GDALTranslateOptionsFree(to);
     if (!g->vrt[i]) {
-        err_set(err, ERR_CONFIG, NULL, "%s: %s", path, dl_CPLGetLastErrorMsg());
+        err_set(err, ERR_CONFIG, NULL, "%s: %s", path, GDAL->CPLGetLastErrorMsg());
         return -1;
     }
     return 0;
@@ -250,13 +250,13 @@ static int measure_stretch(tiles_georaster *g, err_t *err)
     for (int c = 0; c < g->ncolor; c++) {
         size_t n = 0, cap = 0;
         for (size_t i = 0; i < g->n; i++) {
-            GDALRasterBandH band = dl_GDALGetRasterBand(g->vrt[i], c + 1);
-            type = dl_GDALGetDataTypeName(dl_GDALGetRasterDataType(band));
-            if (sample_band(band, dl_GDALGetRasterXSize(g->vrt[i]),
-                            dl_GDALGetRasterYSize(g->vrt[i]), &vals, &n, &cap) != 0) {
+            GDALRasterBandH band = GDAL->GDALGetRasterBand(g->vrt[i], c + 1);
+            type = GDAL->GDALGetDataTypeName(GDAL->GDALGetRasterDataType(band));
+            if (sample_band(band, GDAL->GDALGetRasterXSize(g->vrt[i]),
+                            GDAL->GDALGetRasterYSize(g->vrt[i]), &vals, &n, &cap) != 0) {
                 free(vals);
                 err_set(err, ERR_CONFIG, NULL, "reading band %d: %s", c + 1,
-                        dl_CPLGetLastErrorMsg());
+                        GDAL->CPLGetLastErrorMsg());
                 return -1;
             }
         }
@@ -320,12 +320,12 @@ void tiles_georaster_close(tiles_georaster *g)
         return;
     for (size_t i = 0; i < MAX_SOURCES; i++) {
         if (g->vrt[i])
-            dl_GDALClose(g->vrt[i]);
+            GDAL->GDALClose(g->vrt[i]);
         if (g->src[i])
-            dl_GDALClose(g->src[i]);
+            GDAL->GDALClose(g->src[i]);
     }
-    dl_VSIFree(g->wkt_mercator);
-    dl_VSIFree(g->wkt_lonlat);
+    GDAL->VSIFree(g->wkt_mercator);
+    GDAL->VSIFree(g->wkt_lonlat);
     pthread_mutex_destroy(&g->lock);
     free(g);
 }
@@ -354,18 +354,18 @@ static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], 
         return -1;
     }
     pthread_mutex_lock(&g->lock);
-    GDALDatasetH dst = dl_GDALCreate(dl_GDALGetDriverByName("MEM"), "", w, h, nb, type, NULL);
+    GDALDatasetH dst = GDAL->GDALCreate(GDAL->GDALGetDriverByName("MEM"), "", w, h, nb, type, NULL);
     char *argv[] = {"-r", "bilinear", "-dstalpha", "-q", NULL};
-    GDALWarpAppOptions *wo = dl_GDALWarpAppOptionsNew(argv, NULL);
+    GDALWarpAppOptions *wo = GDAL->GDALWarpAppOptionsNew(argv, NULL);
     int usage = 0;
     double gtc[6];
     memcpy(gtc, gt, sizeof gtc);
-    if (!dst || !wo || dl_GDALSetGeoTransform(dst, gtc) != CE_None ||
-        dl_GDALSetProjection(dst, wkt) != CE_None ||
-        !dl_GDALWarp(NULL, dst, (int)g->n, g->vrt, wo, &usage) ||
-        dl_GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, buf, w, h, type, nb, NULL, 0, 0, 0) !=
+    if (!dst || !wo || GDAL->GDALSetGeoTransform(dst, gtc) != CE_None ||
+        GDAL->GDALSetProjection(dst, wkt) != CE_None ||
+        !GDAL->GDALWarp(NULL, dst, (int)g->n, g->vrt, wo, &usage) ||
+        GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, buf, w, h, type, nb, NULL, 0, 0, 0) !=
             CE_None) {
-        err_set(err, ERR_INTERNAL, NULL, "GDAL warp: %s", dl_CPLGetLastErrorMsg());
+        err_set(err, ERR_INTERNAL, NULL, "GDAL warp: %s", GDAL->CPLGetLastErrorMsg());
         goto done;
     }
     /* Band-sequential → RGBA; grey repeated; deep values stretched. */
@@ -386,9 +386,9 @@ static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], 
     }
     rc = 0;
 done:
-    dl_GDALWarpAppOptionsFree(wo);
+    GDAL->GDALWarpAppOptionsFree(wo);
     if (dst)
-        dl_GDALClose(dst);
+        GDAL->GDALClose(dst);
     pthread_mutex_unlock(&g->lock);
     free(buf);
     return rc;
@@ -428,9 +428,9 @@ int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err
 {
     GDALDatasetH ds = g->src[0];
     double gt[6];
-    const char *wkt = g->pick[0].assume_lonlat ? g->wkt_lonlat : dl_GDALGetProjectionRef(ds);
-    int sw = dl_GDALGetRasterXSize(ds), sh = dl_GDALGetRasterYSize(ds);
-    if (dl_GDALGetGeoTransform(ds, gt) != CE_None || !wkt || !wkt[0]) {
+    const char *wkt = g->pick[0].assume_lonlat ? g->wkt_lonlat : GDAL->GDALGetProjectionRef(ds);
+    int sw = GDAL->GDALGetRasterXSize(ds), sh = GDAL->GDALGetRasterYSize(ds);
+    if (GDAL->GDALGetGeoTransform(ds, gt) != CE_None || !wkt || !wkt[0]) {
         err_set(err, ERR_CONFIG, NULL, "no georeferencing");
         return -1;
     }

@@ -42,7 +42,7 @@ int tiles_raster_datetime_normalize(const char *s, char *out, size_t cap)
 static void media_type(GDALDatasetH ds, tiles_raster_info *o)
 {
     const char *d = o->driver;
-    const char *layout = dl_GDALGetMetadataItem(ds, "LAYOUT", "IMAGE_STRUCTURE");
+    const char *layout = GDAL->GDALGetMetadataItem(ds, "LAYOUT", "IMAGE_STRUCTURE");
     if (!strcmp(d, "GTiff") || !strcmp(d, "COG"))
         snprintf(o->media_type, sizeof o->media_type, "image/tiff; application=geotiff%s",
                  layout && !strcmp(layout, "COG") ? "; profile=cloud-optimized" : "");
@@ -82,7 +82,7 @@ static void aux_files(GDALDatasetH ds, const char *path, tiles_raster_info *o)
 {
     static const char *const exts[] = {".wld", ".tfw", ".tifw", ".pgw", ".pngw", ".jgw", ".jpgw",
                                        ".j2w", ".prj", ".aux.xml"};
-    char **files = dl_GDALGetFileList(ds);
+    char **files = GDAL->GDALGetFileList(ds);
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
     for (char **f = files; f && *f && o->naux < TILES_RASTER_MAX_AUX; f++) {
@@ -99,7 +99,7 @@ static void aux_files(GDALDatasetH ds, const char *path, tiles_raster_info *o)
             }
         }
     }
-    dl_CSLDestroy(files);
+    GDAL->CSLDestroy(files);
 }
 
 static void metadata_datetime(GDALDatasetH ds, tiles_raster_info *o)
@@ -113,7 +113,7 @@ static void metadata_datetime(GDALDatasetH ds, tiles_raster_info *o)
         {"DATETIME", NULL},
     };
     for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
-        const char *v = dl_GDALGetMetadataItem(ds, where[i].item, where[i].domain);
+        const char *v = GDAL->GDALGetMetadataItem(ds, where[i].item, where[i].domain);
         if (v && tiles_raster_datetime_normalize(v, o->datetime, sizeof o->datetime) == 0) {
             snprintf(o->datetime_source, sizeof o->datetime_source, "%s", where[i].item);
             return;
@@ -193,7 +193,7 @@ static void ring_bbox(tiles_raster_info *o)
 
 static int footprint(GDALDatasetH ds, tiles_raster_info *o, const char *path, err_t *err)
 {
-    OGRSpatialReferenceH srs_in = dl_GDALGetSpatialRef(ds);
+    OGRSpatialReferenceH srs_in = GDAL->GDALGetSpatialRef(ds);
     outline(o->transform, o->width, o->height, o->ring);
     if (!srs_in) {
         for (size_t i = 0; i < TILES_FOOTPRINT_POINTS; i++)
@@ -205,23 +205,23 @@ static int footprint(GDALDatasetH ds, tiles_raster_info *o, const char *path, er
         ring_bbox(o);
         return 0;
     }
-    const char *auth = dl_OSRGetAuthorityName(srs_in, NULL);
-    const char *code = dl_OSRGetAuthorityCode(srs_in, NULL);
+    const char *auth = GDAL->OSRGetAuthorityName(srs_in, NULL);
+    const char *code = GDAL->OSRGetAuthorityCode(srs_in, NULL);
     if (auth && code && !strcmp(auth, "EPSG"))
         o->epsg = atoi(code);
-    OGRSpatialReferenceH ll = dl_OSRNewSpatialReference(NULL), srs = dl_OSRClone(srs_in);
-    dl_OSRImportFromEPSG(ll, 4326);
-    dl_OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
-    dl_OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    OGRCoordinateTransformationH ct = dl_OCTNewCoordinateTransformation(srs, ll);
+    OGRSpatialReferenceH ll = GDAL->OSRNewSpatialReference(NULL), srs = GDAL->OSRClone(srs_in);
+    GDAL->OSRImportFromEPSG(ll, 4326);
+    GDAL->OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+    GDAL->OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = GDAL->OCTNewCoordinateTransformation(srs, ll);
     int ok = ct != NULL;
     for (size_t i = 0; ok && i < TILES_FOOTPRINT_POINTS; i++)
-        ok = dl_OCTTransform(ct, 1, &o->ring[i][0], &o->ring[i][1], NULL) &&
+        ok = GDAL->OCTTransform(ct, 1, &o->ring[i][0], &o->ring[i][1], NULL) &&
              isfinite(o->ring[i][0]) && isfinite(o->ring[i][1]);
     if (ct)
-        dl_OCTDestroyCoordinateTransformation(ct);
-    dl_OSRDestroySpatialReference(srs);
-    dl_OSRDestroySpatialReference(ll);
+        GDAL->OCTDestroyCoordinateTransformation(ct);
+    GDAL->OSRDestroySpatialReference(srs);
+    GDAL->OSRDestroySpatialReference(ll);
     if (!ok) {
         err_set(err, ERR_CONFIG, NULL, "%s: its outline does not transform to "
                                        "longitude/latitude", path);
@@ -236,17 +236,17 @@ int tiles_raster_info_read(const char *path, tiles_raster_info *o, err_t *err)
     memset(o, 0, sizeof *o);
     if (tiles_gdal_load(err) != 0)
         return -1;
-    GDALDatasetH ds = dl_GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = GDAL->GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", path,
-                dl_CPLGetLastErrorMsg());
+                GDAL->CPLGetLastErrorMsg());
         return -1;
     }
     int rc = -1;
-    snprintf(o->driver, sizeof o->driver, "%s", dl_GDALGetDriverShortName(dl_GDALGetDatasetDriver(ds)));
-    o->width = dl_GDALGetRasterXSize(ds);
-    o->height = dl_GDALGetRasterYSize(ds);
-    o->nbands = dl_GDALGetRasterCount(ds);
+    snprintf(o->driver, sizeof o->driver, "%s", GDAL->GDALGetDriverShortName(GDAL->GDALGetDatasetDriver(ds)));
+    o->width = GDAL->GDALGetRasterXSize(ds);
+    o->height = GDAL->GDALGetRasterYSize(ds);
+    o->nbands = GDAL->GDALGetRasterCount(ds);
     if (o->width < 1 || o->height < 1 || o->nbands < 1) {
         err_set(err, ERR_CONFIG, NULL, "%s: no pixels", path);
         goto done;
@@ -256,16 +256,16 @@ int tiles_raster_info_read(const char *path, tiles_raster_info *o, err_t *err)
                 TILES_RASTER_MAX_BANDS);
         goto done;
     }
-    if (dl_GDALGetGeoTransform(ds, o->transform) != CE_None) {
+    if (GDAL->GDALGetGeoTransform(ds, o->transform) != CE_None) {
         err_set(err, ERR_CONFIG, NULL, "%s: no georeferencing (no geotransform or world file)",
                 path);
         goto done;
     }
     for (int i = 0; i < o->nbands; i++) {
-        GDALRasterBandH b = dl_GDALGetRasterBand(ds, i + 1);
-        data_type(dl_GDALGetDataTypeName(dl_GDALGetRasterDataType(b)), o->bands[i].data_type,
+        GDALRasterBandH b = GDAL->GDALGetRasterBand(ds, i + 1);
+        data_type(GDAL->GDALGetDataTypeName(GDAL->GDALGetRasterDataType(b)), o->bands[i].data_type,
                   sizeof o->bands[i].data_type);
-        o->bands[i].nodata = dl_GDALGetRasterNoDataValue(b, &o->bands[i].has_nodata);
+        o->bands[i].nodata = GDAL->GDALGetRasterNoDataValue(b, &o->bands[i].has_nodata);
         if (!isfinite(o->bands[i].nodata))
             o->bands[i].has_nodata = 0; /* JSON has no NaN */
     }
@@ -274,6 +274,6 @@ int tiles_raster_info_read(const char *path, tiles_raster_info *o, err_t *err)
     aux_files(ds, path, o);
     rc = footprint(ds, o, path, err);
 done:
-    dl_GDALClose(ds);
+    GDAL->GDALClose(ds);
     return rc;
 }
