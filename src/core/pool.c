@@ -20,7 +20,8 @@ struct pool {
     unsigned reclaim_gen;     /* bumped when a reservation must wait: idle workers give back
                                  their cached surfaces (a reuse optimisation, not a need) */
     pthread_t *threads;
-    int n_threads;
+    int n_threads;            /* started (for the joins) */
+    int n_workers;            /* asked for: fixed before the first starts */
 
     pthread_mutex_t done_mu;
     pool_job *done_head, *done_tail;
@@ -83,7 +84,7 @@ static void unlink_job(pool *p, pool_job **link, pool_job *prev)
  * and all workers but one already run heavy jobs — or NULL. */
 static pool_job **next_runnable(pool *p, pool_job **prev)
 {
-    int heavy_ok = p->heavy_running < (p->n_threads > 1 ? p->n_threads - 1 : 1);
+    int heavy_ok = p->heavy_running < (p->n_workers > 1 ? p->n_workers - 1 : 1);
     *prev = NULL;
     for (pool_job **link = &p->head; *link; *prev = *link, link = &(*link)->next)
         if (heavy_ok || !(*link)->heavy)
@@ -231,6 +232,7 @@ pool *pool_start(struct event_base *base, int n, size_t queue_depth, const rende
     pthread_cond_init(&p->cv, NULL);
     pthread_mutex_init(&p->done_mu, NULL);
     p->depth = queue_depth;
+    p->n_workers = n;
     p->env = env;
     p->m = m;
     budget_on_pressure(env->budget, on_pressure, p);

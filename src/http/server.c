@@ -1470,9 +1470,9 @@ static void server_free(server *srv)
         event_free(srv->drain_timer);
     if (srv->ready)
         srv->reload.swap(srv->reload.ctx, NULL);
-    budget_free(srv->budget);
-    if (srv->base)
+    if (srv->base) /* frees what connections still held: their replies' blobs go back to the budget */
         event_base_free(srv->base);
+    budget_free(srv->budget);
     free(srv);
 }
 
