@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bake/bake.h"
+#include "bake/scenebake.h"
 #include "cards/cards.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "bake") == 0)
         return bake_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "scenes") == 0)
-        return tiles_scenes_main(argc - 1, argv + 1);
+        return scenes_main(argc - 1, argv + 1);
     config cfg;
     config_defaults(&cfg);
     err_t err = {0};

@@ -1,7 +1,8 @@
 /* sceneindex.h — a folder of the user's raster files (GeoTIFF/COG, JPEG 2000, PNG/JPEG with a
  * world file: whatever GDAL opens) as a collection of STAC scenes.
  *
- * `cartouche scenes index DIR` reads each file through GDAL — footprint, grid and CRS, bands,
+ * `cartouche scenes index DIR` (tools/bake/scenebake.c) reads each file through GDAL —
+ * footprint, grid and CRS, bands,
  * time (a sidecar STAC Item `<name>.json` or `<file>.json` first, then the file's metadata:
  * ACQUISITIONDATETIME, TIFFTAG_DATETIME; else its mtime) — renders a preview from its pixels
  * (stretched to 8 bits like the bake does) and writes DIR/.cartouche-scenes/index.json plus one
@@ -68,10 +69,6 @@ typedef struct tiles_scene_index {
     size_t nfiles;
 } tiles_scene_index;
 
-/* Index dir (update DIR/.cartouche-scenes); the number of scenes indexed, or -1 + err when the
- * folder cannot be read or the index written. Skipped files are logged, not errors. */
-long tiles_scene_index_update(const char *dir, err_t *err);
-
 /* Load dir's index for serving, as collection name (NULL: from the folder's name). ERR_CONFIG
  * when there is no index. Entries whose file changed are skipped (logged). */
 int tiles_scene_index_load(tiles_scene_index *x, const char *dir, const char *name, err_t *err);
@@ -79,5 +76,10 @@ void tiles_scene_index_close(tiles_scene_index *x);
 
 /* The collection name a folder gets: its last component in [a-z0-9_-], else "scenes". */
 void tiles_scene_index_name(const char *dir, char *out, size_t cap);
+
+/* Shared with the writer: where a folder's index is, and what a scene id may be (1..80 of
+ * [A-Za-z0-9._-], not starting with '.': it goes into URLs as is). */
+void tiles_scene_index_path(const char *dir, char *out, size_t cap);
+int tiles_scene_id_valid(const char *s);
 
 #endif

@@ -18,10 +18,6 @@
  * skipping whatever is already up to date. Prints progress and errors; returns 0 or 1. */
 int tiles_bake_main(int argc, char **argv);
 
-/* `cartouche scenes index DIR`: catalogue DIR's raster files for --scenes (sceneindex.h).
- * argv[0] is "scenes". Returns the exit status. */
-int tiles_scenes_main(int argc, char **argv);
-
 /* Open every baked layer's packs, the place index and the scene catalogue under
  * assets_dir/baked/tiles. Fails (ERR_CONFIG) if nothing is baked. Call once at start-up. */
 int tiles_load(const char *assets_dir, err_t *err);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tiles/rasterinfo.h"
+#include "bake/rasterinfo.h"
 #include "tiles/sceneindex.h"
 #include "tiles/scenes.h"
 #include "tiles/stac.h"

@@ -4,7 +4,7 @@
  * transformed to EPSG:4326 in traditional (lon, lat) order: the corners are exactly where
  * gdalinfo puts them, and a projected scene's curved edges are followed. A file without a CRS
  * whose coordinates look like degrees is taken as longitude/latitude, as the bake does. */
-#include "tiles/rasterinfo.h"
+#include "bake/rasterinfo.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * footprint in longitude/latitude (the outline of its pixel grid transformed by GDAL/OSR, so a
  * UTM scene's edges are where gdalinfo puts its corners), grid and CRS, bands, the acquisition
  * time its metadata carries, and the media type of the file. For the scene index. */
-#ifndef CARTOUCHE_TILES_RASTERINFO_H
-#define CARTOUCHE_TILES_RASTERINFO_H
+#ifndef CARTOUCHE_BAKE_RASTERINFO_H
+#define CARTOUCHE_BAKE_RASTERINFO_H
 
 #include <stddef.h>
 
