@@ -211,7 +211,9 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
         cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(
             pdf_write, &rc->out, spec->width * PDF_PT_PER_UNIT, spec->height * PDF_PT_PER_UNIT);
         int rv = draw_on(pdf, PDF_PT_PER_UNIT, spec, draw, arg, rc, err);
+        text_cairo_enter(); /* cairo subsets and embeds the fonts here */
         cairo_surface_finish(pdf);
+        text_cairo_leave();
         if (rv == 0 && cairo_surface_status(pdf) != CAIRO_STATUS_SUCCESS) {
             err_set(err, ERR_INTERNAL, NULL, "PDF: %s",
                     cairo_status_to_string(cairo_surface_status(pdf)));

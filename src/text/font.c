@@ -5,9 +5,31 @@
  * Nothing here is shared between threads, so nothing locks on the render path. The one lock is
  * at tear-down: cairo may keep a font face alive in its global scaled-font cache after we drop
  * ours, and destroys it later from whichever thread evicts it; the FT_Face (and at the end the
- * FT_Library) must outlive it, so they are refcounted and freed from cairo's destroy callback. */
+ * FT_Library) must outlive it, so they are refcounted and freed from cairo's destroy callback.
+ *
+ * cairo's global scaled-font map is shared all the same, and cairo 1.16 (Debian 12) has two
+ * bugs in it that threads with nothing in common still meet, fixed upstream in 1.17.4 and 1.17.6:
+ *
+ * - cairo_scaled_font_destroy drops the count outside the map's lock (upstream a67735010): if
+ *   another thread takes a font to zero while its owner looks it up again, cairo asserts
+ *   `! scaled_font->cache_frozen` or lists it twice as a holdover. Any thread can take any font
+ *   to zero: each cairo_scaled_font_create releases the map's reference to the previously
+ *   created font, whoever owns it. So a thread holds every scaled font cairo draws with for it:
+ *   text_font_target gives the options and matrix cairo will look up, so cairo finds ours
+ *   instead of making its own; halo glyphs are stroked from FreeType outlines, not through
+ *   another cairo font; PDF subsetting finds held 1-em fonts. And before it lets fonts go, a
+ *   thread makes the map's most recent font one it holds (sf_park), so the last reference is
+ *   dropped by the owner, which is not looking the font up at that moment.
+ * - A font being finalised locks itself, then the global glyph-page cache; a thread evicting a
+ *   page from that cache locks them the other way round (upstream a8c1858cf, issue 440): a
+ *   deadlock. Fonts are only finalised after they are let go, so letting go (sf_flush,
+ *   text_fonts_free) takes fonts_lock for writing, and drawing text or finishing a PDF — where
+ *   cairo evicts glyph pages — holds it for reading (text_cairo_enter). Threads draw at the same
+ *   time; only letting go waits for them, which happens when a thread's cache fills (rare: a
+ *   W1 card uses 13 scaled fonts) and when its fonts are freed. */
 #include "text/impl.h"
 
+#include FT_OUTLINE_H
 #include <hb-ot.h>
 #include <jansson.h>
 #include <math.h>
@@ -16,6 +38,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Process-wide like the cairo font map it guards (see the top of this file); writers first, so
+ * a thread letting fonts go is not starved by others drawing one label after another. */
+static pthread_rwlock_t fonts_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+
+void text_cairo_enter(void)
+{
+    pthread_rwlock_rdlock(&fonts_lock);
+}
+
+void text_cairo_leave(void)
+{
+    pthread_rwlock_unlock(&fonts_lock);
+}
 
 struct text_ftlib {
     pthread_mutex_t mu;
@@ -99,8 +135,22 @@ int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0,
     return 1;
 }
 
-static void sf_flush(text_fonts *tf)
+/* Make tf->parked, which tf holds until it is freed, the font map's most recent font: the map's
+ * reference to whatever was most recent is released here, and fonts tf lets go of next are
+ * not the most recent, so no other thread will take them to zero. */
+static void sf_park(text_fonts *tf)
 {
+    if (!tf->parked)
+        return;
+    cairo_matrix_t id;
+    cairo_matrix_init_identity(&id);
+    cairo_scaled_font_destroy(cairo_scaled_font_create(tf->faces[0].cairo, &id, &id, tf->opts));
+}
+
+/* Caller holds fonts_lock for writing. */
+static void sf_release(text_fonts *tf)
+{
+    sf_park(tf);
     text_sf_entry *e, *tmp;
     HASH_ITER(hh, tf->sf, e, tmp) {
         HASH_DEL(tf->sf, e);
@@ -109,27 +159,96 @@ static void sf_flush(text_fonts *tf)
     }
 }
 
-cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
-                                      const cairo_matrix_t *ctm)
+static void sf_flush(text_fonts *tf)
 {
+    pthread_rwlock_wrlock(&fonts_lock);
+    sf_release(tf);
+    pthread_rwlock_unlock(&fonts_lock);
+}
+
+/* A layout needs at most a text and a halo font per face: room for them, before the draw. */
+#define SF_ROOM (2 * TEXT_MAX_FACES)
+
+void text_font_reserve(text_fonts *tf)
+{
+    /* Sizes are quantised by the fitter, so a full table means many device scales or styles:
+     * starting over is simpler than LRU and rare. */
+    if (HASH_COUNT(tf->sf) + SF_ROOM > TEXT_SF_CACHE)
+        sf_flush(tf);
+}
+
+int text_font_target(text_fonts *tf, cairo_t *cr, text_target *t)
+{
+    cairo_surface_t *target = cairo_get_group_target(cr);
+    cairo_font_options_t *o = cairo_font_options_create();
+    cairo_surface_get_font_options(target, o);
+    cairo_font_options_merge(o, tf->opts);
+    if (cairo_font_options_status(o) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_options_destroy(o);
+        return -1;
+    }
+    int v;
+    for (v = 0; v < tf->nvariants; v++)
+        if (cairo_font_options_equal(tf->variants[v], o))
+            break;
+    if (v < tf->nvariants) {
+        cairo_font_options_destroy(o);
+    } else {
+        if (v == TEXT_MAX_VARIANTS) { /* more kinds of surface than expected: start over */
+            sf_flush(tf);
+            for (v = 0; v < tf->nvariants; v++)
+                cairo_font_options_destroy(tf->variants[v]);
+            tf->nvariants = v = 0;
+        }
+        tf->variants[tf->nvariants++] = o;
+    }
+    /* as cairo's gstate computes it: the context's matrix, then the surface's device scale */
+    double sx, sy;
+    cairo_matrix_t ctm, dev;
+    cairo_get_matrix(cr, &ctm);
+    cairo_surface_get_device_scale(target, &sx, &sy);
+    cairo_matrix_init_scale(&dev, sx, sy);
+    cairo_matrix_multiply(&t->ctm, &ctm, &dev);
+    t->ctm.x0 = t->ctm.y0 = 0;
+    t->variant = v;
+    t->vector = cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE;
+    return 0;
+}
+
+/* cairo_scaled_font_subsets_map_glyph (cairo 1.16) embeds an outline font's glyphs through a
+ * scaled font it makes at 1 em, identity matrices, unhinted: hold that one for each face. */
+static void subset_hold(text_fonts *tf, int face)
+{
+    cairo_matrix_t id;
+    cairo_matrix_init_identity(&id);
+    cairo_font_options_t *o = cairo_font_options_create();
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    tf->subset[face] = cairo_scaled_font_create(tf->faces[face].cairo, &id, &id, o);
+    cairo_font_options_destroy(o);
+}
+
+cairo_scaled_font_t *text_font_scaled(text_fonts *tf, const text_target *t, int face, double size)
+{
+    const cairo_matrix_t *ctm = &t->ctm;
+    if (t->vector && face < TEXT_MAX_FACES && !tf->subset[face])
+        subset_hold(tf, face);
     text_sf_entry k, *e;
     memset(&k.key, 0, sizeof k.key);
     k.key.face = face;
+    k.key.variant = t->variant;
     k.key.size = size;
     k.key.xx = ctm->xx, k.key.yx = ctm->yx, k.key.xy = ctm->xy, k.key.yy = ctm->yy;
     HASH_FIND(hh, tf->sf, &k.key, sizeof k.key, e);
     if (e)
         return e->sf;
-    /* Sizes are quantised by the fitter, so a full table means many device scales or styles:
-     * starting over is simpler than LRU and rare. */
-    if (HASH_COUNT(tf->sf) >= TEXT_SF_CACHE)
-        sf_flush(tf);
-    cairo_matrix_t fm, dev = *ctm;
+    if (HASH_COUNT(tf->sf) >= TEXT_SF_CACHE) /* text_font_reserve was not called: no flush here */
+        return NULL;
+    cairo_matrix_t fm;
     cairo_matrix_init_scale(&fm, size, size);
-    dev.x0 = dev.y0 = 0;
     cairo_font_face_t *ff = face < TEXT_MAX_FACES ? tf->faces[face].cairo
                                                   : tf->halos[face - TEXT_MAX_FACES].cairo;
-    cairo_scaled_font_t *sf = cairo_scaled_font_create(ff, &fm, &dev, tf->opts);
+    cairo_scaled_font_t *sf = cairo_scaled_font_create(ff, &fm, ctm, tf->variants[t->variant]);
     if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
         cairo_scaled_font_destroy(sf);
         return NULL;
@@ -152,7 +271,9 @@ cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
 /* ---- halos ---- */
 
 typedef struct {
-    cairo_font_face_t *base;
+    cairo_font_face_t *base; /* held: it keeps ft open */
+    FT_Face ft;
+    double upem_inv;
     double width;
 } halo_info;
 
@@ -165,19 +286,69 @@ static void halo_info_free(void *p)
     free(h);
 }
 
+typedef struct { /* FreeType outline to cairo path, font units to em, y down */
+    cairo_t *cr;
+    double k, x, y; /* scale; current point in font units */
+    int open;
+} outline_pen;
+
+static int pen_move(const FT_Vector *to, void *p)
+{
+    outline_pen *o = p;
+    if (o->open)
+        cairo_close_path(o->cr);
+    cairo_move_to(o->cr, to->x * o->k, -to->y * o->k);
+    o->x = to->x, o->y = to->y, o->open = 1;
+    return 0;
+}
+
+static int pen_line(const FT_Vector *to, void *p)
+{
+    outline_pen *o = p;
+    cairo_line_to(o->cr, to->x * o->k, -to->y * o->k);
+    o->x = to->x, o->y = to->y;
+    return 0;
+}
+
+static int pen_cubic(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *p)
+{
+    outline_pen *o = p;
+    cairo_curve_to(o->cr, c1->x * o->k, -c1->y * o->k, c2->x * o->k, -c2->y * o->k, to->x * o->k,
+                   -to->y * o->k);
+    o->x = to->x, o->y = to->y;
+    return 0;
+}
+
+static int pen_conic(const FT_Vector *c, const FT_Vector *to, void *p)
+{
+    outline_pen *o = p; /* the quadratic as the cubic it is */
+    double x1 = o->x + 2.0 / 3 * (c->x - o->x), y1 = o->y + 2.0 / 3 * (c->y - o->y);
+    double x2 = to->x + 2.0 / 3 * (c->x - to->x), y2 = to->y + 2.0 / 3 * (c->y - to->y);
+    cairo_curve_to(o->cr, x1 * o->k, -y1 * o->k, x2 * o->k, -y2 * o->k, to->x * o->k, -to->y * o->k);
+    o->x = to->x, o->y = to->y;
+    return 0;
+}
+
 /* cairo calls this once per glyph and size, and caches the result like any glyph: the stroke is
- * paid once, not per label. cr is in font space (1 unit = 1 em). */
+ * paid once, not per label. cr is in font space (1 unit = 1 em). The outline comes straight from
+ * FreeType, unscaled and unhinted: drawing it through a cairo font would make cairo create a
+ * scaled font this thread does not hold (see the top of this file). */
 static cairo_status_t halo_render_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
                                         cairo_text_extents_t *extents)
 {
     halo_info *h = cairo_font_face_get_user_data(cairo_scaled_font_get_font_face(sf), &halo_key);
+    const FT_Outline_Funcs funcs = {pen_move, pen_line, pen_conic, pen_cubic, 0, 0};
+    if (FT_Load_Glyph(h->ft, (FT_UInt)glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
+                                                 FT_LOAD_NO_BITMAP) != 0 ||
+        h->ft->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
+        return CAIRO_STATUS_SUCCESS; /* nothing to stroke: an empty halo, as for a space */
+    outline_pen pen = {cr, h->upem_inv, 0, 0, 0};
+    FT_Outline_Decompose(&h->ft->glyph->outline, &funcs, &pen);
+    if (pen.open)
+        cairo_close_path(cr);
     cairo_matrix_t fm;
     cairo_scaled_font_get_font_matrix(sf, &fm);
     double size = fm.yy != 0 ? fabs(fm.yy) : 1;
-    cairo_glyph_t g = {glyph, 0, 0};
-    cairo_set_font_face(cr, h->base);
-    cairo_set_font_size(cr, 1.0);
-    cairo_glyph_path(cr, &g, 1);
     cairo_set_line_width(cr, h->width / size);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -186,8 +357,8 @@ static cairo_status_t halo_render_glyph(cairo_scaled_font_t *sf, unsigned long g
     return cairo_status(cr);
 }
 
-cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double width, double size,
-                                           const cairo_matrix_t *ctm)
+cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, const text_target *t, int face,
+                                           double width, double size)
 {
     int k;
     for (k = 0; k < tf->nhalos; k++)
@@ -201,8 +372,8 @@ cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double widt
             return NULL;
         cairo_font_face_t *uf = cairo_user_font_face_create();
         cairo_user_font_face_set_render_glyph_func(uf, halo_render_glyph);
-        h->base = cairo_font_face_reference(tf->faces[face].cairo);
-        h->width = width;
+        *h = (halo_info){cairo_font_face_reference(tf->faces[face].cairo), tf->faces[face].ft,
+                         tf->faces[face].upem_inv, width};
         if (cairo_font_face_set_user_data(uf, &halo_key, h, halo_info_free) != CAIRO_STATUS_SUCCESS) {
             halo_info_free(h);
             cairo_font_face_destroy(uf);
@@ -212,7 +383,7 @@ cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double widt
         tf->nhalos++;
     }
     /* in the scaled-font cache, halo k of any face is "face" TEXT_MAX_FACES + k */
-    return text_font_scaled(tf, TEXT_MAX_FACES + k, size, ctm);
+    return text_font_scaled(tf, t, TEXT_MAX_FACES + k, size);
 }
 
 /* ---- loading ---- */
@@ -447,6 +618,13 @@ text_fonts *text_fonts_new(const char *manifest_path, err_t *err)
     cairo_font_options_set_hint_style(tf->opts, CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_hint_metrics(tf->opts, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_antialias(tf->opts, CAIRO_ANTIALIAS_GRAY);
+    cairo_matrix_t id;
+    cairo_matrix_init_identity(&id);
+    tf->parked = cairo_scaled_font_create(tf->faces[0].cairo, &id, &id, tf->opts);
+    if (cairo_scaled_font_status(tf->parked) != CAIRO_STATUS_SUCCESS) {
+        err_set(err, ERR_INTERNAL, NULL, "cairo cannot scale the font %s", tf->faces[0].path);
+        goto fail;
+    }
     tf->buf = hb_buffer_create();
     if (!hb_buffer_allocation_successful(tf->buf)) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -464,13 +642,11 @@ void text_fonts_free(text_fonts *tf)
 {
     if (!tf)
         return;
-    sf_flush(tf);
-    text_shaped_free(&tf->sh);
-    free(tf->scratch);
-    if (tf->buf)
-        hb_buffer_destroy(tf->buf);
-    if (tf->opts)
-        cairo_font_options_destroy(tf->opts);
+    pthread_rwlock_wrlock(&fonts_lock);
+    sf_release(tf); /* parks first */
+    for (int i = 0; i < TEXT_MAX_FACES; i++)
+        cairo_scaled_font_destroy(tf->subset[i]);
+    cairo_scaled_font_destroy(tf->parked);
     for (int i = 0; i < tf->nhalos; i++)
         cairo_font_face_destroy(tf->halos[i].cairo);
     for (int i = 0; i < tf->nfaces; i++) {
@@ -478,6 +654,15 @@ void text_fonts_free(text_fonts *tf)
         /* The FT_Face goes in face_owner_done, when cairo lets go of the face. */
         cairo_font_face_destroy(tf->faces[i].cairo);
     }
+    pthread_rwlock_unlock(&fonts_lock);
+    text_shaped_free(&tf->sh);
+    free(tf->scratch);
+    if (tf->buf)
+        hb_buffer_destroy(tf->buf);
+    for (int i = 0; i < tf->nvariants; i++)
+        cairo_font_options_destroy(tf->variants[i]);
+    if (tf->opts)
+        cairo_font_options_destroy(tf->opts);
     if (tf->lib) {
         if (tf->lib->lib)
             ftlib_unref(tf->lib);

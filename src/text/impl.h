@@ -20,6 +20,7 @@
 #define TEXT_MAX_FAMILIES 16
 #define TEXT_MAX_CHARS 4096 /* code points shaped per label; the rest is cut (with an ellipsis) */
 #define TEXT_SF_CACHE 192   /* scaled fonts kept per thread (face × size × device scale) */
+#define TEXT_MAX_VARIANTS 4 /* font options of the kinds of surface drawn on (image, PDF) */
 #define TEXT_ELLIPSIS 0x2026
 
 typedef struct text_ftlib text_ftlib; /* FT_Library, refcounted by the cairo faces using it */
@@ -51,12 +52,18 @@ typedef struct {
 
 typedef struct {
     struct {
-        int face;
+        int face, variant;
         double size, xx, yx, xy, yy;
     } key; /* zero-filled before use: the table hashes and compares its bytes */
     cairo_scaled_font_t *sf;
     UT_hash_handle hh;
 } text_sf_entry;
+
+typedef struct { /* how cairo will draw on one context (text_font_target) */
+    cairo_matrix_t ctm; /* user space to device, translation ignored */
+    int variant;        /* index into text_fonts.variants */
+    int vector;         /* the target is not an image (PDF): cairo subsets the fonts */
+} text_target;
 
 /* Flags of one code point. */
 enum {
@@ -128,6 +135,11 @@ struct text_fonts {
     } pref[64]; /* fallbacks tried before the family for a script (manifest "scripts") */
     int npref;
     cairo_font_options_t *opts;
+    cairo_font_options_t *variants[TEXT_MAX_VARIANTS]; /* opts merged over a target's own */
+    int nvariants;
+    cairo_scaled_font_t *parked; /* held for the thread's life; see sf_park in font.c */
+    cairo_scaled_font_t *subset[TEXT_MAX_FACES]; /* held: the 1-em fonts cairo's PDF subsetting
+                                                  * looks up (made on the first vector target) */
     hb_buffer_t *buf;
     text_halo_face halos[TEXT_MAX_HALOS];
     int nhalos;
@@ -140,13 +152,20 @@ struct text_fonts {
 /* font.c */
 int text_font_family_index(const text_fonts *tf, const char *family);
 int text_font_covers(const text_fonts *tf, int face, uint32_t cp);
-/* Scaled font for face at size under the device matrix ctm (translation ignored); borrowed. */
-cairo_scaled_font_t *text_font_scaled(text_fonts *tf, int face, double size,
-                                      const cairo_matrix_t *ctm);
+/* What text_font_scaled needs to give the very scaled font cairo draws with on cr: its matrix
+ * and its target's font options (cairo merges ours over the surface's). -1 if cairo failed. */
+int text_font_target(text_fonts *tf, cairo_t *cr, text_target *t);
+/* Room in tf's scaled-font cache for one more layout: may let fonts go, so call it before
+ * text_cairo_enter, never inside. */
+void text_font_reserve(text_fonts *tf);
+/* Scaled font for face at size on target t; borrowed, held by tf until it is freed or its
+ * cache starts over. Set on cr with cairo_set_scaled_font, cairo draws with this one. NULL if
+ * cairo failed or text_font_reserve was not called first. */
+cairo_scaled_font_t *text_font_scaled(text_fonts *tf, const text_target *t, int face, double size);
 /* Scaled font whose glyphs are face's glyphs stroked with a round pen of width (user units)
  * and filled: drawing a halo costs one cached show_glyphs. NULL when there are too many widths. */
-cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, int face, double width, double size,
-                                           const cairo_matrix_t *ctm);
+cairo_scaled_font_t *text_font_halo_scaled(text_fonts *tf, const text_target *t, int face,
+                                           double width, double size);
 /* Ink box of glyph gid of face, in em, y up; 0 if the glyph has no ink. */
 int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0, float *x1,
                         float *y0, float *y1);

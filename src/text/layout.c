@@ -703,9 +703,9 @@ void text_layout_free(text_layout *lo)
     free(lo);
 }
 
-static void set_font(const text_layout *lo, cairo_t *cr, int face, const cairo_matrix_t *ctm)
+static void set_font(const text_layout *lo, cairo_t *cr, int face, const text_target *t)
 {
-    cairo_scaled_font_t *sf = text_font_scaled(lo->tf, face, lo->m.size, ctm);
+    cairo_scaled_font_t *sf = t ? text_font_scaled(lo->tf, t, face, lo->m.size) : NULL;
     if (sf) {
         cairo_set_scaled_font(cr, sf);
     } else { /* cairo could not make one: let it try again through the context */
@@ -716,11 +716,11 @@ static void set_font(const text_layout *lo, cairo_t *cr, int face, const cairo_m
 }
 
 /* The slow halo: stroke the glyph outlines of groups [from, ngroups) directly. */
-static void draw_halo_path(const text_layout *lo, cairo_t *cr, const cairo_matrix_t *ctm, int from)
+static void draw_halo_path(const text_layout *lo, cairo_t *cr, const text_target *t, int from)
 {
     cairo_new_path(cr);
     for (int i = from; i < lo->ngroups; i++) {
-        set_font(lo, cr, lo->groups[i].face, ctm);
+        set_font(lo, cr, lo->groups[i].face, t);
         cairo_glyph_path(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
     }
     cairo_set_line_width(cr, lo->halo_width);
@@ -739,27 +739,30 @@ void text_layout_draw(const text_layout *lo, cairo_t *cr)
         cairo_fill(cr);
     }
     if (lo->nglyphs > 0) {
-        cairo_matrix_t ctm;
-        cairo_get_matrix(cr, &ctm);
+        /* cairo draws with the scaled fonts we give it only if they match its own key */
+        text_target target, *t = text_font_target(lo->tf, cr, &target) == 0 ? &target : NULL;
+        text_font_reserve(lo->tf);
+        text_cairo_enter();
         if (lo->halo_width > 0) {
             cairo_set_source_rgba(cr, lo->halo.r, lo->halo.g, lo->halo.b, lo->halo.a);
             int i;
-            for (i = 0; i < lo->ngroups; i++) { /* stroked glyphs, cached by cairo */
-                cairo_scaled_font_t *sf = text_font_halo_scaled(lo->tf, lo->groups[i].face,
-                                                                lo->halo_width, lo->m.size, &ctm);
+            for (i = 0; t && i < lo->ngroups; i++) { /* stroked glyphs, cached by cairo */
+                cairo_scaled_font_t *sf = text_font_halo_scaled(lo->tf, t, lo->groups[i].face,
+                                                                lo->halo_width, lo->m.size);
                 if (!sf)
                     break;
                 cairo_set_scaled_font(cr, sf);
                 cairo_show_glyphs(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
             }
             if (i < lo->ngroups) /* more halo widths than we keep fonts for: stroke here */
-                draw_halo_path(lo, cr, &ctm, i);
+                draw_halo_path(lo, cr, t, i);
         }
         cairo_set_source_rgba(cr, lo->color.r, lo->color.g, lo->color.b, lo->color.a);
         for (int i = 0; i < lo->ngroups; i++) {
-            set_font(lo, cr, lo->groups[i].face, &ctm);
+            set_font(lo, cr, lo->groups[i].face, t);
             cairo_show_glyphs(cr, lo->glyphs + lo->groups[i].start, lo->groups[i].count);
         }
+        text_cairo_leave();
     }
     cairo_restore(cr);
 }

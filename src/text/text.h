@@ -62,6 +62,11 @@ typedef struct text_layout text_layout; /* opaque; owns its glyph arrays */
 /* Per-thread fonts from a manifest file (fonts/fonts.json); NULL + err on failure. */
 text_fonts *text_fonts_new(const char *manifest_path, err_t *err);
 void text_fonts_free(text_fonts *tf);
+/* Around cairo work outside text_draw that may look up glyphs of a text_fonts' fonts: finishing
+ * a PDF surface. Many threads may be inside at once; a thread letting fonts go waits until none
+ * is (cairo 1.16 deadlocks otherwise: see text/font.c). Not nested, not around text_draw. */
+void text_cairo_enter(void);
+void text_cairo_leave(void);
 /* 1 if the manifest knows this family name (for template validation). */
 int text_fonts_has_family(const text_fonts *tf, const char *family);
 
