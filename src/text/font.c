@@ -2,10 +2,10 @@
  * once per thread as FT_Face + hb_font_t + cairo font face, answers coverage questions for
  * fallback, and keeps the cairo scaled fonts a thread draws with.
  *
- * Nothing here is shared between threads, so nothing locks on the render path. The one lock is
- * at tear-down: cairo may keep a font face alive in its global scaled-font cache after we drop
- * ours, and destroys it later from whichever thread evicts it; the FT_Face (and at the end the
- * FT_Library) must outlive it, so they are refcounted and freed from cairo's destroy callback.
+ * No font object is shared between threads. cairo may keep a font face alive in its global
+ * scaled-font cache after we drop ours, and destroys it later from whichever thread evicts it;
+ * the FT_Face (and at the end the FT_Library) must outlive it, so they are refcounted and freed
+ * from cairo's destroy callback, under the library's mutex.
  *
  * cairo's global scaled-font map is shared all the same, and cairo 1.16 (Debian 12) has two
  * bugs in it that threads with nothing in common still meet, fixed upstream in 1.17.4 and 1.17.6:
@@ -26,7 +26,10 @@
  *   text_fonts_free) takes fonts_lock for writing, and drawing text or finishing a PDF — where
  *   cairo evicts glyph pages — holds it for reading (text_cairo_enter). Threads draw at the same
  *   time; only letting go waits for them, which happens when a thread's cache fills (rare: a
- *   W1 card uses 13 scaled fonts) and when its fonts are freed. */
+ *   W1 card uses 13 scaled fonts) and when its fonts are freed. What stays is the same inversion
+ *   between a thread adding a glyph page to a font and another evicting that font's page in
+ *   the instant after checking it was not in use: cairo's own window of a few instructions,
+ *   only while more than 512 glyph pages are cached; cairo 1.17.6 closes it. */
 #include "text/impl.h"
 
 #include FT_OUTLINE_H

@@ -1,8 +1,10 @@
 /* text.h — shaping, font fallback, bidi and fitting of labels into boxes.
  *
  * A text_fonts is per-thread render state: it owns an FT_Library, one FT_Face + hb_font_t +
- * cairo_font_face_t per font file of the manifest (fonts/fonts.json), and is never shared
- * between threads, so nothing on the render path takes a lock.
+ * cairo_font_face_t per font file of the manifest (fonts/fonts.json), and the cairo scaled fonts
+ * it draws with; it is never shared between threads. The one lock on the render path is a
+ * shared read lock around cairo's glyph work (text_cairo_enter), which only a thread letting its
+ * fonts go waits on: cairo 1.16's global font map needs it (text/font.c says why).
  *
  * A label is laid out with text_layout_fit() (shrink from max_size to min_size, then wrap at
  * break opportunities, then truncate with an ellipsis) and painted with text_layout_draw().
