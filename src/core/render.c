@@ -34,6 +34,7 @@ struct render_ctx {
     splice_encoder *spl;         /* made on the first spliced job */
     splice_base *spl_base;       /* set while a job is to be encoded by splicing */
     splice_fmt spl_fmt;
+    int spl_rows, spl_encoded;   /* of the last spliced job: MCU rows, of which encoded */
 };
 
 render_ctx *render_ctx_new(int id, const render_env *env, err_t *err)
@@ -196,7 +197,15 @@ static int encode_spliced(render_ctx *rc, cairo_surface_t *s, double deadline, b
     }
     splice_write(rc->spl, rc->spl_base, b->data);
     *out = b;
+    rc->spl_rows = splice_rows(&rc->spl_fmt);
+    rc->spl_encoded = splice_rows_encoded(rc->spl);
     return 0;
+}
+
+void render_ctx_spliced(const render_ctx *rc, int *rows, int *encoded)
+{
+    *rows = rc->spl_rows;
+    *encoded = rc->spl_encoded;
 }
 
 static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg,
@@ -204,6 +213,7 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
 {
     rc->scale = spec->scale;
     rc->out.len = 0;
+    rc->spl_rows = rc->spl_encoded = 0;
     /* Any job that does not restore only its rectangles leaves the surface unknown. */
     rc->prev_tag = rc->surf_tag;
     rc->surf_tag = 0;
@@ -397,12 +407,62 @@ static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_
     return 1;
 }
 
+/* A drawn background's segments, drawn into the target first if the cache lacks them; the touched
+ * MCU rows handed to the draw_fn as the parts' boxes. 0 when the job cannot be spliced. */
+static int splice_painted(render_ctx *rc, cairo_t *cr, cairo_surface_t *target, const render_bg *bg,
+                          render_part *parts, int n_parts)
+{
+    if (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices)))
+        return 0;
+    int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    splice_base *b = splice_base_find(rc->spl, bg->tag, &f);
+    if (!b) {
+        err_t e = {0};
+        cairo_save(cr);
+        int rv = bg->paint(bg->paint_arg, rc, cr, &e);
+        cairo_restore(cr);
+        if (rv < 0 || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            return 0;
+        cairo_surface_flush(target);
+        splice_bg sb = {.data = cairo_image_surface_get_data(target),
+                        .stride = cairo_image_surface_get_stride(target), .width = w, .height = h,
+                        .tag = bg->tag};
+        if (!(b = splice_base_get(rc->spl, &sb, &f, &e)))
+            return 0;
+    }
+    splice_bands_reset(rc->spl, &f);
+    for (int i = 0; i < n_parts; i++) {
+        const text_box *r = &parts[i].box;
+        splice_touch(rc->spl, (int)floor(r->y * rc->scale), (int)ceil((r->y + r->h) * rc->scale));
+    }
+    const splice_band *bands;
+    if (splice_bands_get(rc->spl, &bands) < 0) {
+        splice_base_unref(b);
+        return 0;
+    }
+    int m = splice_mcu_size(f.subsamp444);
+    for (int i = 0; i < n_parts; i++) {
+        int k = splice_band_at(rc->spl, part_row(rc, &parts[i]));
+        if (k < 0)
+            continue; /* a box outside the image */
+        int y0 = bands[k].r0 * m, y1 = bands[k].r1 * m < h ? bands[k].r1 * m : h;
+        parts[i].box = (text_box){0, (double)y0 / rc->scale, (double)w / rc->scale, (double)(y1 - y0) / rc->scale};
+    }
+    rc->spl_base = b;
+    rc->spl_fmt = f;
+    return 1;
+}
+
 int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
                             int n_parts)
 {
     cairo_surface_t *target = cairo_get_target(cr);
     for (int i = 0; i < n_parts; i++)
         parts[i].skip = 0;
+    if (bg->paint)
+        return rc && rc->spec && rc->spec->format == IMG_JPEG && bg->tag && !rc->spl_base &&
+               target == rc->surf && splice_painted(rc, cr, target, bg, parts, n_parts);
     if (rc->spec && rc->spec->format == IMG_JPEG && bg->tag && !rc->spl_base && target == rc->surf &&
         (!bg->image || same_layout(target, bg->image)) && lay_for_splice(rc, target, bg, parts, n_parts))
         return 1;

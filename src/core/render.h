@@ -46,12 +46,20 @@ void render_ctx_release(render_ctx *rc);
  * needing more than the whole budget can never be served and is refused up front. */
 size_t render_bytes_needed(const image_spec *spec);
 
-/* The background a job draws over: an image of the job's pixel size, or a solid colour. tag
- * identifies those pixels (e.g. a template version mixed with the scale; 0 = unknown). */
+/* The background a job draws over: an image of the job's pixel size, or a solid colour, or one
+ * drawn on demand. tag identifies those pixels (e.g. a template version mixed with the scale;
+ * 0 = unknown).
+ *
+ * A drawn background (paint set; image and color unused) is one too large to keep as pixels (a
+ * refcard's empty card: 8 MB at 1x, 33 MB at 2x): paint(paint_arg, rc, cr, err) draws it whole,
+ * every pixel, in layout units, and is called (into the job's own surface) only when its restart
+ * segments are not cached. Such a background is never laid by render_background_under; see there. */
 typedef struct {
     cairo_surface_t *image; /* RGB24 at width*scale x height*scale, or NULL for color */
     text_rgba color;        /* opaque; alpha is ignored */
     unsigned long long tag;
+    draw_fn paint;          /* or NULL */
+    void *paint_arg;
 } render_bg;
 
 /* A part a draw_fn draws over the background: its box (layout units; it draws nothing outside),
@@ -74,9 +82,19 @@ typedef struct {
  * whose parts were drawn alike before come encoded from the band cache and are skipped. Other
  * jobs get the whole background, or only the boxes restored (grown by a margin) when the worker's
  * surface still holds this background from the previous job. Returns 1 when the background was
- * laid only in part (spliced or restored), 0 when painted whole. */
+ * laid only in part (spliced or restored), 0 when painted whole.
+ *
+ * A drawn background (bg->paint) is not laid at all. When the job is spliced, each part's box is
+ * widened to the whole MCU rows it touches (full width, whole pixels) and 1 is returned: the
+ * draw_fn must then draw every pixel inside the parts' boxes as the whole image has them (e.g.
+ * clip to the boxes and draw everything); the other rows come from the background's segments.
+ * Otherwise nothing is drawn and 0 is returned: the draw_fn draws the whole image itself. */
 int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
                             int n_parts);
+
+/* Of the last job, if it was spliced: its MCU rows and how many were encoded (not the cached
+ * background's nor the band cache's); 0 and 0 when it was encoded whole. For benches and tests. */
+void render_ctx_spliced(const render_ctx *rc, int *rows, int *encoded);
 
 /* MIME type and file extension of a format. */
 const char *img_format_mime(img_format f);

@@ -455,6 +455,18 @@ oom:
     return NULL;
 }
 
+splice_base *splice_base_find(splice_encoder *e, unsigned long long tag, const splice_fmt *f)
+{
+    pthread_mutex_lock(&e->st->cache.mu);
+    splice_base *b = cache_find(e->st, tag, f);
+    pthread_mutex_unlock(&e->st->cache.mu);
+    if (b && b->too_big) {
+        splice_base_unref(b);
+        b = NULL;
+    }
+    return b;
+}
+
 splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splice_fmt *f, err_t *err)
 {
     splice_store *st = e->st;
@@ -929,6 +941,11 @@ int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride
     e->seg_end[n_seg - 1] = n - 2;
     e->n_seg = n_seg;
     return 0;
+}
+
+int splice_rows_encoded(const splice_encoder *e)
+{
+    return e->n_seg;
 }
 
 size_t splice_size(const splice_encoder *e, const splice_base *b)

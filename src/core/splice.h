@@ -72,6 +72,9 @@ int splice_rows(const splice_fmt *f); /* MCU rows of the image (the last may be 
  * memory budget). NULL (err set) when it cannot be made or the budget cannot hold it: the
  * caller encodes the whole frame instead. Release with splice_base_unref. */
 splice_base *splice_base_get(splice_encoder *enc, const splice_bg *bg, const splice_fmt *f, err_t *err);
+/* The base of tag in format f if the cache holds it (and it is not one refused as too big), else
+ * NULL: a background that is costly to draw is drawn only when its base must be made. */
+splice_base *splice_base_find(splice_encoder *enc, unsigned long long tag, const splice_fmt *f);
 void splice_base_unref(splice_base *b);
 size_t splice_base_bytes(const splice_base *b); /* size of the background's JPEG */
 
@@ -99,6 +102,7 @@ int splice_band_cached(const splice_encoder *enc, int band);
 /* Encode the rows of the bands not found in the band cache (of the frame data, stride) in one
  * pass; keeps their segments in enc. */
 int splice_encode_bands(splice_encoder *enc, const unsigned char *data, int stride, err_t *err);
+int splice_rows_encoded(const splice_encoder *enc); /* by the last splice_encode_bands */
 
 /* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst (which also
  * keeps bands described a second time in the band cache). */

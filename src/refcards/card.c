@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/etag.h"
 #include "core/render.h"
 #include "refcards/cardset.h"
 #include "refcards/controls.h"
@@ -156,6 +157,8 @@ typedef struct {
     } pill_memo[16];      /* widths of the tags measured so far ("M3", "hold", "fwd") */
     int n_pill_memo;
     card_stats st;
+    const render_part *vis; /* a spliced job: only the rows of these (full-width) boxes are drawn */
+    int n_vis;
 } card_state;
 
 static void card_oom(card_state *st)
@@ -487,6 +490,43 @@ static void card_leader(cairo_t *cr, const device_rect *b, const device_point *v
     cairo_arc(cr, anchor.x, anchor.y, bound ? 4.5 : 3, 0, 2 * M_PI);
     cairo_set_source_rgb(cr, bound ? 0.22 : 0.6, bound ? 0.27 : 0.63, bound ? 0.33 : 0.67);
     cairo_fill(cr);
+}
+
+/* What a box and its leader (through via to anchor; n_via < 0: none) can paint: the box grown by
+ * the widest stroke and the anchor's dot. */
+static device_rect card_extent(const device_rect *b, const device_point *via, int n_via, const device_point *anchor)
+{
+    const double m = 6;
+    double x0 = b->x, y0 = b->y, x1 = b->x + b->w, y1 = b->y + b->h;
+    for (int i = 0; i <= n_via; i++) {
+        const device_point *p = i < n_via ? &via[i] : anchor;
+        x0 = fmin(x0, p->x), y0 = fmin(y0, p->y), x1 = fmax(x1, p->x), y1 = fmax(y1, p->y);
+    }
+    return (device_rect){x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m};
+}
+
+static device_rect card_callout_extent(const device *d, const device_callout *co)
+{
+    if (d->kind == DEVICE_KEYBOARD) /* a key's outline may be the art's (ISO Enter): one key taller */
+        return (device_rect){co->box.x - co->box.w, co->box.y - co->box.h - 3, 3 * co->box.w, 3 * co->box.h + 6};
+    return card_extent(&co->box, co->via, co->has_anchor ? co->n_via : -1, &co->anchor);
+}
+
+static device_rect card_group_extent(const device_group *gr)
+{
+    return card_extent(&gr->box, gr->via, gr->n_via, &gr->anchor);
+}
+
+/* Whether anything in rows [y, y + h) is drawn: always, except in a spliced job (only its parts'
+ * rows; the others are the background's). Skipping is only a saving: the job's clip holds the rest. */
+static int card_shown(const card_state *st, device_rect e)
+{
+    if (!st->vis)
+        return 1;
+    for (int i = 0; i < st->n_vis; i++)
+        if (e.y < st->vis[i].box.y + st->vis[i].box.h && st->vis[i].box.y < e.y + e.h)
+            return 1;
+    return 0;
 }
 
 /* ---- rows ----------------------------------------------------------------------------- */
@@ -1568,6 +1608,8 @@ static void card_groups(card_state *st)
         int bound = 0;
         for (size_t i = 0; i < d->n_callouts && !bound; i++)
             bound = d->callouts[i].group == (int)g && st->boxes[i].n > 0;
+        if (!card_shown(st, card_group_extent(gr)))
+            continue;
         card_leader(st->cr, &gr->box, gr->via, gr->n_via, gr->anchor, bound);
         card_frame(st->cr, &gr->box, 9, 0.955, 0.962, 0.97, 0.62, 0.66, 0.71, 1.2);
         /* The hat's name goes in the middle cell when no push button sits there. */
@@ -1585,7 +1627,8 @@ static void card_groups(card_state *st)
         }
     }
     for (size_t i = 0; i < d->n_callouts; i++)
-        card_callout(st, i);
+        if (card_shown(st, card_callout_extent(d, &d->callouts[i])))
+            card_callout(st, i);
 }
 
 /* A key cap whose drawing is not a rectangle (the ISO Enter): the art's path around the box.
@@ -1643,6 +1686,8 @@ static void card_keyboard(card_state *st)
         const card_box_plan *p = &st->boxes[i];
         const device_rect *b = &co->box;
         const char *legend = co->legend[0] ? co->legend : co->label;
+        if (!card_shown(st, card_callout_extent(d, co)))
+            continue;
         if (!p->n) {
             text_style ts = card_style("sans", 15, CARD_MIN_FONT, 0, TEXT_ALIGN_CENTER, card_faint);
             card_text(st, legend, &ts, b->x + 3, b->y + 3, b->w - 6, 22, 0);
@@ -1669,6 +1714,30 @@ static void card_keyboard(card_state *st)
     }
 }
 
+static device_rect card_grow(device_rect r, double m)
+{
+    return (device_rect){r.x - m, r.y - m, r.w + 2 * m, r.h + 2 * m};
+}
+
+/* The frame of panel region r on page 1 around the units placed in it; 0 if none is. */
+static int card_region_frame(const card_state *st, int r, device_rect *fr)
+{
+    double bottom = -1;
+    for (int i = 0; i < st->n_units; i++) {
+        const card_unit *u = &st->units[i];
+        if (u->page == 1 && u->col >= 0 && st->cols[u->col].region == r && u->y + u->h > bottom)
+            bottom = u->y + u->h;
+    }
+    const card_region *rg = &st->regions[r];
+    *fr = (device_rect){rg->x + 2, rg->y, rg->w - 4, bottom - rg->y + 8};
+    return bottom >= 0;
+}
+
+static device_rect card_unit_extent(const card_unit *u)
+{
+    return card_grow((device_rect){u->x, u->y, u->w, u->h}, 2);
+}
+
 /* The flow units of the page being drawn, with the panel frames on page 1 of a device card. */
 static void card_draw_flow(card_state *st)
 {
@@ -1680,21 +1749,13 @@ static void card_draw_flow(card_state *st)
     }
     if (st->job->dev && st->page == 1)
         for (int r = 0; r < st->n_regions; r++) {
-            double bottom = -1;
-            for (int i = 0; i < st->n_units; i++) {
-                const card_unit *u = &st->units[i];
-                if (u->page == 1 && u->col >= 0 && st->cols[u->col].region == r && u->y + u->h > bottom)
-                    bottom = u->y + u->h;
-            }
-            if (bottom < 0)
-                continue;
-            const card_region *rg = &st->regions[r];
-            device_rect fr = {rg->x + 2, rg->y, rg->w - 4, bottom - rg->y + 8};
-            card_frame(st->cr, &fr, 8, 1, 0.985, 0.94, 0.80, 0.68, 0.42, 1.2);
+            device_rect fr;
+            if (card_region_frame(st, r, &fr) && card_shown(st, card_grow(fr, 2)))
+                card_frame(st->cr, &fr, 8, 1, 0.985, 0.94, 0.80, 0.68, 0.42, 1.2);
         }
     for (int i = 0; i < st->n_units && !st->failed; i++) {
         const card_unit *u = &st->units[i];
-        if (u->page != st->page || u->col < 0)
+        if (u->page != st->page || u->col < 0 || !card_shown(st, card_unit_extent(u)))
             continue;
         const double s = u->size;
         if (u->kind == CARD_U_HEAD) {
@@ -1828,6 +1889,105 @@ static void card_state_free(card_state *st)
     free(st->cols);
 }
 
+/* ---- splicing: the bindings' rows over the empty card ----------------------------------- */
+
+#define CARD_TITLE_ROWS 100.0 /* title, subtitle and header legend lie above this */
+
+static void card_part_add(render_part *parts, int *n, device_rect r)
+{
+    parts[(*n)++] = (render_part){{r.x, r.y, r.w, r.h}, *n, NULL, 0, 0};
+}
+
+/* What depends on the bindings, as boxes that hold every pixel it paints: the title and legend,
+ * each bound callout or key with its leader, each group with a bound member, and the panel and
+ * flow of the page. The rest is the empty card's (or, off page 1 of a device, the plain page's).
+ * NULL when out of memory. */
+static render_part *card_parts(const card_state *st, int *n)
+{
+    const device *d = st->job->dev;
+    int page1 = d && st->page == 1;
+    size_t cap = 2 + (size_t)st->n_regions + (size_t)st->n_units + (page1 ? d->n_callouts + d->n_groups : 0);
+    render_part *parts = malloc(cap * sizeof *parts);
+    if (!parts)
+        return NULL;
+    *n = 0;
+    card_part_add(parts, n, (device_rect){0, 0, CARD_W, CARD_TITLE_ROWS});
+    if (st->page > 1)
+        card_part_add(parts, n, (device_rect){CARD_PAGE_X0, CARD_PAGE_Y0 - 4, 600, card_text_h(16, 1)});
+    if (page1) {
+        for (size_t g = 0; g < d->n_groups; g++)
+            for (size_t i = 0; i < d->n_callouts; i++)
+                if (d->callouts[i].group == (int)g && st->boxes[i].n > 0) {
+                    card_part_add(parts, n, card_group_extent(&d->groups[g]));
+                    break;
+                }
+        for (size_t i = 0; i < d->n_callouts; i++)
+            if (st->boxes[i].n > 0)
+                card_part_add(parts, n, card_callout_extent(d, &d->callouts[i]));
+        for (int r = 0; r < st->n_regions; r++) {
+            device_rect fr;
+            if (card_region_frame(st, r, &fr))
+                card_part_add(parts, n, card_grow(fr, 2));
+        }
+    }
+    for (int i = 0; i < st->n_units; i++)
+        if (st->units[i].page == st->page && st->units[i].col >= 0)
+            card_part_add(parts, n, card_unit_extent(&st->units[i]));
+    return parts;
+}
+
+/* The empty card: the device drawing with every callout unbound (what a card of no bindings
+ * shows outside its title rows). */
+static int card_paint_empty(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const card_job *j = arg;
+    card_job empty = {.dev = j->dev, .background = j->background, .page = 1};
+    return card_draw(cr, render_ctx_fonts(rc), &empty, err);
+}
+
+static int card_paint_plain(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    cairo_set_source_rgb(cr, 0.992, 0.992, 0.988);
+    cairo_paint(cr);
+    return 0;
+}
+
+/* Identifies the background's pixels: the drawing code, the registry, the device, the scale. */
+static unsigned long long card_background_tag(const card_job *j, int empty, int scale)
+{
+    uint64_t h = etag_hash(ETAG_SEED, CARD_LAYOUT_VERSION, sizeof CARD_LAYOUT_VERSION);
+    h = etag_hash(h, empty ? "empty" : "plain", 6);
+    if (empty) {
+        const char *digest = devices_digest();
+        int baked = j->background != NULL;
+        h = etag_hash(h, digest, strlen(digest) + 1);
+        h = etag_hash(h, j->dev->id, strlen(j->dev->id) + 1);
+        h = etag_hash(h, &baked, sizeof baked);
+    }
+    h = etag_hash(h, &scale, sizeof scale);
+    return h ? h : 1;
+}
+
+/* Lay the job's background under the parts; 1 when the job is spliced: cr is then clipped to the
+ * rows the parts touch and st->vis set (to be freed). */
+static int card_splice(card_state *st, cairo_t *cr)
+{
+    const card_job *j = st->job;
+    int n = 0, empty = j->dev && st->page == 1;
+    render_part *parts = card_parts(st, &n);
+    if (!parts)
+        return 0;
+    render_bg bg = {.tag = card_background_tag(j, empty, render_ctx_scale(j->rc)),
+                    .paint = empty ? card_paint_empty : card_paint_plain, .paint_arg = (void *)j};
+    if (!render_background_under(j->rc, cr, &bg, parts, n)) {
+        free(parts);
+        return 0;
+    }
+    st->vis = parts;
+    st->n_vis = n;
+    return 1;
+}
+
 int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
 {
     card_state st = {0};
@@ -1898,6 +2058,8 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
         goto done; /* layout only: how many pages */
 
     cairo_save(cr);
+    if (job->rc)
+        card_splice(&st, cr);
     /* Line art and boxes: cairo's fast antialiasing looks the same here and saves ~1 ms a card
      * (text keeps its own font options). */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
@@ -1930,6 +2092,7 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
 done:
     if (job->stats)
         *job->stats = st.st;
+    free((void *)st.vis);
     free(owner);
     card_state_free(&st);
     return st.failed ? -1 : 0;

@@ -63,9 +63,15 @@ typedef struct {
     const char *const *contexts;  /* every context of the whole upload, in order: colours match
                                      across its cards; NULL = this card's own order */
     size_t n_contexts;
+    struct render_ctx *rc;        /* the image job's (render.h): a JPEG job is then spliced over
+                                     the device's empty card (card_draw); NULL draws it all */
 } card_job;
 
 /* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label).
+ * With job->rc, what does not depend on the bindings (the device drawing and its unbound callouts,
+ * i.e. the empty card of that device; a plain page for later pages and generic cards) is the
+ * job's background (render_background_under): a JPEG job draws only the MCU rows the bindings
+ * touch, and stats then count only what was drawn there.
  * cr NULL only lays the card out and fills job->stats' whole-card counts (bindings, controls,
  * controls_on_layout, mods, pages): how many pages a card has, at a fraction of a draw. */
 int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);

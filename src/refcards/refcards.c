@@ -541,6 +541,7 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     cj.contexts = contexts;
     cj.n_contexts = cs.n_contexts;
     cj.background = c->dev ? devices_background(c->dev, render_ctx_scale(rc)) : NULL;
+    cj.rc = rc;
     rv = card_draw(cr, render_ctx_fonts(rc), &cj, err);
 done:
     free(contexts);

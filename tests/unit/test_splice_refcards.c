@@ -1,0 +1,276 @@
+/* Unit tests of spliced controller reference cards (card.c over render.c's drawn backgrounds).
+ *
+ * The claim: a refcard JPEG drawn as the server does it (card_job.rc set: the empty card of the
+ * device, or the plain page, is the background; only the MCU rows the bindings touch are drawn
+ * and encoded) is byte for byte the file a full encode of the whole card (card_draw without rc,
+ * what PNG and PDF still get) gives with one restart interval per MCU row. Checked for every card
+ * of real binding files (stick, throttle, pedals, gamepad, keyboard, a generic card, a card of
+ * several pages) at 1x and 2x, 4:2:0 and 4:4:4 (1080 rows at 1x 4:2:0 end in a partial MCU row),
+ * with the background's segments made during the job (the first) and taken from the cache (the
+ * second). A binding drawn outside the boxes card.c declares for it, or an empty card that is not
+ * what a card shows where nothing is bound, makes the files differ. The PNG of a card is the whole
+ * card's pixels, as before. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/budget.h"
+#include "core/encode.h"
+#include "core/metrics.h"
+#include "core/render.h"
+#include "core/splice.h"
+#include "refcards/card.h"
+#include "refcards/cardset.h"
+#include "refcards/devices.h"
+#include "refcards/games/games.h"
+#include "refcards/usbids.h"
+
+static metrics m;
+static budget *bud;
+static splice_store *st;
+static render_env env;
+static render_ctx *rc;
+static splice_encoder *enc;
+
+static int setup(void **state)
+{
+    err_t err = {0};
+    bud = budget_new((size_t)1 << 30, &m);
+    st = bud ? splice_store_new(bud) : NULL;
+    if (!st)
+        return -1;
+    env = (render_env){"fonts/fonts.json", bud, st};
+    if (games_load("templates/games", &err) < 0 || devices_load("templates", NULL, &err) < 0) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return -1;
+    }
+    usbids_load(NULL, "templates/usb/vendors.json");
+    rc = render_ctx_new(0, &env, &err);
+    enc = splice_encoder_new(st);
+    if (!rc || !enc) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    splice_cache_clear(st);
+    splice_encoder_free(enc);
+    render_ctx_free(rc);
+    usbids_unload();
+    devices_unload();
+    games_unload();
+    splice_store_free(st);
+    budget_free(bud);
+    return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *d = malloc((size_t)n + 1);
+    if (d && fread(d, 1, (size_t)n, f) != (size_t)n) {
+        free(d);
+        d = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return d;
+}
+
+typedef struct {
+    card_job job;
+    int splice; /* give the job the render context (as refcards.c does) */
+} card_arg;
+
+static int draw_card(void *arg, render_ctx *r, cairo_t *cr, err_t *err)
+{
+    card_arg *a = arg;
+    card_job j = a->job;
+    j.rc = a->splice ? r : NULL;
+    return card_draw(cr, render_ctx_fonts(r), &j, err);
+}
+
+/* The whole card at this scale, drawn as before splicing. */
+static cairo_surface_t *compose(const card_job *job, int scale)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W * scale, CARD_H * scale);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    err_t err = {0};
+    card_job j = *job;
+    j.rc = NULL;
+    assert_int_equal(card_draw(cr, render_ctx_fonts(rc), &j, &err), 0);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+static void check_spliced(const char *what, card_arg *a, int scale, int sub444, cairo_surface_t *frame)
+{
+    err_t err = {0};
+    image_spec spec = {CARD_W, CARD_H, scale, IMG_JPEG, 85, sub444};
+    splice_fmt f = {CARD_W * scale, CARD_H * scale, 85, sub444};
+    outbuf full = {0};
+    assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(frame),
+                                        cairo_image_surface_get_stride(frame), &full, &err), 0);
+    /* First with the background's segments made during the job, then from the cache. */
+    splice_cache_clear(st);
+    for (int round = 0; round < 2; round++) {
+        blob *b = NULL;
+        a->splice = 1;
+        if (render_image(rc, &spec, draw_card, a, budget_now() + 60, &b, &err) < 0)
+            fail_msg("render %s: %s", what, err.msg);
+        if (b->len != full.len || memcmp(b->data, full.data, full.len) != 0) {
+            size_t i = 0;
+            while (i < b->len && i < full.len && b->data[i] == full.data[i])
+                i++;
+            if (getenv("SPLICE_DUMP")) {
+                FILE *o = fopen("/tmp/spl_spliced.jpg", "wb");
+                fwrite(b->data, 1, b->len, o);
+                fclose(o);
+                o = fopen("/tmp/spl_full.jpg", "wb");
+                fwrite(full.data, 1, full.len, o);
+                fclose(o);
+            }
+            fail_msg("%s %dx %s round %d: spliced %zu bytes, full %zu, first difference at %zu", what, scale,
+                     sub444 ? "444" : "420", round, b->len, full.len, i);
+        }
+        blob_unref(b);
+    }
+    outbuf_free(&full);
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t n, at;
+} png_src;
+
+static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int len)
+{
+    png_src *s = closure;
+    if (s->at + len > s->n)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, s->p + s->at, len);
+    s->at += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* A PNG of a card drawn with the render context is the whole card, pixel for pixel. */
+static void check_png(const char *what, card_arg *a, cairo_surface_t *frame)
+{
+    err_t err = {0};
+    image_spec spec = {CARD_W, CARD_H, 1, IMG_PNG, 85, 0};
+    blob *b = NULL;
+    a->splice = 1;
+    if (render_image(rc, &spec, draw_card, a, budget_now() + 60, &b, &err) < 0)
+        fail_msg("render %s: %s", what, err.msg);
+    png_src src = {b->data, b->len, 0};
+    cairo_surface_t *png = cairo_image_surface_create_from_png_stream(png_read, &src);
+    assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(png);
+    int stride = cairo_image_surface_get_stride(frame);
+    const unsigned char *x = cairo_image_surface_get_data(png), *y = cairo_image_surface_get_data(frame);
+    for (int r = 0; r < CARD_H; r++)
+        for (int c = 0; c < CARD_W; c++)
+            if ((((const uint32_t *)(x + (size_t)r * stride))[c] & 0xFFFFFF) !=
+                (((const uint32_t *)(y + (size_t)r * stride))[c] & 0xFFFFFF))
+                fail_msg("%s PNG: pixel %d,%d differs from the whole card's", what, c, r);
+    cairo_surface_destroy(png);
+    blob_unref(b);
+}
+
+/* Every card (and up to max_pages pages of each) of a binding file; returns the cards seen. */
+static int check_file(const char *name, int max_pages, int png)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/data/bindings/%s", name);
+    size_t len = 0;
+    char *data = slurp(path, &len);
+    assert_non_null(data);
+    err_t err = {0};
+    binding_set set = {0};
+    cardset cs;
+    if (games_parse_named(NULL, name, data, len, &set, &err) < 0 || cardset_build(&set, &cs, &err) < 0)
+        fail_msg("%s: %s", name, err.msg);
+    const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
+    assert_non_null(sel);
+    for (size_t c = 0; c < cs.n; c++) {
+        card_stats stats = {0};
+        card_arg a = {{.dev = cs.cards[c].dev, .items = sel, .n_items = cardset_select(&set, &cs.cards[c], sel),
+                       .game = set.game, .game_name = set.game_name, .profile = set.profile,
+                       .device_name = cs.cards[c].dev ? NULL : cs.cards[c].name,
+                       .device_index = cs.cards[c].device_index, .module = cs.cards[c].module, .page = 1},
+                      0};
+        a.job.stats = &stats;
+        assert_int_equal(card_draw(NULL, render_ctx_fonts(rc), &a.job, &err), 0);
+        a.job.stats = NULL;
+        for (int page = 1; page <= stats.pages && page <= max_pages; page++) {
+            a.job.page = page;
+            char what[200];
+            snprintf(what, sizeof what, "%s %s p%d", name, cs.cards[c].slug, page);
+            for (int scale = 1; scale <= 2; scale++) {
+                cairo_surface_t *frame = compose(&a.job, scale);
+                for (int sub = 0; sub <= 1; sub++)
+                    check_spliced(what, &a, scale, sub, frame);
+                if (png && scale == 1)
+                    check_png(what, &a, frame);
+                cairo_surface_destroy(frame);
+            }
+        }
+    }
+    int n = (int)cs.n;
+    free(sel);
+    cardset_free(&cs);
+    bindings_free(&set);
+    free(data);
+    return n;
+}
+
+/* Stick, throttle, pedals, gamepad and keyboard cards of one upload. */
+static void test_elite_warthog(void **state)
+{
+    assert_true(check_file("elite_warthog.binds", 2, 1) >= 5);
+}
+
+/* A card that flows onto further pages (page 2 has the plain page as its background). */
+static void test_pages(void **state)
+{
+    assert_true(check_file("card_elite_button_box_150.binds", 2, 0) >= 1);
+}
+
+/* A device the registry does not know: the generic card. */
+static void test_generic(void **state)
+{
+    assert_true(check_file("dcs_warthog_stick.diff.lua", 1, 1) >= 1);
+}
+
+/* A device with hat groups, and a keyboard full of bound keys. */
+static void test_groups_and_keys(void **state)
+{
+    assert_true(check_file("squadrons_warthog.profile", 1, 0) >= 4);
+    assert_true(check_file("msfs_keyboard.xml", 1, 0) >= 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_elite_warthog),
+        cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_generic),
+        cmocka_unit_test(test_groups_and_keys),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
