@@ -2,9 +2,13 @@
 4:4:4, is a baseline JPEG with a restart marker every MCU row that Pillow decodes to the card the
 PNG route draws (within JPEG error, block by block, so a missing or misplaced label fails), and
 two W1 cards that differ only in label 0 decode to the same pixels everywhere but around that
-label (the other rows are the same cached segments); headless Chromium decodes them too."""
+label (the other rows are the same cached segments); headless Chromium decodes them too.
+Controller reference cards likewise: every card of a real upload (stick, throttle, pedals, gamepad,
+keyboard; a generic card; page 2 of a long card) at 1x and 2x is a baseline JPEG with a restart
+marker every MCU row (spliced over the device's empty card) that decodes to its PNG."""
 import io
 import math
+import os
 from urllib.parse import quote
 
 import pytest
@@ -104,18 +108,62 @@ def test_w1_all_labels_vary(server):
     assert block_worst(jpg, png) < 30
 
 
+BINDINGS = os.path.join(os.path.dirname(__file__), "..", "data", "bindings")
+
+
+def upload(server, fixture):
+    with open(os.path.join(BINDINGS, fixture), "rb") as f:
+        r = requests.post(server.url + "/v1/refcards", params={"filename": fixture}, data=f.read(), timeout=30)
+    assert r.status_code in (200, 201), r.text
+    return r.json()
+
+
+def check_spliced_jpeg(content, w, h, mcu=16):
+    segments = dict(jpeg_segments(content))
+    assert 0xC0 in segments and 0xC2 not in segments, "baseline (SOF0), not progressive"
+    assert 0xDD in segments, "restart markers: the card was spliced"
+    assert int.from_bytes(segments[0xDD][:2], "big") == math.ceil(w / mcu), "one restart interval per MCU row"
+    jpg = Image.open(io.BytesIO(content))
+    assert jpg.format == "JPEG" and jpg.size == (w, h)
+    return jpg.convert("RGB")
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_every_refcard_is_a_spliced_jpeg_of_the_card(start_server, scale):
+    server = start_server("--memory-budget-mb", "512")
+    cards = []
+    for fixture in ("elite_warthog.binds", "dcs_warthog_stick.diff.lua", "card_elite_button_box_150.binds"):
+        for d in upload(server, fixture)["devices"]:
+            cards.append(d["cards"])
+            if d.get("pages", 1) > 1:
+                cards.append({k: v + "?page=2" for k, v in d["cards"].items()})
+    assert len(cards) >= 7
+    for c in cards:
+        sep = "&" if "?" in c["jpg"] else "?"
+        r = server.get(c["jpg"] + f"{sep}scale={scale}")
+        assert r.status_code == 200, (c["jpg"], r.text[:200])
+        jpg = check_spliced_jpeg(r.content, 1920 * scale, 1080 * scale)
+        png = server.get(c["png"] + f"{sep}scale={scale}")
+        assert png.status_code == 200
+        png = Image.open(io.BytesIO(png.content)).convert("RGB")
+        worst = block_worst(jpg, png)
+        assert worst < 30, f"{c['jpg']} {scale}x: a 16x16 block differs by {worst:.1f} on average"
+
+
 from test_web import chromium  # noqa: E402,F401  (the headless Chromium fixture)
 
 
 def test_chromium_decodes_spliced_cards(server, chromium):
-    """Chromium's own decoder reads a spliced card (W1-all, 4:2:0 and a 2x 4:4:4 og) to the pixels
+    """Chromium's own decoder reads a spliced card (W1-all, 4:2:0, a 2x 4:4:4 og, a refcard) to the pixels
     Pillow reads, within a couple of levels (decoders may upsample chroma differently)."""
     desc = server.get("/v1/templates/w1").json()
     w1_all = "&".join(f"text.{s['id']}={quote(s['default'] + ' #77')}" for s in desc["slots"])
     og = server.get("/v1/templates/og").json()
+    stick = next(d["cards"]["jpg"] for d in upload(server, "elite_warthog.binds")["devices"]
+                 if d["device"] == "warthog-stick")
     d = chromium()
     for path in (f"/v1/cards/w1.jpg?{w1_all}",
-                 f"/v1/cards/og.jpg?{texts_for(og, 3)}&scale=2&subsampling=444"):
+                 f"/v1/cards/og.jpg?{texts_for(og, 3)}&scale=2&subsampling=444", stick):
         ref = Image.open(io.BytesIO(server.get(path).content)).convert("RGB")
         d.get(server.url + path)
         got = d.execute_script("""
