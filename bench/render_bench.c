@@ -11,7 +11,11 @@
  *                                touched segments / splice) beside the naive one, and the share of
  *                                segments re-encoded
  *   render_bench refcard FILE..  per binding file: parse ms, and per device card the draw and
- *                                draw+JPEG-encode ms on one thread (1920x1080)
+ *                                draw+JPEG-encode ms on one thread (1920x1080), whole and spliced
+ *                                (the share of MCU rows encoded)
+ *   render_bench tiles [N] [Z]   one thread: N labelled tiles of zoom Z (default 2000, 6) through
+ *                                the server's pipeline, and the split (fetch, decode, copy,
+ *                                labels, encode); then the static map of `make bench`
  *
  * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks; with "all" (W1-all)
  * every one of the 64 labels carries it. Run from the repo root (it reads templates/, assets/ and
@@ -32,6 +36,11 @@
 #include "core/budget.h"
 #include "core/render.h"
 #include "core/splice.h"
+#include "http/query.h"
+#include "tiles/codec.h"
+#include "tiles/draw.h"
+#include "tiles/tilemath.h"
+#include "tiles/tiles.h"
 
 static template_set *set;
 static const template *w1;
@@ -425,6 +434,126 @@ static int bound(int threads, double secs)
     return 0;
 }
 
+/* ---- labelled tiles and static maps ---- */
+
+/* One thread: labelled tiles of zoom z walked as the HTTP bench walks them (every tile with each
+ * label option), through the server's pipeline (render_image + tiles_draw_tile_job), and the
+ * split step by step: tile fetch from the archive, decode, copy, labels (graticule, places),
+ * JPEG encode of the whole tile. Then the static map of the HTTP bench (1024x768, 20 labels, a
+ * marker) through the pipeline and split alike (its 20 tiles fetched and decoded, painted, the
+ * labels and marker, the encode). */
+static int tiles_split(int z, long n)
+{
+    err_t err = {0};
+    if (tiles_load("assets", &err) != 0) {
+        fprintf(stderr, "tiles: %s\n", err.msg);
+        return 1;
+    }
+    const tiles_layer *L = tiles_store_layer("bluemarble");
+    render_ctx *rc = render_ctx_new(0, &env, &err);
+    text_fonts *tf = text_fonts_new(fonts, &err);
+    tjhandle tj = tjInitCompress();
+    if (!L || !rc || !tf || !tj) {
+        fprintf(stderr, "tiles: %s\n", err.msg);
+        return 1;
+    }
+    const int side = 1 << z, total = 3 * side * side;
+    image_spec spec = {TILES_TILE_SIZE, TILES_TILE_SIZE, 1, IMG_JPEG, 85, 0};
+    double t_pipe = 0, t_fetch = 0, t_dec = 0, t_copy = 0, t_lab = 0, t_enc = 0;
+    size_t bytes = 0;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, TILES_TILE_SIZE, TILES_TILE_SIZE);
+    outbuf out = {0};
+    tiles_label_set const *labels = tiles_store_labels(z, tf, &err);
+    for (long i = 0; i < n && labels; i++) {
+        long k = (i * 7919) % total, t = k % (side * side);
+        int opt = (int)(k / (side * side)); /* places, graticule, both */
+        tiles_tile_job j = {L, z, (int)(t % side), (int)(t / side), 1, opt != 1, opt != 0};
+        blob *b = NULL;
+        double t0 = budget_now();
+        if (render_image(rc, &spec, tiles_draw_tile_job, &j, budget_now() + 10, &b, &err) < 0) {
+            fprintf(stderr, "tile: %s\n", err.msg);
+            return 1;
+        }
+        t_pipe += budget_now() - t0;
+        bytes += b->len;
+        blob_unref(b);
+        /* The same tile step by step. */
+        unsigned char *d;
+        size_t len;
+        double t1 = budget_now();
+        if (tiles_pack_read(&L->packs[0][0], z, j.x, j.y, &d, &len, &err) != 0) {
+            fprintf(stderr, "tile read: %s\n", err.msg);
+            return 1;
+        }
+        double t2 = budget_now();
+        cairo_surface_t *bg = tiles_codec_decode_surface(d, len, &err);
+        free(d);
+        double t3 = budget_now();
+        cairo_t *cr = cairo_create(s);
+        render_paint_background(NULL, cr, bg);
+        cairo_surface_destroy(bg);
+        double t4 = budget_now();
+        double ox = (double)j.x * TILES_TILE_SIZE, oy = (double)j.y * TILES_TILE_SIZE;
+        if (j.graticule)
+            tiles_draw_graticule(cr, tf, z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE);
+        if (j.places)
+            tiles_draw_places(cr, tf, labels, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, NULL, 0, &err);
+        cairo_destroy(cr);
+        double t5 = budget_now();
+        encode_jpeg(tj, s, 85, 0, &out, &err);
+        double t6 = budget_now();
+        t_fetch += t2 - t1, t_dec += t3 - t2, t_copy += t4 - t3, t_lab += t5 - t4, t_enc += t6 - t5;
+    }
+    printf("tile z%d labelled, %ld tiles: pipeline_ms=%.3f | split: fetch_ms=%.3f decode_ms=%.3f copy_ms=%.3f "
+           "labels_ms=%.3f encode_ms=%.3f bytes=%zu\n",
+           z, n, t_pipe * 1e3 / n, t_fetch * 1e3 / n, t_dec * 1e3 / n, t_copy * 1e3 / n, t_lab * 1e3 / n,
+           t_enc * 1e3 / n, bytes / (size_t)n);
+    cairo_surface_destroy(s);
+
+    /* The static map of the HTTP bench, each with its own marker text. */
+    long ns = n / 20 > 20 ? n / 20 : 20;
+    double s_pipe = 0;
+    size_t s_bytes = 0;
+    int s_rows = 0, s_enc = 0;
+    for (long i = 0; i < ns + 2; i++) {
+        char raw[2048];
+        int at = snprintf(raw, sizeof raw, "center=48.8,2.3&zoom=4&size=1024x768");
+        for (int k = 1; k <= 20; k++)
+            at += snprintf(raw + at, sizeof raw - (size_t)at, "&label=%d,%d,Label%%20%d", 30 + k, k * 3 - 20, k);
+        snprintf(raw + at, sizeof raw - (size_t)at, "&marker=0,0,%ld", 100000000 + i);
+        query q;
+        tiles_static_job *sj = calloc(1, sizeof *sj);
+        if (query_parse(raw, &q, 512, &err) != 0 || tiles_static_parse(&q, &sj->req, &err) != 0) {
+            fprintf(stderr, "static: %s\n", err.msg);
+            return 1;
+        }
+        query_free(&q);
+        sj->layer = L;
+        image_spec ss = {sj->req.width, sj->req.height, sj->req.scale, IMG_JPEG, 85, 0};
+        blob *b = NULL;
+        double t0 = budget_now();
+        if (render_image(rc, &ss, tiles_draw_static_job, sj, budget_now() + 10, &b, &err) < 0) {
+            fprintf(stderr, "static: %s\n", err.msg);
+            return 1;
+        }
+        if (i >= 2) {
+            s_pipe += budget_now() - t0;
+            s_bytes += b->len;
+            render_ctx_spliced(rc, &s_rows, &s_enc);
+        }
+        blob_unref(b);
+        tiles_static_job_free(sj);
+    }
+    printf("static 1024x768 20 labels, %ld maps: pipeline_ms=%.3f bytes=%zu rows_encoded=%d/%d\n", ns,
+           s_pipe * 1e3 / ns, s_bytes / (size_t)ns, s_enc, s_rows);
+    outbuf_free(&out);
+    tjDestroy(tj);
+    text_fonts_free(tf);
+    render_ctx_free(rc);
+    tiles_unload();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     err_t err = {0};
@@ -459,9 +588,11 @@ int main(int argc, char **argv)
         rc = splice_split(n);
         w1_all = 1;
         rc |= splice_split(n);
+    } else if (argc >= 2 && strcmp(argv[1], "tiles") == 0) {
+        rc = tiles_split(argc > 3 ? atoi(argv[3]) : 6, argc > 2 ? atol(argv[2]) : 2000);
     } else {
         fprintf(stderr, "usage: render_bench split [N] | bound|spliced [THREADS] [SECONDS] [all] | "
-                        "splice [N] | refcard FILE...\n");
+                        "splice [N] | refcard FILE... | tiles [N] [Z]\n");
         rc = 2;
     }
     template_set_unref(set);

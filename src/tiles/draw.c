@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/etag.h"
 #include "tiles/codec.h"
 #include "tiles/tilemath.h"
 
@@ -371,18 +372,36 @@ static void draw_marker(cairo_t *cr, text_fonts *tf, double x, double y, const c
         text_draw(tf, cr, text, strlen(text), &marker_style, marker_box(x, y), NULL, NULL);
 }
 
-int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+/* ---- static maps: the view's tiles are the background, what the request adds is spliced ---- */
+
+/* Whether rows [y0, y1) of the view meet a part (all rows when parts is NULL). */
+static int rows_drawn(const render_part *parts, int n_parts, double y0, double y1)
 {
-    const tiles_static_job *j = arg;
+    if (!parts)
+        return 1;
+    for (int i = 0; i < n_parts; i++)
+        if (y0 < parts[i].box.y + parts[i].box.h && parts[i].box.y < y1)
+            return 1;
+    return 0;
+}
+
+/* The view's background: its tiles (only those meeting the parts' rows when parts is set; a
+ * tile is copied at whole device pixels, so one left out changes no other row) and the
+ * graticule. */
+static int static_background_rows(const tiles_static_job *j, render_ctx *rc, cairo_t *cr,
+                                  const render_part *parts, int n_parts, err_t *err)
+{
     const tiles_static_req *r = &j->req;
     const int z = r->zoom, n = 1 << z;
-    const double world = tiles_world_size(z, TILES_TILE_SIZE);
     const double ox = r->origin_x, oy = r->origin_y, w = r->width, h = r->height;
     cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
     cairo_paint(cr);
     long tx0 = (long)floor(ox / TILES_TILE_SIZE), tx1 = (long)floor((ox + w - 1) / TILES_TILE_SIZE);
     long ty0 = (long)floor(oy / TILES_TILE_SIZE), ty1 = (long)floor((oy + h - 1) / TILES_TILE_SIZE);
-    for (long ty = ty0 < 0 ? 0 : ty0; ty <= ty1 && ty < n; ty++)
+    for (long ty = ty0 < 0 ? 0 : ty0; ty <= ty1 && ty < n; ty++) {
+        double top = ty * TILES_TILE_SIZE - oy; /* a pixel of rounding either side */
+        if (!rows_drawn(parts, n_parts, top - 1, top + TILES_TILE_SIZE + 1))
+            continue;
         for (long tx = tx0; tx <= tx1; tx++) {
             int wx = (int)(((tx % n) + n) % n); /* the world repeats east and west */
             err_t e2 = {0};
@@ -397,9 +416,102 @@ int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
             paint_at_device(cr, bg, tx * TILES_TILE_SIZE - ox, ty * TILES_TILE_SIZE - oy);
             cairo_surface_destroy(bg);
         }
-    text_fonts *tf = render_ctx_fonts(rc);
+    }
     if (r->graticule)
-        tiles_draw_graticule(cr, tf, z, ox, oy, w, h);
+        tiles_draw_graticule(cr, render_ctx_fonts(rc), z, ox, oy, w, h);
+    return 0;
+}
+
+static int static_background(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    return static_background_rows(arg, rc, cr, NULL, 0, err);
+}
+
+/* Identifies the background's pixels: the layer's bake, the view, the scale, the graticule. */
+static unsigned long long static_tag(const tiles_static_job *j, int scale)
+{
+    const tiles_static_req *r = &j->req;
+    struct {
+        double ox, oy;
+        int z, w, h, scale, graticule;
+    } view;
+    memset(&view, 0, sizeof view); /* padding too: hashed as bytes */
+    view.ox = r->origin_x, view.oy = r->origin_y, view.z = r->zoom, view.w = r->width;
+    view.h = r->height, view.scale = scale, view.graticule = r->graticule;
+    uint64_t t = etag_hash(ETAG_SEED, "static", 7);
+    t = etag_hash(t, j->layer->meta.name, strlen(j->layer->meta.name) + 1);
+    t = etag_hash(t, j->layer->meta.bake_id, strlen(j->layer->meta.bake_id) + 1);
+    t = etag_hash(t, &view, sizeof view);
+    return t ? t : 1;
+}
+
+static void part_add(render_part *parts, int *n, double x0, double y0, double x1, double y1)
+{
+    parts[*n] = (render_part){{x0, y0, x1 - x0, y1 - y0}, *n, NULL, 0, 0};
+    (*n)++;
+}
+
+/* What the request draws over the background, as boxes holding every pixel of it: the places
+ * (anywhere in the view), each path (its points, grown by the stroke), free label and marker
+ * (pin and caption). NULL when out of memory. */
+static render_part *static_parts(const tiles_static_job *j, int *n)
+{
+    const tiles_static_req *r = &j->req;
+    const double world = tiles_world_size(r->zoom, TILES_TILE_SIZE);
+    const double ox = r->origin_x, oy = r->origin_y, w = r->width;
+    render_part *parts = malloc((1 + r->npaths + r->nlabels + r->nmarkers) * sizeof *parts);
+    if (!parts)
+        return NULL;
+    *n = 0;
+    if (r->places)
+        part_add(parts, n, 0, 0, r->width, r->height);
+    for (size_t i = 0; i < r->npaths; i++) {
+        const tiles_static_path *p = &r->paths[i];
+        double px = 0, y0 = INFINITY, y1 = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
+        for (size_t k = 0; k < p->n; k++) {
+            double x, y;
+            path_xy(p->pts[k][0], p->pts[k][1], world, ox, oy, &x, &y);
+            x = k == 0 ? nearest_copy(x, w, world) : x + round((px - x) / world) * world;
+            px = x;
+            x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+        }
+        if (p->n)
+            part_add(parts, n, x0 - 4, y0 - 4, x1 + 4, y1 + 4); /* 5 px stroke, round caps */
+    }
+    for (size_t i = 0; i < r->nlabels; i++) {
+        double x, y;
+        path_xy(r->labels[i].lat, r->labels[i].lng, world, ox, oy, &x, &y);
+        text_box b = free_label_box(nearest_copy(x, w, world), y);
+        part_add(parts, n, b.x, b.y, b.x + b.w, b.y + b.h);
+    }
+    for (size_t i = 0; i < r->nmarkers; i++) {
+        double x, y;
+        path_xy(r->markers[i].lat, r->markers[i].lng, world, ox, oy, &x, &y);
+        x = nearest_copy(x, w, world);
+        text_box b = marker_box(x, y);
+        part_add(parts, n, x - 10, fmin(b.y, y - 24), b.x + b.w, y + 3); /* pin, then caption */
+    }
+    return parts;
+}
+
+int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const tiles_static_job *j = arg;
+    const tiles_static_req *r = &j->req;
+    const int z = r->zoom;
+    const double world = tiles_world_size(z, TILES_TILE_SIZE);
+    const double ox = r->origin_x, oy = r->origin_y, w = r->width, h = r->height;
+    /* A JPEG whose background (the view's tiles) is already encoded draws only the rows the
+     * request's additions touch (render.h). */
+    int n_parts = 0;
+    render_part *parts = static_parts(j, &n_parts);
+    render_bg bg = {.tag = static_tag(j, render_ctx_scale(rc)), .paint = static_background, .paint_arg = arg};
+    int spliced = parts && render_background_under(rc, cr, &bg, parts, n_parts);
+    int rv = static_background_rows(j, rc, cr, spliced ? parts : NULL, n_parts, err);
+    free(parts);
+    if (rv < 0)
+        return -1;
+    text_fonts *tf = render_ctx_fonts(rc);
     if (r->places) {
         /* The caller's markers and labels win: places under them are left out. */
         size_t navoid = 0;
