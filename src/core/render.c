@@ -121,6 +121,11 @@ text_fonts *render_ctx_fonts(render_ctx *rc)
     return rc->fonts;
 }
 
+budget *render_ctx_budget(render_ctx *rc)
+{
+    return rc->env->budget;
+}
+
 int render_ctx_scale(render_ctx *rc)
 {
     return rc->scale;

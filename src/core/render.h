@@ -30,6 +30,7 @@ typedef struct {
 typedef struct render_ctx render_ctx;
 
 text_fonts *render_ctx_fonts(render_ctx *rc);
+budget *render_ctx_budget(render_ctx *rc); /* what a renderer's own caches are charged to */
 int render_ctx_scale(render_ctx *rc); /* 1 or 2: the job's pixels per unit (pick a 2x background) */
 
 typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);

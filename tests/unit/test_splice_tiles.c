@@ -6,7 +6,8 @@
  * pixels, drawn as before) gives with one restart interval per MCU row. Checked at 1x and 2x,
  * 4:2:0 and 4:4:4, for a size whose last MCU row and column are partial, with the background's
  * segments made during the job (the first) and taken from the cache (the second), for labels,
- * markers near the view's edges, a path across the antimeridian, the graticule and places. */
+ * markers near the view's edges, a path across the antimeridian, the graticule and places; with
+ * the view's decoded tiles kept between maps (charged to the budget, given back when dropped). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    tiles_draw_cache_clear();
     splice_cache_clear(st);
     splice_encoder_free(enc);
     render_ctx_free(rc);
@@ -186,6 +188,23 @@ static void test_places(void **state)
     assert_int_equal(check_map("center=45,10&zoom=4&size=700x450&labels=places,graticule&marker=45,10,Here"), 100);
 }
 
+/* The decoded tiles a map keeps are charged to the budget and given back when dropped; a map
+ * drawn from them is the same file. */
+static void test_tile_cache_charged(void **state)
+{
+    tiles_draw_cache_clear();
+    assert_int_equal(tiles_draw_cache_bytes(), 0);
+    check_map("center=30,20&zoom=3&size=600x400&label=30,20,Middle");
+    size_t held = tiles_draw_cache_bytes();
+    assert_true(held >= 4 * 512 * 512 * 4); /* the 2x tiles of the map's last draws */
+    check_map("center=30,20&zoom=3&size=600x400&label=30,20,Middle"); /* from the kept tiles */
+    assert_int_equal(tiles_draw_cache_bytes(), held);
+    size_t used = budget_used(bud);
+    tiles_draw_cache_clear();
+    assert_int_equal(tiles_draw_cache_bytes(), 0);
+    assert_int_equal(used - budget_used(bud), held);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_path_and_graticule),
         cmocka_unit_test(test_places),
+        cmocka_unit_test(test_tile_cache_charged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
