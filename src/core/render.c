@@ -15,6 +15,11 @@
 /* Under memory pressure, background segments not used for this long are dropped. */
 #define SPLICE_IDLE_SECONDS 5.0
 
+/* Decoded images a worker keeps between jobs (render_ctx_keep): at most this many bytes, each
+ * dropped when unused this long. */
+#define RENDER_KEPT_BYTES ((size_t)6 << 20)
+#define RENDER_KEPT_IDLE_SECONDS 5.0
+
 /* PDF page size: one layout unit is half a point, so a 1920x1080 card is a 13.3x7.5 in page. */
 #define PDF_PT_PER_UNIT 0.5
 
@@ -35,7 +40,87 @@ struct render_ctx {
     splice_base *spl_base;       /* set while a job is to be encoded by splicing */
     splice_fmt spl_fmt;
     int spl_rows, spl_encoded;   /* of the last spliced job: MCU rows, of which encoded */
+    struct kept_image *kept;     /* decoded images kept between jobs, most recent first */
+    size_t kept_bytes;           /* charged to the budget */
 };
+
+/* ---- decoded images kept between jobs ---- */
+
+typedef struct kept_image {
+    struct kept_image *next;
+    cairo_surface_t *s;
+    size_t bytes;
+    double last_used;
+    size_t key_len;
+    char key[];
+} kept_image;
+
+static void kept_drop(render_ctx *rc, kept_image **at)
+{
+    kept_image *k = *at;
+    *at = k->next;
+    rc->kept_bytes -= k->bytes;
+    budget_release(rc->env->budget, k->bytes);
+    cairo_surface_destroy(k->s);
+    free(k);
+}
+
+void render_ctx_drop_kept(render_ctx *rc)
+{
+    while (rc->kept)
+        kept_drop(rc, &rc->kept);
+}
+
+size_t render_ctx_kept_bytes(const render_ctx *rc)
+{
+    return rc->kept_bytes;
+}
+
+cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len)
+{
+    double now = budget_now();
+    for (kept_image **at = &rc->kept; *at;) {
+        kept_image *k = *at;
+        if (k->key_len == len && memcmp(k->key, key, len) == 0) {
+            k->last_used = now;
+            *at = k->next; /* to the front */
+            k->next = rc->kept;
+            rc->kept = k;
+            return cairo_surface_reference(k->s);
+        }
+        if (now - k->last_used > RENDER_KEPT_IDLE_SECONDS)
+            kept_drop(rc, at);
+        else
+            at = &k->next;
+    }
+    return NULL;
+}
+
+void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_t *s)
+{
+    size_t bytes = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
+    if (bytes > RENDER_KEPT_BYTES)
+        return;
+    while (rc->kept && rc->kept_bytes + bytes > RENDER_KEPT_BYTES) { /* the least recent go */
+        kept_image **last = &rc->kept;
+        while ((*last)->next)
+            last = &(*last)->next;
+        kept_drop(rc, last);
+    }
+    kept_image *k = malloc(sizeof *k + len);
+    if (!k || budget_try_reserve(rc->env->budget, bytes) < 0) {
+        free(k);
+        return;
+    }
+    k->s = cairo_surface_reference(s);
+    k->bytes = bytes;
+    k->last_used = budget_now();
+    k->key_len = len;
+    memcpy(k->key, key, len);
+    k->next = rc->kept;
+    rc->kept = k;
+    rc->kept_bytes += bytes;
+}
 
 render_ctx *render_ctx_new(int id, const render_env *env, err_t *err)
 {
@@ -87,6 +172,7 @@ static void keep_outbuf(render_ctx *rc)
 
 void render_ctx_release(render_ctx *rc)
 {
+    render_ctx_drop_kept(rc);
     drop_surface(rc);
     drop_outbuf(rc);
     rc->prev_tag = rc->surf_tag = 0;
@@ -106,6 +192,7 @@ void render_ctx_free(render_ctx *rc)
 {
     if (!rc)
         return;
+    render_ctx_drop_kept(rc);
     drop_surface(rc);
     splice_base_unref(rc->spl_base);
     splice_encoder_free(rc->spl);
@@ -119,11 +206,6 @@ void render_ctx_free(render_ctx *rc)
 text_fonts *render_ctx_fonts(render_ctx *rc)
 {
     return rc->fonts;
-}
-
-budget *render_ctx_budget(render_ctx *rc)
-{
-    return rc->env->budget;
 }
 
 int render_ctx_scale(render_ctx *rc)

@@ -30,7 +30,15 @@ typedef struct {
 typedef struct render_ctx render_ctx;
 
 text_fonts *render_ctx_fonts(render_ctx *rc);
-budget *render_ctx_budget(render_ctx *rc); /* what a renderer's own caches are charged to */
+/* Decoded images (e.g. a product's background tiles) this worker keeps between jobs, by key:
+ * a new reference to the one kept under key, or NULL; and keeping one (a reference is taken, if
+ * the memory budget has room; the least recently used go past 6 MB, any unused for 5 s at the
+ * next look-up, all of them under memory pressure, render_ctx_release). Per worker: no locks,
+ * no state shared between threads. */
+cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len);
+void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_t *s);
+size_t render_ctx_kept_bytes(const render_ctx *rc);
+void render_ctx_drop_kept(render_ctx *rc);
 int render_ctx_scale(render_ctx *rc); /* 1 or 2: the job's pixels per unit (pick a 2x background) */
 
 typedef int (*draw_fn)(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);

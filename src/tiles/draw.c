@@ -4,7 +4,6 @@
 #include "tiles/draw.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,160 +100,17 @@ done:
     return out;
 }
 
-/* ---- decoded tiles, kept a while ---- */
-
-/* A static map decodes up to 20 tiles, most of its cost, and maps of a busy view decode the same
- * ones: the tiles decoded last are kept, charged to the memory budget, up to TILE_CACHE_BYTES
- * (32 tiles at 1x, 8 at 2x); one unused for TILE_CACHE_IDLE seconds is dropped at the next use. */
-#define TILE_CACHE_BYTES ((size_t)8 << 20)
-#define TILE_CACHE_IDLE 5.0
-
-typedef struct tile_entry {
-    struct tile_entry *prev, *next; /* head = most recent */
-    char layer[64], bake_id[24];    /* the layer and its bake: the key outlives a reload */
-    int z, x, y, scale;
-    cairo_surface_t *s;
-    size_t bytes;
-    budget *budget;
-    double last_used;
-} tile_entry;
-
-static struct {
-    pthread_mutex_t mu;
-    tile_entry *head, *tail;
-    size_t bytes;
-} tile_cache = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0};
-
-static void tile_unlink(tile_entry *e)
-{
-    if (e->prev)
-        e->prev->next = e->next;
-    else
-        tile_cache.head = e->next;
-    if (e->next)
-        e->next->prev = e->prev;
-    else
-        tile_cache.tail = e->prev;
-    e->prev = e->next = NULL;
-    tile_cache.bytes -= e->bytes;
-}
-
-static void tile_push_front(tile_entry *e)
-{
-    e->next = tile_cache.head;
-    e->prev = NULL;
-    if (tile_cache.head)
-        tile_cache.head->prev = e;
-    tile_cache.head = e;
-    if (!tile_cache.tail)
-        tile_cache.tail = e;
-    tile_cache.bytes += e->bytes;
-}
-
-static void tile_drop(tile_entry *e)
-{
-    budget_release(e->budget, e->bytes);
-    cairo_surface_destroy(e->s);
-    free(e);
-}
-
-/* Under the lock: unlink the entries over the limit (room bytes to make) or idle, oldest first,
- * onto *out. */
-static void tile_evict(size_t room, double now, tile_entry **out)
-{
-    while (tile_cache.tail && (tile_cache.bytes + room > TILE_CACHE_BYTES ||
-                               now - tile_cache.tail->last_used > TILE_CACHE_IDLE)) {
-        tile_entry *e = tile_cache.tail;
-        tile_unlink(e);
-        e->next = *out;
-        *out = e;
-    }
-}
-
-static void tile_drop_all(tile_entry *list)
-{
-    while (list) {
-        tile_entry *next = list->next;
-        tile_drop(list);
-        list = next;
-    }
-}
-
-size_t tiles_draw_cache_bytes(void)
-{
-    pthread_mutex_lock(&tile_cache.mu);
-    size_t n = tile_cache.bytes;
-    pthread_mutex_unlock(&tile_cache.mu);
-    return n;
-}
-
-void tiles_draw_cache_clear(void)
-{
-    tile_entry *dropped = NULL;
-    pthread_mutex_lock(&tile_cache.mu);
-    tile_evict(TILE_CACHE_BYTES + 1, 0, &dropped);
-    pthread_mutex_unlock(&tile_cache.mu);
-    tile_drop_all(dropped);
-}
-
-static int tile_key_is(const tile_entry *e, const tiles_layer *L, int z, int x, int y, int scale)
-{
-    return e->z == z && e->x == x && e->y == y && e->scale == scale && strcmp(e->layer, L->meta.name) == 0 &&
-           strcmp(e->bake_id, L->meta.bake_id) == 0;
-}
-
-/* Tile (z, x, y) decoded, from the cache or the archive (then kept if the budget has room); the
+/* Tile (z, x, y) decoded: kept by the worker, else from the archive and then kept. A static map
+ * decodes up to 20 tiles, most of its cost, and maps of a busy view decode the same ones. The
  * caller destroys its reference. NULL as background_tile. */
-static cairo_surface_t *cached_tile(render_ctx *rc, const tiles_layer *L, int z, int x, int y, int scale,
-                                    err_t *err)
+static cairo_surface_t *kept_tile(render_ctx *rc, const tiles_layer *L, int z, int x, int y, int scale,
+                                  err_t *err)
 {
-    double now = budget_now();
-    tile_entry *dropped = NULL, *hit = NULL;
-    pthread_mutex_lock(&tile_cache.mu);
-    for (tile_entry *e = tile_cache.head; e && !hit; e = e->next)
-        if (tile_key_is(e, L, z, x, y, scale))
-            hit = e;
-    cairo_surface_t *s = NULL;
-    if (hit) {
-        tile_unlink(hit);
-        hit->last_used = now;
-        tile_push_front(hit);
-        s = cairo_surface_reference(hit->s);
-    }
-    tile_evict(0, now, &dropped);
-    pthread_mutex_unlock(&tile_cache.mu);
-    tile_drop_all(dropped);
-    if (s)
-        return s;
-    if (!(s = background_tile(L, z, x, y, scale, err)))
-        return NULL;
-    size_t bytes = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
-    budget *b = render_ctx_budget(rc);
-    tile_entry *e = bytes <= TILE_CACHE_BYTES ? calloc(1, sizeof *e) : NULL;
-    if (!e || budget_try_reserve(b, bytes) < 0) {
-        free(e);
-        return s; /* no room: used once */
-    }
-    snprintf(e->layer, sizeof e->layer, "%s", L->meta.name);
-    snprintf(e->bake_id, sizeof e->bake_id, "%s", L->meta.bake_id);
-    e->z = z, e->x = x, e->y = y, e->scale = scale;
-    e->s = cairo_surface_reference(s);
-    e->bytes = bytes;
-    e->budget = b;
-    e->last_used = now;
-    pthread_mutex_lock(&tile_cache.mu);
-    int dup = 0;
-    for (tile_entry *o = tile_cache.head; o && !dup; o = o->next)
-        dup = tile_key_is(o, L, z, x, y, scale); /* another worker decoded it meanwhile */
-    if (!dup) {
-        tile_evict(bytes, now, &dropped);
-        tile_push_front(e);
-        e = NULL;
-    }
-    pthread_mutex_unlock(&tile_cache.mu);
-    tile_drop_all(dropped);
-    if (e)
-        tile_drop(e);
+    char key[160];
+    int len = snprintf(key, sizeof key, "tile:%s:%s:%d/%d/%d@%d", L->meta.name, L->meta.bake_id, z, x, y, scale);
+    cairo_surface_t *s = render_ctx_kept(rc, key, (size_t)len);
+    if (!s && (s = background_tile(L, z, x, y, scale, err)))
+        render_ctx_keep(rc, key, (size_t)len, s);
     return s;
 }
 
@@ -563,7 +419,7 @@ static int static_background_rows(const tiles_static_job *j, render_ctx *rc, cai
         for (long tx = tx0; tx <= tx1; tx++) {
             int wx = (int)(((tx % n) + n) % n); /* the world repeats east and west */
             err_t e2 = {0};
-            cairo_surface_t *bg = cached_tile(rc, j->layer, z, wx, (int)ty, r->scale, &e2);
+            cairo_surface_t *bg = kept_tile(rc, j->layer, z, wx, (int)ty, r->scale, &e2);
             if (!bg) {
                 if (e2.kind != ERR_NONE) {
                     *err = e2;

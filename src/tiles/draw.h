@@ -48,10 +48,6 @@ typedef struct {
 int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
                       double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
                       err_t *err);
-/* The decoded tiles static maps keep (charged to the budget of the render context that decoded
- * them): bytes held, and dropping them all (tests, shutdown). */
-size_t tiles_draw_cache_bytes(void);
-void tiles_draw_cache_clear(void);
 /* Separable Gaussian blur of an RGB24/ARGB32 image surface in place. */
 int tiles_blur_surface(cairo_surface_t *s, double sigma);
 

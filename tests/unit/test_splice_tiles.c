@@ -7,7 +7,7 @@
  * 4:2:0 and 4:4:4, for a size whose last MCU row and column are partial, with the background's
  * segments made during the job (the first) and taken from the cache (the second), for labels,
  * markers near the view's edges, a path across the antimeridian, the graticule and places; with
- * the view's decoded tiles kept between maps (charged to the budget, given back when dropped). */
+ * the view's decoded tiles kept by the worker between maps (charged to the budget, given back). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,7 +52,6 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    tiles_draw_cache_clear();
     splice_cache_clear(st);
     splice_encoder_free(enc);
     render_ctx_free(rc);
@@ -188,20 +187,20 @@ static void test_places(void **state)
     assert_int_equal(check_map("center=45,10&zoom=4&size=700x450&labels=places,graticule&marker=45,10,Here"), 100);
 }
 
-/* The decoded tiles a map keeps are charged to the budget and given back when dropped; a map
+/* The decoded tiles a worker keeps are charged to the budget and given back when dropped; a map
  * drawn from them is the same file. */
-static void test_tile_cache_charged(void **state)
+static void test_kept_tiles_charged(void **state)
 {
-    tiles_draw_cache_clear();
-    assert_int_equal(tiles_draw_cache_bytes(), 0);
+    render_ctx_drop_kept(rc);
+    assert_int_equal(render_ctx_kept_bytes(rc), 0);
     check_map("center=30,20&zoom=3&size=600x400&label=30,20,Middle");
-    size_t held = tiles_draw_cache_bytes();
+    size_t held = render_ctx_kept_bytes(rc);
     assert_true(held >= 4 * 512 * 512 * 4); /* the 2x tiles of the map's last draws */
     check_map("center=30,20&zoom=3&size=600x400&label=30,20,Middle"); /* from the kept tiles */
-    assert_int_equal(tiles_draw_cache_bytes(), held);
+    assert_int_equal(render_ctx_kept_bytes(rc), held);
     size_t used = budget_used(bud);
-    tiles_draw_cache_clear();
-    assert_int_equal(tiles_draw_cache_bytes(), 0);
+    render_ctx_drop_kept(rc);
+    assert_int_equal(render_ctx_kept_bytes(rc), 0);
     assert_int_equal(used - budget_used(bud), held);
 }
 
@@ -212,7 +211,7 @@ int main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_path_and_graticule),
         cmocka_unit_test(test_places),
-        cmocka_unit_test(test_tile_cache_charged),
+        cmocka_unit_test(test_kept_tiles_charged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
