@@ -41,6 +41,12 @@
 #include "tiles/draw.h"
 #include "tiles/tilemath.h"
 #include "tiles/tiles.h"
+#include "refcards/refdata.h"
+
+static games_registry *GT; /* the game tables under test */
+static devices_registry *DR; /* the device registry under test */
+static usbids_table *UT; /* usb.ids names (NULL: none loaded) */
+static refcards_data RD; /* the pieces above, as the refcards part holds them */
 
 static template_set *set;
 static const template *w1;
@@ -197,7 +203,7 @@ static int static_timed_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     refcard_arg *a = arg;
-    card_job cj = {.dev = a->card->dev, .items = a->sel, .n_items = a->n, .game = a->set->game,
+    card_job cj = {.devices = DR, .usb = UT, .dev = a->card->dev, .items = a->sel, .n_items = a->n, .game = a->set->game,
                    .game_name = a->set->game_name, .profile = a->set->profile,
                    .device_name = a->card->dev ? NULL : a->card->name, .device_index = a->card->device_index,
                    .module = a->card->module, .page = a->page,
@@ -210,11 +216,12 @@ static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err
 static int refcard(int nfiles, char **files)
 {
     err_t err = {0};
-    if (games_load("templates/games", &err) < 0 || devices_load("templates", NULL, &err) < 0) {
+    if (!(GT = games_load("templates/games", &err)) || !(DR = devices_load("templates", NULL, &err)) ||
+        !(UT = usbids_load(NULL, "templates/usb/vendors.json", &err))) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    usbids_load(NULL, "templates/usb/vendors.json");
+    RD = (refcards_data){.games = GT, .devices = DR, .usb = UT};
     render_ctx *rc = render_ctx_new(0, &env, &err);
     const int reps = 40;
     for (int f = 0; f < nfiles; f++) {
@@ -226,7 +233,7 @@ static int refcard(int nfiles, char **files)
         for (int i = 0; i < reps; i++) {
             bindings_free(&set);
             memset(&set, 0, sizeof set);
-            if (!data || games_parse_named(NULL, base, data, len, &set, &err) < 0) {
+            if (!data || games_parse_named(GT, NULL, base, data, len, &set, &err) < 0) {
                 fprintf(stderr, "%s: %s\n", files[f], err.msg);
                 return 1;
             }
@@ -234,7 +241,7 @@ static int refcard(int nfiles, char **files)
         printf("%s (%s, %zu KB): %zu bindings, %zu warnings, parse %.3f ms\n", base, set.game,
                len / 1024, set.n, set.n_warnings, (budget_now() - t0) * 1e3 / reps);
         cardset cs;
-        if (cardset_build(&set, &cs, &err) < 0) {
+        if (cardset_build(RD.devices, RD.usb, &set, &cs, &err) < 0) {
             fprintf(stderr, "%s\n", err.msg);
             return 1;
         }
@@ -287,9 +294,9 @@ static int refcard(int nfiles, char **files)
         free(data);
     }
     render_ctx_free(rc);
-    usbids_unload();
-    devices_unload();
-    games_unload();
+    usbids_free(UT);
+    devices_registry_free(DR);
+    games_free(GT);
     return 0;
 }
 
@@ -472,11 +479,12 @@ static int bound(int threads, double secs)
 static int tiles_split(int z, long n)
 {
     err_t err = {0};
-    if (tiles_load("assets", &err) != 0) {
+    tiles_store *store = tiles_store_load("assets", NULL, 0, NULL, &err);
+    if (!store) {
         fprintf(stderr, "tiles: %s\n", err.msg);
         return 1;
     }
-    const tiles_layer *L = tiles_store_layer("bluemarble");
+    const tiles_layer *L = tiles_store_layer_in(store, "bluemarble");
     render_ctx *rc = render_ctx_new(0, &env, &err);
     text_fonts *tf = text_fonts_new(fonts, &err);
     tjhandle tj = tjInitCompress();
@@ -490,11 +498,11 @@ static int tiles_split(int z, long n)
     size_t bytes = 0;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, TILES_TILE_SIZE, TILES_TILE_SIZE);
     outbuf out = {0};
-    tiles_label_set const *labels = tiles_store_labels(z, tf, &err);
+    tiles_label_set const *labels = tiles_store_labels(store, z, tf, &err);
     for (long i = 0; i < n && labels; i++) {
         long k = (i * 7919) % total, t = k % (side * side);
         int opt = (int)(k / (side * side)); /* places, graticule, both */
-        tiles_tile_job j = {L, z, (int)(t % side), (int)(t / side), 1, opt != 1, opt != 0};
+        tiles_tile_job j = {L, store, NULL, z, (int)(t % side), (int)(t / side), 1, opt != 1, opt != 0};
         blob *b = NULL;
         double t0 = budget_now();
         if (render_image(rc, &spec, tiles_draw_tile_job, &j, budget_now() + 10, &b, &err) < 0) {
@@ -559,6 +567,7 @@ static int tiles_split(int z, long n)
         }
         query_free(&q);
         sj->layer = L;
+        sj->store = store;
         image_spec ss = {sj->req.width, sj->req.height, sj->req.scale, IMG_JPEG, 85, 0};
         blob *b = NULL;
         draw_seconds = 0;
@@ -593,7 +602,7 @@ static int tiles_split(int z, long n)
     tjDestroy(tj);
     text_fonts_free(tf);
     render_ctx_free(rc);
-    tiles_unload();
+    tiles_store_free(store);
     return 0;
 }
 

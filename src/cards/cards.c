@@ -54,44 +54,15 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     return rv;
 }
 
-struct cards {
-    template_set *ts;
-};
-
-cards *cards_new(void)
+/* The template set the request was dispatched with (the templates part of its catalog). */
+static template_set *templates_of(const http_req *rq, const void *ctx)
 {
-    return calloc(1, sizeof(cards));
-}
-
-void cards_free(cards *c)
-{
-    if (c && c->ts)
-        template_set_unref(c->ts);
-    free(c);
-}
-
-void *cards_reload_build(void *c, const config *cfg, err_t *err)
-{
-    text_fonts *tf = text_fonts_new(cfg->fonts_manifest, err);
-    if (!tf)
-        return NULL;
-    template_set *ts = template_set_load(cfg->templates_dir, cfg->assets_dir, tf, err);
-    text_fonts_free(tf);
-    return ts;
-}
-
-void cards_reload_swap(void *c, void *set)
-{
-    cards *cs = c;
-    template_set *old = cs->ts;
-    cs->ts = set;
-    if (old)
-        template_set_unref(old);
+    return catalog_part(http_req_data(rq), ((const cards_ctx *)ctx)->templates);
 }
 
 static void cards_route_list(http_req *rq, void *ctx)
 {
-    const template_set *ts = ((cards *)ctx)->ts;
+    const template_set *ts = templates_of(rq, ctx);
     json_t *list = json_array();
     for (int i = 0; i < ts->n; i++)
         json_array_append(list, ts->items[i]->desc);
@@ -103,7 +74,7 @@ static void cards_route_list(http_req *rq, void *ctx)
 
 static void cards_route_describe(http_req *rq, void *ctx)
 {
-    const template *t = template_set_find(((cards *)ctx)->ts, http_req_capture(rq, 0));
+    const template *t = template_set_find(templates_of(rq, ctx), http_req_capture(rq, 0));
     if (!t) {
         err_t e;
         err_set(&e, ERR_NOT_FOUND, NULL, "no template named '%.60s'", http_req_capture(rq, 0));
@@ -273,7 +244,7 @@ static void cards_route_card(http_req *rq, void *ctx)
     int fmt = dot ? img_format_from_ext(dot + 1) : -1;
     if (dot)
         *dot = 0;
-    template_set *ts = ((cards *)ctx)->ts;
+    template_set *ts = templates_of(rq, ctx);
     const template *t = template_set_find(ts, name);
     if (!t || fmt < 0) {
         char msg[160];
@@ -419,7 +390,7 @@ static const route_def cards_routes[] = {
     {HTTP_M_GH | HTTP_M_POST, "/v1/cards/*", cards_route_card, "cards"},
 };
 
-int cards_register(router *r, cards *c)
+int cards_register(router *r, cards_ctx *ctx)
 {
-    return router_add_table(r, cards_routes, sizeof cards_routes / sizeof cards_routes[0], c);
+    return router_add_table(r, cards_routes, sizeof cards_routes / sizeof cards_routes[0], ctx);
 }

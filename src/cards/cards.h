@@ -1,5 +1,5 @@
-/* cards.h — templated cards: the routes, the running template set SIGHUP swaps, and a filled
- * template as a render job (shared by the cards route and bench/). */
+/* cards.h — templated cards: the routes, and a filled template as a render job (shared by the
+ * cards route and bench/). The templates are the catalog's part (templates_part_ops). */
 #ifndef CARTOUCHE_CARDS_H
 #define CARTOUCHE_CARDS_H
 
@@ -19,14 +19,12 @@ typedef struct {
 int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
 void cards_job_free(void *arg);
 
-/* The running template set: built by cards_reload_build (on a worker: templates laid out with
- * their own fonts), made current by cards_reload_swap (on the loop); the http_reload_ops of the
- * server. Jobs hold a reference to the set they started with. */
-typedef struct cards cards;
-cards *cards_new(void);
-void cards_free(cards *c);
-void *cards_reload_build(void *c, const config *cfg, err_t *err);
-void cards_reload_swap(void *c, void *set);
+/* The module's context: the catalog slot of its templates. Jobs hold a reference to the set
+ * they started with, so a SIGHUP meanwhile changes nothing under them. */
+typedef struct {
+    int templates;
+} cards_ctx;
+
 /* A POSTed card body ({"text": {"slot": "..."}, "q": 85, ...}) added to q as text.<slot>=... and
  * key=value parameters. Refused before parsing when it holds more keys than the parameter cap
  * leaves (413) or nests deeper than CARDS_BODY_MAX_DEPTH (400); values must be strings without
@@ -35,6 +33,6 @@ void cards_reload_swap(void *c, void *set);
 int cards_body_query(const char *body, size_t len, query *q, err_t *err);
 
 /* GET /v1/templates, /v1/templates/{name}; GET/HEAD/POST /v1/cards/{template}.{jpg,png,pdf}. */
-int cards_register(router *r, cards *c);
+int cards_register(router *r, cards_ctx *ctx);
 
 #endif

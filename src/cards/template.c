@@ -502,3 +502,24 @@ unsigned long long template_tag(const template *t, int scale)
     }
     return v << 2 | (unsigned)scale;
 }
+
+/* ---- the catalog part ---- */
+
+/* Templates are validated against the fonts they will be drawn with, so a reload reads the
+ * fonts manifest afresh (a font added with a template is checked with it). */
+static void *templates_part_load(const config *cfg, err_t *err)
+{
+    text_fonts *tf = text_fonts_new(cfg->fonts_manifest, err);
+    if (!tf)
+        return NULL;
+    template_set *ts = template_set_load(cfg->templates_dir, cfg->assets_dir, tf, err);
+    text_fonts_free(tf);
+    return ts;
+}
+
+static void templates_part_free(void *p)
+{
+    template_set_unref(p);
+}
+
+const catalog_part_ops templates_part_ops = {"templates", templates_part_load, templates_part_free, NULL};

@@ -1,7 +1,8 @@
 /* template.h — card templates: JSON files in templates/ (schema in templates/README.md),
  * validated at start-up with errors naming the file, the slot and the reason. Backgrounds are
  * decoded once into read-only surfaces (the 2x one built once, on first use). A loaded set is
- * refcounted so SIGHUP can swap in a new set while jobs still draw with the old one. */
+ * the templates part of the catalog, and refcounted so a job keeps drawing with the set it
+ * started with after SIGHUP swapped in a new one. */
 #ifndef CARTOUCHE_TEMPLATE_H
 #define CARTOUCHE_TEMPLATE_H
 
@@ -11,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "catalog/catalog.h"
 #include "util/err.h"
 #include "text/text.h"
 
@@ -66,5 +68,9 @@ cairo_surface_t *template_background(const template *t, int scale);
 /* A non-zero 64-bit tag of the background's pixels at scale (from the version): the key of its
  * cached JPEG segments (render_bg). */
 unsigned long long template_tag(const template *t, int scale);
+
+/* The catalog kind: templates_dir's set, validated with fonts_manifest's fonts; the part is a
+ * template_set (its own refcount lets a job keep it past the catalog). */
+extern const catalog_part_ops templates_part_ops;
 
 #endif

@@ -30,6 +30,8 @@ typedef struct {
     atomic_long l2_errors;
     atomic_long bodies_refused;  /* request bodies the memory budget could not hold (503/413) */
     atomic_long slow_readers;    /* connections closed: a reply not read within --io-timeout-s */
+    atomic_long reloads_ok;      /* SIGHUP reloads that took effect */
+    atomic_long reloads_failed;  /* SIGHUP reloads refused (a broken file: the running data stays) */
 } metrics_gauges;
 
 #define METRICS_N_STATUS 14 /* the statuses counted by name (metrics.c); others as "other" */

@@ -60,6 +60,7 @@ struct http_req {
     char image_etag[ETAG_LEN]; /* an image reply's ETag, MIME type and Cache-Control */
     const char *image_mime;
     char image_cc[128];
+    void *held;         /* the data dispatched with (reload.hold); released when written out */
 };
 
 /* ---------------------------------------------------------------- connections */
@@ -482,9 +483,51 @@ const config *http_config(const http_req *rq)
 
 static void maybe_finish_drain(server *srv);
 
+void *http_req_data(const http_req *rq)
+{
+    return rq->held;
+}
+
+/* A reply's bytes that belong to the request's data: the hold passes to them (a small record
+ * the evbuffer's cleanup gets) and is dropped once they are written out. */
+typedef struct {
+    server *srv;
+    void *held;
+} held_ref;
+
+static held_ref *req_pass_held(http_req *rq)
+{
+    held_ref *h = rq->held ? malloc(sizeof *h) : NULL;
+    if (h) {
+        *h = (held_ref){rq->srv, rq->held};
+        rq->held = NULL;
+    }
+    return h;
+}
+
+static void held_ref_release(held_ref *h)
+{
+    if (h) {
+        h->srv->reload.release(h->held);
+        free(h);
+    }
+}
+
+static void held_cleanup_ref(const void *data, size_t len, void *h)
+{
+    held_ref_release(h);
+}
+
+static void held_cleanup_seg(struct evbuffer_file_segment const *seg, int flags, void *h)
+{
+    held_ref_release(h);
+}
+
 static void req_free(http_req *rq)
 {
     server *srv = rq->srv;
+    if (rq->held)
+        srv->reload.release(rq->held);
     if (rq->body_charge)
         budget_release_input(srv->budget, rq->body_charge);
     query_free(&rq->q);
@@ -727,8 +770,13 @@ void http_reply_static(http_req *rq, const char *mime, const void *data, size_t 
         return;
     bytes_headers(rq, mime, len, etag, cache_control);
     struct evbuffer *b = evbuffer_new();
-    if (rq->method != HTTP_M_HEAD)
-        evbuffer_add_reference(b, data, len, NULL, NULL);
+    if (rq->method != HTTP_M_HEAD) {
+        held_ref *h = req_pass_held(rq);
+        if (evbuffer_add_reference(b, data, len, h ? held_cleanup_ref : NULL, h) < 0 && h) {
+            rq->held = h->held; /* not added: the request keeps its hold */
+            free(h);
+        }
+    }
     send_and_free(rq, 200, "OK", b, len);
     evbuffer_free(b);
 }
@@ -753,6 +801,10 @@ void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, s
             reply_error_kind(rq, ERR_INTERNAL, NULL, "cannot read the tile store");
             return;
         }
+        /* The fd belongs to the request's data: held until the segment is sent and freed. */
+        held_ref *h = req_pass_held(rq);
+        if (h)
+            evbuffer_file_segment_add_cleanup_cb(seg, held_cleanup_seg, h);
         evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
     }
     rq->no_write_deadline = 1;
@@ -1262,6 +1314,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
             http_reply_error(rq, &err);
             return;
         }
+        rq->held = srv->reload.hold(srv->reload.ctx);
         rt->fn(rq, rt->ctx);
         return;
     }
@@ -1343,7 +1396,7 @@ static void set_cache_control(server *srv)
 }
 
 /* What a reload reads from disk: the configuration file's live settings into *c, and the data
- * of the reload hook. Touches nothing shared, so SIGHUP runs it on a worker. */
+ * (every part of the catalog, or none). Touches nothing shared, so SIGHUP runs it on a worker. */
 static void *reload_build(server *srv, config *c, err_t *err)
 {
     if (c->config_path[0]) {
@@ -1409,8 +1462,11 @@ static void reload_job_done(pool_job *pj)
     reload_job *r = (reload_job *)pj;
     if (r->data) {
         reload_swap(srv, &r->cfg, r->data);
-        log_msg("info", "SIGHUP: templates and configuration reloaded");
+        atomic_fetch_add(&srv->m.g.reloads_ok, 1);
+        log_msg("info", "SIGHUP: templates, device files, game tables, tile layers, web files and "
+                        "configuration reloaded");
     } else {
+        atomic_fetch_add(&srv->m.g.reloads_failed, 1);
         log_msg("error", "SIGHUP: reload failed, keeping the running configuration: %s", r->err.msg);
     }
     free(r);
@@ -1444,6 +1500,7 @@ static void reload_start(server *srv)
         return;
     }
     srv->reload_running = 1;
+    log_msg("info", "SIGHUP: reloading on a worker (requests keep the data they started with)");
 }
 
 /* Everything server_run made, in reverse order (what is NULL was not made). */

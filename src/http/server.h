@@ -46,12 +46,14 @@ void http_reply_json_type(http_req *rq, const char *ctype);
 void http_reply_json_text(http_req *rq, int status, char *txt, const char *key, const char *cache_control);
 /* JSON reply with a strong ETag (If-None-Match honoured). */
 void http_reply_json_etag(http_req *rq, json_t *body, const char *key, const char *cache_control);
-/* Bytes that outlive the request (pre-encoded tiles, static files): replied zero-copy with no
- * cleanup; ETag from key, If-None-Match and HEAD honoured. */
+/* Bytes that live as long as the request's data (static files of the catalog) or longer:
+ * replied zero-copy, the request's data held until they are written; ETag from key,
+ * If-None-Match and HEAD honoured. */
 void http_reply_static(http_req *rq, const char *mime, const void *data, size_t len,
                        const char *key, const char *cache_control);
-/* A byte range of an open file that outlives the request (tile packs): sent with sendfile
- * where possible; ETag from key, If-None-Match and HEAD honoured. */
+/* A byte range of an open file that lives as long as the request's data (tile packs): sent with
+ * sendfile where possible, the request's data held until it is written; ETag from key,
+ * If-None-Match and HEAD honoured. */
 void http_reply_file(http_req *rq, const char *mime, int fd, long long offset, size_t len,
                      const char *key, const char *cache_control);
 /* A whole file of total bytes opened for this request (fd is taken: closed once the reply is
@@ -82,14 +84,24 @@ int http_reply_if_not_modified(http_req *rq, const char *key, const char *cache_
  * NULL when out of memory. */
 unsigned char *http_req_take_body(http_req *rq, size_t *len);
 
-/* What SIGHUP reloads besides the settings: build(ctx, cfg, err) reads it from disk on a worker
- * (NULL + err: the running data stays), swap(ctx, data) makes it current on the loop (requests in
- * flight keep what they hold); swap(ctx, NULL) at exit releases the current data. */
+/* The data the routes serve from (the app's catalog), which SIGHUP reloads with the settings:
+ * build(ctx, cfg, err) reads it from disk on a worker (NULL + err: the running data stays),
+ * swap(ctx, data) makes it current on the loop; swap(ctx, NULL) at exit releases the current
+ * data. hold(ctx) takes a reference to the current data for a request as it is dispatched, and
+ * release(held) drops it once the request's reply has been written out (bytes replied by
+ * reference from the data are sent before then), so a request finishes on the data it started
+ * with whatever SIGHUP does meanwhile. */
 typedef struct {
     void *(*build)(void *ctx, const config *cfg, err_t *err);
     void (*swap)(void *ctx, void *data);
+    void *(*hold)(void *ctx);
+    void (*release)(void *held);
     void *ctx;
 } http_reload_ops;
+
+/* The data this request was dispatched with (http_reload_ops.hold): valid until the reply is
+ * written; a job that outlives the request takes a reference of its own. */
+void *http_req_data(const http_req *rq);
 
 /* Serve the router's routes with cfg until SIGTERM/SIGINT has drained; reload's data is built
  * once before serving. Returns the process exit code (0 after a clean drain). */

@@ -77,6 +77,7 @@ typedef struct {
     size_t n_warnings, cap_warnings;
     size_t warnings_dropped; /* warnings past BIND_MAX_WARNINGS */
     char cur_file[256];   /* file being parsed: bindings_warn() stamps its warnings with it */
+    const struct games_registry *games; /* the game tables the parse reads (games_parse_bundle) */
 } binding_set;
 
 /* Append a copy; -1 on out-of-memory or over the limit (max_bindings) with err. */

@@ -364,7 +364,7 @@ static const char *card_ctx_name(const char *ctx)
 /* How a modifier reads in the legend: the key's name, or the control as the registry labels it. */
 static void card_modifier_desc(const card_state *st, const bind_input *in, char *out, size_t cap)
 {
-    const device *d = devices_find(st->job->game, in->device, in->vid, in->pid);
+    const device *d = devices_find(st->job->devices, st->job->game, in->device, in->vid, in->pid);
     const device_callout *co = devices_callout_for(d, in->control);
     char ctl[64];
     card_control_name(in->control, ctl, sizeof ctl);
@@ -1515,7 +1515,7 @@ static void card_title(card_state *st)
     const char *dev = j->device_name && j->device_name[0] ? j->device_name : j->dev ? j->dev->name : "";
     char readable[200];
     if (!j->dev) { /* never a bare hex id ("231D0121") as a title */
-        cardset_generic_title(dev, 0, 0, readable, sizeof readable);
+        cardset_generic_title(j->usb, dev, 0, 0, readable, sizeof readable);
         dev = readable;
     }
     size_t n = (size_t)snprintf(name, sizeof name, "%s", dev);
@@ -1788,13 +1788,13 @@ static void card_draw_flow(card_state *st)
 
 /* ---- entry points --------------------------------------------------------------------- */
 
-size_t card_select(const binding_set *set, const device *dev, const char *device_name,
-                   int device_index, const char *module, const binding **out)
+size_t card_select(const devices_registry *reg, const binding_set *set, const device *dev,
+                   const char *device_name, int device_index, const char *module, const binding **out)
 {
     size_t n = 0;
     for (size_t i = 0; i < set->n; i++) {
         const bind_input *in = &set->items[i].input;
-        int mine = dev ? devices_find(set->game, in->device, in->vid, in->pid) == dev
+        int mine = dev ? devices_find(reg, set->game, in->device, in->vid, in->pid) == dev
                        : device_name && strcmp(in->device, device_name) == 0;
         mine = mine && in->device_index == device_index &&
                strcmp(set->items[i].module, module ? module : "") == 0;
@@ -1941,7 +1941,8 @@ static render_part *card_parts(const card_state *st, int *n)
 static int card_paint_empty(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     const card_job *j = arg;
-    card_job empty = {.dev = j->dev, .background = j->background, .page = 1};
+    card_job empty = {.dev = j->dev, .devices = j->devices, .usb = j->usb, .background = j->background,
+                     .page = 1};
     return card_draw(cr, render_ctx_fonts(rc), &empty, err);
 }
 
@@ -1958,7 +1959,7 @@ static unsigned long long card_background_tag(const card_job *j, int empty, int 
     uint64_t h = etag_hash(ETAG_SEED, CARD_LAYOUT_VERSION, sizeof CARD_LAYOUT_VERSION);
     h = etag_hash(h, empty ? "empty" : "plain", 6);
     if (empty) {
-        const char *digest = devices_digest();
+        const char *digest = devices_digest(j->devices);
         int baked = j->background != NULL;
         h = etag_hash(h, digest, strlen(digest) + 1);
         h = etag_hash(h, j->dev->id, strlen(j->dev->id) + 1);

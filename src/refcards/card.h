@@ -16,6 +16,7 @@
 #include "util/err.h"
 #include "refcards/bindings.h"
 #include "refcards/devices.h"
+#include "refcards/usbids.h"
 #include "text/text.h"
 
 #define CARD_W 1920
@@ -48,6 +49,8 @@ typedef struct {
 
 typedef struct {
     const device *dev;            /* registry entry; NULL draws the generic card */
+    const devices_registry *devices; /* the registry dev is from (modifiers' devices) */
+    const usbids_table *usb;      /* readable names of unknown devices; may be NULL */
     const binding *const *items;  /* this device's bindings (see card_select) */
     size_t n_items;
     const char *game;             /* game id ("elite"): resolves modifier devices; may be NULL */
@@ -80,8 +83,8 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);
  * devices_find with the game's device name and USB id) or, for a generic card, whose input
  * device name equals device_name; and whose device_index and module (NULL = "") match.
  * out must hold set->n pointers. Returns how many. */
-size_t card_select(const binding_set *set, const device *dev, const char *device_name,
-                   int device_index, const char *module, const binding **out);
+size_t card_select(const devices_registry *reg, const binding_set *set, const device *dev,
+                   const char *device_name, int device_index, const char *module, const binding **out);
 
 /* "button:17" → "Button 17", "hat:1:upleft" → "Hat 1 ↖", "axis:rz" → "RZ axis", "key:A" → "A". */
 void card_control_name(const char *control, char *out, size_t cap);

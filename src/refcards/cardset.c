@@ -14,11 +14,11 @@ static int is_mouse(const bind_input *in)
     return strcasecmp(in->device, "Mouse") == 0 || strncmp(in->control, "mouse", 5) == 0;
 }
 
-const device *cardset_device_of(const char *game, const bind_input *in)
+const device *cardset_device_of(const devices_registry *reg, const char *game, const bind_input *in)
 {
     if (strncmp(in->control, "key:", 4) == 0)
-        return devices_get("keyboard");
-    return devices_find(game, in->device, in->vid, in->pid);
+        return devices_get(reg, "keyboard");
+    return devices_find(reg, game, in->device, in->vid, in->pid);
 }
 
 /* "231D0121", "0x231d0121", "" : names that say nothing to a player. */
@@ -44,12 +44,12 @@ static void ids_from_hex_name(const char *s, unsigned *vid, unsigned *pid)
     *pid = (unsigned)strtoul(p, NULL, 16);
 }
 
-void cardset_generic_title(const char *game_name, unsigned vid, unsigned pid, char *out, size_t cap)
+void cardset_generic_title(const usbids_table *usb, const char *game_name, unsigned vid, unsigned pid, char *out, size_t cap)
 {
     if (!vid && !pid)
         ids_from_hex_name(game_name, &vid, &pid);
-    const char *vendor = vid ? usbids_vendor(vid) : NULL;
-    const char *product = vid ? usbids_product(vid, pid) : NULL;
+    const char *vendor = vid ? usbids_vendor(usb, vid) : NULL;
+    const char *product = vid ? usbids_product(usb, vid, pid) : NULL;
     if (!bare_hex(game_name)) {
         if (product && !strcasestr(game_name, product))
             snprintf(out, cap, "%s (%s %s)", game_name, vendor ? vendor : "", product);
@@ -140,7 +140,8 @@ static int add_context(cardset *cs, const char *ctx, size_t *cap)
     return 0;
 }
 
-int cardset_build(const binding_set *set, cardset *cs, err_t *err)
+int cardset_build(const devices_registry *reg, const usbids_table *usb, const binding_set *set, cardset *cs,
+                  err_t *err)
 {
     memset(cs, 0, sizeof *cs);
     size_t cap = 0, cap_ctx = 0;
@@ -158,7 +159,7 @@ int cardset_build(const binding_set *set, cardset *cs, err_t *err)
         }
         if (add_context(cs, b->context, &cap_ctx) < 0)
             goto oom;
-        const device *d = cardset_device_of(set->game, &b->input);
+        const device *d = cardset_device_of(reg, set->game, &b->input);
         cardset_card *c = NULL;
         for (size_t k = 0; k < cs->n && !c; k++)
             if (card_matches(&cs->cards[k], b, d))
@@ -183,7 +184,7 @@ int cardset_build(const binding_set *set, cardset *cs, err_t *err)
             if (c->dev)
                 snprintf(c->name, sizeof c->name, "%s", c->dev->name);
             else
-                cardset_generic_title(b->input.device, b->input.vid, b->input.pid, c->name, sizeof c->name);
+                cardset_generic_title(usb, b->input.device, b->input.vid, b->input.pid, c->name, sizeof c->name);
             if (c->device_index > 0)
                 snprintf(c->title, sizeof c->title, "%s #%d", c->name, c->device_index + 1);
             else

@@ -11,6 +11,7 @@
 #include "util/err.h"
 #include "refcards/bindings.h"
 #include "refcards/devices.h"
+#include "refcards/usbids.h"
 
 typedef struct {
     char slug[112];          /* URL segment: "warthog-stick", "warthog-stick-2",
@@ -38,12 +39,13 @@ typedef struct {
     size_t n_contexts;
 } cardset;
 
-int cardset_build(const binding_set *set, cardset *cs, err_t *err);
+int cardset_build(const devices_registry *reg, const usbids_table *usb, const binding_set *set, cardset *cs,
+                  err_t *err);
 void cardset_free(cardset *cs);
 
 /* The registry device a binding's input belongs to (the keyboard for any "key:" control),
  * or NULL for a generic card. */
-const device *cardset_device_of(const char *game, const bind_input *in);
+const device *cardset_device_of(const devices_registry *reg, const char *game, const bind_input *in);
 
 /* The card of cs with this slug, or NULL. */
 const cardset_card *cardset_find(const cardset *cs, const char *slug);
@@ -54,6 +56,7 @@ size_t cardset_select(const binding_set *set, const cardset_card *c, const bindi
 
 /* Readable name of a device the registry does not know (what cardset_card.title holds for
  * generic cards): the game's name unless it is a bare hex id, completed from usb.ids. */
-void cardset_generic_title(const char *game_name, unsigned vid, unsigned pid, char *out, size_t cap);
+void cardset_generic_title(const usbids_table *usb, const char *game_name, unsigned vid, unsigned pid,
+                           char *out, size_t cap);
 
 #endif

@@ -14,9 +14,11 @@
 #include "refcards/controls.h"
 #include "util/sha256.h"
 
-static device **devices_reg;
-static size_t devices_n;
-static char devices_digest_hex[65];
+struct devices_registry {
+    device **items;     /* sorted by id */
+    size_t n;
+    char digest[65];
+};
 
 static int devices_name_eq(const char *a, const char *b);
 
@@ -529,7 +531,7 @@ static void devices_free_array(device **arr, size_t n)
     free(arr);
 }
 
-int devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
+devices_registry *devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
 {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/devices", templates_dir);
@@ -538,7 +540,7 @@ int devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
     DIR *dh = opendir(dir);
     if (!dh) {
         err_set(err, ERR_CONFIG, NULL, "%s: cannot open the device registry directory", dir);
-        return -1;
+        return NULL;
     }
     struct dirent *de;
     while ((de = readdir(dh))) {
@@ -600,56 +602,61 @@ int devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
             goto fail;
         }
     }
-    devices_unload();
-    sha256_final_hex(&h, devices_digest_hex);
-    devices_reg = arr;
-    devices_n = n;
-    return 0;
+    devices_registry *reg = calloc(1, sizeof *reg);
+    if (!reg) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    sha256_final_hex(&h, reg->digest);
+    reg->items = arr;
+    reg->n = n;
+    return reg;
 fail:
     if (dh)
         closedir(dh);
     devices_free_array(arr, n);
-    return -1;
-}
-
-void devices_unload(void)
-{
-    devices_free_array(devices_reg, devices_n);
-    devices_reg = NULL;
-    devices_n = 0;
-}
-
-const char *devices_digest(void)
-{
-    return devices_digest_hex;
-}
-
-size_t devices_count(void)
-{
-    return devices_n;
-}
-
-const device *devices_at(size_t i)
-{
-    return i < devices_n ? devices_reg[i] : NULL;
-}
-
-const device *devices_get(const char *id)
-{
-    if (!id)
-        return NULL;
-    for (size_t i = 0; i < devices_n; i++)
-        if (strcmp(devices_reg[i]->id, id) == 0)
-            return devices_reg[i];
     return NULL;
 }
 
-static const device *devices_by_usb(unsigned vid, unsigned pid)
+void devices_registry_free(devices_registry *reg)
 {
-    for (size_t i = 0; i < devices_n; i++)
-        for (size_t u = 0; u < devices_reg[i]->n_usb; u++)
-            if (devices_reg[i]->usb[u].vid == vid && devices_reg[i]->usb[u].pid == pid)
-                return devices_reg[i];
+    if (!reg)
+        return;
+    devices_free_array(reg->items, reg->n);
+    free(reg);
+}
+
+const char *devices_digest(const devices_registry *reg)
+{
+    return reg ? reg->digest : "";
+}
+
+size_t devices_count(const devices_registry *reg)
+{
+    return reg ? reg->n : 0;
+}
+
+const device *devices_at(const devices_registry *reg, size_t i)
+{
+    return i < devices_count(reg) ? reg->items[i] : NULL;
+}
+
+const device *devices_get(const devices_registry *reg, const char *id)
+{
+    if (!id)
+        return NULL;
+    for (size_t i = 0; i < devices_count(reg); i++)
+        if (strcmp(reg->items[i]->id, id) == 0)
+            return reg->items[i];
+    return NULL;
+}
+
+static const device *devices_by_usb(const devices_registry *reg, unsigned vid, unsigned pid)
+{
+    for (size_t i = 0; i < devices_count(reg); i++)
+        for (size_t u = 0; u < reg->items[i]->n_usb; u++)
+            if (reg->items[i]->usb[u].vid == vid && reg->items[i]->usb[u].pid == pid)
+                return reg->items[i];
     return NULL;
 }
 
@@ -709,21 +716,21 @@ static int devices_name_eq(const char *a, const char *b)
 }
 
 /* The game's own names first, then any game's: MSFS and DCS share Windows product names. */
-static const device *devices_by_name(const char *game, const char *device_name)
+static const device *devices_by_name(const devices_registry *reg, const char *game, const char *device_name)
 {
     for (int pass = game ? 0 : 1; pass < 2; pass++)
-        for (size_t i = 0; i < devices_n; i++)
-            for (size_t k = 0; k < devices_reg[i]->n_names; k++) {
-                const device_game_name *gn = &devices_reg[i]->names[k];
+        for (size_t i = 0; i < devices_count(reg); i++)
+            for (size_t k = 0; k < reg->items[i]->n_names; k++) {
+                const device_game_name *gn = &reg->items[i]->names[k];
                 if (devices_is_hex_id(gn->name))
                     continue;
                 if ((pass == 1 || strcmp(gn->game, game) == 0) && devices_name_eq(gn->name, device_name))
-                    return devices_reg[i];
+                    return reg->items[i];
             }
     return NULL;
 }
 
-const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid)
+const device *devices_find(const devices_registry *reg, const char *game, const char *device_name, unsigned vid, unsigned pid)
 {
     int named = device_name && *device_name;
     /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. Such a name
@@ -732,10 +739,10 @@ const device *devices_find(const char *game, const char *device_name, unsigned v
         char v[5] = {0}, p[5] = {0};
         memcpy(v, device_name, 4);
         memcpy(p, device_name + 4, 4);
-        return devices_by_usb((unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
+        return devices_by_usb(reg, (unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
     }
-    const device *by_usb = vid || pid ? devices_by_usb(vid, pid) : NULL;
-    const device *by_name = named && !devices_is_hex_id(device_name) ? devices_by_name(game, device_name) : NULL;
+    const device *by_usb = vid || pid ? devices_by_usb(reg, vid, pid) : NULL;
+    const device *by_name = named && !devices_is_hex_id(device_name) ? devices_by_name(reg, game, device_name) : NULL;
     /* One USB device can hold several drawn ones (the G940's stick, throttle and pedals are
      * one 046D:C287): a part that has no USB id of its own is found by its name. */
     if (by_usb && by_name && by_name != by_usb && by_name->n_usb == 0)
@@ -761,11 +768,11 @@ const device_callout *devices_callout_for(const device *d, const char *control)
     return NULL;
 }
 
-json_t *devices_list_json(void)
+json_t *devices_list_json(const devices_registry *reg)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < devices_n; i++) {
-        const device *d = devices_reg[i];
+    for (size_t i = 0; arr && i < devices_count(reg); i++) {
+        const device *d = reg->items[i];
         json_t *usb = json_array(), *games = json_object();
         for (size_t u = 0; u < d->n_usb; u++) {
             char buf[16];

@@ -6,8 +6,9 @@
  * and one callout box per control. A callout names the normalised control ids it shows
  * (see bindings.h), where its box is, and the point on the drawing its leader line goes to.
  * Hat directions are single callouts gathered in a group (a compass rose) that has one
- * leader line. The registry is immutable after devices_load(), so render threads read it
- * without locks. */
+ * leader line. A registry is immutable after devices_load(), so render threads read it
+ * without locks; it is one piece of the refcards catalog part (refcards.h), replaced as a
+ * whole on SIGHUP. */
 #ifndef CARTOUCHE_DEVICES_H
 #define CARTOUCHE_DEVICES_H
 
@@ -92,28 +93,30 @@ typedef struct device {
     cairo_surface_t *bg[2]; /* decoded backgrounds at 1x and 2x (NULL if not loaded) */
 } device;
 
+typedef struct devices_registry devices_registry;
+
 /* Load every JSON file of templates_dir/devices/, validate, decode the baked backgrounds from
- * assets_dir (NULL: do not decode). Replaces a previous registry. -1 + err naming the file and
- * field on the first problem (the old registry is kept then). */
-int devices_load(const char *templates_dir, const char *assets_dir, err_t *err);
-void devices_unload(void);
+ * assets_dir (NULL: do not decode). NULL + err naming the file and field on the first problem. */
+devices_registry *devices_load(const char *templates_dir, const char *assets_dir, err_t *err);
+void devices_registry_free(devices_registry *reg);
 /* SHA-256 (hex) of every device file of the registry, in id order: a part of every card's cache
- * key (a fixed drawing or layout reaches cards already cached). "" before devices_load. */
-const char *devices_digest(void);
+ * key (a fixed drawing or layout reaches cards already cached). "" for NULL. */
+const char *devices_digest(const devices_registry *reg);
 
 /* The registry entry for a device: by USB id first (0 = unknown), then by the name a game
  * writes (game id, any key of a device's "games" such as "starcitizen" or "bms", may be NULL =
  * any game), compared without case, padding, runs of blanks or a trailing "{GUID}". Elite's
  * "VVVVPPPP" hex device names are USB ids only: a bare hex id never matches as a name.
  * NULL if unknown. */
-const device *devices_find(const char *game, const char *device_name, unsigned vid, unsigned pid);
+const device *devices_find(const devices_registry *reg, const char *game, const char *device_name,
+                           unsigned vid, unsigned pid);
 /* By registry id; NULL if unknown. */
-const device *devices_get(const char *id);
-/* Number of devices and the i-th (stable order by id). */
-size_t devices_count(void);
-const device *devices_at(size_t i);
+const device *devices_get(const devices_registry *reg, const char *id);
+/* Number of devices and the i-th (stable order by id). reg may be NULL (none). */
+size_t devices_count(const devices_registry *reg);
+const device *devices_at(const devices_registry *reg, size_t i);
 /* For GET /v1/devices: [{id, name, kind, usb: ["044F:0402"], games: {elite: [..]}}]; new ref. */
-json_t *devices_list_json(void);
+json_t *devices_list_json(const devices_registry *reg);
 
 /* Background of d for a pixel scale (1 or 2); NULL if none was decoded. */
 cairo_surface_t *devices_background(const device *d, int scale);

@@ -23,10 +23,8 @@
 #include "refcards/bundle.h"
 #include "refcards/card.h"
 #include "refcards/cardset.h"
-#include "refcards/devices.h"
-#include "refcards/games/games.h"
-#include "refcards/usbids.h"
 #include "refcards/refcards.h"
+#include "refcards/refdata.h"
 #include "util/sha256.h"
 #include "refcards/uploads.h"
 
@@ -37,38 +35,10 @@
  * 503 (a render waits --deadline-ms). */
 #define REFCARD_UPLOAD_WAIT_S 10.0
 
-/* What every card's bytes depend on besides its upload: the card drawing code, the device
- * registry, the game tables and usb.ids (SHA-256 hex, set by refcards_load). */
-static char refcards_catalog[65];
-
-int refcards_load(const config *cfg, err_t *err)
+/* The refcards part of the catalog the request was dispatched with. */
+static const refcards_data *data_of(const http_req *rq, const refcards_ctx *c)
 {
-    char dir[600];
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int workers = cfg->threads > 0 ? cfg->threads : cores > 0 ? (int)cores : 2; /* as server.c counts them */
-    snprintf(dir, sizeof dir, "%s/usb/vendors.json", cfg->templates_dir);
-    usbids_load(NULL, dir);
-    snprintf(dir, sizeof dir, "%s/games", cfg->templates_dir);
-    /* Device backgrounds are drawn live from their vector art: decoding all of them at 1x and
-     * 2x would cost ~40 MB per device, far over the memory budget. */
-    if (games_load(dir, err) < 0 || devices_load(cfg->templates_dir, NULL, err) < 0 ||
-        store_open(cfg->db_path, workers, err) < 0)
-        return -1;
-    sha256_ctx h;
-    sha256_init(&h);
-    const char *parts[] = {CARD_LAYOUT_VERSION, games_digest(), devices_digest(), usbids_digest()};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        sha256_update(&h, parts[i], strlen(parts[i]) + 1);
-    sha256_final_hex(&h, refcards_catalog);
-    return 0;
-}
-
-void refcards_unload(void)
-{
-    store_close();
-    usbids_unload();
-    devices_unload();
-    games_unload();
+    return catalog_part(http_req_data(rq), c->data);
 }
 
 static void reply_err(http_req *rq, err_kind kind, const char *param, const char *msg)
@@ -79,9 +49,9 @@ static void reply_err(http_req *rq, err_kind kind, const char *param, const char
 }
 
 /* Reads the upload with this id (a worker's job); -1 with a 404 or a store error in err. */
-static int load_upload(const char *id, store_item *it, err_t *err)
+static int load_upload(uploads *store, const char *id, store_item *it, err_t *err)
 {
-    int rc = store_get(id, it, err);
+    int rc = uploads_get(store, id, it, err);
     if (rc == 1)
         err_set(err, ERR_NOT_FOUND, NULL, "no such refcard");
     return rc == 0 ? 0 : -1;
@@ -100,11 +70,13 @@ static int valid_id(const char *s)
 /* The drawing job of page `page` of card c (sel: its n bindings); contexts and background are
  * the caller's to set. A generic card is titled with the readable name cardset found, without
  * its "#2" (the card adds the index itself). */
-static card_job card_job_of(const binding_set *set, const cardset_card *c,
+static card_job card_job_of(const refcards_data *rd, const binding_set *set, const cardset_card *c,
                             const binding **sel, size_t n, int page)
 {
     card_job job = {0};
     job.dev = c->dev;
+    job.devices = rd->devices;
+    job.usb = rd->usb;
     job.items = sel;
     job.n_items = n;
     job.game = set->game;
@@ -119,14 +91,14 @@ static card_job card_job_of(const binding_set *set, const cardset_card *c,
 
 /* Pages card c needs, and how many of its n bindings sel are on controls its drawing has no
  * callout for: the card laid out once, without drawing, with the worker's fonts. */
-static int card_pages(text_fonts *fonts, const binding_set *set, const cardset *cs,
+static int card_pages(text_fonts *fonts, const refcards_data *rd, const binding_set *set, const cardset *cs,
                       const char *const *contexts, const cardset_card *c, const binding **sel,
                       size_t n, int *also, err_t *err)
 {
     *also = 0;
     for (size_t k = 0; c->dev && c->dev->kind != DEVICE_KEYBOARD && k < n; k++)
         *also += !devices_callout_for(c->dev, sel[k]->input.control);
-    card_job job = card_job_of(set, c, sel, n, 1);
+    card_job job = card_job_of(rd, set, c, sel, n, 1);
     card_stats st = {0};
     job.stats = &st;
     job.contexts = contexts;
@@ -279,6 +251,9 @@ typedef struct {
     char *reply;                   /* the summary as the reply's JSON text */
     int created;
     char id[REFCARD_ID_LEN + 1];
+    catalog *cat;            /* held until the job is freed: rd is its part */
+    const refcards_data *rd;
+    uploads *store;
 } upload_job;
 
 static void upload_job_free(void *arg)
@@ -289,6 +264,7 @@ static void upload_job_free(void *arg)
     free(u->ctype);
     free(u->game);
     free(u->filename);
+    catalog_unref(u->cat);
     free(u);
 }
 
@@ -310,14 +286,14 @@ static void upload_run(void *arg, render_ctx *rc)
     if (read_upload(u->body, u->len, u->ctype, u->filename, &b, err) < 0)
         goto done;
     games_bundle view = bundle_view(&b);
-    if (games_parse_bundle(u->game, &view, &set, err) < 0)
+    if (games_parse_bundle(u->rd->games, u->game, &view, &set, err) < 0)
         goto done;
     if (set.n == 0) {
         err_set(err, ERR_UNPROCESSABLE, NULL, "the %s file%s bind%s nothing: no control has an action",
                 set.game_name, b.n > 1 ? "s" : "", b.n > 1 ? "" : "s");
         goto done;
     }
-    if (cardset_build(&set, &cs, err) < 0)
+    if (cardset_build(u->rd->devices, u->rd->usb, &set, &cs, err) < 0)
         goto done;
     contexts = context_list(&cs);
     sel = calloc(set.n, sizeof *sel);
@@ -330,7 +306,7 @@ static void upload_run(void *arg, render_ctx *rc)
     }
     for (size_t i = 0; i < cs.n; i++) {
         size_t n = cardset_select(&set, &cs.cards[i], sel);
-        pages[i] = card_pages(render_ctx_fonts(rc), &set, &cs, contexts, &cs.cards[i], sel, n, &also[i], err);
+        pages[i] = card_pages(render_ctx_fonts(rc), u->rd, &set, &cs, contexts, &cs.cards[i], sel, n, &also[i], err);
         if (pages[i] < 0)
             goto done;
     }
@@ -343,7 +319,7 @@ static void upload_run(void *arg, render_ctx *rc)
     }
     for (size_t i = 0; i < b.n; i++)
         files[i] = (store_file){b.files[i].name, b.files[i].data, b.files[i].len};
-    if (store_put(u->id, files, b.n, u->game ? u->game : "", summary_txt, &u->created, err) < 0)
+    if (uploads_put(u->store, u->id, files, b.n, u->game ? u->game : "", summary_txt, &u->created, err) < 0)
         goto done;
     if (!(u->reply = json_dumps(summary, HTTP_JSON_FLAGS)))
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -394,6 +370,10 @@ static void refcards_route_upload(http_req *rq, void *ctx)
         reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
         return;
     }
+    const refcards_ctx *c = ctx;
+    u->cat = catalog_ref(http_req_data(rq));
+    u->rd = data_of(rq, c);
+    u->store = c->store;
     http_reply_work(rq, REFCARD_UPLOAD_WAIT_S, upload_run, upload_done, u, upload_job_free);
 }
 
@@ -403,6 +383,7 @@ typedef struct {
     char key[64];
     err_t err;
     char *reply; /* the summary as the reply's JSON text */
+    uploads *store;
 } summary_job;
 
 static void summary_job_free(void *arg)
@@ -416,7 +397,7 @@ static void summary_run(void *arg, render_ctx *rc)
 {
     summary_job *sj = arg;
     store_item it;
-    if (load_upload(sj->id, &it, &sj->err) < 0)
+    if (load_upload(sj->store, sj->id, &it, &sj->err) < 0)
         return;
     json_t *summary = json_loads(it.summary, 0, NULL);
     store_item_free(&it);
@@ -455,6 +436,7 @@ static void refcards_route_summary(http_req *rq, void *ctx)
         return;
     }
     snprintf(sj->id, sizeof sj->id, "%s", id);
+    sj->store = ((const refcards_ctx *)ctx)->store;
     snprintf(sj->key, sizeof sj->key, "refcard-summary:%s", id);
     if (http_reply_if_not_modified(rq, sj->key, IMMUTABLE)) {
         summary_job_free(sj);
@@ -468,7 +450,17 @@ typedef struct {
     char id[REFCARD_ID_LEN + 1];
     char slug[128];
     int page;
+    catalog *cat;            /* held until the job is freed: rd is its part */
+    const refcards_data *rd;
+    uploads *store;
 } refcard_job;
+
+static void refcard_job_free(void *arg)
+{
+    refcard_job *j = arg;
+    catalog_unref(j->cat);
+    free(j);
+}
 
 /* Whether the upload has the card j->slug and its page j->page, from the summary written at
  * upload (cheaper than parsing); 0, or -1 with a 404/400 in err. */
@@ -512,7 +504,7 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     const char **contexts = NULL;
     games_file *files = NULL;
     int rv = -1;
-    if (load_upload(j->id, &it, err) < 0 || check_card(j, &it, err) < 0)
+    if (load_upload(j->store, j->id, &it, err) < 0 || check_card(j, &it, err) < 0)
         goto done;
     files = calloc(it.n ? it.n : 1, sizeof *files);
     if (!files) {
@@ -522,8 +514,8 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     for (size_t i = 0; i < it.n; i++)
         files[i] = (games_file){it.files[i].name, it.files[i].data, it.files[i].len};
     games_bundle view = {files, it.n};
-    if (games_parse_bundle(it.game[0] ? it.game : NULL, &view, &set, err) < 0 ||
-        cardset_build(&set, &cs, err) < 0)
+    if (games_parse_bundle(j->rd->games, it.game[0] ? it.game : NULL, &view, &set, err) < 0 ||
+        cardset_build(j->rd->devices, j->rd->usb, &set, &cs, err) < 0)
         goto done;
     const cardset_card *c = cardset_find(&cs, j->slug);
     if (!c) {
@@ -537,7 +529,7 @@ static int refcard_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
         goto done;
     }
     size_t n = cardset_select(&set, c, sel);
-    card_job cj = card_job_of(&set, c, sel, n, j->page);
+    card_job cj = card_job_of(j->rd, &set, c, sel, n, j->page);
     cj.contexts = contexts;
     cj.n_contexts = cs.n_contexts;
     cj.background = c->dev ? devices_background(c->dev, render_ctx_scale(rc)) : NULL;
@@ -591,13 +583,17 @@ static void refcards_route_card(http_req *rq, void *ctx)
     snprintf(job->id, sizeof job->id, "%s", id);
     memcpy(job->slug, name, (size_t)(dot - name));
     job->page = (int)page;
+    const refcards_ctx *c = ctx;
+    job->cat = catalog_ref(http_req_data(rq));
+    job->rd = data_of(rq, c);
+    job->store = c->store;
 
     /* The key is the URL's and the catalog's: a 304 or a cache hit is answered without reading
      * the store, and a new drawing, device file or game table makes new keys (and ETags). */
     char key[320];
-    snprintf(key, sizeof key, "refcard:%s:%s:p%ld:%s", id, job->slug, page, refcards_catalog);
+    snprintf(key, sizeof key, "refcard:%s:%s:p%ld:%s", id, job->slug, page, job->rd->digest);
     image_spec spec = {CARD_W, CARD_H, (int)scale, (img_format)fmt, (int)quality, 0};
-    http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, free);
+    http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, refcard_job_free);
 }
 
 /* A registry listing with an ETag from its content. */
@@ -619,12 +615,12 @@ static void reply_listing(http_req *rq, const char *name, json_t *list)
 
 static void refcards_route_devices(http_req *rq, void *ctx)
 {
-    reply_listing(rq, "devices", devices_list_json());
+    reply_listing(rq, "devices", devices_list_json(data_of(rq, ctx)->devices));
 }
 
 static void refcards_route_games(http_req *rq, void *ctx)
 {
-    reply_listing(rq, "games", games_list_json());
+    reply_listing(rq, "games", games_list_json(data_of(rq, ctx)->games));
 }
 
 /* The routes of this module, in match order. */
@@ -636,7 +632,7 @@ static const route_def refcards_routes[] = {
     {HTTP_M_GH, "/v1/games", refcards_route_games, "games"},
 };
 
-int refcards_register(router *r)
+int refcards_register(router *r, refcards_ctx *ctx)
 {
-    return router_add_table(r, refcards_routes, sizeof refcards_routes / sizeof refcards_routes[0], NULL);
+    return router_add_table(r, refcards_routes, sizeof refcards_routes / sizeof refcards_routes[0], ctx);
 }

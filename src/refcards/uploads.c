@@ -13,7 +13,7 @@
 
 /* A pool of connections: a call takes one for itself and gives it back, so a connection is
  * never used by two threads at once and nothing locks around SQLite; with WAL a reader on its
- * own connection does not wait for another's commit. store_open opens one per worker up front
+ * own connection does not wait for another's commit. uploads_open opens one per worker up front
  * (opening resolves the path, which a request should not cause); more are opened if ever needed. */
 typedef struct store_conn {
     sqlite3 *db;
@@ -21,12 +21,11 @@ typedef struct store_conn {
     struct store_conn *next_free, *next_all;
 } store_conn;
 
-static struct {
+struct uploads {
     pthread_mutex_t mu;
     char path[1024];
-    int open;
     store_conn *all, *free;
-} G = {.mu = PTHREAD_MUTEX_INITIALIZER};
+};
 
 static int fail(store_conn *c, err_t *err, const char *what)
 {
@@ -42,18 +41,18 @@ static void conn_close(store_conn *c)
     free(c);
 }
 
-/* A new connection to G.path, set up like every other: WAL, synchronous=FULL (an answered 201
+/* A new connection to u->path, set up like every other: WAL, synchronous=FULL (an answered 201
  * must survive power loss, not only a crash), the schema, the two statements. */
-static store_conn *conn_open(err_t *err)
+static store_conn *conn_open(uploads *u, err_t *err)
 {
     store_conn *c = calloc(1, sizeof *c);
     if (!c) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return NULL;
     }
-    if (sqlite3_open_v2(G.path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    if (sqlite3_open_v2(u->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        err_set(err, ERR_CONFIG, "db_path", "cannot open the upload store %s: %s", G.path,
+        err_set(err, ERR_CONFIG, "db_path", "cannot open the upload store %s: %s", u->path,
                 c->db ? sqlite3_errmsg(c->db) : "out of memory");
         goto bad;
     }
@@ -67,7 +66,7 @@ static store_conn *conn_open(err_t *err)
         " data BLOB NOT NULL, summary TEXT NOT NULL, created INTEGER NOT NULL);";
     char *msg = NULL;
     if (sqlite3_exec(c->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-        err_set(err, ERR_CONFIG, "db_path", "upload store %s: %s", G.path, msg ? msg : "schema failed");
+        err_set(err, ERR_CONFIG, "db_path", "upload store %s: %s", u->path, msg ? msg : "schema failed");
         sqlite3_free(msg);
         goto bad;
     }
@@ -86,35 +85,30 @@ bad:
 }
 
 /* A connection for the caller alone until conn_give; NULL (err set) if none can be opened. */
-static store_conn *conn_take(err_t *err)
+static store_conn *conn_take(uploads *u, err_t *err)
 {
-    pthread_mutex_lock(&G.mu);
-    store_conn *c = G.free;
+    pthread_mutex_lock(&u->mu);
+    store_conn *c = u->free;
     if (c)
-        G.free = c->next_free;
-    int open = G.open;
-    pthread_mutex_unlock(&G.mu);
+        u->free = c->next_free;
+    pthread_mutex_unlock(&u->mu);
     if (c)
         return c;
-    if (!open) {
-        fail(NULL, err, "not open");
+    if (!(c = conn_open(u, err)))
         return NULL;
-    }
-    if (!(c = conn_open(err)))
-        return NULL;
-    pthread_mutex_lock(&G.mu);
-    c->next_all = G.all;
-    G.all = c;
-    pthread_mutex_unlock(&G.mu);
+    pthread_mutex_lock(&u->mu);
+    c->next_all = u->all;
+    u->all = c;
+    pthread_mutex_unlock(&u->mu);
     return c;
 }
 
-static void conn_give(store_conn *c)
+static void conn_give(uploads *u, store_conn *c)
 {
-    pthread_mutex_lock(&G.mu);
-    c->next_free = G.free;
-    G.free = c;
-    pthread_mutex_unlock(&G.mu);
+    pthread_mutex_lock(&u->mu);
+    c->next_free = u->free;
+    u->free = c;
+    pthread_mutex_unlock(&u->mu);
 }
 
 /* mkdir -p of the folder holding path. */
@@ -136,39 +130,42 @@ static void make_parent(const char *path)
     mkdir(dir, 0755);
 }
 
-int store_open(const char *path, int conns, err_t *err)
+uploads *uploads_open(const char *path, int conns, err_t *err)
 {
+    uploads *u = calloc(1, sizeof *u);
+    if (!u) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&u->mu, NULL);
     make_parent(path);
-    pthread_mutex_lock(&G.mu);
-    snprintf(G.path, sizeof G.path, "%s", path);
-    G.open = 1;
-    pthread_mutex_unlock(&G.mu);
+    snprintf(u->path, sizeof u->path, "%s", path);
     store_conn *opened[64];
     int n = conns < 1 ? 1 : conns > 64 ? 64 : conns;
     for (int i = 0; i < n; i++) {
-        if (!(opened[i] = conn_take(err))) {
+        if (!(opened[i] = conn_take(u, err))) {
             while (i--)
-                conn_give(opened[i]);
-            store_close();
-            return -1;
+                conn_give(u, opened[i]);
+            uploads_close(u);
+            return NULL;
         }
     }
     for (int i = 0; i < n; i++)
-        conn_give(opened[i]);
-    return 0;
+        conn_give(u, opened[i]);
+    return u;
 }
 
-void store_close(void)
+void uploads_close(uploads *u)
 {
-    pthread_mutex_lock(&G.mu);
-    while (G.all) {
-        store_conn *c = G.all;
-        G.all = c->next_all;
+    if (!u)
+        return;
+    while (u->all) {
+        store_conn *c = u->all;
+        u->all = c->next_all;
         conn_close(c);
     }
-    G.free = NULL;
-    G.open = 0;
-    pthread_mutex_unlock(&G.mu);
+    pthread_mutex_destroy(&u->mu);
+    free(u);
 }
 
 /* Container: MAGIC, u32 file count, then per file u32 name length, the name, a NUL, u64 data
@@ -259,8 +256,8 @@ bad:
     return -1;
 }
 
-int store_put(const char *id, const store_file *files, size_t n, const char *game,
-              const char *summary, int *created, err_t *err)
+int uploads_put(uploads *u, const char *id, const store_file *files, size_t n, const char *game,
+                const char *summary, int *created, err_t *err)
 {
     char *blob;
     size_t len;
@@ -273,7 +270,7 @@ int store_put(const char *id, const store_file *files, size_t n, const char *gam
         err_set(err, ERR_TOO_LARGE, NULL, "the upload is too large to store");
         return -1;
     }
-    store_conn *c = conn_take(err);
+    store_conn *c = conn_take(u, err);
     if (!c) {
         free(blob);
         return -1;
@@ -293,7 +290,7 @@ int store_put(const char *id, const store_file *files, size_t n, const char *gam
         fail(c, err, "insert");
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    conn_give(c);
+    conn_give(u, c);
     free(blob);
     if (rc != SQLITE_DONE)
         return -1;
@@ -307,10 +304,10 @@ static char *dup_col(sqlite3_stmt *st, int col)
     return strdup(t ? (const char *)t : "");
 }
 
-int store_get(const char *id, store_item *it, err_t *err)
+int uploads_get(uploads *u, const char *id, store_item *it, err_t *err)
 {
     memset(it, 0, sizeof *it);
-    store_conn *c = conn_take(err);
+    store_conn *c = conn_take(u, err);
     if (!c)
         return -1;
     sqlite3_stmt *st = c->get;
@@ -322,7 +319,7 @@ int store_get(const char *id, store_item *it, err_t *err)
             fail(c, err, "select");
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
-        conn_give(c);
+        conn_give(u, c);
         return rc == SQLITE_DONE ? 1 : -1;
     }
     int n = sqlite3_column_bytes(st, 0);
@@ -337,7 +334,7 @@ int store_get(const char *id, store_item *it, err_t *err)
     it->created = sqlite3_column_int64(st, 4);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    conn_give(c);
+    conn_give(u, c);
     if (!it->blob || !filename || !it->game || !it->summary)
         goto oom;
     if (store_bundle_decode(it->blob, (size_t)n, &it->files, &it->n) < 0) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/sha256.h"
 
@@ -14,13 +15,15 @@ typedef struct {
     char *name;
 } usbids_entry;
 
-static usbids_entry *vendors, *products;
-static size_t n_vendors, n_products;
-static char usbids_digest_hex[65];
+struct usbids_table {
+    usbids_entry *vendors, *products; /* sorted by id */
+    size_t n_vendors, n_products;
+    char digest[65];
+};
 
-const char *usbids_digest(void)
+const char *usbids_digest(const usbids_table *t)
 {
-    return usbids_digest_hex;
+    return t ? t->digest : "";
 }
 
 static int usbids_cmp(const void *a, const void *b)
@@ -82,20 +85,39 @@ static int push(usbids_entry **arr, size_t *n, size_t *cap, unsigned id, const c
     return 0;
 }
 
-size_t usbids_load(const char *path, const char *overlay_json)
+usbids_table *usbids_load(const char *path, const char *overlay_json, err_t *err)
 {
-    usbids_unload();
+    json_error_t je;
+    json_t *overlay = NULL;
+    if (overlay_json && access(overlay_json, F_OK) != 0)
+        overlay_json = NULL; /* no overlay: usb.ids' names as they are */
+    if (overlay_json && !(overlay = json_load_file(overlay_json, 0, &je))) {
+        err_set(err, ERR_CONFIG, NULL, "%s: line %d: %s", overlay_json, je.line, je.text);
+        return NULL;
+    }
+    if (overlay && !json_is_object(overlay)) {
+        err_set(err, ERR_CONFIG, NULL, "%s: must be an object of vendor names", overlay_json);
+        json_decref(overlay);
+        return NULL;
+    }
+    usbids_table *t = calloc(1, sizeof *t);
+    if (!t) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        json_decref(overlay);
+        return NULL;
+    }
+    usbids_entry *vendors = NULL, *products = NULL;
+    size_t n_vendors = 0, n_products = 0;
     sha256_ctx h;
     sha256_init(&h);
     sha256_update_file(&h, path ? path : USBIDS_DEFAULT_PATH); /* a missing file hashes as empty */
     if (overlay_json)
         sha256_update_file(&h, overlay_json);
-    sha256_final_hex(&h, usbids_digest_hex);
+    sha256_final_hex(&h, t->digest);
     char line[512];
     unsigned vid = 0;
     int have_vendor = 0;
     size_t cap_v = 0, cap_p = 0;
-    json_t *overlay = overlay_json ? json_load_file(overlay_json, 0, NULL) : NULL;
     const char *k;
     json_t *v;
     json_object_foreach(overlay, k, v)
@@ -132,21 +154,31 @@ size_t usbids_load(const char *path, const char *overlay_json)
     }
     fclose(f);
 sort:
-    qsort(vendors, n_vendors, sizeof *vendors, usbids_cmp);
-    qsort(products, n_products, sizeof *products, usbids_cmp);
-    return n_products;
+    if (n_vendors)
+        qsort(vendors, n_vendors, sizeof *vendors, usbids_cmp);
+    if (n_products)
+        qsort(products, n_products, sizeof *products, usbids_cmp);
+    t->vendors = vendors, t->n_vendors = n_vendors;
+    t->products = products, t->n_products = n_products;
+    return t;
 }
 
-void usbids_unload(void)
+size_t usbids_count(const usbids_table *t)
 {
-    for (size_t i = 0; i < n_vendors; i++)
-        free(vendors[i].name);
-    for (size_t i = 0; i < n_products; i++)
-        free(products[i].name);
-    free(vendors);
-    free(products);
-    vendors = products = NULL;
-    n_vendors = n_products = 0;
+    return t ? t->n_products : 0;
+}
+
+void usbids_free(usbids_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_vendors; i++)
+        free(t->vendors[i].name);
+    for (size_t i = 0; i < t->n_products; i++)
+        free(t->products[i].name);
+    free(t->vendors);
+    free(t->products);
+    free(t);
 }
 
 static const char *find(const usbids_entry *arr, size_t n, unsigned id)
@@ -156,12 +188,12 @@ static const char *find(const usbids_entry *arr, size_t n, unsigned id)
     return e ? e->name : NULL;
 }
 
-const char *usbids_vendor(unsigned vid)
+const char *usbids_vendor(const usbids_table *t, unsigned vid)
 {
-    return find(vendors, n_vendors, vid);
+    return t ? find(t->vendors, t->n_vendors, vid) : NULL;
 }
 
-const char *usbids_product(unsigned vid, unsigned pid)
+const char *usbids_product(const usbids_table *t, unsigned vid, unsigned pid)
 {
-    return find(products, n_products, vid << 16 | pid);
+    return t ? find(t->products, t->n_products, vid << 16 | pid) : NULL;
 }

@@ -312,7 +312,7 @@ int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     if (j->graticule)
         tiles_draw_graticule(cr, tf, j->z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE);
     if (j->places) {
-        const tiles_label_set *set = tiles_store_labels(j->z, tf, err);
+        const tiles_label_set *set = tiles_store_labels(j->store, j->z, tf, err);
         if (!set || tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE,
                                       NULL, 0, err) != 0)
             return -1;
@@ -530,7 +530,7 @@ int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
         /* The caller's markers and labels win: places under them are left out. */
         size_t navoid = 0;
         tiles_view_box *avoid = malloc(sizeof *avoid * (r->nmarkers * 2 + r->nlabels + 1));
-        const tiles_label_set *set = tiles_store_labels(z, tf, err);
+        const tiles_label_set *set = tiles_store_labels(j->store, z, tf, err);
         if (!avoid || !set) {
             free(avoid);
             if (!avoid)
@@ -611,6 +611,23 @@ void tiles_static_job_free(void *arg)
     if (!j)
         return;
     tiles_static_free(&j->req);
+    catalog_unref(j->cat);
+    free(j);
+}
+
+void tiles_tile_job_free(void *arg)
+{
+    tiles_tile_job *j = arg;
+    if (j)
+        catalog_unref(j->cat);
+    free(j);
+}
+
+void tiles_thumb_job_free(void *arg)
+{
+    tiles_thumb_job *j = arg;
+    if (j)
+        catalog_unref(j->cat);
     free(j);
 }
 

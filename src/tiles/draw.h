@@ -7,23 +7,32 @@
 
 #include <cairo.h>
 
+#include "catalog/catalog.h"
 #include "core/render.h"
 #include "tiles/staticmap.h"
 #include "tiles/tilestore.h"
 
+/* Every job draws from one store (the tiles part of a catalog) and holds that catalog until it
+ * is freed: a SIGHUP while it waits or draws does not pull the layer from under it. */
 typedef struct {
     const tiles_layer *layer;
+    const tiles_store *store;
+    catalog *cat;
     int z, x, y, scale;
     int places, graticule;
 } tiles_tile_job;
 
 typedef struct {
     const tiles_layer *layer;
+    const tiles_store *store;
+    catalog *cat;
     tiles_static_req req;
 } tiles_static_job;
 
 typedef struct {
     const tiles_layer *layer;
+    const tiles_store *store;
+    catalog *cat;
     int z, x, y;      /* tile scene; z = -1: the layer's baked thumbnail */
     int width, height;
     double blur;      /* Gaussian sigma in output pixels, 0 = none */
@@ -33,7 +42,10 @@ typedef struct {
 int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
 int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
 int tiles_draw_thumb_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err);
+/* Free a job of each kind (and drop the catalog it holds). */
 void tiles_static_job_free(void *arg);
+void tiles_tile_job_free(void *arg);
+void tiles_thumb_job_free(void *arg);
 
 /* Pieces, for the jobs above and for tests. */
 void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,

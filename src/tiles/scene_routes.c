@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "tiles/draw.h"
 #include "tiles/sceneindex.h"
+#include "tiles/stac_routes.h"
 
 #define JPEG_QUALITY 85
 
@@ -51,7 +52,7 @@ static void reply_bytes(http_req *rq, const tiles_scene_file *f, const char *mim
     http_reply_file_ranges(rq, mime, fd, size, key, http_cache_control(rq));
 }
 
-static void reply_thumbnail(http_req *rq, const tiles_scene *sc, img_format fmt)
+static void reply_thumbnail(http_req *rq, const void *ctx, const tiles_scene *sc, img_format fmt)
 {
     const tiles_scene_file *f = sc->file;
     const query *q = http_req_query(rq);
@@ -71,19 +72,20 @@ static void reply_thumbnail(http_req *rq, const tiles_scene *sc, img_format fmt)
         http_reply_error(rq, &err);
         return;
     }
-    *j = (tiles_thumb_job){NULL, -1, 0, 0, (int)w, h < 1 ? 1 : h, blur, f->preview};
+    *j = (tiles_thumb_job){NULL, tiles_store_of(rq, ctx), catalog_ref(http_req_data(rq)), -1, 0, 0,
+                           (int)w, h < 1 ? 1 : h, blur, f->preview};
     char key[256];
     snprintf(key, sizeof key, "scenethumb:%s:%lld:%lld:%ld:%g:%s", f->id, f->size, f->mtime, w,
              blur, img_format_ext(fmt));
     image_spec spec = {(int)w, j->height, 1, fmt, JPEG_QUALITY, 0};
-    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_thumb_job, j, free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_thumb_job, j, tiles_thumb_job_free);
 }
 
-void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *file)
+void tiles_scene_file_route(http_req *rq, const void *ctx, const tiles_scene *sc, const char *file)
 {
     const tiles_scene_file *f = sc->file;
     if (!strcmp(file, "thumbnail.jpg") || !strcmp(file, "thumbnail.png")) {
-        reply_thumbnail(rq, sc, file[10] == 'j' ? IMG_JPEG : IMG_PNG);
+        reply_thumbnail(rq, ctx, sc, file[10] == 'j' ? IMG_JPEG : IMG_PNG);
         return;
     }
     if (!strcmp(file, "preview.png")) {

@@ -11,6 +11,8 @@
 
 typedef struct http_req http_req;
 
-void tiles_scene_file_route(http_req *rq, const tiles_scene *sc, const char *file);
+/* ctx: the module's tiles_ctx (the thumbnail job holds the request's catalog, whose store owns
+ * the scene). */
+void tiles_scene_file_route(http_req *rq, const void *ctx, const tiles_scene *sc, const char *file);
 
 #endif

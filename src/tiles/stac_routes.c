@@ -30,9 +30,9 @@ static void reply_err(http_req *rq, err_kind kind, const char *msg)
     http_reply_error(rq, &e);
 }
 
-static const tiles_store *store_or_404(http_req *rq)
+static const tiles_store *store_or_404(http_req *rq, const void *ctx)
 {
-    const tiles_store *s = tiles_store_get();
+    const tiles_store *s = tiles_store_of(rq, ctx);
     if (!s)
         reply_err(rq, ERR_NOT_FOUND, "no scenes: tiles are not baked");
     return s;
@@ -89,7 +89,7 @@ static const tiles_layer_meta *find_collection(http_req *rq, const tiles_store *
 
 static void stac_route_landing(http_req *rq, void *ctx)
 {
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     const char *base = http_config(rq)->public_url;
     if (!s || no_params(rq) != 0)
         return;
@@ -99,7 +99,7 @@ static void stac_route_landing(http_req *rq, void *ctx)
 static void stac_route_resource(http_req *rq, void *ctx)
 {
     const char *what = http_req_capture(rq, 0);
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     const char *base = http_config(rq)->public_url;
     if (!s)
         return;
@@ -123,7 +123,7 @@ static void stac_route_resource(http_req *rq, void *ctx)
 
 static void stac_route_collection(http_req *rq, void *ctx)
 {
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     const tiles_layer_meta *m = s ? find_collection(rq, s, http_req_capture(rq, 0)) : NULL;
     const char *base = http_config(rq)->public_url;
     char what[96];
@@ -135,7 +135,7 @@ static void stac_route_collection(http_req *rq, void *ctx)
 
 static void stac_route_items(http_req *rq, void *ctx)
 {
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     if (!s)
         return;
     if (strcmp(http_req_capture(rq, 1), "items") != 0) {
@@ -173,7 +173,7 @@ static void stac_route_items(http_req *rq, void *ctx)
 
 static void stac_route_item(http_req *rq, void *ctx)
 {
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     if (!s)
         return;
     const char *cid = http_req_capture(rq, 0), *id = http_req_capture(rq, 2);
@@ -198,9 +198,9 @@ static void stac_route_item(http_req *rq, void *ctx)
     reply_doc(rq, s, tiles_scene_json(sc, base), what, NULL, base);
 }
 
-void stac_reply_search(http_req *rq, int legacy, const char *self)
+void stac_reply_search(http_req *rq, const void *ctx, int legacy, const char *self)
 {
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     if (!s)
         return;
     const query *q = http_req_query(rq);
@@ -263,10 +263,10 @@ static void search_post(http_req *rq, const tiles_store *s)
 static void stac_route_search(http_req *rq, void *ctx)
 {
     if (http_req_method(rq) != HTTP_M_POST) {
-        stac_reply_search(rq, 0, TILES_STAC_ROOT "/search");
+        stac_reply_search(rq, ctx, 0, TILES_STAC_ROOT "/search");
         return;
     }
-    const tiles_store *s = store_or_404(rq);
+    const tiles_store *s = store_or_404(rq, ctx);
     if (s)
         search_post(rq, s);
 }
@@ -281,7 +281,7 @@ static const route_def stac_routes[] = {
     {HTTP_M_GH, "/v1/stac/collections/*/*/*", stac_route_item, "stac"},
 };
 
-int stac_register(router *r)
+int stac_register(router *r, tiles_ctx *ctx)
 {
-    return router_add_table(r, stac_routes, sizeof stac_routes / sizeof stac_routes[0], NULL);
+    return router_add_table(r, stac_routes, sizeof stac_routes / sizeof stac_routes[0], ctx);
 }

@@ -11,10 +11,15 @@
 #define CARTOUCHE_TILES_STAC_ROUTES_H
 
 #include "http/router.h"
+#include "tiles/tiles.h"
+#include "tiles/tilestore.h"
 
-int stac_register(router *r);
+int stac_register(router *r, tiles_ctx *ctx);
+
+/* The tiles store the request was dispatched with (ctx: the module's tiles_ctx). */
+const tiles_store *tiles_store_of(const http_req *rq, const void *ctx);
 
 /* GET search of /v1/scenes (legacy = 1: its defaults) or /v1/stac/search; self is the path. */
-void stac_reply_search(http_req *rq, int legacy, const char *self);
+void stac_reply_search(http_req *rq, const void *ctx, int legacy, const char *self);
 
 #endif

@@ -45,9 +45,15 @@ static int parse_uint(const char *s, size_t n, long *out)
 }
 
 
-static const tiles_layer *find_layer(http_req *rq, const char *name)
+const tiles_store *tiles_store_of(const http_req *rq, const void *ctx)
 {
-    const tiles_layer *L = tiles_store_get() ? tiles_store_layer(name) : NULL;
+    return catalog_part(http_req_data(rq), ((const tiles_ctx *)ctx)->store);
+}
+
+static const tiles_layer *find_layer(http_req *rq, const void *ctx, const char *name)
+{
+    const tiles_store *s = tiles_store_of(rq, ctx);
+    const tiles_layer *L = s ? tiles_store_layer_in(s, name) : NULL;
     if (!L) {
         err_t e;
         err_set(&e, ERR_NOT_FOUND, NULL, "no tile layer named '%.64s'", name);
@@ -58,7 +64,7 @@ static const tiles_layer *find_layer(http_req *rq, const char *name)
 
 static void tiles_route_tile(http_req *rq, void *ctx)
 {
-    const tiles_layer *L = find_layer(rq, http_req_capture(rq, 0));
+    const tiles_layer *L = find_layer(rq, ctx, http_req_capture(rq, 0));
     if (!L)
         return;
     const char *zs = http_req_capture(rq, 1), *xs = http_req_capture(rq, 2);
@@ -130,10 +136,11 @@ static void tiles_route_tile(http_req *rq, void *ctx)
         reply_err(rq, ERR_INTERNAL, NULL, "out of memory");
         return;
     }
-    *j = (tiles_tile_job){L, (int)z, (int)x, (int)y, scale, places, graticule};
+    *j = (tiles_tile_job){L, tiles_store_of(rq, ctx), catalog_ref(http_req_data(rq)), (int)z, (int)x, (int)y,
+                          scale, places, graticule};
     image_spec spec = {TILES_TILE_SIZE, TILES_TILE_SIZE, scale, (img_format)fmt, JPEG_QUALITY, 0};
     strncat(key, ":" TILES_RENDER_VERSION, sizeof key - strlen(key) - 1);
-    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_tile_job, j, free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_tile_job, j, tiles_tile_job_free);
 }
 
 static void tiles_route_tilejson(http_req *rq, void *ctx)
@@ -146,7 +153,7 @@ static void tiles_route_tilejson(http_req *rq, void *ctx)
     }
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)(n - 5 < sizeof name - 1 ? n - 5 : sizeof name - 1), cap);
-    const tiles_layer *L = find_layer(rq, name);
+    const tiles_layer *L = find_layer(rq, ctx, name);
     if (!L)
         return;
     err_t err = {0};
@@ -194,13 +201,15 @@ static void tiles_route_static(http_req *rq, void *ctx)
         http_reply_error(rq, &err);
         return;
     }
-    j->layer = tiles_store_get() ? tiles_store_layer(j->req.layer) : NULL;
+    j->store = tiles_store_of(rq, ctx);
+    j->layer = j->store ? tiles_store_layer_in(j->store, j->req.layer) : NULL;
     if (!j->layer) {
         err_set(&err, ERR_BAD_PARAM, "layer", "no tile layer named '%s'", j->req.layer);
         tiles_static_job_free(j);
         http_reply_error(rq, &err);
         return;
     }
+    j->cat = catalog_ref(http_req_data(rq));
     /* One key for one image: numbers in one form, defaults dropped. */
     static const query_norm norms[] = {
         {"center", QUERY_NORM_NUMBERS, NULL, 0}, {"bbox", QUERY_NORM_NUMBERS, NULL, 0},
@@ -231,12 +240,12 @@ static void tiles_route_static(http_req *rq, void *ctx)
  * answers them (stac_routes.c), with its own defaults. */
 static void tiles_route_scenes(http_req *rq, void *ctx)
 {
-    stac_reply_search(rq, 1, "/v1/scenes");
+    stac_reply_search(rq, ctx, 1, "/v1/scenes");
 }
 
 static void tiles_route_thumbnail(http_req *rq, void *ctx)
 {
-    const tiles_store *s = tiles_store_get();
+    const tiles_store *s = tiles_store_of(rq, ctx);
     const char *id = http_req_capture(rq, 0), *file = http_req_capture(rq, 1);
     const tiles_scene *sc = s ? tiles_catalogue_find(&s->catalogue, id) : NULL;
     err_t err = {0};
@@ -246,7 +255,7 @@ static void tiles_route_thumbnail(http_req *rq, void *ctx)
         return;
     }
     if (sc->file) { /* a raster file of --scenes */
-        tiles_scene_file_route(rq, sc, file);
+        tiles_scene_file_route(rq, ctx, sc, file);
         return;
     }
     img_format fmt;
@@ -267,7 +276,7 @@ static void tiles_route_thumbnail(http_req *rq, void *ctx)
         http_reply_error(rq, &err);
         return;
     }
-    const tiles_layer *L = tiles_store_layer(sc->layer);
+    const tiles_layer *L = tiles_store_layer_in(s, sc->layer);
     tiles_thumb_job *j = malloc(sizeof *j);
     if (!L || !j) {
         free(j);
@@ -279,12 +288,12 @@ static void tiles_route_thumbnail(http_req *rq, void *ctx)
         h = (int)(w * (double)L->thumb_h / L->thumb_w + 0.5);
     if (h < 1)
         h = 1;
-    *j = (tiles_thumb_job){L, sc->z, sc->x, sc->y, (int)w, h, blur, NULL};
+    *j = (tiles_thumb_job){L, s, catalog_ref(http_req_data(rq)), sc->z, sc->x, sc->y, (int)w, h, blur, NULL};
     char key[256];
     snprintf(key, sizeof key, "thumb:%s:%s:%ld:%g:%s:%s", sc->id, L->meta.bake_id, w, blur,
              img_format_ext(fmt), TILES_RENDER_VERSION);
     image_spec spec = {(int)w, h, 1, fmt, JPEG_QUALITY, 0};
-    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_thumb_job, j, free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), tiles_draw_thumb_job, j, tiles_thumb_job_free);
 }
 
 /* The routes of this module, in match order. */
@@ -296,9 +305,9 @@ static const route_def tiles_routes[] = {
     {HTTP_M_GH, "/v1/scenes/*/*", tiles_route_thumbnail, "scenes_thumbnail"},
 };
 
-int tiles_register(router *r)
+int tiles_register(router *r, tiles_ctx *ctx)
 {
-    if (router_add_table(r, tiles_routes, sizeof tiles_routes / sizeof tiles_routes[0], NULL) < 0)
+    if (router_add_table(r, tiles_routes, sizeof tiles_routes / sizeof tiles_routes[0], ctx) < 0)
         return -1;
-    return stac_register(r);
+    return stac_register(r, ctx);
 }

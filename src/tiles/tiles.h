@@ -5,6 +5,7 @@
 
 #include "util/err.h"
 
+#include "catalog/catalog.h"
 #include "http/router.h"
 
 /* `cartouche bake` (tile part). argv[0] is ignored (program or subcommand name); options:
@@ -18,10 +19,16 @@
  * skipping whatever is already up to date. Prints progress and errors; returns 0 or 1. */
 int tiles_bake_main(int argc, char **argv);
 
-/* Open every baked layer's packs, the place index and the scene catalogue under
- * assets_dir/baked/tiles. Fails (ERR_CONFIG) if nothing is baked. Call once at start-up. */
-int tiles_load(const char *assets_dir, err_t *err);
-void tiles_unload(void);
+/* The catalog kind of the module (a tiles_store, tilestore.h): every baked layer's packs under
+ * cfg->assets_dir/baked/tiles, the --layer archives, the place index, the scene catalogue and the
+ * --scenes folder's index.
+ * Its load fails (ERR_CONFIG, naming the file) if nothing is baked or an archive is unreadable. */
+extern const catalog_part_ops tiles_part_ops;
+
+/* The module's context: the catalog slot of its part. */
+typedef struct {
+    int store;
+} tiles_ctx;
 
 /* The module's routes (run on the I/O loop). Patterns and captures:
  *   /v1/tiles/ * / * / * / *   0 layer, 1 z, 2 x, 3 "y[@2x].jpg|png"
@@ -30,6 +37,6 @@ void tiles_unload(void);
  *   /v1/scenes
  *   /v1/scenes/ * / *          0 scene id, 1 "thumbnail.jpg|png"
  * and the STAC API's (stac_routes.h). */
-int tiles_register(router *r);
+int tiles_register(router *r, tiles_ctx *ctx);
 
 #endif

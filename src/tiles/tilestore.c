@@ -1,5 +1,5 @@
 /* tilestore.c — loading the layers (baked, and archives given with --layer), places and scene
- * catalogue; lazily placed labels (see tilestore.h). */
+ * catalogue into one store (the tiles catalog part); lazily placed labels (see tilestore.h). */
 #include "tiles/tilestore.h"
 
 #include <dirent.h>
@@ -15,32 +15,24 @@
 #include "tiles/tiles.h"
 #include "tiles/timeutil.h"
 
-static tiles_store g_store;
-static int g_loaded;
+/* Label placements per zoom, owned by one store: computed by the first worker that needs one,
+ * under the store's own lock (the only part of a loaded store that changes). */
+struct tiles_label_cache {
+    pthread_mutex_t lock;
+    tiles_label_set sets[TILES_MAX_ZOOM + 1];
+    int ready[TILES_MAX_ZOOM + 1];
+};
 
-/* Label placements per zoom; computed by the first worker that needs one. */
-static pthread_mutex_t labels_lock = PTHREAD_MUTEX_INITIALIZER;
-static tiles_label_set label_sets[TILES_MAX_ZOOM + 1];
-static int label_ready[TILES_MAX_ZOOM + 1];
-
-/* The --layer archives, set while the flags are read (one thread, before serving). */
-#define MAX_ARCHIVE_LAYERS 32
-static struct {
-    char name[64];
-    char path[1024];
-} archive_layers[MAX_ARCHIVE_LAYERS];
-static size_t narchive_layers;
-
-int tiles_store_add_archive(const char *spec, err_t *err)
+int tiles_archive_spec(const char *spec, char name[64], const char **path_out, err_t *err)
 {
     const char *eq = strchr(spec, '=');
-    char name[64];
-    if (!eq || (size_t)(eq - spec) >= sizeof name) {
+    if (!eq || (size_t)(eq - spec) >= 64) {
         err_set(err, ERR_CONFIG, "layer", "--layer must be NAME=PATH, got '%.200s'", spec);
         return -1;
     }
-    snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
+    snprintf(name, 64, "%.*s", (int)(eq - spec), spec);
     const char *path = eq + 1;
+    *path_out = path;
     struct stat st;
     if (!tiles_layer_name_valid(name)) {
         err_set(err, ERR_CONFIG, "layer", "--layer %s: a name is 1-32 of a-z 0-9 _ -", name);
@@ -55,37 +47,7 @@ int tiles_store_add_archive(const char *spec, err_t *err)
         err_set(err, ERR_CONFIG, "layer", "--layer %s: %.200s: %s", name, path, strerror(errno));
         return -1;
     }
-    for (size_t i = 0; i < narchive_layers; i++)
-        if (!strcmp(archive_layers[i].name, name)) {
-            err_set(err, ERR_CONFIG, "layer", "--layer %s given twice", name);
-            return -1;
-        }
-    if (narchive_layers == MAX_ARCHIVE_LAYERS) {
-        err_set(err, ERR_CONFIG, "layer", "at most %d --layer archives", MAX_ARCHIVE_LAYERS);
-        return -1;
-    }
-    snprintf(archive_layers[narchive_layers].name, sizeof archive_layers[0].name, "%s", name);
-    snprintf(archive_layers[narchive_layers].path, sizeof archive_layers[0].path, "%s", path);
-    narchive_layers++;
     return 0;
-}
-
-static char scenes_dir[1024];
-
-int tiles_store_set_scenes_dir(const char *dir, err_t *err)
-{
-    struct stat st;
-    if (dir && (strlen(dir) >= sizeof scenes_dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        err_set(err, ERR_CONFIG, "scenes", "--scenes %.200s: not a folder", dir);
-        return -1;
-    }
-    snprintf(scenes_dir, sizeof scenes_dir, "%s", dir ? dir : "");
-    return 0;
-}
-
-void tiles_store_clear_archives(void)
-{
-    narchive_layers = 0;
 }
 
 /* Put an open archive in its slot [scale-1][format]. */
@@ -226,7 +188,8 @@ static int read_thumb(const char *dir, tiles_layer *L, err_t *err)
     return 0;
 }
 
-int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
+int tiles_store_open(tiles_store *s, const char *assets_dir, const char *const *archives,
+                     size_t narchives, const char *scenes_dir, err_t *err)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->dir, sizeof s->dir, "%s/baked/tiles", assets_dir);
@@ -253,14 +216,19 @@ int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
         }
     }
     closedir(d);
-    for (size_t i = 0; i < narchive_layers; i++) {
-        const char *name = archive_layers[i].name;
-        if (tiles_store_layer_in(s, name)) {
-            err_set(err, ERR_CONFIG, "layer", "--layer %s: a baked layer has that name", name);
+    for (size_t i = 0; i < narchives; i++) {
+        char name[64];
+        const char *path;
+        if (tiles_archive_spec(archives[i], name, &path, err) != 0)
+            goto fail;
+        const tiles_layer *dup = tiles_store_layer_in(s, name);
+        if (dup) {
+            err_set(err, ERR_CONFIG, "layer", dup->external ? "--layer %s given twice"
+                                                            : "--layer %s: a baked layer has that name", name);
             goto fail;
         }
         tiles_layer *L = add_layer(s, &cap, err);
-        if (!L || open_archive_layer(name, archive_layers[i].path, L, err) != 0)
+        if (!L || open_archive_layer(name, path, L, err) != 0)
             goto fail;
     }
     if (s->nlayers == 0) {
@@ -283,7 +251,12 @@ int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
     free(metas);
     if (rc != 0)
         goto fail;
-    if (scenes_dir[0]) {
+    if (scenes_dir && scenes_dir[0]) {
+        struct stat st;
+        if (stat(scenes_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            err_set(err, ERR_CONFIG, "scenes", "--scenes %.200s: not a folder", scenes_dir);
+            goto fail;
+        }
         s->scenes = calloc(1, sizeof *s->scenes);
         if (!s->scenes || tiles_scene_index_load(s->scenes, scenes_dir, NULL, err) != 0)
             goto fail;
@@ -295,6 +268,11 @@ int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err)
         if (tiles_catalogue_add_files(&s->catalogue, s->scenes, err) != 0)
             goto fail;
     }
+    if (!(s->labels = calloc(1, sizeof *s->labels))) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    pthread_mutex_init(&s->labels->lock, NULL);
     return 0;
 fail:
     tiles_store_close(s);
@@ -312,6 +290,13 @@ void tiles_store_close(tiles_store *s)
         tiles_layer_free(&L->meta);
     }
     free(s->layers);
+    if (s->labels) {
+        for (int z = 0; z <= TILES_MAX_ZOOM; z++)
+            if (s->labels->ready[z])
+                tiles_labels_free(&s->labels->sets[z]);
+        pthread_mutex_destroy(&s->labels->lock);
+        free(s->labels);
+    }
     tiles_gazetteer_free(&s->places);
     tiles_catalogue_free(&s->catalogue);
     if (s->scenes)
@@ -320,15 +305,6 @@ void tiles_store_close(tiles_store *s)
     memset(s, 0, sizeof *s);
 }
 
-const tiles_store *tiles_store_get(void)
-{
-    return g_loaded ? &g_store : NULL;
-}
-
-const tiles_layer *tiles_store_layer(const char *name)
-{
-    return g_loaded ? tiles_store_layer_in(&g_store, name) : NULL;
-}
 
 /* Place-label style shared by measurement and drawing (draw.c). */
 void tiles_place_style(double size, int bold, text_style *st)
@@ -363,44 +339,59 @@ static int measure_text(void *ctx, const char *utf8, double size, int bold, doub
     return 0;
 }
 
-const tiles_label_set *tiles_store_labels(int z, text_fonts *tf, err_t *err)
+const tiles_label_set *tiles_store_labels(const tiles_store *s, int z, text_fonts *tf, err_t *err)
 {
-    if (!g_loaded || z < 0 || z > TILES_MAX_ZOOM) {
+    if (!s || !s->labels || z < 0 || z > TILES_MAX_ZOOM) {
         err_set(err, ERR_INTERNAL, NULL, "no places loaded for zoom %d", z);
         return NULL;
     }
-    pthread_mutex_lock(&labels_lock);
+    tiles_label_cache *c = s->labels;
+    pthread_mutex_lock(&c->lock);
     const tiles_label_set *set = NULL;
-    if (label_ready[z] ||
-        tiles_labels_place(&g_store.places, z, measure_text, tf, &label_sets[z], err) == 0) {
-        label_ready[z] = 1;
-        set = &label_sets[z];
+    if (c->ready[z] || tiles_labels_place(&s->places, z, measure_text, tf, &c->sets[z], err) == 0) {
+        c->ready[z] = 1;
+        set = &c->sets[z];
     }
-    pthread_mutex_unlock(&labels_lock);
+    pthread_mutex_unlock(&c->lock);
     return set;
 }
 
-int tiles_load(const char *assets_dir, err_t *err)
+tiles_store *tiles_store_load(const char *assets_dir, const char *const *archives, size_t narchives,
+                              const char *scenes_dir, err_t *err)
 {
-    if (g_loaded)
-        tiles_unload();
-    if (tiles_store_open(&g_store, assets_dir, err) != 0)
-        return -1;
-    g_loaded = 1;
-    return 0;
+    tiles_store *s = malloc(sizeof *s);
+    if (!s) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    if (tiles_store_open(s, assets_dir, archives, narchives, scenes_dir, err) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
-void tiles_unload(void)
+void tiles_store_free(tiles_store *s)
 {
-    if (!g_loaded)
+    if (!s)
         return;
-    pthread_mutex_lock(&labels_lock);
-    for (int z = 0; z <= TILES_MAX_ZOOM; z++) {
-        if (label_ready[z])
-            tiles_labels_free(&label_sets[z]);
-        label_ready[z] = 0;
-    }
-    pthread_mutex_unlock(&labels_lock);
-    tiles_store_close(&g_store);
-    g_loaded = 0;
+    tiles_store_close(s);
+    free(s);
 }
+
+/* ---- the catalog part ---- */
+
+static void *tiles_part_load(const config *cfg, err_t *err)
+{
+    const char *specs[CONFIG_MAX_LAYERS];
+    for (int i = 0; i < cfg->n_layers; i++)
+        specs[i] = cfg->layers[i];
+    return tiles_store_load(cfg->assets_dir, specs, (size_t)cfg->n_layers, cfg->scenes_dir, err);
+}
+
+static void tiles_part_free(void *p)
+{
+    tiles_store_free(p);
+}
+
+const catalog_part_ops tiles_part_ops = {"tiles", tiles_part_load, tiles_part_free, NULL};

@@ -1,8 +1,9 @@
-/* tilestore.h — the tile module's loaded state: every layer (its description and its open tile
- * archives: the baked ones, and those given with --layer NAME=PATH), the place index, the
- * scene catalogue, and the per-zoom label placements that workers compute once on first use.
- * Loaded once at start-up by tiles_load(), read-only afterwards except for the label
- * placements, which are guarded by a mutex. */
+/* tilestore.h — the tile module's loaded state, its catalog part: every layer (its description
+ * and its open tile archives: the baked ones, and those given with --layer NAME=PATH), the place
+ * index, the scene catalogue, and the per-zoom label placements that workers compute once on
+ * first use. Read-only after load except for the label placements, which the store keeps under
+ * a lock of its own; SIGHUP loads a new store and the old one lives on while requests and jobs
+ * that started with it hold its catalog. */
 #ifndef CARTOUCHE_TILES_STORE_H
 #define CARTOUCHE_TILES_STORE_H
 
@@ -29,6 +30,8 @@ typedef struct {
     int thumb_w, thumb_h;
 } tiles_layer;
 
+typedef struct tiles_label_cache tiles_label_cache;
+
 typedef struct {
     char dir[1024];
     tiles_layer *layers;
@@ -36,33 +39,33 @@ typedef struct {
     tiles_gazetteer places;
     tiles_catalogue catalogue;
     tiles_scene_index *scenes; /* the --scenes folder's collection, or NULL */
+    tiles_label_cache *labels; /* per-zoom placements, filled lazily (tiles_store_labels) */
 } tiles_store;
 
-/* The loaded store, or NULL before tiles_load(). */
-const tiles_store *tiles_store_get(void);
-const tiles_layer *tiles_store_layer(const char *name);
-/* The layer of that name in s (tests, and the loaded store above), or NULL. */
+/* The layer of that name in s, or NULL. */
 const tiles_layer *tiles_store_layer_in(const tiles_store *s, const char *name);
 
-/* Label placement of zoom z, computed on first use with tf's measurements (any worker's fonts
- * measure alike). NULL + err on failure. The set lives until tiles_unload(). */
-const tiles_label_set *tiles_store_labels(int z, text_fonts *tf, err_t *err);
+/* Label placement of zoom z in s, computed on first use with tf's measurements (any worker's
+ * fonts measure alike). NULL + err on failure. The set lives as long as s. */
+const tiles_label_set *tiles_store_labels(const tiles_store *s, int z, text_fonts *tf, err_t *err);
 
 /* The style of place labels: measured (for placement) and drawn alike. */
 void tiles_place_style(double size, int bold, text_style *st);
 
-/* `--layer NAME=PATH`: serve the raster MBTiles or PMTiles archive at PATH as layer NAME from
- * the next tiles_store_open() on. Checked here (name, file, kind); -1 + err (ERR_CONFIG).
- * Called while the flags are read, before the server starts. */
-int tiles_store_add_archive(const char *spec, err_t *err);
-/* `--scenes DIR`: serve the scene index of DIR (`cartouche scenes index DIR`) as one more STAC
- * collection from the next tiles_store_open() on; NULL forgets it. -1 + err (ERR_CONFIG). */
-int tiles_store_set_scenes_dir(const char *dir, err_t *err);
-/* Forget every --layer given (tests). */
-void tiles_store_clear_archives(void);
+/* `--layer NAME=PATH`: the raster MBTiles or PMTiles archive at PATH served as layer NAME.
+ * Checks the spec (name, file, kind) and splits it: name (64 bytes) and *path (into spec);
+ * -1 + err (ERR_CONFIG). */
+int tiles_archive_spec(const char *spec, char name[64], const char **path, err_t *err);
 
-/* Load into a caller-owned store (tests) or the module's own (tiles_load). */
-int tiles_store_open(tiles_store *s, const char *assets_dir, err_t *err);
+/* Load the baked layers under assets_dir/baked/tiles, the --layer archives (specs "NAME=PATH")
+ * and, unless scenes_dir is NULL or "", the scene index of that folder (`--scenes DIR`,
+ * `cartouche scenes index DIR`) as one more STAC collection, into a caller-owned store (tests)
+ * or a new one (the catalog part). -1/NULL + err (ERR_CONFIG naming the file). */
+int tiles_store_open(tiles_store *s, const char *assets_dir, const char *const *archives,
+                     size_t narchives, const char *scenes_dir, err_t *err);
 void tiles_store_close(tiles_store *s);
+tiles_store *tiles_store_load(const char *assets_dir, const char *const *archives, size_t narchives,
+                              const char *scenes_dir, err_t *err);
+void tiles_store_free(tiles_store *s);
 
 #endif

@@ -1,6 +1,7 @@
-/* web.c — the web page at / and its static files, read into memory at start-up from web/
- * (the page) and the baked Leaflet copy (assets/baked/web/leaflet, from npm at `make assets`).
- * Only files found at start-up can be served, so no request path ever reaches the filesystem. */
+/* web.c — the web page at / and its static files, read into memory (the web catalog part) from
+ * web/ (the page) and the baked Leaflet copy (assets/baked/web/leaflet, from npm at `make assets`).
+ * Only files found at load (start-up, SIGHUP) are served, so no request path reaches the
+ * filesystem. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,10 @@ typedef struct {
     char key[72];
 } web_file;
 
-static web_file *files;
-static size_t n_files;
+struct web_files {
+    web_file *files;
+    size_t n;
+};
 
 static const char *mime_of(const char *name)
 {
@@ -37,7 +40,7 @@ static const char *mime_of(const char *name)
     return NULL;
 }
 
-static int add_file(const char *fs_path, const char *url, err_t *err)
+static int add_file(web_files *wf, const char *fs_path, const char *url, err_t *err)
 {
     const char *mime = mime_of(fs_path);
     if (!mime)
@@ -50,18 +53,18 @@ static int add_file(const char *fs_path, const char *url, err_t *err)
         return 0;
     }
     char *data = malloc((size_t)st.st_size + 1);
-    web_file *nf = realloc(files, (n_files + 1) * sizeof *files);
+    web_file *nf = realloc(wf->files, (wf->n + 1) * sizeof *nf);
     if (!data || !nf || fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
         free(data);
         if (nf)
-            files = nf;
+            wf->files = nf;
         fclose(f);
         err_set(err, ERR_CONFIG, NULL, "cannot read %s", fs_path);
         return -1;
     }
     fclose(f);
-    files = nf;
-    web_file *w = &files[n_files++];
+    wf->files = nf;
+    web_file *w = &wf->files[wf->n++];
     snprintf(w->path, sizeof w->path, "%s", url);
     w->data = data;
     w->len = (size_t)st.st_size;
@@ -72,7 +75,7 @@ static int add_file(const char *fs_path, const char *url, err_t *err)
     return 0;
 }
 
-static int add_dir(const char *dir, const char *url_prefix, err_t *err)
+static int add_dir(web_files *wf, const char *dir, const char *url_prefix, err_t *err)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -87,32 +90,60 @@ static int add_dir(const char *dir, const char *url_prefix, err_t *err)
         snprintf(url, sizeof url, "%s/%s", url_prefix, e->d_name);
         struct stat st;
         if (stat(fs, &st) == 0 && S_ISREG(st.st_mode))
-            rc = add_file(fs, url, err);
+            rc = add_file(wf, fs, url, err);
     }
     closedir(d);
     return rc;
 }
 
-int web_load(const char *web_dir, const char *assets_dir, err_t *err)
+web_files *web_files_load(const char *web_dir, const char *assets_dir, err_t *err)
 {
+    web_files *wf = calloc(1, sizeof *wf);
+    if (!wf) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
     char index[600], leaflet[600], images[620];
     snprintf(index, sizeof index, "%s/index.html", web_dir);
-    if (add_file(index, "/", err) < 0 || add_dir(web_dir, "/static", err) < 0)
-        return -1;
     snprintf(leaflet, sizeof leaflet, "%s/baked/web/leaflet", assets_dir);
     snprintf(images, sizeof images, "%s/images", leaflet);
-    if (add_dir(leaflet, "/static/leaflet", err) < 0 || add_dir(images, "/static/leaflet/images", err) < 0)
-        return -1;
-    return 0;
+    if (add_file(wf, index, "/", err) < 0 || add_dir(wf, web_dir, "/static", err) < 0 ||
+        add_dir(wf, leaflet, "/static/leaflet", err) < 0 ||
+        add_dir(wf, images, "/static/leaflet/images", err) < 0) {
+        web_files_free(wf);
+        return NULL;
+    }
+    return wf;
 }
 
-void web_unload(void)
+void web_files_free(web_files *wf)
 {
-    for (size_t i = 0; i < n_files; i++)
-        free(files[i].data);
-    free(files);
-    files = NULL;
-    n_files = 0;
+    if (!wf)
+        return;
+    for (size_t i = 0; i < wf->n; i++)
+        free(wf->files[i].data);
+    free(wf->files);
+    free(wf);
+}
+
+static void *web_part_load(const config *cfg, err_t *err)
+{
+    return web_files_load("web", cfg->assets_dir, err);
+}
+
+static void web_part_free(void *p)
+{
+    web_files_free(p);
+}
+
+const catalog_part_ops web_part_ops = {"web", web_part_load, web_part_free, NULL};
+
+static const web_file *web_files_find(const web_files *wf, const char *path)
+{
+    for (size_t i = 0; wf && i < wf->n; i++)
+        if (strcmp(wf->files[i].path, path) == 0)
+            return &wf->files[i];
+    return NULL;
 }
 
 static void web_route_file(http_req *rq, void *ctx)
@@ -129,12 +160,12 @@ static void web_route_file(http_req *rq, void *ctx)
         for (int i = 0; http_req_capture(rq, i) && n < sizeof path; i++)
             n += (size_t)snprintf(path + n, sizeof path - n, "/%s", http_req_capture(rq, i));
     }
-    for (size_t i = 0; i < n_files; i++) {
-        if (strcmp(files[i].path, path) == 0) {
-            http_reply_static(rq, files[i].mime, files[i].data, files[i].len, files[i].key,
-                              "public, max-age=300");
-            return;
-        }
+        /* The bytes are replied by reference: the request holds its catalog until they are written. */
+    const web_files *wf = catalog_part(http_req_data(rq), ((const web_ctx *)ctx)->files);
+    const web_file *f = web_files_find(wf, path);
+    if (f) {
+        http_reply_static(rq, f->mime, f->data, f->len, f->key, "public, max-age=300");
+        return;
     }
     err_set(&err, ERR_NOT_FOUND, NULL, "no such file");
     http_reply_error(rq, &err);
@@ -148,7 +179,7 @@ static const route_def web_routes[] = {
     {HTTP_M_GH, "/static/*/*/*", web_route_file, "web"},
 };
 
-int web_register(router *r)
+int web_register(router *r, web_ctx *ctx)
 {
-    return router_add_table(r, web_routes, sizeof web_routes / sizeof web_routes[0], NULL);
+    return router_add_table(r, web_routes, sizeof web_routes / sizeof web_routes[0], ctx);
 }

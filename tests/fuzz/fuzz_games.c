@@ -12,6 +12,8 @@
 #include "fuzz_util.h"
 #include "refcards/games/games.h"
 
+static games_registry *GT; /* the game tables under test */
+
 static const char *const games[] = {"elite", "msfs2020", "squadrons", "dcs", "starcitizen", "bms", "il2"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -19,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/templates/games", fuzz_root());
     err_t err = {0};
-    if (games_load(dir, &err) < 0) {
+    if (!(GT = games_load(dir, &err))) {
         fprintf(stderr, "fuzz_games: %s (set CARTOUCHE_ROOT to the repository)\n", err.msg);
         abort();
     }
@@ -65,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     games_bundle bundle = {files, n};
     binding_set set = {0};
     err_t err = {0};
-    if (games_parse_bundle(game, &bundle, &set, &err) < 0) {
+    if (games_parse_bundle(GT, game, &bundle, &set, &err) < 0) {
         FUZZ_CHECK(err.msg[0] != 0);
         bindings_free(&set);
         return 0;

@@ -23,7 +23,7 @@ static int parse_upload(binding_set *s, err_t *e, ...)
     }
     va_end(ap);
     games_bundle b = {files, n};
-    int rc = games_parse_bundle(NULL, &b, s, e);
+    int rc = games_parse_bundle(GT, NULL, &b, s, e);
     for (size_t i = 0; i < n; i++)
         free(data[i]);
     return rc;
@@ -354,10 +354,10 @@ static void test_bms_detect_and_refuse(void **state)
     err_t e = {0};
     size_t len;
     char *data = tr_read(TR_DATA "bms_dx_only.key", &len);
-    assert_string_equal(games_detect(data, len, &e), "bms"); /* no SimDoNothing line at all */
+    assert_string_equal(games_detect(GT, data, len, &e), "bms"); /* no SimDoNothing line at all */
     free(data);
     data = tr_read(TR_DATA "bms_setup_viper_tqs.xml", &len);
-    assert_string_equal(games_detect(data, len, &e), "bms");
+    assert_string_equal(games_detect(GT, data, len, &e), "bms");
     free(data);
 
     binding_set s = tr_parse(NULL, "bms_dx_only.key", "my stick.key");

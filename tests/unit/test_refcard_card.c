@@ -17,6 +17,10 @@
 #include "refcards/card.h"
 #include "refcards/devart.h"
 #include "refcards/devices.h"
+#include "refcards/usbids.h"
+
+static devices_registry *DR; /* the device registry under test */
+static usbids_table *UT; /* usb.ids names (NULL: none loaded) */
 
 static text_fonts *fonts;
 
@@ -24,7 +28,7 @@ static int setup(void **state)
 {
     err_t err = {0};
     const char *t = getenv("CARTOUCHE_TEMPLATES");
-    if (devices_load(t ? t : "templates", NULL, &err) < 0) {
+    if (!(DR = devices_load(t ? t : "templates", NULL, &err))) {
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
@@ -39,7 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     text_fonts_free(fonts);
-    devices_unload();
+    devices_registry_free(DR);
     return 0;
 }
 
@@ -181,9 +185,9 @@ static card_stats draw_job(card_job *job, const char *sample)
 static card_stats draw_card(const device *d, const binding_set *set, const char *sample)
 {
     const binding **items = calloc(set->n + 1, sizeof *items);
-    size_t n = card_select(set, d, d ? NULL : set->items[0].input.device, set->items[0].input.device_index, set->items[0].module, items);
+    size_t n = card_select(DR, set, d, d ? NULL : set->items[0].input.device, set->items[0].input.device_index, set->items[0].module, items);
     cairo_surface_t *bg = d ? background_of(d) : NULL;
-    card_job job = {.dev = d, .items = items, .n_items = n, .game = "elite", .game_name = "Elite Dangerous",
+    card_job job = {.devices = DR, .usb = UT, .dev = d, .items = items, .n_items = n, .game = "elite", .game_name = "Elite Dangerous",
                     .profile = "Custom", .device_name = d ? NULL : set->items[0].input.device,
                     .background = bg};
     card_stats st = draw_job(&job, sample);
@@ -206,8 +210,8 @@ static card_stats draw_card(const device *d, const binding_set *set, const char 
 
 static void test_every_device_every_control(void **state)
 {
-    for (size_t i = 0; i < devices_count(); i++) {
-        const device *d = devices_at(i);
+    for (size_t i = 0; i < devices_count(DR); i++) {
+        const device *d = devices_at(DR, i);
         binding_set set = {.game = "elite"};
         bind_all(&set, d, 0);
         char name[96];
@@ -225,7 +229,7 @@ static void test_dense_bindings_all_shown(void **state)
 {
     const char *ids[] = {"warthog-stick", "x52", "vpc-mongoost-50cm3", "xbox-gamepad"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-        const device *d = devices_get(ids[i]);
+        const device *d = devices_get(DR, ids[i]);
         assert_non_null(d);
         binding_set set = {.game = "elite"};
         bind_all(&set, d, 1);
@@ -241,7 +245,7 @@ static void test_dense_bindings_all_shown(void **state)
 
 static void test_off_layout_controls_listed(void **state)
 {
-    const device *d = devices_get("warthog-stick");
+    const device *d = devices_get(DR, "warthog-stick");
     binding_set set = {.game = "elite"};
     add(&set, "ThrustMasterWarthogJoystick", "button:1", "Primary fire", "Ship", NULL, NULL);
     add(&set, "ThrustMasterWarthogJoystick", "button:40", "Galaxy map", "Ship", NULL, NULL);
@@ -259,7 +263,7 @@ static void test_off_layout_controls_listed(void **state)
 
 static void test_keyboard_card(void **state)
 {
-    const device *kb = devices_get("keyboard");
+    const device *kb = devices_get(DR, "keyboard");
     binding_set set = {.game = "elite"};
     const char *keys[] = {"W", "A", "S", "D", "Space", "LeftShift", "LeftControl", "Tab", "Escape", "F1",
                           "1", "2", "3", "4", "G", "L", "H", "J", "Enter", "Backspace", "UpArrow",
@@ -292,7 +296,7 @@ static void test_generic_card_lists_everything(void **state)
     add(&set, "HomebuiltButtonBox", "hat:1:upleft", "Previous target", "Ship", "HomebuiltButtonBox", "button:1");
     add(&set, "HomebuiltButtonBox", "axis:x", "Roll", "Ship", NULL, NULL);
     add(&set, "HomebuiltButtonBox", "axis:x", "Steering", "SRV", NULL, NULL);
-    assert_null(devices_find("elite", "HomebuiltButtonBox", 0, 0));
+    assert_null(devices_find(DR, "elite", "HomebuiltButtonBox", 0, 0));
     card_stats st = draw_card(NULL, &set, "generic");
     assert_int_equal(st.bindings, 64);
     assert_int_equal(st.bindings_shown, 64);
@@ -317,9 +321,9 @@ static void test_generic_card_flows_to_pages(void **state)
     assert_true(st.pages >= 2 && st.pages <= 4);
     /* Layout only (no cairo context) gives the same page count, drawing nothing. */
     const binding **items = calloc(set.n, sizeof *items);
-    size_t n = card_select(&set, NULL, "HugePanel", 0, NULL, items);
+    size_t n = card_select(DR, &set, NULL, "HugePanel", 0, NULL, items);
     card_stats lo;
-    card_job job = {.items = items, .n_items = n, .game = "elite", .device_name = "HugePanel", .stats = &lo};
+    card_job job = {.devices = DR, .usb = UT, .items = items, .n_items = n, .game = "elite", .device_name = "HugePanel", .stats = &lo};
     err_t err = {0};
     assert_int_equal(card_draw(NULL, fonts, &job, &err), 0);
     assert_int_equal(lo.pages, st.pages);
@@ -331,13 +335,13 @@ static void test_generic_card_flows_to_pages(void **state)
 
 static void test_bad_utf8_is_an_error(void **state)
 {
-    const device *d = devices_get("t16000m");
+    const device *d = devices_get(DR, "t16000m");
     binding_set set = {.game = "elite"};
     add(&set, "T16000M", "button:1", "Fire \xff\xfe", "Ship", NULL, NULL);
     const binding *items[1] = {&set.items[0]};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
     cairo_t *cr = cairo_create(s);
-    card_job job = {.dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous"};
+    card_job job = {.devices = DR, .usb = UT, .dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous"};
     err_t err = {0};
     assert_int_equal(card_draw(cr, fonts, &job, &err), -1);
     assert_true(err.msg[0] != '\0');
@@ -350,7 +354,7 @@ static void test_bad_utf8_is_an_error(void **state)
  * target at the same places, twice as sharp. */
 static void test_scale_two(void **state)
 {
-    const device *d = devices_get("t16000m");
+    const device *d = devices_get(DR, "t16000m");
     binding_set set = {.game = "elite"};
     add(&set, "T16000M", "button:1", "Primary fire", "Ship", NULL, NULL);
     const binding *items[1] = {&set.items[0]};
@@ -363,7 +367,7 @@ static void test_scale_two(void **state)
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, 2, 2);
     card_stats st;
-    card_job job = {.dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous",
+    card_job job = {.devices = DR, .usb = UT, .dev = d, .items = items, .n_items = 1, .game = "elite", .game_name = "Elite Dangerous",
                     .background = bg, .stats = &st};
     err_t err = {0};
     assert_int_equal(card_draw(cr, fonts, &job, &err), 0);
@@ -405,7 +409,7 @@ static void test_context_colours_upload_wide(void **state)
     for (int with = 0; with < 2; with++) {
         cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
         cairo_t *cr = cairo_create(s);
-        card_job job = {.items = items, .n_items = 2, .game = "elite", .device_name = "PanelB",
+        card_job job = {.devices = DR, .usb = UT, .items = items, .n_items = 2, .game = "elite", .device_name = "PanelB",
                         .contexts = with ? upload : NULL, .n_contexts = with ? 2 : 0};
         err_t err = {0};
         assert_int_equal(card_draw(cr, fonts, &job, &err), 0);

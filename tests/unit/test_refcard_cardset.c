@@ -14,22 +14,29 @@
 #include "refcards/cardset.h"
 #include "refcards/devices.h"
 #include "refcards/usbids.h"
+#include "refcards/refdata.h"
+
+static devices_registry *DR; /* the device registry under test */
+static usbids_table *UT; /* usb.ids names (NULL: none loaded) */
+static refcards_data RD; /* the pieces above, as the refcards part holds them */
 
 static int setup(void **state)
 {
     err_t err = {0};
-    if (devices_load("templates", NULL, &err) < 0) {
+    if (!(DR = devices_load("templates", NULL, &err))) {
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
-    usbids_load(NULL, "templates/usb/vendors.json");
+    UT = usbids_load(NULL, "templates/usb/vendors.json", &err);
+    RD.devices = DR;
+    RD.usb = UT;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    usbids_unload();
-    devices_unload();
+    usbids_free(UT);
+    devices_registry_free(DR);
     return 0;
 }
 
@@ -66,7 +73,7 @@ static void test_grouping(void **state)
 
     cardset cs;
     err_t err = {0};
-    assert_int_equal(cardset_build(&set, &cs, &err), 0);
+    assert_int_equal(cardset_build(RD.devices, RD.usb, &set, &cs, &err), 0);
     assert_int_equal(cs.n_not_shown, 1);
     assert_int_equal(cs.not_shown[0], 4);
     assert_int_equal(cs.n_contexts, 3);
@@ -103,18 +110,18 @@ static void test_grouping(void **state)
 static void test_generic_titles(void **state)
 {
     char t[160];
-    cardset_generic_title("231D0121", 0, 0, t, sizeof t); /* vendor from the overlay */
+    cardset_generic_title(UT, "231D0121", 0, 0, t, sizeof t); /* vendor from the overlay */
     assert_string_equal(t, "VKB-Sim device (USB 231D:0121)");
-    cardset_generic_title("044F0402", 0, 0, t, sizeof t); /* product from usb.ids */
+    cardset_generic_title(UT, "044F0402", 0, 0, t, sizeof t); /* product from usb.ids */
     assert_non_null(strstr(t, "ThrustMaster"));
     assert_null(strstr(t, "044F0402"));
-    cardset_generic_title("", 0x1234, 0xBEAD, t, sizeof t);
+    cardset_generic_title(UT, "", 0x1234, 0xBEAD, t, sizeof t);
     assert_non_null(strstr(t, "vJoy"));
-    cardset_generic_title("DEADBEEF", 0, 0, t, sizeof t);
+    cardset_generic_title(UT, "DEADBEEF", 0, 0, t, sizeof t);
     assert_string_equal(t, "Game controller (USB DEAD:BEEF)");
-    cardset_generic_title("My Button Box", 0, 0, t, sizeof t);
+    cardset_generic_title(UT, "My Button Box", 0, 0, t, sizeof t);
     assert_string_equal(t, "My Button Box");
-    assert_string_equal(usbids_vendor(0x044F), "ThrustMaster");
+    assert_string_equal(usbids_vendor(UT, 0x044F), "ThrustMaster");
 }
 
 int main(void)

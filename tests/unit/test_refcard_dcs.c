@@ -173,7 +173,7 @@ static void test_dcs_bundle(void **state)
     games_bundle bundle = {files, sizeof files / sizeof files[0]};
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
+    assert_int_equal(games_parse_bundle(GT, NULL, &bundle, &s, &e), 0);
     assert_string_equal(s.game, "dcs");
     assert_int_equal(s.n, 4 * 30 + 30);
     assert_int_equal(s.n_warnings, 0);
@@ -215,7 +215,7 @@ static void test_dcs_errors(void **state)
                        "\t\t\t[\"added\"] = { [1] = { [\"reformers\"] = {} } },\n\t\t},\n"
                        "\t\t[\"d2\"] = 5,\n\t},\n}\nreturn diff\n";
     binding_set s;
-    assert_int_equal(games_parse("dcs", text, strlen(text), &s, &e), 0);
+    assert_int_equal(games_parse(GT, "dcs", text, strlen(text), &s, &e), 0);
     assert_int_equal(s.n, 0);
     assert_int_equal(s.n_warnings, 2);
     assert_int_equal(s.warnings[0].line, 4);

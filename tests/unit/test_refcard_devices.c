@@ -18,6 +18,8 @@
 #include "bake/devart_bake.h"
 #include "refcards/devices.h"
 
+static devices_registry *DR; /* the device registry under test */
+
 static const char *templates_dir(void)
 {
     const char *t = getenv("CARTOUCHE_TEMPLATES");
@@ -27,7 +29,7 @@ static const char *templates_dir(void)
 static int setup_registry(void **state)
 {
     err_t err = {0};
-    if (devices_load(templates_dir(), NULL, &err) < 0) {
+    if (!(DR = devices_load(templates_dir(), NULL, &err))) {
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
@@ -36,7 +38,7 @@ static int setup_registry(void **state)
 
 static int teardown_registry(void **state)
 {
-    devices_unload();
+    devices_registry_free(DR);
     return 0;
 }
 
@@ -95,20 +97,20 @@ static void test_shipped_devices_load(void **state)
                          "vpc-mongoost-50cm3", "tflight-hotas", "tfrp-pedals", "mfg-crosswind",
                          "xbox-gamepad", "keyboard"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-        const device *d = devices_get(ids[i]);
+        const device *d = devices_get(DR, ids[i]);
         if (!d)
             fail_msg("device %s missing from the registry", ids[i]);
         assert_true(d->n_callouts > 0);
         assert_non_null(d->art);
     }
-    assert_true(devices_count() >= sizeof ids / sizeof ids[0]);
-    assert_null(devices_get("no-such-device"));
+    assert_true(devices_count(DR) >= sizeof ids / sizeof ids[0]);
+    assert_null(devices_get(DR, "no-such-device"));
 }
 
 static void test_callouts_inside_and_apart(void **state)
 {
-    for (size_t i = 0; i < devices_count(); i++) {
-        const device *d = devices_at(i);
+    for (size_t i = 0; i < devices_count(DR); i++) {
+        const device *d = devices_at(DR, i);
         placed *pl = calloc(d->n_callouts + d->n_groups, sizeof *pl);
         size_t n = placed_boxes(d, pl);
         for (size_t a = 0; a < n; a++) {
@@ -186,8 +188,8 @@ static int segments_cross(device_point p1, device_point p2, device_point q1, dev
 static void test_leaders_do_not_cross(void **state)
 {
     int bad = 0;
-    for (size_t i = 0; i < devices_count(); i++) {
-        const device *d = devices_at(i);
+    for (size_t i = 0; i < devices_count(DR); i++) {
+        const device *d = devices_at(DR, i);
         if (d->kind == DEVICE_KEYBOARD)
             continue;
         placed *pl = calloc(d->n_callouts + d->n_groups, sizeof *pl);
@@ -221,7 +223,7 @@ static void test_leaders_do_not_cross(void **state)
 
 static void test_keyboard_has_every_key(void **state)
 {
-    const device *kb = devices_get("keyboard");
+    const device *kb = devices_get(DR, "keyboard");
     assert_non_null(kb);
     assert_int_equal(kb->kind, DEVICE_KEYBOARD);
     assert_true(kb->n_callouts >= 104); /* full-size ANSI, and the ISO keys when drawn */
@@ -238,55 +240,55 @@ static void test_keyboard_has_every_key(void **state)
 
 static void test_find_by_game_name(void **state)
 {
-    const device *d = devices_find("elite", "ThrustMasterWarthogJoystick", 0, 0);
+    const device *d = devices_find(DR, "elite", "ThrustMasterWarthogJoystick", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "warthog-stick");
-    d = devices_find("elite", "T16000MTHROTTLE", 0, 0);
+    d = devices_find(DR, "elite", "T16000MTHROTTLE", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "twcs");
-    d = devices_find("elite", "SaitekX52Pro", 0, 0);
+    d = devices_find(DR, "elite", "SaitekX52Pro", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "x52");
     /* Windows product names are matched case-insensitively and without padding. */
-    d = devices_find("msfs2020", "  joystick - hotas warthog ", 0, 0);
+    d = devices_find(DR, "msfs2020", "  joystick - hotas warthog ", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "warthog-stick");
-    d = devices_find("msfs2020", "Throttle - HOTAS Warthog", 0, 0);
+    d = devices_find(DR, "msfs2020", "Throttle - HOTAS Warthog", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "warthog-throttle");
     /* Another game's name is still recognised when the game has none of its own. */
-    d = devices_find("il2", "X56 H.O.T.A.S. Stick", 0, 0);
+    d = devices_find(DR, "il2", "X56 H.O.T.A.S. Stick", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "x56-stick");
-    d = devices_find(NULL, "Keyboard", 0, 0);
+    d = devices_find(DR, NULL, "Keyboard", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "keyboard");
-    assert_null(devices_find("elite", "SomeHomebuiltPanel", 0, 0));
-    assert_null(devices_find("elite", "", 0, 0));
-    assert_null(devices_find("elite", NULL, 0, 0));
+    assert_null(devices_find(DR, "elite", "SomeHomebuiltPanel", 0, 0));
+    assert_null(devices_find(DR, "elite", "", 0, 0));
+    assert_null(devices_find(DR, "elite", NULL, 0, 0));
 }
 
 static void test_find_by_usb(void **state)
 {
-    const device *d = devices_find(NULL, NULL, 0x044F, 0x0402);
+    const device *d = devices_find(DR, NULL, NULL, 0x044F, 0x0402);
     assert_non_null(d);
     assert_string_equal(d->id, "warthog-stick");
-    d = devices_find("elite", "anything", 0x231D, 0x0200);
+    d = devices_find(DR, "elite", "anything", 0x231D, 0x0200);
     assert_non_null(d);
     assert_string_equal(d->id, "vkb-gladiator-nxt-evo");
     /* Elite names unprofiled devices by hex VID+PID. */
-    d = devices_find("elite", "044F0404", 0, 0);
+    d = devices_find(DR, "elite", "044F0404", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "warthog-throttle");
-    d = devices_find("elite", "06a30762", 0, 0);
+    d = devices_find(DR, "elite", "06a30762", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "x52");
-    assert_null(devices_find(NULL, "DEADBEEF", 0, 0));
-    d = devices_find("elite", "33440194", 0, 0);
+    assert_null(devices_find(DR, NULL, "DEADBEEF", 0, 0));
+    d = devices_find(DR, "elite", "33440194", 0, 0);
     assert_non_null(d);
     assert_string_equal(d->id, "vpc-mongoost-50cm3");
     /* An unknown USB id falls back to the name. */
-    d = devices_find("elite", "SaitekX56Throttle", 0x1234, 0x5678);
+    d = devices_find(DR, "elite", "SaitekX56Throttle", 0x1234, 0x5678);
     assert_non_null(d);
     assert_string_equal(d->id, "x56-throttle");
 }
@@ -323,7 +325,7 @@ static const struct {
 static void test_new_devices_identity(void **state)
 {
     for (size_t i = 0; i < sizeof new_devices / sizeof new_devices[0]; i++) {
-        const device *d = devices_get(new_devices[i].id);
+        const device *d = devices_get(DR, new_devices[i].id);
         if (!d)
             fail_msg("device %s missing from the registry", new_devices[i].id);
         if (strcmp(d->side, new_devices[i].side) != 0)
@@ -332,18 +334,18 @@ static void test_new_devices_identity(void **state)
         if (new_devices[i].usb) {
             unsigned vid, pid;
             assert_int_equal(sscanf(new_devices[i].usb, "%x:%x", &vid, &pid), 2);
-            const device *u = devices_find(NULL, NULL, vid, pid);
+            const device *u = devices_find(DR, NULL, NULL, vid, pid);
             if (u != d)
                 fail_msg("%s: USB %s finds %s", d->id, new_devices[i].usb, u ? u->id : "nothing");
         } else {
             assert_int_equal(d->n_usb, 0);
         }
-        const device *n = devices_find(new_devices[i].game, new_devices[i].name, 0, 0);
+        const device *n = devices_find(DR, new_devices[i].game, new_devices[i].name, 0, 0);
         if (n != d)
             fail_msg("%s: %s name \"%s\" finds %s", d->id, new_devices[i].game, new_devices[i].name,
                      n ? n->id : "nothing");
     }
-    assert_true(devices_count() >= 40);
+    assert_true(devices_count(DR) >= 40);
 }
 
 /* Which axes each device has, as Windows reports them: twist is RZ (RX on the classic
@@ -388,7 +390,7 @@ static void test_axis_mapping(void **state)
     };
     static const char *const all[] = {"x", "y", "z", "rx", "ry", "rz", "slider1", "slider2", "dial1", NULL};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const device *d = devices_get(want[i].id);
+        const device *d = devices_get(DR, want[i].id);
         if (!d)
             fail_msg("device %s missing", want[i].id);
         char got[96] = "";
@@ -408,9 +410,9 @@ static void test_axis_mapping(void **state)
 
 static void test_list_json(void **state)
 {
-    json_t *list = devices_list_json();
+    json_t *list = devices_list_json(DR);
     assert_true(json_is_array(list));
-    assert_int_equal(json_array_size(list), devices_count());
+    assert_int_equal(json_array_size(list), devices_count(DR));
     int saw = 0;
     size_t i;
     json_t *e;
@@ -459,12 +461,12 @@ static void expect_error(const char *file, const char *text, const char *needle1
     clear_dir();
     write_file(file, text);
     err_t err = {0};
-    size_t before = devices_count();
-    assert_int_equal(devices_load(tmpdir, NULL, &err), -1);
+    size_t before = devices_count(DR);
+    assert_null(devices_load(tmpdir, NULL, &err));
     if (!strstr(err.msg, needle1) || (needle2 && !strstr(err.msg, needle2)))
         fail_msg("error \"%s\" does not name \"%s\" / \"%s\"", err.msg, needle1, needle2 ? needle2 : "");
     assert_int_equal(err.kind, ERR_CONFIG);
-    assert_int_equal(devices_count(), before); /* the previous registry stays */
+    assert_int_equal(devices_count(DR), before); /* the previous registry stays */
 }
 
 static void test_rejects_broken_files(void **state)
@@ -480,10 +482,11 @@ static void test_rejects_broken_files(void **state)
     write_file("pad.json", GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": "
                                      "[\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
     err_t err = {0};
-    if (devices_load(tmpdir, NULL, &err) < 0)
+    devices_registry_free(DR);
+    if (!(DR = devices_load(tmpdir, NULL, &err)))
         fail_msg("good file rejected: %s", err.msg);
-    assert_int_equal(devices_count(), 1);
-    assert_non_null(devices_find("elite", "TestPad", 0, 0));
+    assert_int_equal(devices_count(DR), 1);
+    assert_non_null(devices_find(DR, "elite", "TestPad", 0, 0));
 
     expect_error("pad.json", GOOD_HEAD " \"callouts\": [}", "pad.json", "line");
     expect_error("pad.json",
@@ -537,12 +540,13 @@ static void test_rejects_broken_files(void **state)
                "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": [{\"id\": \"a\", \"label\": \"A\", "
                "\"controls\": [\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
     err = (err_t){0};
-    if (devices_load(tmpdir, NULL, &err) < 0)
+    devices_registry_free(DR);
+    if (!(DR = devices_load(tmpdir, NULL, &err)))
         fail_msg("hex-name file rejected: %s", err.msg);
-    assert_null(devices_find("elite", "ABCD1234", 0, 0));
-    assert_null(devices_find(NULL, "abcd1234", 0, 0));
-    assert_non_null(devices_find("starcitizen", " test pad   {5678ABCD-0000-0000-0000-504944564944}", 0, 0));
-    assert_null(devices_find("starcitizen", "Test Pa", 0, 0));
+    assert_null(devices_find(DR, "elite", "ABCD1234", 0, 0));
+    assert_null(devices_find(DR, NULL, "abcd1234", 0, 0));
+    assert_non_null(devices_find(DR, "starcitizen", " test pad   {5678ABCD-0000-0000-0000-504944564944}", 0, 0));
+    assert_null(devices_find(DR, "starcitizen", "Test Pa", 0, 0));
     /* Two files claiming the same USB id. */
     clear_dir();
     write_file("pad.json", GOOD_HEAD " \"callouts\": [{\"id\": \"a\", \"label\": \"A\", \"controls\": "
@@ -553,13 +557,13 @@ static void test_rejects_broken_files(void **state)
                "\"extras\": [600, 980, 700, 80], \"art\": [], \"callouts\": [{\"id\": \"a\", \"label\": \"A\", "
                "\"controls\": [\"pad:a\"], \"box\": [20, 100, 300, 50], \"anchor\": [960, 540]}]}");
     err = (err_t){0};
-    assert_int_equal(devices_load(tmpdir, NULL, &err), -1);
+    assert_null(devices_load(tmpdir, NULL, &err));
     assert_non_null(strstr(err.msg, "1234:5678 is also claimed"));
 
     clear_dir();
     rmdir(sub);
     rmdir(tmpdir);
-    devices_unload();
+    devices_registry_free(DR);
     assert_int_equal(setup_registry(NULL), 0);
 }
 
@@ -572,11 +576,12 @@ static void test_bake_and_decode(void **state)
     int n = devart_bake(templates_dir(), assets, &err);
     if (n < 0)
         fail_msg("bake: %s", err.msg);
-    assert_int_equal((size_t)n, devices_count());
+    assert_int_equal((size_t)n, devices_count(DR));
     assert_int_equal(devart_bake(templates_dir(), assets, &err), 0);
-    if (devices_load(templates_dir(), assets, &err) < 0)
+    devices_registry_free(DR);
+    if (!(DR = devices_load(templates_dir(), assets, &err)))
         fail_msg("load with backgrounds: %s", err.msg);
-    const device *d = devices_get("warthog-stick");
+    const device *d = devices_get(DR, "warthog-stick");
     cairo_surface_t *bg1 = devices_background(d, 1), *bg2 = devices_background(d, 2);
     assert_non_null(bg1);
     assert_non_null(bg2);

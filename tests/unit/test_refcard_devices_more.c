@@ -8,6 +8,8 @@
 #include "refcards/devices.h"
 #include "test_refcard_util.h"
 
+static devices_registry *DR; /* the device registry under test */
+
 typedef struct {
     const char *id;
     const char *side;   /* "" when the model has no hands */
@@ -39,7 +41,7 @@ static const more_device more[] = {
 static int setup(void **state)
 {
     err_t err = {0};
-    if (devices_load("templates", NULL, &err) < 0) {
+    if (!(DR = devices_load("templates", NULL, &err))) {
         fprintf(stderr, "devices_load: %s\n", err.msg);
         return -1;
     }
@@ -48,13 +50,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    devices_unload();
+    devices_registry_free(DR);
     return tr_teardown(state);
 }
 
 static const device *get(const char *id)
 {
-    const device *d = devices_get(id);
+    const device *d = devices_get(DR, id);
     if (!d)
         fail_msg("device %s is not in the registry", id);
     return d;
@@ -104,27 +106,27 @@ static void test_found_by_usb_and_game_name(void **state)
     for (size_t i = 0; i < N_MORE; i++) {
         const device *d = get(more[i].id);
         if (more[i].vid) {
-            const device *u = devices_find(NULL, NULL, more[i].vid, more[i].pid);
+            const device *u = devices_find(DR, NULL, NULL, more[i].vid, more[i].pid);
             if (u != d)
                 fail_msg("%04X:%04X gives %s, not %s", more[i].vid, more[i].pid, u ? u->id : "nothing",
                          more[i].id);
             /* Elite writes devices it has no name for as VVVVPPPP. */
             char hex[16];
             snprintf(hex, sizeof hex, "%04X%04X", more[i].vid, more[i].pid);
-            assert_ptr_equal(devices_find("elite", hex, 0, 0), d);
+            assert_ptr_equal(devices_find(DR, "elite", hex, 0, 0), d);
         }
-        const device *n = devices_find(more[i].game, more[i].name, 0, 0);
+        const device *n = devices_find(DR, more[i].game, more[i].name, 0, 0);
         if (n != d)
             fail_msg("%s \"%s\" gives %s, not %s", more[i].game, more[i].name, n ? n->id : "nothing", more[i].id);
     }
     /* The G940 is one USB device (046D:C287) holding three drawn ones: its pedals and throttle,
      * which have no USB id of their own, are found by name even when a file carries that id. */
-    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Pedals", 0x046D, 0xC287), get("g940-pedals"));
-    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Throttle", 0x046D, 0xC287), get("g940-throttle"));
-    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Joystick", 0x046D, 0xC287), get("g940-stick"));
-    assert_ptr_equal(devices_find("msfs2020", "Some other name", 0x046D, 0xC287), get("g940-stick"));
+    assert_ptr_equal(devices_find(DR, "msfs2020", "Logitech G940 Pedals", 0x046D, 0xC287), get("g940-pedals"));
+    assert_ptr_equal(devices_find(DR, "msfs2020", "Logitech G940 Throttle", 0x046D, 0xC287), get("g940-throttle"));
+    assert_ptr_equal(devices_find(DR, "msfs2020", "Logitech G940 Joystick", 0x046D, 0xC287), get("g940-stick"));
+    assert_ptr_equal(devices_find(DR, "msfs2020", "Some other name", 0x046D, 0xC287), get("g940-stick"));
     /* A name of a device that has USB ids of its own does not override the file's id. */
-    assert_ptr_equal(devices_find("msfs2020", "Logitech G940 Joystick", 0x044F, 0x0402), get("warthog-stick"));
+    assert_ptr_equal(devices_find(DR, "msfs2020", "Logitech G940 Joystick", 0x044F, 0x0402), get("warthog-stick"));
 }
 
 static void test_axes_match_the_device(void **state)
@@ -179,7 +181,7 @@ static void test_pads_as_raw_joysticks(void **state)
 /* The callout id a parsed binding (or its modifier) lands on, on the device the game named. */
 static const char *landing(const bind_input *in, const device *expect)
 {
-    const device *d = devices_find("elite", in->device, in->vid, in->pid);
+    const device *d = devices_find(DR, "elite", in->device, in->vid, in->pid);
     if (d != expect)
         fail_msg("\"%s\" gives %s, not %s", in->device, d ? d->id : "nothing", expect->id);
     const device_callout *c = devices_callout_for(d, in->control);
@@ -245,7 +247,7 @@ static void test_pedals_and_panels(void **state)
     }
     assert_non_null(strstr(devices_callout_for(get("vkb-t-rudder"), "axis:rx")->label, "Rudder"));
     /* The G940 shares one USB id among stick, throttle and pedals: its pedals never claim it. */
-    assert_ptr_not_equal(devices_find(NULL, NULL, 0x046D, 0xC287), get("g940-pedals"));
+    assert_ptr_not_equal(devices_find(DR, NULL, NULL, 0x046D, 0xC287), get("g940-pedals"));
     /* The two MFDs are two cards, each with all 28 buttons. */
     for (int m = 0; m < 2; m++) {
         const device *d = get(m ? "cougar-mfd-right" : "cougar-mfd-left");

@@ -102,7 +102,7 @@ static binding_set parse_text(const char *text)
 {
     binding_set s;
     err_t e = {0};
-    int rc = games_parse("elite", text, strlen(text), &s, &e);
+    int rc = games_parse(GT, "elite", text, strlen(text), &s, &e);
     if (rc)
         print_error("%s\n", e.msg);
     assert_int_equal(rc, 0);
@@ -251,7 +251,7 @@ static void test_elite_layouts(void **state)
                        "<B><Primary Device=\"Keyboard\" Key=\"Key_LessThan\"/>"
                        "<Secondary Device=\"Keyboard\" Key=\"Key_Hash\"/></B>\n</Root>\n";
     err_t e = {0};
-    assert_int_equal(games_parse("elite", text, strlen(text), &s, &e), 0);
+    assert_int_equal(games_parse(GT, "elite", text, strlen(text), &s, &e), 0);
     assert_int_equal(s.n, 4);
     assert_string_equal(s.items[0].input.control, "key:Z");
     assert_string_equal(s.items[1].input.control, "key:Backslash");

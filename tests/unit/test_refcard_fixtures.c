@@ -24,6 +24,11 @@
 #include "refcards/devices.h"
 #include "refcards/games/games.h"
 #include "test_refcard_util.h"
+#include "refcards/refdata.h"
+
+static devices_registry *DR; /* the device registry under test */
+static usbids_table *UT; /* usb.ids names (NULL: none loaded) */
+static refcards_data RD; /* the pieces above, as the refcards part holds them */
 
 static text_fonts *fonts;
 
@@ -33,10 +38,11 @@ static int setup(void **state)
     const char *t = getenv("CARTOUCHE_TEMPLATES");
     char games[512];
     snprintf(games, sizeof games, "%s/games", t ? t : "templates");
-    if (games_load(games, &err) < 0 || devices_load(t ? t : "templates", NULL, &err) < 0) {
+    if (!(GT = games_load(games, &err)) || !(DR = devices_load(t ? t : "templates", NULL, &err))) {
         fprintf(stderr, "load: %s\n", err.msg);
         return -1;
     }
+    RD = (refcards_data){.games = GT, .devices = DR, .usb = UT};
     fonts = text_fonts_new("fonts/fonts.json", &err);
     if (!fonts) {
         fprintf(stderr, "fonts: %s\n", err.msg);
@@ -48,8 +54,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     text_fonts_free(fonts);
-    devices_unload();
-    games_unload();
+    devices_registry_free(DR);
+    games_free(GT);
     return 0;
 }
 
@@ -106,7 +112,7 @@ static int check_set(const char *file, const binding_set *set, int *max_pages)
 {
     cardset cs;
     err_t err = {0};
-    if (cardset_build(set, &cs, &err) < 0)
+    if (cardset_build(RD.devices, RD.usb, set, &cs, &err) < 0)
         fail_msg("%s: cardset: %s", file, err.msg);
     const char **ctx = calloc(cs.n_contexts + 1, sizeof *ctx);
     const binding **sel = calloc(set->n + 1, sizeof *sel);
@@ -120,7 +126,7 @@ static int check_set(const char *file, const binding_set *set, int *max_pages)
         size_t n = cardset_select(set, cc, sel);
         assert_int_equal(n, cc->n_bindings);
         on_cards += n;
-        card_job job = {.dev = cc->dev, .items = sel, .n_items = n, .game = set->game,
+        card_job job = {.devices = DR, .usb = UT, .dev = cc->dev, .items = sel, .n_items = n, .game = set->game,
                         .game_name = set->game_name, .profile = set->profile, .device_name = cc->title,
                         .device_index = cc->device_index, .module = cc->module, .contexts = ctx,
                         .n_contexts = cs.n_contexts};
@@ -167,7 +173,7 @@ static void test_every_fixture_every_card(void **state)
         binding_set set;
         err_t err = {0};
         /* The file name matters: DCS names the device and aircraft by it. */
-        if (games_parse_named(NULL, names[f], data, len, &set, &err) == 0) {
+        if (games_parse_named(GT, NULL, names[f], data, len, &set, &err) == 0) {
             parsed++;
             cards += check_set(names[f], &set, &max_pages);
             bindings_free(&set);
@@ -187,14 +193,14 @@ static card_stats card_of_fixture(const char *file, const char *slug)
     binding_set set = tr_parse(NULL, file, file);
     cardset cs;
     err_t err = {0};
-    assert_int_equal(cardset_build(&set, &cs, &err), 0);
+    assert_int_equal(cardset_build(RD.devices, RD.usb, &set, &cs, &err), 0);
     const cardset_card *c = cardset_find(&cs, slug);
     if (!c)
         fail_msg("%s: no card %s", file, slug);
     const binding **sel = calloc(set.n + 1, sizeof *sel);
     size_t n = cardset_select(&set, c, sel);
     card_stats st;
-    card_job job = {.dev = c->dev, .items = sel, .n_items = n, .game = set.game, .game_name = set.game_name,
+    card_job job = {.devices = DR, .usb = UT, .dev = c->dev, .items = sel, .n_items = n, .game = set.game, .game_name = set.game_name,
                     .device_name = c->title, .stats = &st, .page = 1};
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
     cairo_t *cr = cairo_create(s);
@@ -289,7 +295,7 @@ static void test_every_key_id_has_a_cap(void **state)
     static char ids[200][32]; /* key ids are short: "NumpadMultiply" */
     int n = header_key_ids(ids, 200);
     assert_true(n >= 110);
-    const device *kb = devices_get("keyboard");
+    const device *kb = devices_get(DR, "keyboard");
     assert_non_null(kb);
     binding_set set = {.game = "elite"};
     for (int i = 0; i < n; i++) {
@@ -321,7 +327,7 @@ static void test_every_key_id_has_a_cap(void **state)
     const binding **sel = calloc(set.n, sizeof *sel);
     for (size_t i = 0; i < set.n; i++)
         sel[i] = &set.items[i];
-    card_job job = {.dev = kb, .items = sel, .n_items = set.n, .game = "elite", .game_name = "Elite Dangerous"};
+    card_job job = {.devices = DR, .usb = UT, .dev = kb, .items = sel, .n_items = set.n, .game = "elite", .game_name = "Elite Dangerous"};
     int pages = check_card("synthetic", "every-key", &job);
     assert_true(pages >= 2);
     free(sel);

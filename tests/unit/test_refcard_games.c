@@ -27,7 +27,7 @@ static void test_detect_each_game(void **state)
         snprintf(path, sizeof path, TR_DATA "%s", cases[i].file);
         char *data = tr_read(path, &len);
         err_t e = {0};
-        const char *id = games_detect(data, len, &e);
+        const char *id = games_detect(GT, data, len, &e);
         if (!id || strcmp(id, cases[i].game) != 0)
             print_error("%s: detected %s (%s)\n", cases[i].file, id ? id : "nothing", e.msg);
         assert_non_null(id);
@@ -95,7 +95,7 @@ static void test_forced_game(void **state)
 static void label(const char *game, const char *id, const char *want)
 {
     char buf[128];
-    const char *got = games_action_label(game, id, buf, sizeof buf);
+    const char *got = games_action_label(GT, game, id, buf, sizeof buf);
     assert_ptr_equal(got, buf);
     assert_string_equal(got, want);
 }
@@ -128,13 +128,13 @@ static void test_labels(void **state)
     label("dcs", "a2001cdnil", "Pitch");
     /* Small buffers truncate, never overflow. */
     char small[6];
-    assert_string_equal(games_action_label("elite", "LandingGearToggle", small, sizeof small), "Landi");
-    assert_string_equal(games_action_label(NULL, "LandingGearToggle", small, sizeof small), "Landi");
+    assert_string_equal(games_action_label(GT, "elite", "LandingGearToggle", small, sizeof small), "Landi");
+    assert_string_equal(games_action_label(GT, NULL, "LandingGearToggle", small, sizeof small), "Landi");
 }
 
 static void test_list_json(void **state)
 {
-    json_t *list = games_list_json();
+    json_t *list = games_list_json(GT);
     assert_true(json_is_array(list));
     assert_int_equal(json_array_size(list), 7);
     json_t *elite = json_array_get(list, 0);
@@ -145,8 +145,8 @@ static void test_list_json(void **state)
     assert_true(strlen(json_string_value(json_object_get(elite, "notes"))) > 0);
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 3), "id")), "dcs");
     json_decref(list);
-    assert_string_equal(games_name("msfs"), "Microsoft Flight Simulator 2020");
-    assert_null(games_name("nope"));
+    assert_string_equal(games_name(GT, "msfs"), "Microsoft Flight Simulator 2020");
+    assert_null(games_name(GT, "nope"));
 }
 
 /* ---- loading ---- */
@@ -196,7 +196,7 @@ static void clear_tmp(void)
 static void load_fails(const char *want_prefix)
 {
     err_t e = {0};
-    assert_int_equal(games_load(tmpdir, &e), -1);
+    assert_null(games_load(tmpdir, &e));
     assert_int_equal(e.kind, ERR_CONFIG);
     char want[256];
     snprintf(want, sizeof want, want_prefix, tmpdir);
@@ -212,7 +212,7 @@ static void test_load_errors(void **state)
     assert_non_null(mkdtemp(tmpdir));
 
     err_t e = {0};
-    assert_int_equal(games_load("/nonexistent/games", &e), -1);
+    assert_null(games_load("/nonexistent/games", &e));
     assert_string_equal(e.msg, "/nonexistent/games: cannot open the game tables directory");
 
     copy_tables("dcs");
@@ -251,7 +251,7 @@ static void test_load_errors(void **state)
 
     /* A failed load keeps the tables already loaded. */
     char buf[64];
-    assert_string_equal(games_action_label("elite", "LandingGearToggle", buf, sizeof buf), "Landing Gear");
+    assert_string_equal(games_action_label(GT, "elite", "LandingGearToggle", buf, sizeof buf), "Landing Gear");
     rmdir(tmpdir);
 }
 
@@ -262,7 +262,7 @@ static binding_set bundle_parse(const char *game, const games_file *files, size_
     games_bundle b = {files, n};
     binding_set s;
     memset(e, 0, sizeof *e);
-    assert_int_equal(games_parse_bundle(game, &b, &s, e), want_rc);
+    assert_int_equal(games_parse_bundle(GT, game, &b, &s, e), want_rc);
     return s;
 }
 

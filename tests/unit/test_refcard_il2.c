@@ -30,7 +30,7 @@ static binding_set parse_pair(const char *actions, const char *actions_name, int
     games_bundle bundle = {files, with_devices ? 2 : 1};
     binding_set s;
     err_t e = {0};
-    int rc = games_parse_bundle(NULL, &bundle, &s, &e);
+    int rc = games_parse_bundle(GT, NULL, &bundle, &s, &e);
     if (rc != 0)
         print_error("%s\n", e.msg);
     assert_int_equal(rc, 0);
@@ -56,13 +56,13 @@ static void test_il2_detect(void **state)
     char *data = tr_read(TR_DATA ACTIONS, &len);
     err_t e = {0};
     /* Raw Windows-1252 bytes: detection does not depend on the encoding. */
-    assert_string_equal(games_detect(data, len, &e), "il2");
+    assert_string_equal(games_detect(GT, data, len, &e), "il2");
     free(data);
     data = tr_read(TR_DATA "il2_preset.actions", &len);
-    assert_string_equal(games_detect(data, len, &e), "il2"); /* "&actions = action, ..." */
+    assert_string_equal(games_detect(GT, data, len, &e), "il2"); /* "&actions = action, ..." */
     free(data);
     const char *devices = "configId,guid,model|\r\r\n0,%22x%22,vJoy|";
-    assert_null(games_detect(devices, strlen(devices), &e));
+    assert_null(games_detect(GT, devices, strlen(devices), &e));
 }
 
 static void test_il2_with_devices(void **state)
@@ -292,7 +292,7 @@ static void test_il2_several_presets(void **state)
     games_bundle bundle = {files, 4};
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse_bundle(NULL, &bundle, &s, &e), 0);
+    assert_int_equal(games_parse_bundle(GT, NULL, &bundle, &s, &e), 0);
     assert_int_equal(s.n, 37 + 4);
     assert_int_equal(s.n_warnings, 6); /* those of global.actions and devices.txt */
     for (size_t i = 0; i < s.n_warnings; i++)
@@ -338,7 +338,7 @@ static void test_il2_errors(void **state)
     games_file f = {"devices.txt", d, ld};
     games_bundle b = {&f, 1};
     binding_set s;
-    assert_int_equal(games_parse_bundle(NULL, &b, &s, &e), -1);
+    assert_int_equal(games_parse_bundle(GT, NULL, &b, &s, &e), -1);
     assert_contains(e.msg, "devices.txt completes a IL-2 Sturmovik: Great Battles binding file");
     free(d);
 }
@@ -350,7 +350,7 @@ static void input_case(const char *command, const char *control, const char *dev
     snprintf(text, sizeof text, "&actions=action,command,invert|\nrpc_pitch, %s, 0|\n", command);
     binding_set s;
     err_t e = {0};
-    int rc = games_parse("il2", text, strlen(text), &s, &e);
+    int rc = games_parse(GT, "il2", text, strlen(text), &s, &e);
     if (!control) {
         if (rc == 0)
             print_error("%s was read as %s\n", command, s.items[0].input.control);

@@ -112,7 +112,7 @@ static void test_msfs_default_input_form(void **state)
         "    </Context>\n  </Device>\n</DefaultInput>\n";
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse(NULL, text, strlen(text), &s, &e), 0);
+    assert_int_equal(games_parse(GT, NULL, text, strlen(text), &s, &e), 0);
     assert_string_equal(s.game, "msfs2020");
     assert_int_equal(s.n, 3);
     assert_string_equal(s.items[0].input.control, "hat:2:upright");
@@ -262,7 +262,7 @@ static void test_msfs_errors(void **state)
                        "</Device>\n";
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse("msfs2020", text, strlen(text), &s, &e), 0);
+    assert_int_equal(games_parse(GT, "msfs2020", text, strlen(text), &s, &e), 0);
     assert_int_equal(s.n, 0);
     assert_int_equal(s.n_warnings, 2);
     assert_int_equal(s.warnings[0].line, 4);

@@ -28,14 +28,14 @@ static void test_sc_detect(void **state)
     size_t len;
     char *data = tr_read(TR_DATA "sc_actionmaps.xml", &len);
     err_t e = {0};
-    assert_string_equal(games_detect(data, len, &e), "starcitizen");
+    assert_string_equal(games_detect(GT, data, len, &e), "starcitizen");
     free(data);
     data = tr_read(TR_DATA "sc_layout_exported.xml", &len);
-    assert_string_equal(games_detect(data, len, &e), "starcitizen");
+    assert_string_equal(games_detect(GT, data, len, &e), "starcitizen");
     free(data);
     /* Elite's .binds is XML too, under another root. */
     data = tr_read(TR_DATA "elite_warthog.binds", &len);
-    assert_string_equal(games_detect(data, len, &e), "elite");
+    assert_string_equal(games_detect(GT, data, len, &e), "elite");
     free(data);
 
     binding_set s = tr_parse("sc", "sc_actionmaps.xml", "actionmaps.xml"); /* by alias */
@@ -324,7 +324,7 @@ static void test_sc_bundle(void **state)
                           {"USER/Client/0/Controls/Mappings/layout_MANETTE_LE_exported.xml", l, ll}};
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){files, 2}, &s, &e), 0);
+    assert_int_equal(games_parse_bundle(GT, NULL, &(games_bundle){files, 2}, &s, &e), 0);
     assert_int_equal(s.n, 28 + 12);
     assert_string_equal(s.profile, "default");
     assert_string_equal(sc_find(&s, "v_pitch", "axis:y")->module, "default");
@@ -335,12 +335,12 @@ static void test_sc_bundle(void **state)
     size_t lb;
     char *b = tr_read(TR_DATA "sc_shipped_layout.xml", &lb);
     games_file two[] = {{"Mappings/layout_blank.xml", b, lb}, {"actionmaps.xml", a, la}};
-    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){two, 2}, &s, &e), 0);
+    assert_int_equal(games_parse_bundle(GT, NULL, &(games_bundle){two, 2}, &s, &e), 0);
     assert_string_equal(tr_find(&s, "v_eject", 0)->module, "layout_blank");
     bindings_free(&s);
 
     /* Alone, a file has no module. */
-    assert_int_equal(games_parse_bundle(NULL, &(games_bundle){two, 1}, &s, &e), 0);
+    assert_int_equal(games_parse_bundle(GT, NULL, &(games_bundle){two, 1}, &s, &e), 0);
     assert_string_equal(tr_find(&s, "v_eject", 0)->module, "");
     bindings_free(&s);
     free(a);

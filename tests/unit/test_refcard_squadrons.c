@@ -95,7 +95,7 @@ static void test_squadrons_old_version(void **state)
         "GstKeyBinding.IncomStarshipInputConcepts.ConceptLegend.2.type 3\n";
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse(NULL, text, strlen(text), &s, &e), 0);
+    assert_int_equal(games_parse(GT, NULL, text, strlen(text), &s, &e), 0);
     assert_int_equal(s.n, 1);
     assert_string_equal(s.items[0].input.control, "button:40");
     assert_string_equal(s.items[0].input.device, "Saitek Pro Flight X-55 Rhino Stick");
@@ -164,7 +164,7 @@ static void test_squadrons_many(void **state)
         }
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse("squadrons", text, len, &s, &e), 0);
+    assert_int_equal(games_parse(GT, "squadrons", text, len, &s, &e), 0);
     assert_int_equal(s.n, 2 * ACTIONS);
     size_t secondaries = 0;
     for (size_t i = 0; i < s.n; i++) {
@@ -190,7 +190,7 @@ static void test_squadrons_slot_limit(void **state)
                                i / 2, i % 2, i < SLOTS ? "type" : "button");
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse("squadrons", text, len, &s, &e), -1);
+    assert_int_equal(games_parse(GT, "squadrons", text, len, &s, &e), -1);
     char want[96];
     snprintf(want, sizeof want, "line %d: more than %d binding slots", SLOTS + 1, SLOTS);
     assert_string_equal(e.msg, want);
@@ -200,7 +200,7 @@ static void test_squadrons_slot_limit(void **state)
         len += (size_t)sprintf(text + len, "GstKeyBinding.IncomStarshipInputConcepts.ConceptA%d.%d.%s 2\n",
                                i < SLOTS ? i / 2 : 0, i < SLOTS ? i % 2 : 0, i < SLOTS ? "type" : "button");
     memset(&e, 0, sizeof e);
-    int rc = games_parse("squadrons", text, len, &s, &e);
+    int rc = games_parse(GT, "squadrons", text, len, &s, &e);
     if (rc == 0)
         bindings_free(&s);
     assert_false(strstr(e.msg, "binding slots"));

@@ -14,6 +14,8 @@
 
 #include "refcards/games/games.h"
 
+static games_registry *GT; /* the game tables under test */
+
 #define TR_DATA "tests/data/bindings/"
 
 static inline char *tr_read(const char *path, size_t *len)
@@ -41,7 +43,7 @@ static inline binding_set tr_parse(const char *game, const char *file, const cha
     char *data = tr_read(path, &len);
     binding_set s;
     err_t e = {0};
-    int rc = games_parse_named(game, filename, data, len, &s, &e);
+    int rc = games_parse_named(GT, game, filename, data, len, &s, &e);
     if (rc != 0)
         print_error("%s: %s\n", file, e.msg);
     assert_int_equal(rc, 0);
@@ -65,7 +67,7 @@ static inline err_t tr_fail(const char *game, const char *file, const char *text
     }
     binding_set s;
     err_t e = {0};
-    assert_int_equal(games_parse(game, data, len, &s, &e), -1);
+    assert_int_equal(games_parse(GT, game, data, len, &s, &e), -1);
     assert_int_equal(s.n, 0);
     assert_null(s.items);
     free(data);
@@ -94,7 +96,7 @@ static inline int tr_count(const binding_set *s, const char *action_id)
 static inline int tr_setup(void **state)
 {
     err_t e = {0};
-    if (games_load("templates/games", &e) < 0) {
+    if (!(GT = games_load("templates/games", &e))) {
         print_error("games_load: %s\n", e.msg);
         return -1;
     }
@@ -103,7 +105,7 @@ static inline int tr_setup(void **state)
 
 static inline int tr_teardown(void **state)
 {
-    games_unload();
+    games_free(GT);
     return 0;
 }
 

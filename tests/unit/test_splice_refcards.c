@@ -30,6 +30,10 @@
 #include "refcards/games/games.h"
 #include "refcards/usbids.h"
 
+static games_registry *GT; /* the game tables under test */
+static devices_registry *DR; /* the device registry under test */
+static usbids_table *UT; /* usb.ids names */
+
 static metrics m;
 static budget *bud;
 static splice_store *st;
@@ -45,11 +49,11 @@ static int setup(void **state)
     if (!st)
         return -1;
     env = (render_env){"fonts/fonts.json", bud, st};
-    if (games_load("templates/games", &err) < 0 || devices_load("templates", NULL, &err) < 0) {
+    if (!(GT = games_load("templates/games", &err)) || !(DR = devices_load("templates", NULL, &err)) ||
+        !(UT = usbids_load(NULL, "templates/usb/vendors.json", &err))) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
-    usbids_load(NULL, "templates/usb/vendors.json");
     rc = render_ctx_new(0, &env, &err);
     enc = splice_encoder_new(st);
     if (!rc || !enc) {
@@ -64,9 +68,9 @@ static int teardown(void **state)
     splice_cache_clear(st);
     splice_encoder_free(enc);
     render_ctx_free(rc);
-    usbids_unload();
-    devices_unload();
-    games_unload();
+    usbids_free(UT);
+    devices_registry_free(DR);
+    games_free(GT);
     splice_store_free(st);
     budget_free(bud);
     return 0;
@@ -203,13 +207,14 @@ static int check_file(const char *name, int max_pages, int png)
     err_t err = {0};
     binding_set set = {0};
     cardset cs;
-    if (games_parse_named(NULL, name, data, len, &set, &err) < 0 || cardset_build(&set, &cs, &err) < 0)
+    if (games_parse_named(GT, NULL, name, data, len, &set, &err) < 0 ||
+        cardset_build(DR, UT, &set, &cs, &err) < 0)
         fail_msg("%s: %s", name, err.msg);
     const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
     assert_non_null(sel);
     for (size_t c = 0; c < cs.n; c++) {
         card_stats stats = {0};
-        card_arg a = {{.dev = cs.cards[c].dev, .items = sel, .n_items = cardset_select(&set, &cs.cards[c], sel),
+        card_arg a = {{.dev = cs.cards[c].dev, .devices = DR, .usb = UT, .items = sel, .n_items = cardset_select(&set, &cs.cards[c], sel),
                        .game = set.game, .game_name = set.game_name, .profile = set.profile,
                        .device_name = cs.cards[c].dev ? NULL : cs.cards[c].name,
                        .device_index = cs.cards[c].device_index, .module = cs.cards[c].module, .page = 1},

@@ -32,6 +32,7 @@ static splice_store *st;
 static render_env env;
 static render_ctx *rc;
 static splice_encoder *enc;
+static tiles_store *store; /* the layers and places under test */
 
 static int setup(void **state)
 {
@@ -41,7 +42,7 @@ static int setup(void **state)
     if (!st)
         return -1;
     env = (render_env){"fonts/fonts.json", bud, st};
-    if (tiles_load("assets", &err) != 0) {
+    if (!(store = tiles_store_load("assets", NULL, 0, NULL, &err))) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
@@ -55,7 +56,7 @@ static int teardown(void **state)
     splice_cache_clear(st);
     splice_encoder_free(enc);
     render_ctx_free(rc);
-    tiles_unload();
+    tiles_store_free(store);
     splice_store_free(st);
     budget_free(bud);
     return 0;
@@ -85,7 +86,8 @@ static tiles_static_job *job_of(const char *raw)
     if (query_parse(raw, &q, 512, &err) != 0 || tiles_static_parse(&q, &j->req, &err) != 0)
         fail_msg("%s: %s", raw, err.msg);
     query_free(&q);
-    j->layer = tiles_store_layer(j->req.layer[0] ? j->req.layer : "bluemarble");
+    j->store = store;
+    j->layer = tiles_store_layer_in(store, j->req.layer[0] ? j->req.layer : "bluemarble");
     assert_non_null(j->layer);
     return j;
 }

@@ -19,6 +19,7 @@
 #define PER_THREAD 40
 
 static char db_path[256];
+static uploads *U; /* the store under test */
 
 static int setup(void **state)
 {
@@ -58,10 +59,10 @@ static void *worker(void *arg)
         store_file f = {name, data, strlen(data)};
         err_t err = {0};
         int created = -1;
-        if (store_put(id, &f, 1, "", summary, &created, &err) < 0 || created != 1)
+        if (uploads_put(U, id, &f, 1, "", summary, &created, &err) < 0 || created != 1)
             return "put failed";
         store_item it;
-        if (store_get(id, &it, &err) != 0)
+        if (uploads_get(U, id, &it, &err) != 0)
             return "get of what was just put failed";
         int ok = it.n == 1 && it.files[0].len == strlen(data) && memcmp(it.files[0].data, data, it.files[0].len) == 0 &&
                  strcmp(it.files[0].name, name) == 0 && strcmp(it.summary, summary) == 0;
@@ -69,7 +70,7 @@ static void *worker(void *arg)
         if (!ok)
             return "read back other bytes";
         item_id((t + 1) % THREADS, i, id);
-        int rc = store_get(id, &it, &err); /* the next thread's: there or not yet, never an error */
+        int rc = uploads_get(U, id, &it, &err); /* the next thread's: there or not yet, never an error */
         if (rc < 0)
             return err.msg[0] ? "get of another thread's item failed" : "get failed";
         if (rc == 0)
@@ -81,7 +82,7 @@ static void *worker(void *arg)
 static void test_threads_put_and_get(void **state)
 {
     err_t err = {0};
-    assert_int_equal(store_open(db_path, 2, &err), 0);
+    assert_non_null(U = uploads_open(db_path, 2, &err));
     pthread_t th[THREADS];
     for (long t = 0; t < THREADS; t++)
         assert_int_equal(pthread_create(&th[t], NULL, worker, (void *)t), 0);
@@ -96,17 +97,17 @@ static void test_threads_put_and_get(void **state)
     item_id(0, 0, id);
     store_file f = {"other.binds", "other bytes", 11};
     int created = -1;
-    assert_int_equal(store_put(id, &f, 1, "", "{}", &created, &err), 0);
+    assert_int_equal(uploads_put(U, id, &f, 1, "", "{}", &created, &err), 0);
     assert_int_equal(created, 0);
-    store_close();
+    uploads_close(U);
 
     /* Reopened: every item is there, as first stored. */
-    assert_int_equal(store_open(db_path, 1, &err), 0);
+    assert_non_null(U = uploads_open(db_path, 1, &err));
     for (int t = 0; t < THREADS; t++) {
         for (int i = 0; i < PER_THREAD; i++) {
             store_item it;
             item_id(t, i, id);
-            assert_int_equal(store_get(id, &it, &err), 0);
+            assert_int_equal(uploads_get(U, id, &it, &err), 0);
             char data[64];
             snprintf(data, sizeof data, "bindings of %d/%d", t, i);
             assert_int_equal(it.files[0].len, strlen(data));
@@ -115,11 +116,12 @@ static void test_threads_put_and_get(void **state)
         }
     }
     store_item it;
-    assert_int_equal(store_get("000000000000000000000000", &it, &err), 1);
-    store_close();
-    /* Closed: an error with words, not a crash. */
-    assert_int_equal(store_get(id, &it, &err), -1);
-    assert_non_null(strstr(err.msg, "not open"));
+    assert_int_equal(uploads_get(U, "000000000000000000000000", &it, &err), 1);
+    uploads_close(U);
+    U = NULL;
+    /* A store that cannot be opened: NULL and an error with words, not a crash. */
+    assert_null(uploads_open("/proc/cartouche-no-such-dir/uploads.db", 1, &err));
+    assert_non_null(strstr(err.msg, "cannot open the upload store"));
 }
 
 static void test_bundle_round_trip(void **state)

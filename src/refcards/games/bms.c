@@ -631,7 +631,7 @@ static int key_input(const bms_ctx *c, unsigned long key, bind_input *in)
 {
     char code[24];
     snprintf(code, sizeof code, "0x%02lX", key);
-    const char *id = games_lookup(GAME, "keys", code);
+    const char *id = games_lookup(c->out->games, GAME, "keys", code);
     if (!id)
         return -1;
     snprintf(in->device, sizeof in->device, "Keyboard");
@@ -651,11 +651,11 @@ static void key_modifiers(const bms_ctx *c, unsigned long mods, binding *b)
 }
 
 /* "Alt+C" for the first stroke of a two-stroke binding. */
-static void stroke_text(unsigned long key, unsigned long mods, char *out, size_t n)
+static void stroke_text(const games_registry *g, unsigned long key, unsigned long mods, char *out, size_t n)
 {
     char code[24];
     snprintf(code, sizeof code, "0x%02lX", key);
-    const char *id = games_lookup(GAME, "keys", code);
+    const char *id = games_lookup(g, GAME, "keys", code);
     snprintf(out, n, "%s%s%s%s", mods & 2 ? "Ctrl+" : "", mods & 4 ? "Alt+" : "", mods & 1 ? "Shift+" : "",
              id ? id : code);
 }
@@ -728,7 +728,7 @@ static int primary_device(const bms_ctx *c)
 static int emit(bms_ctx *c, binding *b, err_t *err)
 {
     snprintf(b->module, sizeof b->module, "%s", c->module);
-    games_label_binding(GAME, b);
+    games_label_binding(c->out->games, GAME, b);
     return bindings_add(c->out, b, GAMES_MAX_BINDINGS, err);
 }
 
@@ -751,7 +751,7 @@ static int emit_key(bms_ctx *c, const bms_entry *e, err_t *err)
     key_modifiers(c, e->mods, &b);
     if (e->combo) {
         char first[48];
-        stroke_text(e->combo, e->combo_mods, first, sizeof first);
+        stroke_text(c->out->games, e->combo, e->combo_mods, first, sizeof first);
         snprintf(b.activation, sizeof b.activation, "after %.17s", first);
     }
     return emit(c, &b, err);

@@ -229,7 +229,7 @@ static void dcs_input(const dcs_ctx *c, bind_input *in, const char *key)
         return;
     }
     snprintf(in->device, sizeof in->device, "Keyboard");
-    const char *m = games_lookup(GAME, "keys", key);
+    const char *m = games_lookup(c->out->games, GAME, "keys", key);
     size_t l = strlen(key);
     if (m)
         snprintf(in->control, sizeof in->control, "key:%s", m);
@@ -306,7 +306,7 @@ static int read_entry(dcs_ctx *c, const luat_value *entry, const char *id, const
         else if (inv)
             b.inverted = inv->boolean;
     }
-    games_label_binding(GAME, &b);
+    games_label_binding(c->out->games, GAME, &b);
     return bindings_add(c->out, &b, GAMES_MAX_BINDINGS, err);
 }
 

@@ -100,10 +100,10 @@ static void keyboard_control(const elite_ctx *c, bind_input *in, const char *key
     const char *m = NULL;
     if (c->layout[0]) {
         snprintf(qualified, sizeof qualified, "%s:%s", c->layout, key);
-        m = games_lookup(GAME, "layout_keys", qualified);
+        m = games_lookup(c->out->games, GAME, "layout_keys", qualified);
     }
     if (!m)
-        m = games_lookup(GAME, "keys", key);
+        m = games_lookup(c->out->games, GAME, "keys", key);
     if (m)
         snprintf(in->control, sizeof in->control, "key:%s", m);
     else /* a layout-specific key we have no id for: keep its name, the card lists it */
@@ -136,7 +136,7 @@ static void elite_input(const elite_ctx *c, bind_input *in, const char *device, 
     const char *k = strip_half(key), *m;
     /* Pad names ("Pad_A", "GamePad_FaceDown") mean the XInput pad whatever the device is
      * called ("GamePad", "XB360 Pad"). */
-    if ((m = games_lookup(GAME, "pad", key)) || (m = games_lookup(GAME, "pad", k))) {
+    if ((m = games_lookup(c->out->games, GAME, "pad", key)) || (m = games_lookup(c->out->games, GAME, "pad", k))) {
         snprintf(in->control, sizeof in->control, "pad:%s", m);
         return;
     }
@@ -178,7 +178,7 @@ static void elite_input(const elite_ctx *c, bind_input *in, const char *device, 
 static void emit(refxml *x, elite_ctx *c, binding *b)
 {
     err_t e = {0};
-    games_label_binding(GAME, b);
+    games_label_binding(c->out->games, GAME, b);
     if (bindings_add(c->out, b, GAMES_MAX_BINDINGS, &e) < 0)
         refxml_fail_err(x, &e);
 }

@@ -29,10 +29,11 @@ static const struct {
 };
 #define N_PARSERS (sizeof parsers / sizeof parsers[0])
 
-/* Loaded once at start-up, read-only afterwards (jansson lookups do not mutate). */
-static json_t *game_docs[N_PARSERS];
-static int games_loaded;
-static char games_digest_hex[65];
+/* One table per parser, loaded together; read-only afterwards (jansson lookups do not mutate). */
+struct games_registry {
+    json_t *docs[N_PARSERS];
+    char digest[65];
+};
 
 static int parser_index(const char *id)
 {
@@ -43,15 +44,15 @@ static int parser_index(const char *id)
 }
 
 /* Index of a game id or alias, -1 if none. */
-static int game_index(const char *game)
+static int game_index(const games_registry *g, const char *game)
 {
-    if (!game)
+    if (!g || !game)
         return -1;
     int i = parser_index(game);
     if (i >= 0)
         return i;
     for (size_t k = 0; k < N_PARSERS; k++) {
-        json_t *aliases = game_docs[k] ? json_object_get(game_docs[k], "aliases") : NULL;
+        json_t *aliases = json_object_get(g->docs[k], "aliases");
         size_t j;
         json_t *a;
         json_array_foreach(aliases, j, a) if (strcasecmp(json_string_value(a), game) == 0) return (int)k;
@@ -59,10 +60,10 @@ static int game_index(const char *game)
     return -1;
 }
 
-static json_t *game_doc(const char *game)
+static json_t *game_doc(const games_registry *g, const char *game)
 {
-    int i = game_index(game);
-    return i >= 0 ? game_docs[i] : NULL;
+    int i = game_index(g, game);
+    return i >= 0 ? g->docs[i] : NULL;
 }
 
 /* ---- loading ---- */
@@ -189,13 +190,13 @@ static int validate_game(json_t *doc, const char *id, const char *path, err_t *e
     return 0;
 }
 
-int games_load(const char *games_dir, err_t *err)
+games_registry *games_load(const char *games_dir, err_t *err)
 {
     json_t *docs[N_PARSERS] = {0};
     DIR *d = opendir(games_dir);
     if (!d) {
         err_set(err, ERR_CONFIG, NULL, "%s: cannot open the game tables directory", games_dir);
-        return -1;
+        return NULL;
     }
     struct dirent *de;
     while ((de = readdir(d))) {
@@ -239,47 +240,49 @@ int games_load(const char *games_dir, err_t *err)
         snprintf(path, sizeof path, "%s/%s.json", games_dir, parsers[i].id);
         if (sha256_update_file(&h, path) < 0) {
             err_set(err, ERR_CONFIG, NULL, "%s: cannot be read again", path);
-            for (size_t k = 0; k < N_PARSERS; k++)
-                json_decref(docs[k]);
-            return -1;
+            goto freedocs;
         }
     }
-    games_unload();
-    sha256_final_hex(&h, games_digest_hex);
-    memcpy(game_docs, docs, sizeof docs);
-    games_loaded = 1;
-    return 0;
+    games_registry *g = calloc(1, sizeof *g);
+    if (!g) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto freedocs;
+    }
+    sha256_final_hex(&h, g->digest);
+    memcpy(g->docs, docs, sizeof docs);
+    return g;
 fail:
     closedir(d);
+freedocs:
     for (size_t i = 0; i < N_PARSERS; i++)
         json_decref(docs[i]);
-    return -1;
+    return NULL;
 }
 
-void games_unload(void)
+void games_free(games_registry *g)
 {
-    for (size_t i = 0; i < N_PARSERS; i++) {
-        json_decref(game_docs[i]);
-        game_docs[i] = NULL;
-    }
-    games_loaded = 0;
+    if (!g)
+        return;
+    for (size_t i = 0; i < N_PARSERS; i++)
+        json_decref(g->docs[i]);
+    free(g);
 }
 
-const char *games_digest(void)
+const char *games_digest(const games_registry *g)
 {
-    return games_digest_hex;
+    return g ? g->digest : "";
 }
 
 /* ---- lookups ---- */
 
-const char *games_name(const char *game)
+const char *games_name(const games_registry *g, const char *game)
 {
-    return json_string_value(json_object_get(game_doc(game), "name"));
+    return json_string_value(json_object_get(game_doc(g, game), "name"));
 }
 
-const char *games_lookup(const char *game, const char *table, const char *name)
+const char *games_lookup(const games_registry *g, const char *game, const char *table, const char *name)
 {
-    return json_string_value(json_object_get(json_object_get(game_doc(game), table), name));
+    return json_string_value(json_object_get(json_object_get(game_doc(g, game), table), name));
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -307,11 +310,11 @@ static const char *context_of(json_t *doc, const char *action_id)
     return json_string_value(json_object_get(doc, "default_context"));
 }
 
-void games_label_binding(const char *game, binding *b)
+void games_label_binding(const games_registry *g, const char *game, binding *b)
 {
-    json_t *doc = game_doc(game);
+    json_t *doc = game_doc(g, game);
     if (!b->action[0])
-        games_action_label(game, b->action_id, b->action, sizeof b->action);
+        games_action_label(g, game, b->action_id, b->action, sizeof b->action);
     if (b->context[0]) {
         const char *c =
             json_string_value(json_object_get(json_object_get(doc, "context_names"), b->context));
@@ -342,7 +345,8 @@ static void put_word(char *buf, size_t n, size_t *len, const char *w, size_t wl,
     buf[*len] = 0;
 }
 
-const char *games_action_label(const char *game, const char *action_id, char *buf, size_t n)
+const char *games_action_label(const games_registry *g, const char *game, const char *action_id,
+                               char *buf, size_t n)
 {
     if (n == 0)
         return buf;
@@ -351,7 +355,7 @@ const char *games_action_label(const char *game, const char *action_id, char *bu
         snprintf(buf, n, "Unnamed action");
         return buf;
     }
-    json_t *doc = game_doc(game);
+    json_t *doc = game_doc(g, game);
     const char *label = json_string_value(json_object_get(json_object_get(doc, "actions"), action_id));
     if (label) {
         snprintf(buf, n, "%s", label);
@@ -468,9 +472,9 @@ static void known_games(char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", parsers[i].id);
 }
 
-const char *games_detect(const char *data, size_t len, err_t *err)
+const char *games_detect(const games_registry *g, const char *data, size_t len, err_t *err)
 {
-    if (!games_loaded) {
+    if (!g) {
         err_set(err, ERR_INTERNAL, NULL, "game tables not loaded");
         return NULL;
     }
@@ -487,7 +491,7 @@ const char *games_detect(const char *data, size_t len, err_t *err)
         if (refxml_root(data, len, root, sizeof root, &line, err) < 0)
             return NULL;
         for (size_t i = 0; i < N_PARSERS; i++)
-            if (list_has(json_object_get(json_object_get(game_docs[i], "detect"), "xml_root"), root))
+            if (list_has(json_object_get(json_object_get(g->docs[i], "detect"), "xml_root"), root))
                 return parsers[i].id;
         err_set(err, ERR_UNPROCESSABLE, NULL,
                 "line %d: unknown XML format: root element <%.60s> is not a binding file of "
@@ -496,7 +500,7 @@ const char *games_detect(const char *data, size_t len, err_t *err)
         return NULL;
     }
     for (size_t i = 0; i < N_PARSERS; i++) {
-        json_t *det = json_object_get(game_docs[i], "detect");
+        json_t *det = json_object_get(g->docs[i], "detect");
         if (lines_start_with(data, len, json_object_get(det, "line_prefix")) ||
             data_contains(data, len, json_object_get(det, "contains")))
             return parsers[i].id;
@@ -530,23 +534,24 @@ const games_file *games_bundle_find(const games_bundle *bundle, const char *base
 }
 
 /* The game whose companion list names this file ("DeviceSorting.txt"), or -1. */
-static int companion_of(const char *name)
+static int companion_of(const games_registry *g, const char *name)
 {
     const char *b = base_name(name);
     for (size_t i = 0; *b && i < N_PARSERS; i++) {
         size_t j;
         json_t *c;
-        json_array_foreach(json_object_get(game_docs[i], "companions"), j, c)
+        json_array_foreach(json_object_get(g->docs[i], "companions"), j, c)
         if (strcasecmp(json_string_value(c), b) == 0) return (int)i;
     }
     return -1;
 }
 
 /* Parse one file with game gi into out (fresh), stamping warnings with the file's name. */
-static int parse_one(int gi, const games_bundle *bundle, const games_file *f, binding_set *out,
-                     err_t *err)
+static int parse_one(const games_registry *g, int gi, const games_bundle *bundle, const games_file *f,
+                     binding_set *out, err_t *err)
 {
     memset(out, 0, sizeof *out);
+    out->games = g;
     snprintf(out->cur_file, sizeof out->cur_file, "%s", f->name);
     const char *s = skip_space(f->data, f->data + f->len);
     if (s == f->data + f->len) {
@@ -559,24 +564,26 @@ static int parse_one(int gi, const games_bundle *bundle, const games_file *f, bi
     }
     snprintf(out->game, sizeof out->game, "%s", parsers[gi].id);
     snprintf(out->game_name, sizeof out->game_name, "%s",
-             json_string_value(json_object_get(game_docs[gi], "name")));
+             json_string_value(json_object_get(g->docs[gi], "name")));
     return 0;
 }
 
-static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set *out, err_t *err);
+static int parse_utf8_bundle(const games_registry *g, int forced, const games_bundle *bundle,
+                             binding_set *out, err_t *err);
 
 /* Every file is turned into UTF-8 first (textenc.h), so parsers see one encoding. */
-int games_parse_bundle(const char *game_or_null, const games_bundle *in, binding_set *out,
-                       err_t *err)
+int games_parse_bundle(const games_registry *g, const char *game_or_null, const games_bundle *in,
+                       binding_set *out, err_t *err)
 {
     memset(out, 0, sizeof *out);
-    if (!games_loaded) {
+    out->games = g;
+    if (!g) {
         err_set(err, ERR_INTERNAL, NULL, "game tables not loaded");
         return -1;
     }
     int forced = -1;
     if (game_or_null) {
-        forced = game_index(game_or_null);
+        forced = game_index(g, game_or_null);
         if (forced < 0) {
             char names[160];
             known_games(names, sizeof names);
@@ -600,7 +607,7 @@ int games_parse_bundle(const char *game_or_null, const games_bundle *in, binding
             goto done;
     }
     games_bundle b = {files, in->n};
-    rc = parse_utf8_bundle(forced, &b, out, err);
+    rc = parse_utf8_bundle(g, forced, &b, out, err);
 done:
     for (size_t i = 0; files && owned && i < in->n; i++)
         if (owned[i])
@@ -610,14 +617,15 @@ done:
     return rc;
 }
 
-static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set *out, err_t *err)
+static int parse_utf8_bundle(const games_registry *g, int forced, const games_bundle *bundle,
+                             binding_set *out, err_t *err)
 {
     int game = forced, mains = 0, read = 0;
     err_t first = {0};
     for (size_t i = 0; i < bundle->n; i++) {
         const games_file *f = &bundle->files[i];
         snprintf(out->cur_file, sizeof out->cur_file, "%s", f->name);
-        int comp = companion_of(f->name);
+        int comp = companion_of(g, f->name);
         if (comp >= 0 && bundle->n > 1)
             continue; /* read by its game's parser through the bundle */
         mains++;
@@ -627,21 +635,21 @@ static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set
             if (comp >= 0) {
                 err_set(&e, ERR_UNPROCESSABLE, NULL,
                         "line 1: %s completes a %s binding file; upload it together with that file",
-                        base_name(f->name), json_string_value(json_object_get(game_docs[comp], "name")));
+                        base_name(f->name), json_string_value(json_object_get(g->docs[comp], "name")));
                 gi = -2;
             } else {
-                const char *id = games_detect(f->data, f->len, &e);
+                const char *id = games_detect(g, f->data, f->len, &e);
                 gi = id ? parser_index(id) : -2;
             }
         }
         if (gi >= 0 && game >= 0 && gi != game) {
             bindings_warn(out, 0, "file", "a file of %s; this upload is read as %s",
-                          json_string_value(json_object_get(game_docs[gi], "name")),
-                          json_string_value(json_object_get(game_docs[game], "name")));
+                          json_string_value(json_object_get(g->docs[gi], "name")),
+                          json_string_value(json_object_get(g->docs[game], "name")));
             continue;
         }
         binding_set one;
-        if (gi < 0 || parse_one(gi, bundle, f, &one, &e) < 0) {
+        if (gi < 0 || parse_one(g, gi, bundle, f, &one, &e) < 0) {
             if (!first.kind)
                 first = e;
             bindings_warn(out, 0, "file", "%s", e.msg);
@@ -676,25 +684,25 @@ static int parse_utf8_bundle(int forced, const games_bundle *bundle, binding_set
     return 0;
 }
 
-int games_parse_named(const char *game_or_null, const char *filename, const char *data,
-                      size_t len, binding_set *out, err_t *err)
+int games_parse_named(const games_registry *g, const char *game_or_null, const char *filename,
+                      const char *data, size_t len, binding_set *out, err_t *err)
 {
     games_file f = {filename ? filename : "", data, len};
     games_bundle b = {&f, 1};
-    return games_parse_bundle(game_or_null, &b, out, err);
+    return games_parse_bundle(g, game_or_null, &b, out, err);
 }
 
-int games_parse(const char *game_or_null, const char *data, size_t len, binding_set *out,
-                err_t *err)
+int games_parse(const games_registry *g, const char *game_or_null, const char *data, size_t len,
+                binding_set *out, err_t *err)
 {
-    return games_parse_named(game_or_null, NULL, data, len, out, err);
+    return games_parse_named(g, game_or_null, NULL, data, len, out, err);
 }
 
-json_t *games_list_json(void)
+json_t *games_list_json(const games_registry *g)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < N_PARSERS && list; i++) {
-        json_t *doc = game_docs[i];
+        json_t *doc = g ? g->docs[i] : NULL;
         if (!doc)
             continue;
         json_t *aliases = json_object_get(doc, "aliases"), *ext = json_object_get(doc, "extensions");

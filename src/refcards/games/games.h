@@ -28,13 +28,17 @@
 /* Most bindings one upload may yield (a whole DCS Config/Input folder of many aircraft). */
 #define GAMES_MAX_UPLOAD_BINDINGS 20000
 
-/* Load and validate every <games_dir>/<id>.json once at start-up (not thread-safe; call
- * before the workers start). ERR_CONFIG naming the file and the reason on failure. */
-int games_load(const char *games_dir, err_t *err);
-void games_unload(void);
+/* The loaded game tables: immutable, read by any thread; one of the refcards catalog part's
+ * pieces (refcards.h), replaced as a whole on SIGHUP. */
+typedef struct games_registry games_registry;
+
+/* Load and validate every <games_dir>/<id>.json. NULL + ERR_CONFIG naming the file and the
+ * reason on failure. */
+games_registry *games_load(const char *games_dir, err_t *err);
+void games_free(games_registry *g);
 /* SHA-256 (hex) of every game table loaded: a part of every card's cache key, so that a fixed
- * label reaches cards already cached. "" before games_load. */
-const char *games_digest(void);
+ * label reaches cards already cached. "" for NULL. */
+const char *games_digest(const games_registry *g);
 
 /* One file of an upload: its name as uploaded (a zip entry keeps its path inside the zip,
  * "Config/Input/F-16C_50/joystick/Joystick - HOTAS Warthog {…}.diff.lua"; "" if unnamed). */
@@ -57,45 +61,47 @@ const games_file *games_bundle_find(const games_bundle *bundle, const char *base
  * another game than the first recognised one, unrecognised files and unreadable entries
  * become warnings. Errors: ERR_BAD_PARAM ("game") as games_parse; ERR_UNPROCESSABLE when no
  * file yields anything (with a single file, that file's own "line N: reason"). */
-int games_parse_bundle(const char *game_or_null, const games_bundle *bundle, binding_set *out,
-                       err_t *err);
+int games_parse_bundle(const games_registry *g, const char *game_or_null, const games_bundle *bundle,
+                       binding_set *out, err_t *err);
 
 /* Parse a binding file. game_or_null: a game id or alias to force, or NULL to recognise the
  * game from the content. Fills out (game, game_name, profile, items); the caller frees it
  * with bindings_free(). Errors: ERR_BAD_PARAM (param "game") for an unknown game;
  * ERR_UNPROCESSABLE "line N: reason" for an empty, truncated, malformed or unrecognised
  * file or one with more than GAMES_MAX_BINDINGS bindings. */
-int games_parse(const char *game_or_null, const char *data, size_t len, binding_set *out,
-                err_t *err);
+int games_parse(const games_registry *g, const char *game_or_null, const char *data, size_t len,
+                binding_set *out, err_t *err);
 /* Same, with the uploaded file's name when known: DCS keeps the device name only in the
  * file name ("Joystick - HOTAS Warthog {GUID}.diff.lua"). filename may be NULL. */
-int games_parse_named(const char *game_or_null, const char *filename, const char *data,
-                      size_t len, binding_set *out, err_t *err);
+int games_parse_named(const games_registry *g, const char *game_or_null, const char *filename,
+                      const char *data, size_t len, binding_set *out, err_t *err);
 
 /* The game id a file's content looks like, or NULL (err says why: empty, DTD, unknown). */
-const char *games_detect(const char *data, size_t len, err_t *err);
+const char *games_detect(const games_registry *g, const char *data, size_t len, err_t *err);
 
 /* Human label of an action: the game's table, else a readable split of the identifier
  * ("LandingGearToggle" -> "Landing Gear Toggle", "UI_Toggle_Map" -> "UI Toggle Map").
- * Never blank. Returns buf. game may be NULL (split only). */
-const char *games_action_label(const char *game, const char *action_id, char *buf, size_t n);
+ * Never blank. Returns buf. g or game may be NULL (split only). */
+const char *games_action_label(const games_registry *g, const char *game, const char *action_id,
+                               char *buf, size_t n);
 
 /* GET /v1/games: [{"id","name","aliases","extensions","notes","actions"}...] (new ref). */
-json_t *games_list_json(void);
+json_t *games_list_json(const games_registry *g);
 
 /* Display name of a game id ("Elite Dangerous"), or NULL if unknown. */
-const char *games_name(const char *game);
+const char *games_name(const games_registry *g, const char *game);
 
 /* ---- for the parsers ---- */
 
 /* Entry in one of a game's name tables ("keys": game key name -> normalised key id,
- * "pad": gamepad control name -> "pad:NAME" suffix, ...), or NULL. */
-const char *games_lookup(const char *game, const char *table, const char *name);
+ * "pad": gamepad control name -> "pad:NAME" suffix, ...), or NULL. Parsers pass out->games
+ * (the registry games_parse_bundle parses with). */
+const char *games_lookup(const games_registry *g, const char *game, const char *table, const char *name);
 
 /* Fill b->action (table label or split) and, when the parser left it empty, b->context
  * (the game's "contexts" table, then its "context_rules", then "default_context"); a
  * context the file itself named is mapped through "context_names" when listed. */
-void games_label_binding(const char *game, binding *b);
+void games_label_binding(const games_registry *g, const char *game, binding *b);
 
 /* Each parser: file f (data of f->len bytes, not NUL-terminated; f->name may be "") of the
  * upload bundle (siblings reachable with games_bundle_find; bundle may hold only f). out is

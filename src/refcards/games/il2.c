@@ -337,7 +337,7 @@ static const char *read_input(il2_ctx *c, const char *tok, bind_input *in, int *
     size_t n = strlen(tok);
     long v;
     if (strncmp(tok, "key_", 4) == 0) {
-        const char *k = games_lookup(GAME, "keys", tok);
+        const char *k = games_lookup(c->out->games, GAME, "keys", tok);
         snprintf(in->device, sizeof in->device, "Keyboard");
         if (k) {
             snprintf(in->control, sizeof in->control, "key:%s", k);
@@ -385,7 +385,7 @@ static const char *read_input(il2_ctx *c, const char *tok, bind_input *in, int *
             return "not a hat direction (joyN_povP_ANGLE, ANGLE 0, 45 ... 315)";
         snprintf(in->control, sizeof in->control, "hat:%ld:%s", hat + 1, dir);
     } else if (strncmp(ctl, "axis_", 5) == 0) {
-        const char *a = games_lookup(GAME, "axes", ctl + 5);
+        const char *a = games_lookup(c->out->games, GAME, "axes", ctl + 5);
         if (!a)
             return "not an axis IL-2 writes (joyN_axis_ x, y, z, w, s, t, p or q)";
         snprintf(in->control, sizeof in->control, "axis:%s", a);
@@ -644,7 +644,7 @@ static int add_record(il2_ctx *c, const il2_record *r, int ln, err_t *err)
         snprintf(b.module, sizeof b.module, "%s", c->module);
         if (label)
             snprintf(b.action, sizeof b.action, "%s", label);
-        games_label_binding(GAME, &b);
+        games_label_binding(c->out->games, GAME, &b);
         if (k == 2) {
             size_t l = strlen(b.action);
             if (l + 5 > sizeof b.action) { /* make room without cutting a character */

@@ -185,9 +185,9 @@ static int mouse_control(const char *info, char *control, size_t n)
 
 /* Normalise a keyboard key name ("a", "Left Shift", "Num 1", "LControlKey", "D7"); NULL if
  * unknown. */
-static const char *keyboard_key(const char *info, char *tmp, size_t n)
+static const char *keyboard_key(const games_registry *g, const char *info, char *tmp, size_t n)
 {
-    const char *m = games_lookup(GAME, "keys", info);
+    const char *m = games_lookup(g, GAME, "keys", info);
     if (m)
         return m;
     /* Letters, digits and F-keys are spelt as themselves (letters in either case); .NET
@@ -231,7 +231,7 @@ static void msfs_input(msfs_ctx *c, bind_input *in, const char *info)
     memset(in, 0, sizeof *in);
     const char *m;
     char tmp[16];
-    if (c->kind == DEV_GAMEPAD && (m = games_lookup(GAME, "pad", info))) {
+    if (c->kind == DEV_GAMEPAD && (m = games_lookup(c->out->games, GAME, "pad", info))) {
         snprintf(in->device, sizeof in->device, "%s", c->device);
         snprintf(in->control, sizeof in->control, "pad:%s", m);
         in->vid = c->vid;
@@ -250,7 +250,7 @@ static void msfs_input(msfs_ctx *c, bind_input *in, const char *info)
         snprintf(in->device, sizeof in->device, "Mouse");
         return;
     }
-    if (c->kind != DEV_GAMEPAD && (m = keyboard_key(info, tmp, sizeof tmp))) {
+    if (c->kind != DEV_GAMEPAD && (m = keyboard_key(c->out->games, info, tmp, sizeof tmp))) {
         snprintf(in->device, sizeof in->device, "Keyboard");
         snprintf(in->control, sizeof in->control, "key:%s", m);
         return;
@@ -304,7 +304,7 @@ static void emit(refxml *x, msfs_ctx *c)
                (last[ll - 1] == 'X' || last[ll - 1] == 'Y')) {
         b.is_axis = 1; /* "LANALOG_X": a whole stick axis, "LANALOG_LEFT" is half of one */
     }
-    games_label_binding(GAME, &b);
+    games_label_binding(c->out->games, GAME, &b);
     err_t e = {0};
     if (bindings_add(c->out, &b, GAMES_MAX_BINDINGS, &e) < 0)
         refxml_fail_err(x, &e);

@@ -242,9 +242,9 @@ static int sc_mouse_control(const char *t, bind_input *in, int *is_axis)
     return 0;
 }
 
-static int sc_key_control(const char *t, bind_input *in, char *why, size_t wn)
+static int sc_key_control(const games_registry *g, const char *t, bind_input *in, char *why, size_t wn)
 {
-    const char *k = games_lookup(GAME, "keys", t);
+    const char *k = games_lookup(g, GAME, "keys", t);
     if (k) {
         sc_set(in, "Keyboard", "key:%s", k);
         return 0;
@@ -322,7 +322,7 @@ static int sc_joystick_control(const char *t, bind_input *in, int *is_axis, char
 
 /* One token of a combination, on device family fam ('j', 'k', 'm', 'g') number inst.
  * *js_inst is set for joystick controls (their device is named later). */
-static int sc_control(char fam, int inst, const char *t, bind_input *in, int *is_axis,
+static int sc_control(const games_registry *g, char fam, int inst, const char *t, bind_input *in, int *is_axis,
                       int *js_inst, char *why, size_t wn)
 {
     memset(in, 0, sizeof *in);
@@ -331,7 +331,7 @@ static int sc_control(char fam, int inst, const char *t, bind_input *in, int *is
     if (sc_is_modifier_key(t) || fam == 'k') {
         if (fam == 'k' && sc_mouse_control(t, in, is_axis))
             return 0;
-        return sc_key_control(t, in, why, wn);
+        return sc_key_control(g, t, in, why, wn);
     }
     if (fam == 'm') {
         if (sc_mouse_control(t, in, is_axis))
@@ -340,7 +340,7 @@ static int sc_control(char fam, int inst, const char *t, bind_input *in, int *is
         return -1;
     }
     if (fam == 'g') {
-        const char *p = games_lookup(GAME, "pad", t);
+        const char *p = games_lookup(g, GAME, "pad", t);
         if (!p) {
             snprintf(why, wn, "unknown gamepad control \"%.40s\"", t);
             return -1;
@@ -395,7 +395,7 @@ static int sc_prefix(char *t, char *fam, int *inst, char **rest, char *why, size
 }
 
 /* Read one rebind input into b. 1 bound, 0 unbound (an empty slot), -1 unreadable (why). */
-static int sc_read_input(const char *input, const char *device_attr, binding *b,
+static int sc_read_input(const games_registry *g, const char *input, const char *device_attr, binding *b,
                          sc_pending *pend, char *why, size_t wn)
 {
     char buf[128];
@@ -470,7 +470,7 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
             break;
         }
     int axis;
-    if (sc_control(fam, inst, tok[main_i], &b->input, &b->is_axis, &pend->inst[0], why, wn) < 0)
+    if (sc_control(g, fam, inst, tok[main_i], &b->input, &b->is_axis, &pend->inst[0], why, wn) < 0)
         return -1;
     if (pend->inst[0] && b->is_axis)
         snprintf(pend->axis, sizeof pend->axis, "%s", tok[main_i]);
@@ -478,7 +478,7 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
         if (i == main_i)
             continue;
         int k = b->n_modifiers;
-        if (sc_control(fam, inst, tok[i], &b->modifiers[k], &axis, &pend->inst[k + 1], why, wn) < 0)
+        if (sc_control(g, fam, inst, tok[i], &b->modifiers[k], &axis, &pend->inst[k + 1], why, wn) < 0)
             return -1;
         b->n_modifiers++;
     }
@@ -486,11 +486,11 @@ static int sc_read_input(const char *input, const char *device_attr, binding *b,
 }
 
 /* activationMode / multiTap in words; "" for a plain press. */
-static void sc_activation(const char *mode, const char *multitap, char *out, size_t n)
+static void sc_activation(const games_registry *g, const char *mode, const char *multitap, char *out, size_t n)
 {
     out[0] = 0;
     if (mode && *mode) {
-        const char *w = games_lookup(GAME, "activation", mode);
+        const char *w = games_lookup(g, GAME, "activation", mode);
         if (w && strcmp(w, "press") != 0) {
             snprintf(out, n, "%s", w);
             return;
@@ -605,7 +605,7 @@ static void sc_emit(refxml *x, sc_ctx *c, const char *input, const char *device,
     binding b = {0};
     sc_pending pend = {.profile = c->cur};
     char why[160];
-    int r = sc_read_input(input, device, &b, &pend, why, sizeof why);
+    int r = sc_read_input(c->out->games, input, device, &b, &pend, why, sizeof why);
     if (r < 0) {
         char what[96];
         snprintf(what, sizeof what, "%.90s", input);
@@ -614,16 +614,16 @@ static void sc_emit(refxml *x, sc_ctx *c, const char *input, const char *device,
     }
     if (r == 0)
         return;
-    sc_activation(mode && *mode ? mode : c->action_mode, multitap, b.activation,
+    sc_activation(c->out->games, mode && *mode ? mode : c->action_mode, multitap, b.activation,
                   sizeof b.activation);
     sc_copy(b.action_id, sizeof b.action_id, c->action);
     sc_copy(b.context, sizeof b.context, c->actionmap);
     b.line = line;
-    games_label_binding(GAME, &b);
+    games_label_binding(c->out->games, GAME, &b);
     /* Identifiers the tables do not name read as a sentence: "Ifcs toggle esp". */
     b.action[0] = (char)toupper((unsigned char)b.action[0]);
-    if (c->actionmap[0] && !games_lookup(GAME, "context_names", c->actionmap)) {
-        games_action_label(NULL, c->actionmap, b.context, sizeof b.context);
+    if (c->actionmap[0] && !games_lookup(c->out->games, GAME, "context_names", c->actionmap)) {
+        games_action_label(NULL, NULL, c->actionmap, b.context, sizeof b.context);
         b.context[0] = (char)toupper((unsigned char)b.context[0]);
     }
     err_t e = {0};

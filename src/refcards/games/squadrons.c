@@ -315,14 +315,14 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
             return 0;
         snprintf(in->device, sizeof in->device, "Keyboard");
         snprintf(num, sizeof num, "%ld", button);
-        m = games_lookup(GAME, "keys", num);
+        m = games_lookup(c->out->games, GAME, "keys", num);
         if (m)
             snprintf(in->control, sizeof in->control, "key:%s", m);
         else
             set_control(in, "raw:scan code %ld", button);
         long mod = s->have & (1u << F_MODIFIER) ? s->f[F_MODIFIER] : 255;
         snprintf(num, sizeof num, "%ld", mod);
-        if (mod != 255 && mod > 0 && (m = games_lookup(GAME, "keys", num))) {
+        if (mod != 255 && mod > 0 && (m = games_lookup(c->out->games, GAME, "keys", num))) {
             snprintf(b->modifiers[0].device, sizeof b->modifiers[0].device, "Keyboard");
             snprintf(b->modifiers[0].control, sizeof b->modifiers[0].control, "key:%s", m);
             b->n_modifiers = 1;
@@ -352,7 +352,7 @@ static int slot_binding(const sq_ctx *c, const sq_slot *s, binding *b)
             axis_control(in, axis, 1);
         } else if (button != unmapped && button >= 0) {
             snprintf(num, sizeof num, "%ld", button);
-            m = games_lookup(GAME, "pad", num);
+            m = games_lookup(c->out->games, GAME, "pad", num);
             if (m)
                 snprintf(in->control, sizeof in->control, "pad:%s", m);
             else
@@ -446,7 +446,7 @@ int squadrons_parse(const games_bundle *bundle, const games_file *f, binding_set
         binding b;
         if (!slot_binding(&c, sl, &b))
             continue;
-        games_label_binding(GAME, &b);
+        games_label_binding(out->games, GAME, &b);
         int dup = seen_before(&seen, &b);
         if (dup < 0) {
             err_set(err, ERR_INTERNAL, NULL, "out of memory reading binding slots");
