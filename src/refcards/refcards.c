@@ -30,7 +30,6 @@
 
 #define REFCARD_ID_LEN 24
 #define REFCARD_MAX_PAGES 100 /* a ?page= past this is refused before the upload is read */
-#define IMMUTABLE "public, max-age=31536000, immutable"
 /* An upload has been sent whole when it is queued: it may wait this long for a worker before a
  * 503 (a render waits --deadline-ms). */
 #define REFCARD_UPLOAD_WAIT_S 10.0
@@ -414,7 +413,7 @@ static void summary_done(http_req *rq, void *arg)
         http_reply_error(rq, &sj->err);
         return;
     }
-    http_reply_json_text(rq, 200, sj->reply, sj->key, IMMUTABLE);
+    http_reply_json_text(rq, 200, sj->reply, sj->key, http_cache_control(rq));
     sj->reply = NULL;
 }
 
@@ -438,7 +437,7 @@ static void refcards_route_summary(http_req *rq, void *ctx)
     snprintf(sj->id, sizeof sj->id, "%s", id);
     sj->store = ((const refcards_ctx *)ctx)->store;
     snprintf(sj->key, sizeof sj->key, "refcard-summary:%s", id);
-    if (http_reply_if_not_modified(rq, sj->key, IMMUTABLE)) {
+    if (http_reply_if_not_modified(rq, sj->key, http_cache_control(rq))) {
         summary_job_free(sj);
         return;
     }
@@ -593,7 +592,7 @@ static void refcards_route_card(http_req *rq, void *ctx)
     char key[320];
     snprintf(key, sizeof key, "refcard:%s:%s:p%ld:%s", id, job->slug, page, job->rd->digest);
     image_spec spec = {CARD_W, CARD_H, (int)scale, (img_format)fmt, (int)quality, 0};
-    http_reply_image(rq, key, &spec, IMMUTABLE, refcard_draw, job, refcard_job_free);
+    http_reply_image(rq, key, &spec, http_cache_control(rq), refcard_draw, job, refcard_job_free);
 }
 
 /* A registry listing with an ETag from its content. */

@@ -56,12 +56,12 @@ def test_upload_summary_and_cards(server, name, game, expect_devices):
     assert_every_binding_accounted(s)
     again = server.get("/v1/refcards/" + s["id"])
     assert again.status_code == 200 and again.json() == s
-    assert "immutable" in again.headers["Cache-Control"]
+    assert again.headers["Cache-Control"] == "public, max-age=86400"  # revalidated: see below
     for d in s["devices"]:
         for fmt, url in d["cards"].items():
             c = server.get(url)
             assert c.status_code == 200, (url, c.text[:200])
-            assert "immutable" in c.headers["Cache-Control"] and c.headers["ETag"]
+            assert c.headers["Cache-Control"] == "public, max-age=86400" and c.headers["ETag"]
             if fmt == "pdf":
                 assert c.content.startswith(b"%PDF")
             else:
@@ -489,9 +489,10 @@ def test_rows_stored_before_bundles_still_draw(start_server, tmp_path):
 
 
 def test_card_keys_follow_the_catalog(start_server, tmp_path):
-    """A card URL is immutable for browsers and CDNs, so its ETag (and cache key) carries what
-    its bytes depend on: the same inputs give the same ETag across restarts; a changed device
-    drawing or game table gives a new ETag and new bytes."""
+    """A card's ETag (and cache key) carries what its bytes depend on: the same inputs give the
+    same ETag across restarts; a changed device drawing or game table gives a new ETag and new
+    bytes. Cards are not `immutable`: caches revalidate after --max-age (here 60 s) and so get
+    the new drawing, which a year-long immutable card never would."""
     import shutil
     root = os.path.join(os.path.dirname(__file__), "..", "..")
     tpl = tmp_path / "templates"
@@ -506,8 +507,12 @@ def test_card_keys_follow_the_catalog(start_server, tmp_path):
         return r.headers["ETag"], r.content
 
     db = str(tmp_path / "u.db")
-    first = start_server("--templates-dir", str(tpl), "--db-path", db)
+    first = start_server("--templates-dir", str(tpl), "--db-path", db, "--max-age", "60")
     etag1, png1 = card(first)
+    up = requests.post(first.url + "/v1/refcards", data=data, timeout=30).json()
+    url = next(d["cards"]["png"] for d in up["devices"] if d["device"] == "warthog-stick")
+    assert first.get(url).headers["Cache-Control"] == "public, max-age=60"
+    assert first.get("/v1/refcards/" + up["id"]).headers["Cache-Control"] == "public, max-age=60"
     first.stop()
     again = start_server("--templates-dir", str(tpl), "--db-path", db)
     assert card(again)[0] == etag1  # a restart changes nothing
