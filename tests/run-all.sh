@@ -5,7 +5,7 @@
 # SUITES="unit integration" limits what runs (e.g. SUITES=unit tests/run-all.sh).
 set -u
 cd "$(dirname "$0")/.."
-SUITES=${SUITES:-"layout unit integration asan-unit asan-integration fuzz tsan"}
+SUITES=${SUITES:-"layout unit globals integration asan-unit asan-integration fuzz tsan"}
 PY=/usr/bin/python3
 pass=0; fail=0; skipped=0; failed_steps=""
 
@@ -46,6 +46,7 @@ for s in $SUITES; do
         # source map complete, no mutable file-scope state outside main.c (on the build's objects).
         layout) step includes $PY tools/check_includes.py ;;
         unit) step unit make --no-print-directory -j2 unit ;;
+        globals) step globals $PY tools/check_globals.py build ;; # on the objects unit built
         integration) step integration make --no-print-directory integration ;;
         asan-unit) step asan-unit env ASAN_OPTIONS=detect_leaks=1 \
             make --no-print-directory -j2 SANITIZE=address,undefined unit ;;
