@@ -503,7 +503,10 @@ static int splice_painted(render_ctx *rc, cairo_t *cr, cairo_surface_t *target, 
         return 0;
     int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
     splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
-    splice_base *b = splice_base_find(rc->spl, bg->tag, &f);
+    int refused;
+    splice_base *b = splice_base_find(rc->spl, bg->tag, &f, &refused);
+    if (refused)
+        return 0;
     if (!b) {
         err_t e = {0};
         cairo_save(cr);

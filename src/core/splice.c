@@ -455,10 +455,11 @@ oom:
     return NULL;
 }
 
-splice_base *splice_base_find(splice_encoder *e, unsigned long long tag, const splice_fmt *f)
+splice_base *splice_base_find(splice_encoder *e, unsigned long long tag, const splice_fmt *f, int *refused)
 {
     pthread_mutex_lock(&e->st->cache.mu);
     splice_base *b = cache_find(e->st, tag, f);
+    *refused = e->st->cache.limit == 0 || (b && b->too_big);
     pthread_mutex_unlock(&e->st->cache.mu);
     if (b && b->too_big) {
         splice_base_unref(b);

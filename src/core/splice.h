@@ -72,9 +72,10 @@ int splice_rows(const splice_fmt *f); /* MCU rows of the image (the last may be 
  * memory budget). NULL (err set) when it cannot be made or the budget cannot hold it: the
  * caller encodes the whole frame instead. Release with splice_base_unref. */
 splice_base *splice_base_get(splice_encoder *enc, const splice_bg *bg, const splice_fmt *f, err_t *err);
-/* The base of tag in format f if the cache holds it (and it is not one refused as too big), else
- * NULL: a background that is costly to draw is drawn only when its base must be made. */
-splice_base *splice_base_find(splice_encoder *enc, unsigned long long tag, const splice_fmt *f);
+/* The base of tag in format f if the cache holds it, else NULL: a background that is costly to
+ * draw is drawn only when its base must be made. *refused is set when splice_base_get would
+ * refuse it anyway (the cache is off, or this background's segments are over its limit). */
+splice_base *splice_base_find(splice_encoder *enc, unsigned long long tag, const splice_fmt *f, int *refused);
 void splice_base_unref(splice_base *b);
 size_t splice_base_bytes(const splice_base *b); /* size of the background's JPEG */
 

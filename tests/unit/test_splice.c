@@ -11,6 +11,7 @@
  * alike a second time is kept and reused the third (still byte for byte the full encode), what
  * was drawn where decides its key, and W1 cards (label 0 varies) reuse the other labels' rows;
  * workers rendering at once share both caches. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -762,6 +763,124 @@ static void test_encode_buffer_charged(void **state)
     cards_job_free(j);
 }
 
+/* ---- drawn backgrounds (render_bg.paint) ---- */
+
+typedef struct {
+    int paints;          /* calls of the background's paint */
+    int spliced;         /* render_background_under's answer in the last job */
+    text_box widened;    /* the part's box as render_background_under left it */
+    double part_y;       /* where the job's part goes (layout units) */
+} drawn_job;
+
+/* A background with detail everywhere: stripes and a diagonal. */
+static void drawn_scene(cairo_t *cr)
+{
+    cairo_set_source_rgb(cr, 0.9, 0.85, 0.7);
+    cairo_paint(cr);
+    for (int i = 0; i < 40; i++) {
+        cairo_rectangle(cr, 0, i * 17.3, 700, 6.1);
+        cairo_set_source_rgb(cr, 0.1 + i * 0.02, 0.4, 0.6 - i * 0.01);
+        cairo_fill(cr);
+    }
+    cairo_move_to(cr, 0, 0);
+    cairo_line_to(cr, 700, 450);
+    cairo_set_line_width(cr, 3);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_stroke(cr);
+}
+
+static int drawn_paint(void *arg, render_ctx *r, cairo_t *cr, err_t *err)
+{
+    ((drawn_job *)arg)->paints++;
+    drawn_scene(cr);
+    return 0;
+}
+
+/* The job: the background, then one box of text at part_y. Spliced, it draws the whole image
+ * (the background included) inside its widened part, as the contract asks; else all of it. The
+ * rows are whole (full width, whole MCU rows), so the clip is pixel-aligned at the band edges. */
+static int drawn_draw(void *arg, render_ctx *r, cairo_t *cr, err_t *err)
+{
+    drawn_job *j = arg;
+    render_part part = {{100, j->part_y, 300, 30}, 0, NULL, 0, 0};
+    render_bg bg = {.tag = 0xD2A3, .paint = drawn_paint, .paint_arg = j};
+    j->spliced = render_background_under(r, cr, &bg, &part, 1);
+    j->widened = part.box;
+    drawn_scene(cr);
+    text_style ts = {.font = "sans", .max_size = 20, .min_size = 10, .color = {0.8, 0, 0, 1}};
+    return text_draw(render_ctx_fonts(r), cr, "Spliced Ölkühler", strlen("Spliced Ölkühler"), &ts,
+                     (text_box){100, j->part_y, 300, 30}, NULL, err);
+}
+
+/* The whole frame: what the job draws without splicing. */
+static void drawn_full(drawn_job *j, int scale, int sub444, outbuf *full)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 700 * scale, 453 * scale);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    err_t err = {0};
+    drawn_job copy = *j;
+    assert_int_equal(drawn_draw(&copy, rc, cr, &err), 0);
+    assert_int_equal(copy.spliced, 0); /* not the job's surface: never spliced */
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    splice_fmt f = {700 * scale, 453 * scale, 85, sub444};
+    assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
+                                        full, &err), 0);
+    cairo_surface_destroy(s);
+}
+
+/* A drawn background is painted only when its segments are not cached (into the job's own
+ * surface), the part's box comes back widened to whole MCU rows of the full width, and the file
+ * is the full encode; with the splice cache off it is never painted and the job is encoded whole
+ * (no restart markers). 453 rows: a partial last MCU row either way. */
+static void test_drawn_background(void **state)
+{
+    for (int scale = 1; scale <= 2; scale++)
+        for (int sub = 0; sub <= 1; sub++) {
+            int m = sub ? 8 : 16;
+            image_spec spec = {700, 453, scale, IMG_JPEG, 85, sub};
+            splice_cache_clear(st);
+            for (int round = 0; round < 3; round++) {
+                drawn_job j = {0, 0, {0, 0, 0, 0}, round == 2 ? 420 : 61.3}; /* last: the partial row */
+                err_t err = {0};
+                blob *b = NULL;
+                assert_int_equal(render_image(rc, &spec, drawn_draw, &j, budget_now() + 60, &b, &err), 0);
+                assert_int_equal(j.spliced, 1);
+                assert_int_equal(j.paints, round == 0); /* the background's segments: made once */
+                double y0 = floor(j.part_y * scale / m) * m / scale;
+                assert_true(j.widened.x == 0 && j.widened.w == 700);
+                assert_true(fabs(j.widened.y - y0) < 1e-9);
+                assert_true(j.widened.y + j.widened.h >= j.part_y + 30 - 1e-9);
+                double bottom = fmin(ceil((j.part_y + 30) * scale / m) * m / scale, 453);
+                assert_true(fabs(j.widened.y + j.widened.h - bottom) < 1e-9);
+                outbuf full = {0};
+                drawn_full(&j, scale, sub, &full);
+                if (b->len != full.len || memcmp(b->data, full.data, full.len) != 0)
+                    fail_msg("drawn background %dx %s round %d: spliced %zu bytes, full %zu", scale,
+                             sub ? "444" : "420", round, b->len, full.len);
+                outbuf_free(&full);
+                blob_unref(b);
+            }
+        }
+    /* Cache off: no paint, encoded whole by TurboJPEG (no DRI marker). */
+    splice_cache_clear(st);
+    splice_cache_set_limit(st, 0);
+    drawn_job j = {0, 0, {0, 0, 0, 0}, 100};
+    image_spec spec = {700, 453, 1, IMG_JPEG, 85, 0};
+    err_t err = {0};
+    blob *b = NULL;
+    assert_int_equal(render_image(rc, &spec, drawn_draw, &j, budget_now() + 60, &b, &err), 0);
+    assert_int_equal(j.spliced, 0);
+    assert_int_equal(j.paints, 0);
+    int dri = 0;
+    for (size_t i = 0; i + 1 < b->len && !dri; i++)
+        dri = b->data[i] == 0xFF && b->data[i + 1] == 0xDD;
+    assert_false(dri);
+    blob_unref(b);
+    splice_cache_set_limit(st, SPLICE_CACHE_DEFAULT_BYTES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -776,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_band_cache_keys),
         cmocka_unit_test(test_band_cache_w1),
         cmocka_unit_test(test_workers_share_caches),
+        cmocka_unit_test(test_drawn_background),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
