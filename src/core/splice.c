@@ -740,7 +740,8 @@ int splice_bands_get(splice_encoder *e, const splice_band **bands)
         grow((void **)&e->bflags, &e->bflags_cap, (size_t)e->n_bands, 1) < 0 ||
         grow((void **)&e->bhit, &e->bhit_cap, (size_t)e->n_bands, sizeof *e->bhit) < 0)
         return -1;
-    memset(e->bkey + old, 0, (e->bkey_cap - old) * sizeof *e->bkey);
+    if (e->bkey_cap > old) /* (no bands: nothing was allocated) */
+        memset(e->bkey + old, 0, (e->bkey_cap - old) * sizeof *e->bkey);
     for (int i = 0; i < e->n_bands; i++) {
         e->bkey[i].len = 0;
         e->bflags[i] = outbuf_reserve(&e->bkey[i], sizeof(band_prefix)) < 0 ? BAND_UNCACHEABLE : 0;

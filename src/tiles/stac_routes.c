@@ -90,9 +90,9 @@ static const tiles_layer_meta *find_collection(http_req *rq, const tiles_store *
 static void stac_route_landing(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq, ctx);
-    const char *base = http_config(rq)->public_url;
     if (!s || no_params(rq) != 0)
-        return;
+        return; /* answered: rq is gone */
+    const char *base = http_config(rq)->public_url;
     reply_doc(rq, s, stac_landing_json(s, base), "landing", NULL, base);
 }
 
@@ -100,9 +100,9 @@ static void stac_route_resource(http_req *rq, void *ctx)
 {
     const char *what = http_req_capture(rq, 0);
     const tiles_store *s = store_or_404(rq, ctx);
-    const char *base = http_config(rq)->public_url;
     if (!s)
-        return;
+        return; /* answered: rq is gone */
+    const char *base = http_config(rq)->public_url;
     json_t *doc;
     if (!strcmp(what, "conformance"))
         doc = stac_conformance_json();
@@ -125,10 +125,10 @@ static void stac_route_collection(http_req *rq, void *ctx)
 {
     const tiles_store *s = store_or_404(rq, ctx);
     const tiles_layer_meta *m = s ? find_collection(rq, s, http_req_capture(rq, 0)) : NULL;
+    if (!m || no_params(rq) != 0)
+        return; /* answered: rq is gone */
     const char *base = http_config(rq)->public_url;
     char what[96];
-    if (!m || no_params(rq) != 0)
-        return;
     snprintf(what, sizeof what, "collection:%s", m->name);
     reply_doc(rq, s, stac_collection_json(m, base), what, NULL, base);
 }
