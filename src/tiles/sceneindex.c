@@ -112,6 +112,15 @@ static int load_entry(const char *dir, json_t *e, tiles_scene_file *f, char *why
     f->coverage = json_number_value(json_object_get(e, "coverage"));
     copy_str(props, "start_datetime", f->start_datetime, sizeof f->start_datetime);
     copy_str(props, "end_datetime", f->end_datetime, sizeof f->end_datetime);
+    /* The indexer always writes a datetime (sidecar, metadata or the file's time): one that does
+     * not parse, or an interval end that does not, is a damaged index (found by fuzz_sceneindex). */
+    double t;
+    if (tiles_time_parse(f->datetime, &t) != 0 ||
+        (f->start_datetime[0] && tiles_time_parse(f->start_datetime, &t) != 0) ||
+        (f->end_datetime[0] && tiles_time_parse(f->end_datetime, &t) != 0)) {
+        snprintf(why, cap, "malformed index entry (datetime)");
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     f->path = strdup(path);
     snprintf(path, sizeof path, "%s/" TILES_SCENE_INDEX_DIR "/%s", dir, preview);
