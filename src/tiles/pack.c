@@ -1,7 +1,6 @@
 /* pack.c — tile archives of either format behind one interface (see pack.h). */
 #include "tiles/pack.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,31 +142,5 @@ int tiles_pack_read(const tiles_pack *p, int z, int x, int y, unsigned char **ou
     }
     if (p->kind == TILES_ARCHIVE_MBTILES)
         return tiles_mbtiles_read(p, z, x, y, out, len, err);
-    long long off;
-    size_t n;
-    if (tiles_pmtiles_find(p, tiles_pmtiles_tile_id(z, x, y), &off, &n) != 0) {
-        err_set(err, ERR_NOT_FOUND, NULL, "no tile %d/%d/%d", z, x, y);
-        return -1;
-    }
-    unsigned char *b = malloc(n);
-    if (!b) {
-        err_set(err, ERR_INTERNAL, NULL, "out of memory");
-        return -1;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(p->fd, b + got, n - got, (off_t)(off + (long long)got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            free(b);
-            err_set(err, ERR_INTERNAL, NULL, "reading tile %d/%d/%d: %s", z, x, y,
-                    r < 0 ? strerror(errno) : "short read");
-            return -1;
-        }
-        got += (size_t)r;
-    }
-    *out = b;
-    *len = n;
-    return 0;
+    return tiles_pmtiles_read(p, z, x, y, out, len, err);
 }

@@ -215,12 +215,40 @@ static int read_all(int fd, void *buf, size_t len, off_t at)
         ssize_t n = pread(fd, b, len, at);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0) {
+            if (n == 0)
+                errno = 0; /* a short read, not an error of the system */
             return -1;
+        }
         b += n;
         len -= (size_t)n;
         at += n;
     }
+    return 0;
+}
+
+int tiles_pmtiles_read(const tiles_pack *p, int z, int x, int y, unsigned char **out, size_t *len,
+                       err_t *err)
+{
+    long long off;
+    size_t n;
+    if (tiles_pmtiles_find(p, tiles_pmtiles_tile_id(z, x, y), &off, &n) != 0) {
+        err_set(err, ERR_NOT_FOUND, NULL, "no tile %d/%d/%d", z, x, y);
+        return -1;
+    }
+    unsigned char *b = malloc(n ? n : 1);
+    if (!b) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    if (read_all(p->fd, b, n, (off_t)off) != 0) {
+        err_set(err, ERR_INTERNAL, NULL, "reading tile %d/%d/%d: %s", z, x, y,
+                errno ? strerror(errno) : "short read");
+        free(b);
+        return -1;
+    }
+    *out = b;
+    *len = n;
     return 0;
 }
 

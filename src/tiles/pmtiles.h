@@ -28,5 +28,8 @@ void tiles_pmtiles_abort(tiles_pmtiles_writer *w);
 int tiles_pmtiles_open(tiles_pack *p, const char *path, err_t *err);
 /* 0 and the absolute byte range of tile id; -1 if absent. */
 int tiles_pmtiles_find(const tiles_pack *p, uint64_t id, long long *off, size_t *len);
+/* The bytes of tile z/x/y (malloc'd), or -1: ERR_NOT_FOUND, or ERR_INTERNAL when unreadable. */
+int tiles_pmtiles_read(const tiles_pack *p, int z, int x, int y, unsigned char **out, size_t *len,
+                       err_t *err);
 
 #endif
