@@ -29,8 +29,8 @@
 #include "refcards/devices.h"
 #include "refcards/games/games.h"
 #include "refcards/usbids.h"
+#include "test_refcard_util.h"
 
-static games_registry *GT; /* the game tables under test */
 static devices_registry *DR; /* the device registry under test */
 static usbids_table *UT; /* usb.ids names */
 
@@ -74,24 +74,6 @@ static int teardown(void **state)
     splice_store_free(st);
     budget_free(bud);
     return 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *d = malloc((size_t)n + 1);
-    if (d && fread(d, 1, (size_t)n, f) != (size_t)n) {
-        free(d);
-        d = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return d;
 }
 
 typedef struct {
@@ -200,10 +182,9 @@ static void check_png(const char *what, card_arg *a, cairo_surface_t *frame)
 static int check_file(const char *name, int max_pages, int png)
 {
     char path[256];
-    snprintf(path, sizeof path, "tests/data/bindings/%s", name);
+    snprintf(path, sizeof path, TR_DATA "%s", name);
     size_t len = 0;
-    char *data = slurp(path, &len);
-    assert_non_null(data);
+    char *data = tr_read(path, &len);
     err_t err = {0};
     binding_set set = {0};
     cardset cs;
