@@ -88,41 +88,63 @@ static void cards_route_describe(http_req *rq, void *ctx)
 
 /* A JSON body becomes query parameters, so that both forms share validation and the cache key. */
 /* Keys (a ':' outside strings) and nesting of a JSON text, counted in one pass that stops at the
- * limits: a body of 100 000 keys is refused before any tree is built for it. */
-static int body_shape_ok(const char *b, size_t len, size_t max_keys, err_t *err)
+ * limits: a body of 100 000 keys is refused before any tree is built for it, and before it is
+ * copied into one piece (the scan is fed the body's pieces as they lie in memory). */
+typedef struct {
+    size_t keys, max_keys;
+    int depth, in_str, escaped;
+    err_t *err;
+} body_shape;
+
+static int body_shape_feed(const char *b, size_t len, void *ctx)
 {
-    size_t keys = 0;
-    int depth = 0, in_str = 0;
+    body_shape *s = ctx;
     for (size_t i = 0; i < len; i++) {
         char ch = b[i];
-        if (in_str) {
+        if (s->escaped) {
+            s->escaped = 0;
+        } else if (s->in_str) {
             if (ch == '\\')
-                i++;
+                s->escaped = 1;
             else if (ch == '"')
-                in_str = 0;
+                s->in_str = 0;
         } else if (ch == '"') {
-            in_str = 1;
+            s->in_str = 1;
         } else if (ch == '{' || ch == '[') {
-            if (++depth > CARDS_BODY_MAX_DEPTH) {
-                err_set(err, ERR_BAD_REQUEST, NULL, "body nested deeper than %d (a card body is an object "
-                        "with a \"text\" object)", CARDS_BODY_MAX_DEPTH);
-                return 0;
+            if (++s->depth > CARDS_BODY_MAX_DEPTH) {
+                err_set(s->err, ERR_BAD_REQUEST, NULL, "body nested deeper than %d (a card body is an "
+                        "object with a \"text\" object)", CARDS_BODY_MAX_DEPTH);
+                return -1;
             }
         } else if (ch == '}' || ch == ']') {
-            depth--;
-        } else if (ch == ':' && ++keys > max_keys) {
-            err_set(err, ERR_TOO_LARGE, NULL, "more than %d parameters (QUERY_MAX_PARAMS, URL and body "
+            s->depth--;
+        } else if (ch == ':' && ++s->keys > s->max_keys) {
+            err_set(s->err, ERR_TOO_LARGE, NULL, "more than %d parameters (QUERY_MAX_PARAMS, URL and body "
                     "together)", QUERY_MAX_PARAMS);
-            return 0;
+            return -1;
         }
     }
-    return 1;
+    return 0;
 }
+
+static body_shape body_shape_start(const query *q, err_t *err)
+{
+    return (body_shape){.max_keys = QUERY_MAX_PARAMS + 1 - q->n, .err = err};
+}
+
+/* The parameters of a body whose shape was checked. */
+static int body_parse(const char *body, size_t len, query *q, err_t *err);
 
 int cards_body_query(const char *body, size_t len, query *q, err_t *err)
 {
-    if (!body_shape_ok(body, len, QUERY_MAX_PARAMS + 1 - q->n, err))
+    body_shape shape = body_shape_start(q, err);
+    if (body_shape_feed(body, len, &shape) < 0)
         return -1;
+    return body_parse(body, len, q, err);
+}
+
+static int body_parse(const char *body, size_t len, query *q, err_t *err)
+{
     json_error_t je;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!json_is_object(root)) {
@@ -133,7 +155,7 @@ int cards_body_query(const char *body, size_t len, query *q, err_t *err)
     }
     const char *k;
     json_t *v;
-    int rc = 0; /* (the parameter cap was checked by body_shape_ok: every key is a ':') */
+    int rc = 0; /* (the parameter cap was checked by body_shape_feed: every key is a ':') */
     json_object_foreach(root, k, v)
     {
         if (!k[0]) {
@@ -194,13 +216,16 @@ oom:
 static int body_to_query(http_req *rq, query *q, err_t *err)
 {
     size_t len;
-    const unsigned char *body = http_req_body(rq, &len);
     const char *ctype = http_req_header(rq, "Content-Type");
     if (ctype && strncmp(ctype, "application/json", 16) != 0) {
         err_set(err, ERR_UNSUPPORTED, NULL, "POST a JSON body (Content-Type: application/json)");
         return -1;
     }
-    return cards_body_query((const char *)body, len, q, err);
+    body_shape shape = body_shape_start(q, err);
+    if (http_req_body_each(rq, body_shape_feed, &shape) < 0)
+        return -1;
+    const char *body = (const char *)http_req_body(rq, &len);
+    return body_parse(body, len, q, err);
 }
 
 /* Characters (code points) of valid UTF-8. */

@@ -82,6 +82,7 @@ typedef struct conn {
                                    to the memory budget's input share until its reply is written */
     size_t prepaid;             /* of charged: a declared body's bytes not yet received */
     int head_seen;              /* the request's header block has been read (Content-Length known) */
+    int sized;                  /* ... and it declared a Content-Length: no chunk-size lines follow */
     int refused;                /* the budget could not hold its body: 1 for now (503), 2 ever (413) */
     struct event *write_timer;  /* a reply must be written out within io_timeout (slow readers) */
     UT_hash_handle hh;          /* in server.conns, by evcon */
@@ -282,6 +283,7 @@ static void charge_declared_body(conn *c, struct evbuffer *in)
         unsigned long long declared = strtoull(digits, &stop, 10);
         if (stop == digits || declared > (unsigned long long)c->srv->cfg.max_body)
             return; /* not a length, or over --max-body: libevent or check_limits refuse it */
+        c->sized = 1;
         size_t here = evbuffer_get_length(in) - (size_t)end.pos - 4; /* charged already */
         size_t to_come = declared > here ? (size_t)declared - here : 0;
         charge_input(c, to_come + (size_t)declared * WORK_BYTES_PER_BODY_BYTE);
@@ -303,8 +305,8 @@ static void on_input_added(struct evbuffer *in, const struct evbuffer_cb_info *i
     if (!c->head_seen && !c->busy)
         charge_declared_body(c, in);
     size_t len = evbuffer_get_length(in), take = len < sizeof c->tail ? len : sizeof c->tail;
-    struct evbuffer_ptr from;
-    if (evbuffer_ptr_set(in, &from, len - take, EVBUFFER_PTR_SET) == 0)
+    struct evbuffer_ptr from; /* (finding the end walks the buffer: not for a body of known size) */
+    if (!c->sized && evbuffer_ptr_set(in, &from, len - take, EVBUFFER_PTR_SET) == 0)
         c->tail_len = (size_t)(evbuffer_copyout_from(in, &from, c->tail, take) > 0 ? take : 0);
     if (c->first_eol < 0 && !c->busy) {
         /* libevent keeps the request line in the buffer until its CRLF has arrived */
@@ -554,7 +556,7 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
             c->charged = next;
         }
         c->prepaid = 0;
-        c->head_seen = 0;
+        c->head_seen = c->sized = 0;
         if (c->refused) {
             c->refused = 0;
             evhttp_connection_set_max_body_size(c->evcon, (ev_ssize_t)srv->cfg.max_body);
@@ -1085,6 +1087,25 @@ const unsigned char *http_req_body(const http_req *rq, size_t *len)
     struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
     *len = evbuffer_get_length(in);
     return *len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
+}
+
+int http_req_body_each(const http_req *rq, int (*fn)(const char *p, size_t n, void *ctx), void *ctx)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->ev);
+    struct evbuffer_ptr at;
+    struct evbuffer_iovec v[16];
+    evbuffer_ptr_set(in, &at, 0, EVBUFFER_PTR_SET);
+    for (;;) {
+        int n = evbuffer_peek(in, -1, &at, v, 16); /* fills at most 16: then there may be more */
+        size_t got = 0;
+        for (int i = 0; i < n; i++) {
+            if (fn(v[i].iov_base, v[i].iov_len, ctx) < 0)
+                return -1;
+            got += v[i].iov_len;
+        }
+        if (n < 16 || evbuffer_ptr_set(in, &at, got, EVBUFFER_PTR_ADD) < 0)
+            return 0;
+    }
 }
 
 unsigned char *http_req_take_body(http_req *rq, size_t *len)

@@ -28,6 +28,9 @@ const query *http_req_query(const http_req *rq);
 const char *http_req_capture(const http_req *rq, int i);
 /* Request body (POST), its length, and a request header (NULL if absent). */
 const unsigned char *http_req_body(const http_req *rq, size_t *len);
+/* The body's pieces as they lie in memory, in order, without copying them into one: fn's first
+ * -1 stops the walk and is returned; 0 when every piece was given. */
+int http_req_body_each(const http_req *rq, int (*fn)(const char *p, size_t n, void *ctx), void *ctx);
 const char *http_req_header(const http_req *rq, const char *name);
 
 /* Add a response header to the reply that follows (e.g. Location). */

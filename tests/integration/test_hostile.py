@@ -824,6 +824,28 @@ def test_many_keys_refused_fast(server, observe):
     observe("413 both; /healthz answered throughout")
 
 
+@case(sends="POST /v1/cards/og.jpg bodies with 1.5 MB of whitespace before their content (many pieces in memory): "
+            "a title holding an escaped quote and a ':'; 600 keys; nesting 3 deep",
+      expected="200 with the title drawn; 413 naming QUERY_MAX_PARAMS; 400 naming the depth")
+def test_body_scanned_in_pieces(server, observe):
+    pad = " " * 1_500_000
+
+    def post(body):
+        return requests.post(server.url + "/v1/cards/og.png", data=(pad + body).encode(),
+                             headers={"Content-Type": "application/json"}, timeout=60)
+
+    title = 'say \\"a:b\\" {x}'
+    r = post('{"text": {"title": "%s"}}' % title)
+    plain = server.get("/v1/cards/og.png", params={"text.title": json.loads('"%s"' % title)})
+    assert r.status_code == 200 and plain.status_code == 200 and r.content == plain.content, r.text[:200]
+    many = ", ".join('"k%d": "x"' % i for i in range(600))
+    r = post('{"text": {%s}}' % many)
+    assert r.status_code == 413 and "QUERY_MAX_PARAMS" in r.json()["error"]["message"], r.text[:200]
+    r = post('{"text": {"title": {"deep": {"er": "x"}}}}')
+    assert r.status_code == 400 and "nested deeper" in r.json()["error"]["message"], r.text[:200]
+    observe("200 same bytes as the GET; 413; 400")
+
+
 LIBEVENT_REFUSALS = {
     "HTTP/9.9": (b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 400),
     "HTTP/0.9 request line": (b"GET /healthz\r\n\r\n", 400),
