@@ -369,7 +369,7 @@ static void test_axis_mapping(void **state)
         {"vpc-mongoost-50cm3", "x y z rx ry rz slider1 slider2"},
         {"tflight-hotas", "x y z rz slider1"},
         {"tfrp-pedals", "x y rz"},
-        {"thrustmaster-t-rudder", "x y z"},
+        {"thrustmaster-t-rudder", "x y rz"},
         {"mfg-crosswind", "x y rz"},
         {"xbox-gamepad", "x y z rx ry"},
         {"extreme-3d-pro", "x y rz slider1"},
