@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -28,6 +29,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/cache.h"
 #include "core/etag.h"
@@ -67,6 +69,17 @@ struct http_req {
 
 typedef struct server server;
 
+/* A socket kept open after its connection ended, so that the client reads its error reply (see
+ * linger_start). */
+typedef struct lingerer {
+    server *srv;
+    evutil_socket_t fd;
+    struct event *ev;
+    size_t drained;
+    double until;
+    struct lingerer *prev, *next;
+} lingerer;
+
 typedef struct conn {
     server *srv;
     struct evhttp_connection *evcon; /* NULL until on_accepted */
@@ -84,6 +97,7 @@ typedef struct conn {
     int head_seen;              /* the request's header block has been read (Content-Length known) */
     int sized;                  /* ... and it declared a Content-Length: no chunk-size lines follow */
     int refused;                /* the budget could not hold its body: 1 for now (503), 2 ever (413) */
+    int linger;                 /* closed after an error reply while its body may still be coming */
     struct event *write_timer;  /* a reply must be written out within io_timeout (slow readers) */
     UT_hash_handle hh;          /* in server.conns, by evcon */
 } conn;
@@ -110,6 +124,8 @@ struct server {
     http_reload_ops reload;  /* the data SIGHUP reloads besides the settings */
     int reload_running, reload_again; /* a SIGHUP reload is under way; another is due after it */
     int rewriting;           /* on_output_added is replacing libevent's error page */
+    lingerer *lingering;     /* sockets closing after an error reply (list) */
+    long n_lingering;
     /* the image-job core */
     metrics m;
     budget *budget;
@@ -160,10 +176,83 @@ static void conn_free(conn *c)
     free(c);
 }
 
+/* Lingering close (RFC 9112, section 9.6): when the server ends a connection after an error reply
+ * while the client may still be sending its body (a body refused by the memory budget or over
+ * --max-body, a bad chunk), closing at once with unread bytes makes the kernel answer with a
+ * reset, which can destroy the reply before the client has read it: the client then sees
+ * "connection reset" instead of the 503/413 that says why. So the socket is kept for a while and
+ * what arrives is read and dropped (never stored or charged), until the client closes,
+ * LINGER_BYTES have come or LINGER_S have passed. At most LINGER_MAX sockets linger at once. */
+#define LINGER_S 2.0
+#define LINGER_BYTES ((size_t)64 << 20)
+#define LINGER_MAX 256
+
+static void linger_end(lingerer *l)
+{
+    server *srv = l->srv;
+    if (l->prev)
+        l->prev->next = l->next;
+    else
+        srv->lingering = l->next;
+    if (l->next)
+        l->next->prev = l->prev;
+    srv->n_lingering--;
+    event_free(l->ev);
+    evutil_closesocket(l->fd);
+    free(l);
+}
+
+static void on_linger(evutil_socket_t fd, short what, void *arg)
+{
+    lingerer *l = arg;
+    char buf[16384];
+    for (int i = 0; i < 16 && (what & EV_READ); i++) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            l->drained += (size_t)n;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        linger_end(l); /* the client closed (or the socket failed): done */
+        return;
+    }
+    if ((what & EV_TIMEOUT) || l->drained >= LINGER_BYTES || budget_now() >= l->until)
+        linger_end(l);
+}
+
+/* Called while libevent still holds the socket (it shuts our side down and closes its descriptor
+ * right after): a duplicate keeps the socket open for lingering. */
+static void linger_start(server *srv, evutil_socket_t fd)
+{
+    if (fd < 0 || srv->n_lingering >= LINGER_MAX || srv->draining)
+        return;
+    lingerer *l = calloc(1, sizeof *l);
+    if (!l)
+        return;
+    l->srv = srv;
+    l->until = budget_now() + LINGER_S;
+    if ((l->fd = dup(fd)) < 0 || !(l->ev = event_new(srv->base, l->fd, EV_READ | EV_PERSIST, on_linger, l))) {
+        if (l->fd >= 0)
+            close(l->fd);
+        free(l);
+        return;
+    }
+    struct timeval tv = {(long)LINGER_S, 0};
+    event_add(l->ev, &tv);
+    l->next = srv->lingering;
+    if (l->next)
+        l->next->prev = l;
+    srv->lingering = l;
+    srv->n_lingering++;
+}
+
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
     conn *c = arg;
     server *srv = c->srv;
+    if (c->linger)
+        linger_start(srv, bufferevent_getfd(c->bev));
     if (HASH_ADDED(c))
         HASH_DEL(srv->conns, c);
     if (c->writing) /* the client went away before its reply was written */
@@ -420,6 +509,8 @@ static void on_output_added(struct evbuffer *out, const struct evbuffer_cb_info 
     if (!txt)
         return;
     srv->rewriting = 1;
+    if (c->evcon)
+        c->linger = 1; /* libevent closes after this reply; the body may still be coming */
     struct evbuffer *keep = evbuffer_new();
     if (keep) {
         evbuffer_remove_buffer(out, keep, (size_t)start.pos); /* earlier replies, untouched */
@@ -1538,6 +1629,8 @@ static void server_free(server *srv)
     splice_store_free(srv->splices);
     if (srv->http)
         evhttp_free(srv->http);
+    while (srv->lingering)
+        linger_end(srv->lingering);
     if (srv->sig_term)
         event_free(srv->sig_term);
     if (srv->sig_int)

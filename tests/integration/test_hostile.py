@@ -5,6 +5,7 @@ server still answers a normal request afterwards. Cases test_foundation.py and
 test_refcards.py already cover are not repeated here (reliability_report.py lists them).
 
 Bounded: every socket has a timeout, loops have a count, the slow cases take a few seconds."""
+import http.client
 import io
 import json
 import os
@@ -157,6 +158,25 @@ def test_body_over_limit_413_without_reading(start_server, observe):
         took = time.time() - t0
     assert head.startswith(b"HTTP/1.1 413"), head[:200]
     observe(f"413 after {sent // 1024} KB of 50 MB sent, in {took * 1000:.0f} ms")
+    still_serves(s, observe)
+
+
+@case(sends="with --memory-budget-mb 16: a 32 MB upload (over the budget's input share) and a 3 MB one over "
+            "--max-body 1 MB, each sent whole by http.client before it reads the reply",
+      expected="the 413 JSON error that says why, read by the client (no connection reset); then 200")
+def test_refused_body_reply_reaches_client(start_server, observe):
+    s = start_server("--memory-budget-mb", "16", "--max-body", str(64 << 20))
+    s2 = start_server("--max-body", str(1 << 20))
+    got = []
+    for srv, size, words in ((s, 32 << 20, "memory budget"), (s2, 3 << 20, "larger than")):
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        c.request("POST", "/v1/refcards", body=b"x" * size, headers={"Content-Type": "application/octet-stream"})
+        r = c.getresponse()
+        body = json.loads(r.read())
+        c.close()
+        assert r.status == 413 and words in body["error"]["message"], (r.status, body)
+        got.append(f"{r.status} {body['error']['message'][:60]}")
+    observe("; ".join(got))
     still_serves(s, observe)
 
 
