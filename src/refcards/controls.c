@@ -2,6 +2,7 @@
  * and their look-up. */
 #include "refcards/controls.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -30,4 +31,14 @@ int control_index_nocase(const char *const *list, const char *s)
         if (strcasecmp(s, list[i]) == 0)
             return i;
     return -1;
+}
+
+int control_is_usb_hex_id(const char *s)
+{
+    if (strlen(s) != 8)
+        return 0;
+    for (int i = 0; i < 8; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
 }

@@ -41,5 +41,7 @@ extern const char *const control_pad_names[];
 /* Index of s in a NULL-terminated list, -1 if absent; _nocase ignores ASCII case. */
 int control_index(const char *const *list, const char *s);
 int control_index_nocase(const char *const *list, const char *s);
+/* 8 hex digits: Elite's "VVVVPPPP" form of a USB id, never a device name. */
+int control_is_usb_hex_id(const char *s);
 
 #endif

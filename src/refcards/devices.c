@@ -660,17 +660,6 @@ static const device *devices_by_usb(const devices_registry *reg, unsigned vid, u
     return NULL;
 }
 
-/* 8 hex digits: Elite's "VVVVPPPP" form of a USB id, never a device name. */
-static int devices_is_hex_id(const char *s)
-{
-    if (strlen(s) != 8)
-        return 0;
-    for (int i = 0; i < 8; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            return 0;
-    return 1;
-}
-
 /* The end of a name without blanks and a trailing "{GUID}" (Star Citizen writes
  * Product=" VKBsim Gladiator EVO  L    {0201231D-0000-0000-0000-504944564944}"). */
 static size_t devices_name_len(const char *s)
@@ -722,7 +711,7 @@ static const device *devices_by_name(const devices_registry *reg, const char *ga
         for (size_t i = 0; i < devices_count(reg); i++)
             for (size_t k = 0; k < reg->items[i]->n_names; k++) {
                 const device_game_name *gn = &reg->items[i]->names[k];
-                if (devices_is_hex_id(gn->name))
+                if (control_is_usb_hex_id(gn->name))
                     continue;
                 if ((pass == 1 || strcmp(gn->game, game) == 0) && devices_name_eq(gn->name, device_name))
                     return reg->items[i];
@@ -735,14 +724,14 @@ const device *devices_find(const devices_registry *reg, const char *game, const 
     int named = device_name && *device_name;
     /* Elite writes devices it has no profile for as 8 hex digits, VID then PID. Such a name
      * is a USB id and nothing else: it never matches a name in the registry. */
-    if (named && devices_is_hex_id(device_name) && !vid && !pid) {
+    if (named && control_is_usb_hex_id(device_name) && !vid && !pid) {
         char v[5] = {0}, p[5] = {0};
         memcpy(v, device_name, 4);
         memcpy(p, device_name + 4, 4);
         return devices_by_usb(reg, (unsigned)strtoul(v, NULL, 16), (unsigned)strtoul(p, NULL, 16));
     }
     const device *by_usb = vid || pid ? devices_by_usb(reg, vid, pid) : NULL;
-    const device *by_name = named && !devices_is_hex_id(device_name) ? devices_by_name(reg, game, device_name) : NULL;
+    const device *by_name = named && !control_is_usb_hex_id(device_name) ? devices_by_name(reg, game, device_name) : NULL;
     /* One USB device can hold several drawn ones (the G940's stick, throttle and pedals are
      * one 046D:C287): a part that has no USB id of its own is found by its name. */
     if (by_usb && by_name && by_name != by_usb && by_name->n_usb == 0)

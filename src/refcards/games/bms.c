@@ -173,15 +173,6 @@ static int parse_hex(const char *s, unsigned long *out)
     return *end ? -1 : 0;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *b = path ? path : "";
-    for (const char *p = b; *p; p++)
-        if (*p == '/' || *p == '\\')
-            b = p + 1;
-    return b;
-}
-
 static int has_suffix_ci(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -827,10 +818,10 @@ static void set_module(bms_ctx *c)
 {
     int keyfiles = 0;
     for (size_t i = 0; c->bundle && i < c->bundle->n; i++)
-        keyfiles += has_suffix_ci(base_name(c->bundle->files[i].name), ".key");
+        keyfiles += has_suffix_ci(games_base_name(c->bundle->files[i].name), ".key");
     if (keyfiles < 2)
         return;
-    const char *b = base_name(c->f->name);
+    const char *b = games_base_name(c->f->name);
     size_t l = strlen(b);
     if (has_suffix_ci(b, ".key"))
         l -= 4;
@@ -876,7 +867,7 @@ static int parse_keyfile(bms_ctx *c, err_t *err)
     }
     /* The player's name for the file beats its title line: the launcher's "BMS - Auto.key"
      * keeps the "BMS - Full" title of the file it started from. */
-    const char *b = base_name(c->f->name);
+    const char *b = games_base_name(c->f->name);
     size_t l = strlen(b);
     if (has_suffix_ci(b, ".key"))
         l -= 4;
@@ -1079,7 +1070,7 @@ static void xml_end(refxml *x, void *ud, const char *name, int depth)
  * USB ids from a product GUID, else from DeviceSorting.txt's line of the same name. */
 static void xml_device(bms_ctx *c)
 {
-    const char *b = base_name(c->f->name);
+    const char *b = games_base_name(c->f->name);
     char name[160];
     snprintf(name, sizeof name, "%s", strncasecmp(b, "Setup.v100.", 11) == 0 ? b + 11 : b);
     if (has_suffix_ci(name, ".xml"))
@@ -1108,7 +1099,7 @@ static int parse_setup_xml(bms_ctx *c, err_t *err)
 {
     bms_xml p = {.c = c, .with_buttons = 1, .pinky = -1};
     for (size_t i = 0; c->bundle && i < c->bundle->n; i++)
-        if (has_suffix_ci(base_name(c->bundle->files[i].name), ".key"))
+        if (has_suffix_ci(games_base_name(c->bundle->files[i].name), ".key"))
             p.with_buttons = 0;
     xml_device(c);
     refxml_handlers h = {.start = xml_start, .end = xml_end, .text = xml_text, .ud = &p};

@@ -54,15 +54,6 @@ typedef struct {
     char module[48];    /* aircraft folder, "" if the name has no path */
 } dcs_ctx;
 
-static const char *base_name(const char *path)
-{
-    const char *base = path;
-    for (const char *s = path; *s; s++)
-        if (*s == '/' || *s == '\\')
-            base = s + 1;
-    return base;
-}
-
 static int hexval(char c)
 {
     if (isdigit((unsigned char)c))
@@ -82,7 +73,7 @@ static void split_filename(const char *filename, char *device, size_t dn, char *
     device[0] = guid[0] = 0;
     if (!filename)
         return;
-    for (const char *s = base_name(filename); *s && l + 1 < sizeof base; s++) {
+    for (const char *s = games_base_name(filename); *s && l + 1 < sizeof base; s++) {
         int h, lo;
         if (*s == '%' && (h = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0 && (h || lo)) {
             base[l++] = (char)(h * 16 + lo);

@@ -53,16 +53,6 @@ typedef struct {
     int hold;           /* <ToggleOn Value="0">: the action lasts while the control is held */
 } elite_ctx;
 
-static int is_hex8(const char *s)
-{
-    if (strlen(s) != 8)
-        return 0;
-    for (int i = 0; i < 8; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            return 0;
-    return 1;
-}
-
 /* "UpRight" -> "upright": Elite's hat directions are ours in camel case. */
 static const char *hat_dir(const char *s)
 {
@@ -122,7 +112,7 @@ static void elite_input(const elite_ctx *c, bind_input *in, const char *device, 
         long n = strtol(index, &end, 10);
         in->device_index = end != index && n >= 0 && n < 64 ? (int)n : 0;
     }
-    if (is_hex8(device)) { /* an unknown device is named by its USB ids: "231D0121" */
+    if (control_is_usb_hex_id(device)) { /* an unknown device is named by its USB ids: "231D0121" */
         char v[5] = {0}, p[5] = {0};
         memcpy(v, device, 4);
         memcpy(p, device + 4, 4);

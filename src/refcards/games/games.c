@@ -516,10 +516,10 @@ const char *games_detect(const games_registry *g, const char *data, size_t len, 
 
 /* ---- parsing ---- */
 
-static const char *base_name(const char *path)
+const char *games_base_name(const char *path)
 {
-    const char *b = path;
-    for (const char *p = path; *p; p++)
+    const char *b = path ? path : "";
+    for (const char *p = b; *p; p++)
         if (*p == '/' || *p == '\\')
             b = p + 1;
     return b;
@@ -528,7 +528,7 @@ static const char *base_name(const char *path)
 const games_file *games_bundle_find(const games_bundle *bundle, const char *base)
 {
     for (size_t i = 0; bundle && i < bundle->n; i++)
-        if (strcasecmp(base_name(bundle->files[i].name), base) == 0)
+        if (strcasecmp(games_base_name(bundle->files[i].name), base) == 0)
             return &bundle->files[i];
     return NULL;
 }
@@ -536,7 +536,7 @@ const games_file *games_bundle_find(const games_bundle *bundle, const char *base
 /* The game whose companion list names this file ("DeviceSorting.txt"), or -1. */
 static int companion_of(const games_registry *g, const char *name)
 {
-    const char *b = base_name(name);
+    const char *b = games_base_name(name);
     for (size_t i = 0; *b && i < N_PARSERS; i++) {
         size_t j;
         json_t *c;
@@ -635,7 +635,7 @@ static int parse_utf8_bundle(const games_registry *g, int forced, const games_bu
             if (comp >= 0) {
                 err_set(&e, ERR_UNPROCESSABLE, NULL,
                         "line 1: %s completes a %s binding file; upload it together with that file",
-                        base_name(f->name), json_string_value(json_object_get(g->docs[comp], "name")));
+                        games_base_name(f->name), json_string_value(json_object_get(g->docs[comp], "name")));
                 gi = -2;
             } else {
                 const char *id = games_detect(g, f->data, f->len, &e);

@@ -56,6 +56,8 @@ typedef struct {
 /* The bundle's file whose base name (after the last '/' or '\\') equals base, compared
  * without case; NULL if none. bundle may be NULL. */
 const games_file *games_bundle_find(const games_bundle *bundle, const char *base);
+/* The part of a file name after its last '/' or '\\' (zips from Windows use either). */
+const char *games_base_name(const char *path);
 
 /* Parse every file of an upload into one set: game recognised per file (or forced), files of
  * another game than the first recognised one, unrecognised files and unreadable entries

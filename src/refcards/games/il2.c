@@ -714,19 +714,10 @@ static int read_actions(il2_ctx *c, err_t *err)
     return 0;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *b = path;
-    for (const char *p = path; *p; p++)
-        if (*p == '/' || *p == '\\')
-            b = p + 1;
-    return b;
-}
-
 /* The name of an .actions file without its extension ("P-40" for ".../P-40.actions"). */
 static size_t preset_name(const char *path, const char **start)
 {
-    const char *b = base_name(path);
+    const char *b = games_base_name(path);
     size_t l = strlen(b);
     if (l > 8 && strcasecmp(b + l - 8, ".actions") == 0)
         l -= 8;

@@ -839,11 +839,7 @@ static int sc_looks_like(const games_file *f)
 /* The name of a file without folders and extension: "layout_vkb_exported". */
 static void sc_base_name(const char *path, char *out, size_t n)
 {
-    const char *b = path;
-    for (const char *p = path; *p; p++)
-        if (*p == '/' || *p == '\\')
-            b = p + 1;
-    sc_copy(out, n, b);
+    sc_copy(out, n, games_base_name(path));
     char *dot = strrchr(out, '.');
     if (dot && dot != out)
         *dot = 0;
