@@ -13,9 +13,10 @@
  *   render_bench refcard FILE..  per binding file: parse ms, and per device card the draw and
  *                                draw+JPEG-encode ms on one thread (1920x1080), whole and spliced
  *                                (the share of MCU rows encoded)
- *   render_bench tiles [N] [Z]   one thread: N labelled tiles of zoom Z (default 2000, 6) through
- *                                the server's pipeline, and the split (fetch, decode, copy,
- *                                labels, encode); then the static map of `make bench`
+ *   render_bench tiles [N] [Z] [pipeline]  one thread: N labelled tiles of zoom Z (default 2000,
+ *                                6) through the server's pipeline, and the whole tile step by step
+ *                                (fetch, decode, copy, labels, encode); then the static map of
+ *                                `make bench` ("pipeline": the tiles' pipeline only, to profile)
  *
  * Every card gets a distinct label 0 (" #seed"), as the W1 workload asks; with "all" (W1-all)
  * every one of the 64 labels carries it. Run from the repo root (it reads templates/, assets/ and
@@ -476,7 +477,7 @@ static int bound(int threads, double secs)
  * JPEG encode of the whole tile. Then the static map of the HTTP bench (1024x768, 20 labels, a
  * marker) through the pipeline and split alike (its 20 tiles fetched and decoded, painted, the
  * labels and marker, the encode). */
-static int tiles_split(int z, long n)
+static int tiles_split(int z, long n, int pipeline_only)
 {
     err_t err = {0};
     tiles_store *store = tiles_store_load("assets", NULL, 0, NULL, &err);
@@ -495,6 +496,7 @@ static int tiles_split(int z, long n)
     const int side = 1 << z, total = 3 * side * side;
     image_spec spec = {TILES_TILE_SIZE, TILES_TILE_SIZE, 1, IMG_JPEG, 85, 0};
     double t_pipe = 0, t_fetch = 0, t_dec = 0, t_copy = 0, t_lab = 0, t_enc = 0;
+    long n_cells = 0, n_touched = 0, n_spliced = 0;
     size_t bytes = 0;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, TILES_TILE_SIZE, TILES_TILE_SIZE);
     outbuf out = {0};
@@ -512,6 +514,11 @@ static int tiles_split(int z, long n)
         t_pipe += budget_now() - t0;
         bytes += b->len;
         blob_unref(b);
+        int cells, touched;
+        render_ctx_spliced(rc, &cells, &touched);
+        n_cells += cells, n_touched += touched, n_spliced += cells > 0;
+        if (pipeline_only)
+            continue;
         /* The same tile step by step. */
         unsigned char *d;
         size_t len;
@@ -539,21 +546,24 @@ static int tiles_split(int z, long n)
         double t6 = budget_now();
         t_fetch += t2 - t1, t_dec += t3 - t2, t_copy += t4 - t3, t_lab += t5 - t4, t_enc += t6 - t5;
     }
-    printf("tile z%d labelled, %ld tiles: pipeline_ms=%.3f | split: fetch_ms=%.3f decode_ms=%.3f copy_ms=%.3f "
-           "labels_ms=%.3f encode_ms=%.3f bytes=%zu\n",
-           z, n, t_pipe * 1e3 / n, t_fetch * 1e3 / n, t_dec * 1e3 / n, t_copy * 1e3 / n, t_lab * 1e3 / n,
-           t_enc * 1e3 / n, bytes / (size_t)n);
+    printf("tile z%d labelled, %ld tiles: pipeline_ms=%.3f (spliced %ld, cells encoded %.1f %%) | whole, step by "
+           "step: fetch_ms=%.3f decode_ms=%.3f copy_ms=%.3f labels_ms=%.3f encode_ms=%.3f total_ms=%.3f bytes=%zu\n",
+           z, n, t_pipe * 1e3 / n, n_spliced, n_cells ? 100.0 * n_touched / n_cells : 0.0, t_fetch * 1e3 / n,
+           t_dec * 1e3 / n, t_copy * 1e3 / n, t_lab * 1e3 / n, t_enc * 1e3 / n,
+           (t_fetch + t_dec + t_copy + t_lab + t_enc) * 1e3 / n, bytes / (size_t)n);
     cairo_surface_destroy(s);
+    if (pipeline_only)
+        n = 0; /* (for profiling the tile pipeline alone) */
 
     /* The static map of the HTTP bench, each with its own marker text: as before (drawn whole on
      * a surface of our own, where nothing is spliced, then tjCompress2) and as the server does it
      * now (render_image: spliced over the view's cached tiles). */
-    long ns = n / 20 > 20 ? n / 20 : 20;
+    long ns = n == 0 ? 0 : n / 20 > 20 ? n / 20 : 20;
     double s_pipe = 0, w_draw = 0, w_enc = 0, s_draw = 0;
     cairo_surface_t *ws = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1024, 768);
     size_t s_bytes = 0;
     int s_rows = 0, s_enc = 0;
-    for (long i = 0; i < ns + 2; i++) {
+    for (long i = 0; ns && i < ns + 2; i++) {
         char raw[2048];
         int at = snprintf(raw, sizeof raw, "center=48.8,2.3&zoom=4&size=1024x768");
         for (int k = 1; k <= 20; k++)
@@ -593,7 +603,8 @@ static int tiles_split(int z, long n)
         blob_unref(b);
         tiles_static_job_free(sj);
     }
-    printf("static 1024x768 20 labels, %ld maps: whole draw_ms=%.3f encode_ms=%.3f total_ms=%.3f | spliced "
+    if (ns)
+        printf("static 1024x768 20 labels, %ld maps: whole draw_ms=%.3f encode_ms=%.3f total_ms=%.3f | spliced "
            "pipeline_ms=%.3f (draw_ms=%.3f encode+splice_ms=%.3f) bytes=%zu rows_encoded=%d/%d\n", ns,
            w_draw * 1e3 / ns, w_enc * 1e3 / ns, (w_draw + w_enc) * 1e3 / ns, s_pipe * 1e3 / ns, s_draw * 1e3 / ns,
            (s_pipe - s_draw) * 1e3 / ns, s_bytes / (size_t)ns, s_enc, s_rows);
@@ -641,7 +652,8 @@ int main(int argc, char **argv)
         w1_all = 1;
         rc |= splice_split(n);
     } else if (argc >= 2 && strcmp(argv[1], "tiles") == 0) {
-        rc = tiles_split(argc > 3 ? atoi(argv[3]) : 6, argc > 2 ? atol(argv[2]) : 2000);
+        rc = tiles_split(argc > 3 ? atoi(argv[3]) : 6, argc > 2 ? atol(argv[2]) : 2000,
+                         argc > 4 && !strcmp(argv[4], "pipeline"));
     } else {
         fprintf(stderr, "usage: render_bench split [N] | bound|spliced [THREADS] [SECONDS] [all] | "
                         "splice [N] | refcard FILE... | tiles [N] [Z]\n");

@@ -40,6 +40,7 @@ struct render_ctx {
     splice_base *spl_base;       /* set while a job is to be encoded by splicing */
     splice_fmt spl_fmt;
     int spl_rows, spl_encoded;   /* of the last spliced job: MCU rows, of which encoded */
+    unsigned char *stored;       /* set while a job is to be spliced over a stored file */
     struct kept_image *kept;     /* decoded images kept between jobs, most recent first */
     size_t kept_bytes;           /* charged to the budget */
 };
@@ -267,7 +268,54 @@ int render_image(render_ctx *rc, const image_spec *spec, draw_fn draw, void *arg
     rc->spec = NULL;
     splice_base_unref(rc->spl_base); /* a draw that failed after laying its background */
     rc->spl_base = NULL;
+    free(rc->stored);
+    rc->stored = NULL;
     return rv;
+}
+
+/* The job's touched cells are drawn: encode them and write the stored file with them. */
+static int encode_stored(render_ctx *rc, cairo_surface_t *s, double deadline, blob **out, err_t *err)
+{
+    cairo_surface_flush(s);
+    if (splice_cells_encode(rc->spl, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
+                            err) < 0)
+        return -1;
+    blob *b = blob_new(rc->env->budget, splice_cells_size(rc->spl), deadline);
+    if (!b) {
+        err_set(err, ERR_BUSY, NULL, "render memory budget exhausted");
+        return -1;
+    }
+    splice_cells_write(rc->spl, b->data);
+    *out = b;
+    splice_cells_count(rc->spl, &rc->spl_rows, &rc->spl_encoded);
+    return 0;
+}
+
+int render_stored_under(render_ctx *rc, cairo_t *cr, unsigned char *jpeg, size_t len,
+                        const text_box *boxes, int n_boxes, err_t *err)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+    if (!rc || !rc->spec || rc->spec->format != IMG_JPEG || target != rc->surf || rc->spl_base ||
+        rc->stored || (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices))))
+        return 0;
+    int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    if (!splice_stored_open(rc->spl, &f, jpeg, len))
+        return 0;
+    for (int i = 0; i < n_boxes; i++) {
+        const text_box *r = &boxes[i];
+        double s = rc->scale;
+        splice_cells_touch(rc->spl, (int)floor(r->x * s), (int)floor(r->y * s), (int)ceil((r->x + r->w) * s),
+                           (int)ceil((r->y + r->h) * s));
+    }
+    cairo_surface_flush(target);
+    int rv = splice_cells_decode(rc->spl, cairo_image_surface_get_data(target),
+                                 cairo_image_surface_get_stride(target), err);
+    cairo_surface_mark_dirty(target);
+    if (rv < 0)
+        return -1;
+    rc->stored = jpeg;
+    return 1;
 }
 
 /* The job's band rows are drawn: encode them and write the file straight into its blob. */
@@ -326,6 +374,8 @@ static int render_image_spec(render_ctx *rc, const image_spec *spec, draw_fn dra
             return -1;
         if (rc->spl_base)
             return encode_spliced(rc, s, deadline, out, err);
+        if (rc->stored)
+            return encode_stored(rc, s, deadline, out, err);
         int rv = spec->format == IMG_JPEG
                      ? encode_jpeg(rc->tj, s, spec->quality, spec->subsamp444, &rc->out, err)
                      : encode_png(s, &rc->out, err);

@@ -101,8 +101,19 @@ typedef struct {
 int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
                             int n_parts);
 
+/* The background of a JPEG job is a stored JPEG of its pixel size (a baked map tile): when that
+ * file is in cell form (splice.h), the cells the boxes touch (layout units: the draw_fn changes
+ * no pixel outside them) are decoded into the target, and after the draw only those cells are
+ * encoded and written between the stored bytes — the other pixels of the target are left as
+ * they were. Returns 1 then (jpeg, malloc'd, is taken and freed after the encode), 0 when the job
+ * is not a JPEG job or the file not in cell form (jpeg stays the caller's, who lays the
+ * background itself), -1 when the stored cells cannot be decoded (err set). */
+int render_stored_under(render_ctx *rc, cairo_t *cr, unsigned char *jpeg, size_t len,
+                        const text_box *boxes, int n_boxes, err_t *err);
+
 /* Of the last job, if it was spliced: its MCU rows and how many were encoded (not the cached
- * background's nor the band cache's); 0 and 0 when it was encoded whole. For benches and tests. */
+ * background's nor the band cache's), or over a stored file its cells and how many were encoded;
+ * 0 and 0 when it was encoded whole. For benches and tests. */
 void render_ctx_spliced(const render_ctx *rc, int *rows, int *encoded);
 
 /* MIME type and file extension of a format. */

@@ -53,6 +53,30 @@ struct splice_encoder {
     size_t bflags_cap;
     struct band_entry **bhit;
     size_t bhit_cap;
+    /* A stored file in cell form (splice_stored_open): its bytes, the end of its header (SOS)
+     * and where its SOF segment starts; its cells (cols x crows, cell_mcus MCUs each), cell i's
+     * bytes file[cell[i] .. cell_end[i]), and which are touched. */
+    const unsigned char *sf;
+    size_t sf_len, sf_hdr, sf_sof;
+    int cell_mcus, cols, crows, n_touched;
+    size_t *cell, *cell_end;
+    size_t cell_cap, cell_end_cap;
+    unsigned char *ctouch;
+    size_t ctouch_cap;
+    outbuf mini;             /* the touched cells as a JPEG of their own, to decode */
+    unsigned char *wide;     /* the touched cells' pixels side by side (cell_grid) */
+    size_t wide_cap;
+    struct jpeg_decompress_struct dinfo;
+    jerr_mgr djerr;
+    int dinit;
+    /* Headers this encoder writes in cell form, by format and cell size: what a stored file's
+     * tables are checked against. */
+    struct {
+        splice_fmt f;
+        int cell_mcus;
+        outbuf hdr;
+    } ref[4];
+    int ref_next;
 };
 
 enum { BAND_DESCRIBED = 1, BAND_UNCACHEABLE = 2, BAND_ADMIT = 4 };
@@ -214,6 +238,15 @@ void splice_encoder_free(splice_encoder *e)
     free(e->bflags);
     free(e->bhit);
     jpeg_destroy_compress(&e->cinfo);
+    if (e->dinit)
+        jpeg_destroy_decompress(&e->dinfo);
+    outbuf_free(&e->mini);
+    for (int i = 0; i < 4; i++)
+        outbuf_free(&e->ref[i].hdr);
+    free(e->cell);
+    free(e->cell_end);
+    free(e->ctouch);
+    free(e->wide);
     outbuf_free(&e->strip);
     free(e->rows);
     free(e->colour_row);
@@ -250,10 +283,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* Encode an image of f's width and h rows given by e->rows, restart marker every MCU row, into o.
- * tables: write the whole header (JFIF, quantisation and Huffman tables); else only what the
- * entropy-coded data needs to be found (the tables are the base's). */
-static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables, outbuf *o, err_t *err)
+/* Encode an image of w x h pixels given by e->rows in f's quality and subsampling, a restart
+ * marker every `restart` MCUs, into o. tables: write the whole header (JFIF, quantisation and
+ * Huffman tables); else only what the entropy-coded data needs to be found (the tables are the
+ * base's). */
+static int encode_image(splice_encoder *e, const splice_fmt *f, int w, int h, int restart, int tables,
+                        outbuf *o, err_t *err)
 {
     struct jpeg_compress_struct *c = &e->cinfo;
     const unsigned one = 1;
@@ -266,7 +301,7 @@ static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables
         err_set(err, ERR_INTERNAL, NULL, "JPEG encode failed: %s", msg);
         return -1;
     }
-    c->image_width = (JDIMENSION)f->width;
+    c->image_width = (JDIMENSION)w;
     c->image_height = (JDIMENSION)h;
     c->input_components = 4;
     c->in_color_space = *(const unsigned char *)&one ? JCS_EXT_BGRX : JCS_EXT_XRGB;
@@ -275,8 +310,7 @@ static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables
     /* As TurboJPEG (encode.c): the fast integer DCT below quality 96. */
     c->dct_method = f->quality >= 96 ? JDCT_ISLOW : JDCT_IFAST;
     c->comp_info[0].h_samp_factor = c->comp_info[0].v_samp_factor = f->subsamp444 ? 1 : 2;
-    int m = splice_mcu_size(f->subsamp444);
-    c->restart_interval = (unsigned)((f->width + m - 1) / m);
+    c->restart_interval = (unsigned)restart;
     if (!tables) {
         c->write_JFIF_header = FALSE;
         jpeg_suppress_tables(c, TRUE);
@@ -286,6 +320,19 @@ static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables
         jpeg_write_scanlines(c, e->rows + c->next_scanline, c->image_height - c->next_scanline);
     jpeg_finish_compress(c);
     return 0;
+}
+
+/* MCUs across an image of f's width. */
+static int mcus_across(const splice_fmt *f)
+{
+    int m = splice_mcu_size(f->subsamp444);
+    return (f->width + m - 1) / m;
+}
+
+/* Rows of f's width: a restart marker every MCU row. */
+static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables, outbuf *o, err_t *err)
+{
+    return encode_image(e, f, f->width, h, mcus_across(f), tables, o, err);
 }
 
 /* Where the entropy-coded data of a file from encode_rows starts (after SOS); 0 if malformed. */
@@ -1016,4 +1063,340 @@ int splice_encode_full(splice_encoder *e, const splice_fmt *f, const unsigned ch
     for (int y = 0; y < f->height; y++)
         e->rows[y] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
     return encode_rows(e, f, f->height, 1, o, err);
+}
+
+/* ---- splicing over a stored file in cell form ---- */
+
+int splice_encode_cells(splice_encoder *e, const splice_fmt *f, int cell_mcus, const unsigned char *data,
+                        int stride, outbuf *o, err_t *err)
+{
+    if (cell_mcus < 1 || mcus_across(f) % cell_mcus) {
+        err_set(err, ERR_INTERNAL, NULL, "%d MCUs do not divide a row of %d", cell_mcus, mcus_across(f));
+        return -1;
+    }
+    if (grow((void **)&e->rows, &e->rows_cap, (size_t)f->height, sizeof *e->rows) < 0) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    for (int y = 0; y < f->height; y++)
+        e->rows[y] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
+    return encode_image(e, f, f->width, f->height, cell_mcus, 1, o, err);
+}
+
+/* The header (SOI .. SOS) this encoder writes in cell form for f and cell_mcus; NULL when it
+ * cannot be made. */
+static const outbuf *ref_header(splice_encoder *e, const splice_fmt *f, int cell_mcus)
+{
+    for (int i = 0; i < 4; i++)
+        if (e->ref[i].hdr.len && e->ref[i].cell_mcus == cell_mcus && !memcmp(&e->ref[i].f, f, sizeof *f))
+            return &e->ref[i].hdr;
+    /* A blank frame encoded once: only its header is kept. */
+    if (grow((void **)&e->colour_row, &e->colour_cap, (size_t)f->width * 4, 1) < 0 ||
+        grow((void **)&e->rows, &e->rows_cap, (size_t)f->height, sizeof *e->rows) < 0)
+        return NULL;
+    memset(e->colour_row, 0, (size_t)f->width * 4);
+    for (int y = 0; y < f->height; y++)
+        e->rows[y] = e->colour_row;
+    err_t err = {0};
+    int i = e->ref_next;
+    e->ref_next = (i + 1) % 4;
+    e->ref[i].hdr.len = 0;
+    if (encode_image(e, f, f->width, f->height, cell_mcus, 1, &e->ref[i].hdr, &err) < 0)
+        return NULL;
+    size_t start = scan_start(e->ref[i].hdr.data, e->ref[i].hdr.len);
+    if (!start) {
+        e->ref[i].hdr.len = 0;
+        return NULL;
+    }
+    e->ref[i].hdr.len = start;
+    e->ref[i].f = *f;
+    e->ref[i].cell_mcus = cell_mcus;
+    return &e->ref[i].hdr;
+}
+
+/* The next segment of a header at *i that is not APPn or COM (those do not change how the image
+ * decodes): its bytes p[*at .. *at + *len), marker included; 0 at SOS's end or if malformed. */
+static int next_table(const unsigned char *p, size_t n, size_t *i, size_t *at, size_t *len)
+{
+    while (*i + 4 <= n && p[*i] == 0xFF) {
+        unsigned m = p[*i + 1];
+        size_t l = (size_t)p[*i + 2] << 8 | p[*i + 3];
+        if (l < 2 || *i + 2 + l > n)
+            return 0;
+        *at = *i;
+        *len = 2 + l;
+        *i += 2 + l;
+        if (!((m >= 0xE0 && m <= 0xEF) || m == 0xFE))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether header a (a stored file's) has exactly the segments of b (this encoder's) but APPn
+ * and COM: quantisation and Huffman tables, frame (size, sampling, components), restart
+ * interval and scan; where a's SOF starts. */
+static int same_tables(const unsigned char *a, size_t na, const unsigned char *b, size_t nb, size_t *sof)
+{
+    size_t ia = 2, ib = 2, at_a, la, at_b, lb;
+    for (;;) {
+        int ga = next_table(a, na, &ia, &at_a, &la), gb = next_table(b, nb, &ib, &at_b, &lb);
+        if (ga != gb)
+            return 0;
+        if (!ga)
+            return ia == na && ib == nb;
+        if (la != lb || memcmp(a + at_a, b + at_b, la) != 0)
+            return 0;
+        if (a[at_a + 1] == 0xC0)
+            *sof = at_a;
+    }
+}
+
+/* The restart interval a header declares (0: none or malformed). */
+static int header_dri(const unsigned char *p, size_t n)
+{
+    size_t i = 2, at, len;
+    while (next_table(p, n, &i, &at, &len))
+        if (p[at + 1] == 0xDD && len == 6)
+            return p[at + 4] << 8 | p[at + 5];
+    return 0;
+}
+
+int splice_stored_open(splice_encoder *e, const splice_fmt *f, const unsigned char *d, size_t len)
+{
+    int m = splice_mcu_size(f->subsamp444);
+    e->sf = NULL;
+    if (f->width % m || f->height % m || len < 4 || d[0] != 0xFF || d[1] != 0xD8 ||
+        d[len - 2] != 0xFF || d[len - 1] != 0xD9)
+        return 0;
+    size_t hdr = scan_start(d, len);
+    int k = hdr ? header_dri(d, hdr) : 0;
+    if (k < 1 || mcus_across(f) % k)
+        return 0;
+    const outbuf *ref = ref_header(e, f, k);
+    size_t sof = 0;
+    if (!ref || !same_tables(d, hdr, ref->data, ref->len, &sof) || !sof)
+        return 0;
+    int cols = mcus_across(f) / k, crows = f->height / m, n = cols * crows;
+    if (grow((void **)&e->cell, &e->cell_cap, (size_t)n, sizeof *e->cell) < 0 ||
+        grow((void **)&e->cell_end, &e->cell_end_cap, (size_t)n, sizeof *e->cell_end) < 0 ||
+        grow((void **)&e->ctouch, &e->ctouch_cap, (size_t)n, 1) < 0)
+        return 0;
+    /* cell_end[] first holds the markers' offsets; each must be the next RSTn in turn. */
+    if (find_markers(d + hdr, len - 2 - hdr, e->cell_end, n - 1) != n - 1)
+        return 0;
+    e->cell[0] = hdr;
+    for (int i = 0; i + 1 < n; i++) {
+        e->cell_end[i] += hdr;
+        if (d[e->cell_end[i] + 1] != 0xD0 + (i & 7))
+            return 0;
+        e->cell[i + 1] = e->cell_end[i] + 2;
+    }
+    e->cell_end[n - 1] = len - 2;
+    memset(e->ctouch, 0, (size_t)n);
+    e->sf = d;
+    e->sf_len = len;
+    e->sf_hdr = hdr;
+    e->sf_sof = sof;
+    e->fmt = *f;
+    e->cell_mcus = k;
+    e->cols = cols;
+    e->crows = crows;
+    e->n_touched = 0;
+    return 1;
+}
+
+void splice_cells_touch(splice_encoder *e, int x0, int y0, int x1, int y1)
+{
+    if (!e->sf)
+        return;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > e->fmt.width ? e->fmt.width : x1;
+    y1 = y1 > e->fmt.height ? e->fmt.height : y1;
+    if (x1 <= x0 || y1 <= y0)
+        return;
+    int m = splice_mcu_size(e->fmt.subsamp444), cw = m * e->cell_mcus;
+    for (int r = y0 / m; r <= (y1 - 1) / m; r++)
+        for (int c = x0 / cw; c <= (x1 - 1) / cw; c++) {
+            unsigned char *t = &e->ctouch[r * e->cols + c];
+            e->n_touched += !*t;
+            *t = 1;
+        }
+}
+
+void splice_cells_count(const splice_encoder *e, int *cells, int *touched)
+{
+    *cells = e->sf ? e->cols * e->crows : 0;
+    *touched = e->sf ? e->n_touched : 0;
+}
+
+/* The touched cells side by side, the j-th at slot j of a grid `across` cells wide and `down`
+ * cells high (one libjpeg pass over long rows is several times faster than over a column of
+ * cells): row pointers into e->wide, which holds the grid's pixels. */
+#define CELLS_ACROSS 128
+static int cell_grid(splice_encoder *e, int *across, int *down)
+{
+    int m = splice_mcu_size(e->fmt.subsamp444), cw = m * e->cell_mcus, n = e->n_touched;
+    *across = n < CELLS_ACROSS ? n : CELLS_ACROSS;
+    *down = (n + *across - 1) / *across;
+    size_t row = (size_t)*across * (size_t)cw * 4, h = (size_t)*down * (size_t)m;
+    if (grow((void **)&e->wide, &e->wide_cap, row * h, 1) < 0 ||
+        grow((void **)&e->rows, &e->rows_cap, h, sizeof *e->rows) < 0)
+        return -1;
+    for (size_t y = 0; y < h; y++)
+        e->rows[y] = e->wide + y * row;
+    return 0;
+}
+
+/* Copy the touched cells between the frame (data, stride) and the grid: to it, or back. */
+static void cell_copy(splice_encoder *e, unsigned char *data, int stride, int across, int to_grid)
+{
+    int m = splice_mcu_size(e->fmt.subsamp444), cw = m * e->cell_mcus, j = 0;
+    size_t row = (size_t)across * (size_t)cw * 4, len = (size_t)cw * 4;
+    for (int i = 0; i < e->cols * e->crows; i++) {
+        if (!e->ctouch[i])
+            continue;
+        unsigned char *f = data + (size_t)(i / e->cols * m) * (size_t)stride + (size_t)(i % e->cols * cw) * 4;
+        unsigned char *g = e->wide + (size_t)(j / across * m) * row + (size_t)(j % across) * len;
+        for (int l = 0; l < m; l++, f += stride, g += row)
+            memcpy(to_grid ? g : f, to_grid ? f : g, len);
+        j++;
+    }
+}
+
+static void djerr_exit(j_common_ptr c)
+{
+    longjmp(((jerr_mgr *)c->err)->jump, 1);
+}
+
+int splice_cells_decode(splice_encoder *e, unsigned char *data, int stride, err_t *err)
+{
+    if (!e->sf || !e->n_touched)
+        return 0;
+    int m = splice_mcu_size(e->fmt.subsamp444), cw = m * e->cell_mcus;
+    /* The touched cells as one JPEG: the stored header with the frame resized to their grid,
+     * then the cells' bytes (the last repeated to fill the grid), restart markers numbered anew. */
+    int across, down;
+    if (cell_grid(e, &across, &down) < 0)
+        goto oom;
+    outbuf *o = &e->mini;
+    o->len = 0;
+    if (outbuf_append(o, e->sf, e->sf_hdr) < 0)
+        goto oom;
+    unsigned char *sof = o->data + e->sf_sof;
+    int h = down * m, w = across * cw;
+    sof[5] = (unsigned char)(h >> 8), sof[6] = (unsigned char)h;
+    sof[7] = (unsigned char)(w >> 8), sof[8] = (unsigned char)w;
+    int j = 0, last = 0;
+    for (int i = 0; i < e->cols * e->crows || j < across * down; i++) {
+        if (i < e->cols * e->crows && !e->ctouch[i])
+            continue;
+        int c = i < e->cols * e->crows ? (last = i) : last;
+        unsigned char mk[2] = {0xFF, (unsigned char)(0xD0 + ((j - 1) & 7))};
+        if ((j++ > 0 && outbuf_append(o, mk, 2) < 0) ||
+            outbuf_append(o, e->sf + e->cell[c], e->cell_end[c] - e->cell[c]) < 0)
+            goto oom;
+    }
+    if (outbuf_append(o, "\xFF\xD9", 2) < 0)
+        goto oom;
+    struct jpeg_decompress_struct *volatile c = &e->dinfo;
+    if (!e->dinit) {
+        c->err = jpeg_std_error(&e->djerr.pub);
+        e->djerr.pub.error_exit = djerr_exit;
+        e->djerr.pub.emit_message = jerr_silent;
+        if (setjmp(e->djerr.jump)) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory");
+            return -1;
+        }
+        jpeg_create_decompress(c);
+        e->dinit = 1;
+    }
+    if (setjmp(e->djerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        e->djerr.pub.format_message((j_common_ptr)c, msg);
+        jpeg_abort_decompress(c);
+        err_set(err, ERR_INTERNAL, NULL, "JPEG decode of the stored cells failed: %s", msg);
+        return -1;
+    }
+    const unsigned one = 1;
+    jpeg_mem_src(c, o->data, (unsigned long)o->len);
+    jpeg_read_header(c, TRUE);
+    c->out_color_space = *(const unsigned char *)&one ? JCS_EXT_BGRX : JCS_EXT_XRGB;
+    c->dct_method = JDCT_ISLOW;
+    /* Chroma replicated within each MCU (no smoothing across MCUs): a cell decodes alone to the
+     * pixels it has in the whole image decoded alike. */
+    c->do_fancy_upsampling = FALSE;
+    jpeg_start_decompress(c);
+    while (c->output_scanline < c->output_height)
+        jpeg_read_scanlines(c, e->rows + c->output_scanline, c->output_height - c->output_scanline);
+    jpeg_finish_decompress(c);
+    cell_copy(e, data, stride, across, 0);
+    return 0;
+oom:
+    err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    return -1;
+}
+
+int splice_cells_encode(splice_encoder *e, const unsigned char *data, int stride, err_t *err)
+{
+    e->n_seg = 0;
+    if (!e->sf || !e->n_touched)
+        return 0;
+    int m = splice_mcu_size(e->fmt.subsamp444), n = e->n_touched, across, down;
+    if (cell_grid(e, &across, &down) < 0 ||
+        grow((void **)&e->seg, &e->seg_cap, (size_t)(across * down), sizeof *e->seg) < 0 ||
+        grow((void **)&e->seg_end, &e->seg_end_cap, (size_t)(across * down), sizeof *e->seg_end) < 0) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    /* One image of the touched cells' grid (the slots past the last cell hold whatever they
+     * held): each cell is one restart interval, encoded to exactly the bytes that cell has in a
+     * whole encode in cell form. */
+    cell_copy(e, (unsigned char *)data, stride, across, 1);
+    if (encode_image(e, &e->fmt, across * m * e->cell_mcus, down * m, e->cell_mcus, 0, &e->strip, err) < 0)
+        return -1;
+    const unsigned char *p = e->strip.data;
+    size_t len = e->strip.len, start = scan_start(p, len);
+    int slots = across * down;
+    if (!start || len < start + 2 ||
+        find_markers(p + start, len - 2 - start, e->seg_end, slots - 1) != slots - 1) {
+        err_set(err, ERR_INTERNAL, NULL, "cell JPEG: %d restart intervals expected", slots);
+        return -1;
+    }
+    e->seg[0] = start;
+    for (int j = 0; j + 1 < slots; j++) {
+        e->seg_end[j] += start;
+        e->seg[j + 1] = e->seg_end[j] + 2;
+    }
+    e->seg_end[slots - 1] = len - 2;
+    e->n_seg = n;
+    return 0;
+}
+
+size_t splice_cells_size(const splice_encoder *e)
+{
+    size_t n = e->sf_len;
+    for (int i = 0, j = 0; i < e->cols * e->crows && j < e->n_seg; i++)
+        if (e->ctouch[i]) {
+            n = n - (e->cell_end[i] - e->cell[i]) + (e->seg_end[j] - e->seg[j]);
+            j++;
+        }
+    return n;
+}
+
+void splice_cells_write(const splice_encoder *e, unsigned char *d)
+{
+    /* The stored file but the touched cells, whose new bytes go between the same markers. */
+    size_t from = 0;
+    for (int i = 0, j = 0; i < e->cols * e->crows && j < e->n_seg; i++) {
+        if (!e->ctouch[i])
+            continue;
+        memcpy(d, e->sf + from, e->cell[i] - from);
+        d += e->cell[i] - from;
+        memcpy(d, e->strip.data + e->seg[j], e->seg_end[j] - e->seg[j]);
+        d += e->seg_end[j] - e->seg[j];
+        from = e->cell_end[i];
+        j++;
+    }
+    memcpy(d, e->sf + from, e->sf_len - from);
 }

@@ -115,6 +115,37 @@ void splice_write(splice_encoder *enc, const splice_base *b, unsigned char *dst)
 int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
                        int stride, outbuf *o, err_t *err);
 
+/* ---- Splicing over a stored file (a baked map tile) ----
+ * A JPEG is in *cell form* when its restart interval is a whole number of MCUs dividing its MCU
+ * rows — each interval a cell of one MCU row's height — and its header has exactly the segments
+ * splice_encode_cells writes for its size, quality and subsampling (quantisation and Huffman
+ * tables, frame, restart interval, scan; APPn and COM may differ). Such a file is its own base:
+ * a job decodes only the cells its drawing touches, draws, encodes those cells again and writes
+ * the stored bytes with the new cells in their place. Decoding is libjpeg's accurate integer IDCT
+ * with chroma replicated within each MCU (no fancy upsampling), so a cell decodes alone to the
+ * pixels it has in the whole file decoded alike; the new cells are byte for byte those of a
+ * whole encode in cell form of the composed frame (tests/unit/test_splice_tiles.c). */
+
+/* A whole frame (data, stride) encoded in cell form, cell_mcus MCUs per restart interval (a
+ * divisor of the MCUs across). Replaces o's contents. */
+int splice_encode_cells(splice_encoder *enc, const splice_fmt *f, int cell_mcus, const unsigned char *data,
+                        int stride, outbuf *o, err_t *err);
+/* Whether the stored file (jpeg, len) is in cell form for f (1), else 0: the caller decodes and
+ * encodes the whole image instead. On 1 the encoder holds the file (the caller keeps it alive
+ * until splice_cells_write) with no cell touched. */
+int splice_stored_open(splice_encoder *enc, const splice_fmt *f, const unsigned char *jpeg, size_t len);
+/* Mark the cells meeting pixels [x0, x1) x [y0, y1) (clipped to the image) as touched. */
+void splice_cells_touch(splice_encoder *enc, int x0, int y0, int x1, int y1);
+void splice_cells_count(const splice_encoder *enc, int *cells, int *touched);
+/* Decode the touched cells of the stored file into their places in a frame (data, stride) of
+ * its size; the other pixels are left as they are. */
+int splice_cells_decode(splice_encoder *enc, unsigned char *data, int stride, err_t *err);
+/* Encode the touched cells of the frame (one libjpeg pass); then the spliced file's size, and
+ * writing it: the stored file with those cells' bytes replaced. */
+int splice_cells_encode(splice_encoder *enc, const unsigned char *data, int stride, err_t *err);
+size_t splice_cells_size(const splice_encoder *enc);
+void splice_cells_write(const splice_encoder *enc, unsigned char *dst);
+
 /* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
  * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
 #define SPLICE_CACHE_DEFAULT_BYTES ((size_t)8 << 20)

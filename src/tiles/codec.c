@@ -4,6 +4,7 @@
 #include "tiles/codec.h"
 
 #include "core/encode.h"
+#include "core/splice.h"
 
 #include <png.h>
 #include <stdio.h>
@@ -218,6 +219,36 @@ int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **
     }
     int rc = encode_jpeg_raster(tj, r->px, r->w, r->h, r->channels, quality, &o, err);
     tjDestroy(tj);
+    if (rc < 0) {
+        outbuf_free(&o);
+        return -1;
+    }
+    *out = o.data;
+    *len = o.len;
+    return 0;
+}
+
+int tiles_codec_encode_jpeg_cells(const tiles_raster *r, int quality, int cell_mcus, unsigned char **out,
+                                  size_t *len, err_t *err)
+{
+    /* The splicer's encoder takes cairo's pixels: native-endian 32-bit words 0xXXRRGGBB. */
+    uint32_t *px = malloc((size_t)r->w * (size_t)r->h * 4);
+    splice_encoder *enc = splice_encoder_new(NULL);
+    outbuf o = {0};
+    int rc = -1;
+    if (!px || !enc) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < (size_t)r->w * (size_t)r->h; i++) {
+        const uint8_t *p = r->px + i * (size_t)r->channels;
+        px[i] = 0xFF000000u | (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    }
+    splice_fmt f = {r->w, r->h, quality, 0};
+    rc = splice_encode_cells(enc, &f, cell_mcus, (const unsigned char *)px, r->w * 4, &o, err);
+done:
+    free(px);
+    splice_encoder_free(enc);
     if (rc < 0) {
         outbuf_free(&o);
         return -1;

@@ -146,14 +146,45 @@ static void degree_text(double v, int lat, char *out, size_t cap)
 #define GRAT_LABEL_W 48.0
 #define GRAT_LABEL_H 14.0
 
-void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,
-                          double h)
+/* Boxes (layout units) holding every pixel something draws: what a job over a stored tile in
+ * cell form decodes and encodes again. Margins cover antialiasing and halos. */
+typedef struct {
+    text_box *b;
+    int n, cap;
+} box_list;
+
+static void box_add(box_list *l, double x0, double y0, double x1, double y1, double margin)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 64;
+        text_box *b = realloc(l->b, (size_t)cap * sizeof *b);
+        if (!b) {
+            l->cap = -1; /* out of memory: the caller draws the tile whole */
+            return;
+        }
+        l->b = b, l->cap = cap;
+    }
+    if (l->cap > 0)
+        l->b[l->n++] = (text_box){x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin};
+}
+
+/* The graticule drawn into cr, or, with marks, only the boxes of what it draws. */
+static void graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w, double h,
+                      box_list *marks)
 {
     const double world = tiles_world_size(z, TILES_TILE_SIZE), step = graticule_step(z);
     const double lat_max = floor(TILES_MAX_LAT / step) * step;
-    cairo_save(cr);
-    cairo_set_line_width(cr, 1.0);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.45);
+    /* The parallels' y, once (a logarithm and a tangent each). */
+    enum { MAX_PARALLELS = 2 * 90 + 1 };
+    double ys[MAX_PARALLELS];
+    int nlat = 0;
+    for (double lat = -lat_max; lat <= lat_max + 1e-9 && nlat < MAX_PARALLELS; lat += step)
+        ys[nlat++] = tiles_lat_to_y(lat, world) - oy;
+    if (!marks) {
+        cairo_save(cr);
+        cairo_set_line_width(cr, 1.0);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.45);
+    }
     /* Meridians, over every world copy the view shows. */
     long k0 = (long)floor(ox / world), k1 = (long)floor((ox + w) / world);
     for (long k = k0; k <= k1; k++)
@@ -161,19 +192,29 @@ void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double 
             double x = tiles_lng_to_x(lng, world) + k * world - ox;
             if (x < -1 || x > w + 1)
                 continue;
+            if (marks) {
+                box_add(marks, x - 0.5, fmax(0, -oy), x + 0.5, fmin(h, world - oy), 1);
+                continue;
+            }
             cairo_move_to(cr, x, fmax(0, -oy));
             cairo_line_to(cr, x, fmin(h, world - oy));
         }
-    for (double lat = -lat_max; lat <= lat_max; lat += step) {
-        double y = tiles_lat_to_y(lat, world) - oy;
+    for (int jy = 0; jy < nlat; jy++) {
+        double y = ys[jy];
         if (y < -1 || y > h + 1)
             continue;
+        if (marks) {
+            box_add(marks, 0, y - 0.5, w, y + 0.5, 1);
+            continue;
+        }
         cairo_move_to(cr, 0, y);
         cairo_line_to(cr, w, y);
     }
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    if (!tf)
+    if (!marks) {
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+    if (!tf && !marks)
         return;
     /* Degree labels at each crossing: latitude above the parallel, longitude below it, both
      * just east of the meridian. Boxes are fixed-size so every tile draws them alike. */
@@ -194,19 +235,28 @@ void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double 
             double x = tiles_lng_to_x(lng, world) + k * world - ox;
             if (x + GRAT_LABEL_W < 0 || x > w)
                 continue;
-            for (int jy = 0; -lat_max + jy * step <= lat_max + 1e-9; jy++) {
-                double lat = -lat_max + jy * step;
-                double y = tiles_lat_to_y(lat, world) - oy;
+            for (int jy = 0; jy < nlat; jy++) {
+                double lat = -lat_max + jy * step, y = ys[jy];
                 if (y + GRAT_LABEL_H < 0 || y - GRAT_LABEL_H > h)
                     continue;
+                text_box above = {x + 1, y - GRAT_LABEL_H, GRAT_LABEL_W, GRAT_LABEL_H};
+                if (marks) {
+                    box_add(marks, above.x, above.y, above.x + above.w, above.y + above.h, st.halo_width + 2);
+                    continue;
+                }
                 char t[32];
                 int is_lat = (i + jy) % 2 == 0;
                 degree_text(is_lat ? lat : lng, is_lat, t, sizeof t);
                 st.valign = TEXT_VALIGN_BOTTOM;
-                text_box above = {x + 1, y - GRAT_LABEL_H, GRAT_LABEL_W, GRAT_LABEL_H};
                 text_draw(tf, cr, t, strlen(t), &st, above, NULL, NULL);
             }
         }
+}
+
+void tiles_draw_graticule(cairo_t *cr, text_fonts *tf, int z, double ox, double oy, double w,
+                          double h)
+{
+    graticule(cr, tf, z, ox, oy, w, h, NULL);
 }
 
 /* ---- place labels ---- */
@@ -233,16 +283,15 @@ static int hits_avoid(const tiles_label *l, double sx, double ox, double oy,
     return 0;
 }
 
-int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
-                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
-                      err_t *err)
+/* The labels of set meeting the view, in paint order, without those touching an avoid box:
+ * malloc'd (*n of them), NULL when out of memory. */
+static tiles_label_hit *places_in_view(const tiles_label_set *set, double ox, double oy, double w, double h,
+                                       const tiles_view_box *avoid, size_t navoid, size_t *count)
 {
     enum { MAX_HITS = 4096 };
     tiles_label_hit *hits = malloc(sizeof *hits * MAX_HITS);
-    if (!hits) {
-        err_set(err, ERR_INTERNAL, NULL, "out of memory");
-        return -1;
-    }
+    if (!hits)
+        return NULL;
     /* A view wider than the world sees several copies: look at each world-sized slice. */
     size_t n = 0;
     for (double sx = 0; sx < w && n < MAX_HITS; sx += set->world) {
@@ -263,7 +312,29 @@ int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, d
             if (!avoid || !hits_avoid(&set->labels[hits[i].index], hits[i].shift, ox, oy,
                                       avoid, navoid))
                 hits[u++] = hits[i];
-    n = u;
+    *count = u;
+    return hits;
+}
+
+/* The boxes of the places found for a view: each dot and each label with its halo. */
+static void places_boxes(const tiles_label_set *set, const tiles_label_hit *hits, size_t n, double ox, double oy,
+                         box_list *marks)
+{
+    text_style st;
+    for (size_t i = 0; i < n; i++) {
+        const tiles_label *l = &set->labels[hits[i].index];
+        double dx = l->dot_x + hits[i].shift - ox, dy = l->dot_y - oy, r = TILES_LABEL_DOT_R + 0.5;
+        box_add(marks, dx - r, dy - r, dx + r, dy + r, 1);
+        tiles_place_style(l->size, l->bold, &st);
+        double x = l->x + hits[i].shift - ox, y = l->y - oy;
+        box_add(marks, x, y, x + l->w, y + l->h, st.halo_width + 2);
+    }
+}
+
+/* The places found for a view drawn: dots, then names. */
+static void draw_hits(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, const tiles_label_hit *hits,
+                      size_t n, double ox, double oy, err_t *err)
+{
     for (size_t i = 0; i < n; i++) {
         const tiles_label *l = &set->labels[hits[i].index];
         double dx = l->dot_x + hits[i].shift - ox, dy = l->dot_y - oy;
@@ -283,40 +354,101 @@ int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, d
         if (text_draw(tf, cr, l->place->name, strlen(l->place->name), &st, box, NULL, err) != 0)
             continue; /* one unrenderable name must not blank the tile */
     }
+}
+
+int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
+                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
+                      err_t *err)
+{
+    size_t n;
+    tiles_label_hit *hits = places_in_view(set, ox, oy, w, h, avoid, navoid, &n);
+    if (!hits) {
+        err_set(err, ERR_INTERNAL, NULL, "out of memory");
+        return -1;
+    }
+    draw_hits(cr, tf, set, hits, n, ox, oy, err);
     free(hits);
     return 0;
 }
 
 /* ---- jobs ---- */
 
+/* A labelled tile over its stored JPEG in cell form (splice.h): only the cells its graticule and
+ * places (hits of set) touch are decoded, drawn and encoded again; the others stay the stored
+ * bytes. 1 when so, 0 when the tile is drawn whole (PNG asked for, PNG or composed @2x tiles, a
+ * file not in cell form: an archive made elsewhere), -1 on error. */
+static int stored_under(const tiles_tile_job *j, render_ctx *rc, cairo_t *cr, const tiles_label_set *set,
+                        const tiles_label_hit *hits, size_t n_hits, err_t *err)
+{
+    const tiles_layer *L = j->layer;
+    const tiles_pack *p = &L->packs[j->scale - 1][0];
+    double ox = (double)j->x * TILES_TILE_SIZE, oy = (double)j->y * TILES_TILE_SIZE;
+    long long off;
+    size_t len;
+    if (L->meta.has_alpha || !p->kind || tiles_pack_lookup(p, j->z, j->x, j->y, &off, &len) != 0)
+        return 0;
+    box_list marks = {0};
+    if (j->graticule)
+        graticule(NULL, NULL, j->z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, &marks);
+    if (set)
+        places_boxes(set, hits, n_hits, ox, oy, &marks);
+    unsigned char *d = NULL;
+    int rv = 0;
+    if (marks.cap >= 0) {
+        if (tiles_pack_read(p, j->z, j->x, j->y, &d, &len, err) != 0)
+            rv = -1;
+        else if ((rv = render_stored_under(rc, cr, d, len, marks.b, marks.n, err)) == 1)
+            d = NULL; /* the job's now */
+    }
+    free(d);
+    free(marks.b);
+    return rv;
+}
+
 int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
 {
     const tiles_tile_job *j = arg;
-    cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
-    cairo_paint(cr);
-    err_t e2 = {0};
-    cairo_surface_t *bg = background_tile(j->layer, j->z, j->x, j->y, j->scale, &e2);
-    if (!bg && e2.kind != ERR_NONE) {
-        *err = e2;
-        return -1;
-    }
-    if (bg) {
-        if (cairo_image_surface_get_format(bg) == CAIRO_FORMAT_RGB24)
-            render_paint_background(rc, cr, bg); /* straight copy into the target */
-        else
-            paint_at_device(cr, bg, 0, 0);
-        cairo_surface_destroy(bg);
-    }
     text_fonts *tf = render_ctx_fonts(rc);
     double ox = (double)j->x * TILES_TILE_SIZE, oy = (double)j->y * TILES_TILE_SIZE;
+    const tiles_label_set *set = NULL;
+    tiles_label_hit *hits = NULL;
+    size_t n_hits = 0;
+    if (j->places) {
+        if (!(set = tiles_store_labels(j->store, j->z, tf, err)))
+            return -1;
+        if (!(hits = places_in_view(set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, NULL, 0, &n_hits))) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory");
+            return -1;
+        }
+    }
+    int spliced = stored_under(j, rc, cr, set, hits, n_hits, err);
+    if (spliced < 0) {
+        free(hits);
+        return -1;
+    }
+    if (!spliced) {
+        cairo_set_source_rgb(cr, empty_rgb[0], empty_rgb[1], empty_rgb[2]);
+        cairo_paint(cr);
+        err_t e2 = {0};
+        cairo_surface_t *bg = background_tile(j->layer, j->z, j->x, j->y, j->scale, &e2);
+        if (!bg && e2.kind != ERR_NONE) {
+            free(hits);
+            *err = e2;
+            return -1;
+        }
+        if (bg) {
+            if (cairo_image_surface_get_format(bg) == CAIRO_FORMAT_RGB24)
+                render_paint_background(rc, cr, bg); /* straight copy into the target */
+            else
+                paint_at_device(cr, bg, 0, 0);
+            cairo_surface_destroy(bg);
+        }
+    }
     if (j->graticule)
         tiles_draw_graticule(cr, tf, j->z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE);
-    if (j->places) {
-        const tiles_label_set *set = tiles_store_labels(j->store, j->z, tf, err);
-        if (!set || tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE,
-                                      NULL, 0, err) != 0)
-            return -1;
-    }
+    if (set)
+        draw_hits(cr, tf, set, hits, n_hits, ox, oy, err);
+    free(hits);
     return 0;
 }
 

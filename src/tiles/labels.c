@@ -134,6 +134,47 @@ static box inflate(double x, double y, double w, double h, double by)
     return b;
 }
 
+/* A label's box with its dot, as tiles_labels_in_rect finds it. */
+static void label_bounds(const tiles_label *l, double *bx0, double *by0, double *bx1, double *by1)
+{
+    const double r = TILES_LABEL_DOT_R + 1.0;
+    *bx0 = fmin(l->x, l->dot_x - r), *bx1 = fmax(l->x + l->w, l->dot_x + r);
+    *by0 = fmin(l->y, l->dot_y - r), *by1 = fmax(l->y + l->h, l->dot_y + r);
+}
+
+static int by_top_order(const void *a, const void *b)
+{
+    const struct tiles_label_top *x = a, *y = b;
+    if (x->top != y->top)
+        return x->top < y->top ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int hit_order(const void *a, const void *b)
+{
+    const tiles_label_hit *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->shift < y->shift ? -1 : x->shift > y->shift;
+}
+
+/* The set's labels indexed by the top of their box, and the tallest box. */
+static int index_by_top(tiles_label_set *set)
+{
+    set->by_top = malloc(sizeof *set->by_top * (set->count ? set->count : 1));
+    if (!set->by_top)
+        return -1;
+    set->tallest = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        double bx0, by0, bx1, by1;
+        label_bounds(&set->labels[i], &bx0, &by0, &bx1, &by1);
+        set->tallest = fmax(set->tallest, by1 - by0);
+        set->by_top[i] = (struct tiles_label_top){by0, i};
+    }
+    qsort(set->by_top, set->count, sizeof *set->by_top, by_top_order);
+    return 0;
+}
+
 int tiles_labels_place(const tiles_gazetteer *gz, int z, tiles_measure_fn measure, void *ctx,
                        tiles_label_set *out, err_t *err)
 {
@@ -206,9 +247,12 @@ int tiles_labels_place(const tiles_gazetteer *gz, int z, tiles_measure_fn measur
         l->bold = bold;
     }
     grid_free(&g);
+    if (index_by_top(out) != 0)
+        goto oom_placed;
     return 0;
 oom:
     grid_free(&g);
+oom_placed:
     tiles_labels_free(out);
     err_set(err, ERR_INTERNAL, NULL, "out of memory placing labels at zoom %d", z);
     return -1;
@@ -217,19 +261,30 @@ oom:
 void tiles_labels_free(tiles_label_set *set)
 {
     free(set->labels);
+    free(set->by_top);
     memset(set, 0, sizeof *set);
 }
 
 size_t tiles_labels_in_rect(const tiles_label_set *set, double x0, double y0, double x1,
                             double y1, tiles_label_hit *hits, size_t max)
 {
-    size_t n = 0;
-    const double r = TILES_LABEL_DOT_R + 1.0;
-    for (size_t i = 0; i < set->count; i++) {
+    /* The first label whose box's top could be low enough to meet y0, then down to y1. */
+    size_t lo = 0, hi = set->count, n = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->by_top[mid].top < y0 - set->tallest)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t j = lo; j < set->count; j++) {
+        size_t i = set->by_top[j].index;
         const tiles_label *l = &set->labels[i];
-        double bx0 = fmin(l->x, l->dot_x - r), bx1 = fmax(l->x + l->w, l->dot_x + r);
-        double by0 = fmin(l->y, l->dot_y - r), by1 = fmax(l->y + l->h, l->dot_y + r);
-        if (by1 <= y0 || by0 >= y1)
+        double bx0, by0, bx1, by1;
+        label_bounds(l, &bx0, &by0, &bx1, &by1);
+        if (by0 >= y1)
+            break;
+        if (by1 <= y0)
             continue;
         for (int k = -1; k <= 1; k++) {
             double s = k * set->world;
@@ -242,5 +297,6 @@ size_t tiles_labels_in_rect(const tiles_label_set *set, double x0, double y0, do
             n++;
         }
     }
+    qsort(hits, n < max ? n : max, sizeof *hits, hit_order);
     return n;
 }

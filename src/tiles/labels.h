@@ -32,7 +32,15 @@ typedef struct {
     double world;
     tiles_label *labels;
     size_t count;
+    struct tiles_label_top *by_top; /* the labels by the top of their box (dot included) */
+    double tallest;                 /* the tallest such box */
 } tiles_label_set;
+
+/* An entry of a set's look-up index. */
+struct tiles_label_top {
+    double top;
+    size_t index;
+};
 
 /* Dot radius and the gap kept between label boxes (layout px). */
 #define TILES_LABEL_DOT_R 2.5
@@ -47,8 +55,9 @@ int tiles_labels_place(const tiles_gazetteer *g, int z, tiles_measure_fn measure
 void tiles_labels_free(tiles_label_set *set);
 
 /* Labels (box or dot) intersecting the global rect [x0,x1) x [y0,y1) at the set's zoom.
- * Writes up to max entries: the label index and the x shift (0 or ±world) under which it
- * intersects; returns the number found (may exceed max: then only max were written). */
+ * Writes up to max entries, in label order: the label index and the x shift (0 or ±world)
+ * under which it intersects; returns the number found (may exceed max: then only max of them
+ * were written). */
 typedef struct {
     size_t index;
     double shift;

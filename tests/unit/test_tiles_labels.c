@@ -193,11 +193,54 @@ static void test_edge_crossing(void **state)
     tiles_labels_free(&set);
 }
 
+/* The look-up (an index by box top) finds exactly what a scan of every label finds, in label
+ * order: rects of every tile of zooms 2 and 6 and thin, tall and wide ones. */
+static void test_lookup_is_a_scan(void **state)
+{
+    (void)state;
+    static tiles_label_hit got[4096], want[4096];
+    for (int z = 2; z <= 6; z += 4) {
+        tiles_label_set set;
+        err_t err;
+        assert_int_equal(tiles_labels_place(&gz, z, fake_measure, NULL, &set, &err), 0);
+        int n = 1 << z, nonempty = 0;
+        for (int t = 0; t < n * n + 3; t++) {
+            double x0 = (t % n) * 256.0, y0 = (t / n % n) * 256.0, x1 = x0 + 256, y1 = y0 + 256;
+            if (t == n * n)
+                x0 = -40, y0 = 300.5, x1 = set.world + 30, y1 = 301; /* one pixel row, every copy */
+            else if (t == n * n + 1)
+                x0 = 1000.25, y0 = -5, x1 = 1001, y1 = set.world + 5; /* a column */
+            else if (t == n * n + 2)
+                x0 = 0, y0 = 0, x1 = set.world, y1 = set.world; /* everything */
+            size_t k = 0;
+            const double r = TILES_LABEL_DOT_R + 1.0;
+            for (size_t i = 0; i < set.count; i++) {
+                const tiles_label *l = &set.labels[i];
+                double bx0 = fmin(l->x, l->dot_x - r), bx1 = fmax(l->x + l->w, l->dot_x + r);
+                double by0 = fmin(l->y, l->dot_y - r), by1 = fmax(l->y + l->h, l->dot_y + r);
+                for (int c = -1; c <= 1 && by1 > y0 && by0 < y1; c++)
+                    if (bx1 + c * set.world > x0 && bx0 + c * set.world < x1 && k < 4096)
+                        want[k++] = (tiles_label_hit){i, c * set.world};
+            }
+            size_t m = tiles_labels_in_rect(&set, x0, y0, x1, y1, got, 4096);
+            assert_int_equal(m, k);
+            for (size_t i = 0; i < k; i++) {
+                assert_int_equal(got[i].index, want[i].index);
+                assert_true(got[i].shift == want[i].shift);
+            }
+            nonempty += k > 0;
+        }
+        assert_true(nonempty > n * n / 8);
+        tiles_labels_free(&set);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marble_reader), cmocka_unit_test(test_baked_round_trip),
         cmocka_unit_test(test_no_overlaps), cmocka_unit_test(test_edge_crossing),
+        cmocka_unit_test(test_lookup_is_a_scan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

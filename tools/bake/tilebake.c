@@ -112,7 +112,8 @@ static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, 
                     (uint8_t)((p[ch] * p[3] + jpeg_background[ch] * (255 - p[3]) + 127) / 255);
         }
         tiles_raster jr = {t->w, t->h, 3, rgb};
-        if (tiles_codec_encode_jpeg(&jr, JPEG_QUALITY, &buf, &len, err) != 0)
+        /* In cell form: a labelled tile re-encodes only the cells its labels touch. */
+        if (tiles_codec_encode_jpeg_cells(&jr, JPEG_QUALITY, getenv("XK") ? atoi(getenv("XK")) : TILES_JPEG_CELL_MCUS, &buf, &len, err) != 0)
             return -1;
     }
     int rc = 0;
