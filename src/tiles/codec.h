@@ -27,7 +27,7 @@ int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **
 /* The form the bake stores opaque tiles in: a JPEG in cell form (splice.h), a restart interval
  * every TILES_JPEG_CELL_MCUS MCUs, so that a labelled tile decodes and encodes again only the
  * cells its labels touch. r is RGB or RGBA (alpha ignored). */
-#define TILES_JPEG_CELL_MCUS 1
+#define TILES_JPEG_CELL_MCUS 2
 int tiles_codec_encode_jpeg_cells(const tiles_raster *r, int quality, int cell_mcus, unsigned char **out,
                                   size_t *len, err_t *err);
 int tiles_codec_encode_png(const tiles_raster *r, unsigned char **out, size_t *len, err_t *err);

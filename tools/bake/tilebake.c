@@ -113,7 +113,7 @@ static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, 
         }
         tiles_raster jr = {t->w, t->h, 3, rgb};
         /* In cell form: a labelled tile re-encodes only the cells its labels touch. */
-        if (tiles_codec_encode_jpeg_cells(&jr, JPEG_QUALITY, getenv("XK") ? atoi(getenv("XK")) : TILES_JPEG_CELL_MCUS, &buf, &len, err) != 0)
+        if (tiles_codec_encode_jpeg_cells(&jr, JPEG_QUALITY, TILES_JPEG_CELL_MCUS, &buf, &len, err) != 0)
             return -1;
     }
     int rc = 0;
