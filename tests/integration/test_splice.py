@@ -5,10 +5,16 @@ two W1 cards that differ only in label 0 decode to the same pixels everywhere bu
 label (the other rows are the same cached segments); headless Chromium decodes them too.
 Controller reference cards likewise: every card of a real upload (stick, throttle, pedals, gamepad,
 keyboard; a generic card; page 2 of a long card) at 1x and 2x is a baseline JPEG with a restart
-marker every MCU row (spliced over the device's empty card) that decodes to its PNG."""
+marker every MCU row (spliced over the device's empty card) that decodes to its PNG.
+Labelled map tiles, at 1x and @2x: the stored tile's header and restart intervals (cells of two MCUs,
+the form the bake stores JPEG tiles in) but in the cells the labels touch, decoding to the labelled
+PNG; over an archive made elsewhere (GDAL's JPEG tiles, no restart interval) the tile is encoded
+whole and decodes alike."""
 import io
 import math
 import os
+import sqlite3
+import subprocess
 from urllib.parse import quote
 
 import pytest
@@ -150,11 +156,82 @@ def test_every_refcard_is_a_spliced_jpeg_of_the_card(start_server, scale):
         assert worst < 30, f"{c['jpg']} {scale}x: a 16x16 block differs by {worst:.1f} on average"
 
 
+def intervals(data):
+    """A JPEG's header (through SOS) and the bytes of its restart intervals, markers checked in turn."""
+    i = 2 + sum(4 + len(p) for _, p in jpeg_segments(data))
+    assert data[-2:] == b"\xff\xd9"
+    body, parts, start, j = data[i:-2], [], 0, 0
+    while j < len(body) - 1:
+        if body[j] == 0xFF and 0xD0 <= body[j + 1] <= 0xD7:
+            assert body[j + 1] == 0xD0 + (len(parts) & 7), "restart markers in turn"
+            parts.append(body[start:j])
+            start = j = j + 2
+        else:
+            j += 2 if body[j] == 0xFF else 1
+    parts.append(body[start:])
+    return data[:i], parts
+
+
+LABELLED = [("6/33/22", "places"), ("6/33/22", "graticule"), ("6/8/25", "places,graticule"),
+            ("5/16/11", "places,graticule"), ("3/4/2", "places"), ("0/0/0", "places,graticule")]
+
+
+@pytest.mark.parametrize("scale", ["", "@2x"])
+def test_labelled_tiles_are_spliced_over_the_stored_tile(server, scale):
+    size = 512 if scale else 256
+    for tile, labels in LABELLED:
+        stored = server.get(f"/v1/tiles/bluemarble/{tile}{scale}.jpg")
+        r = server.get(f"/v1/tiles/bluemarble/{tile}{scale}.jpg?labels={labels}")
+        assert stored.status_code == r.status_code == 200, r.text
+        segments = dict(jpeg_segments(stored.content))
+        assert 0xC0 in segments and int.from_bytes(segments[0xDD][:2], "big") == 2, "stored in cells of 2 MCUs"
+        head, cells = intervals(stored.content)
+        head_l, cells_l = intervals(r.content)
+        assert head_l == head, "the stored header: tables, restart interval"
+        assert len(cells_l) == len(cells) == (size // 16) * (size // 32)
+        kept = sum(a == b for a, b in zip(cells_l, cells))
+        assert 0 < kept < len(cells), (tile, labels, kept)  # drawn cells encoded again, the rest as stored
+        jpg = Image.open(io.BytesIO(r.content))
+        assert jpg.format == "JPEG" and jpg.size == (size, size)
+        png = server.get(f"/v1/tiles/bluemarble/{tile}{scale}.png?labels={labels}")
+        png = Image.open(io.BytesIO(png.content)).convert("RGB")
+        worst = block_worst(jpg.convert("RGB"), png)
+        assert worst < 30, f"{tile}{scale} {labels}: a 16x16 block differs by {worst:.1f} on average"
+
+
+def test_labelled_tile_of_a_foreign_archive_is_encoded_whole(start_server, server, tmp_path):
+    """JPEG tiles written by GDAL (no restart interval) are not in cell form: a labelled tile is
+    the whole tile decoded, drawn on and encoded, as before splicing."""
+    (tmp_path / "tile.png").write_bytes(server.get("/v1/tiles/bluemarble/3/4/2.png").content)
+    half = 20037508.342789244
+    step = 2 * half / 8
+    ulx, uly = -half + 4 * step, half - 2 * step
+    for args in (["-of", "GTiff", "-a_srs", "EPSG:3857", "-a_ullr", ulx, uly, ulx + step, uly - step,
+                  tmp_path / "tile.png", tmp_path / "tile.tif"],
+                 ["-of", "MBTILES", "-co", "TILE_FORMAT=JPEG", "-co", "QUALITY=85", tmp_path / "tile.tif",
+                  tmp_path / "g.mbtiles"]):
+        out = subprocess.run(["gdal_translate", "-q", *map(str, args)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+    with sqlite3.connect(tmp_path / "g.mbtiles") as db:
+        blob = db.execute("select tile_data from tiles where zoom_level = 3").fetchone()[0]
+    assert blob[:2] == b"\xff\xd8" and 0xDD not in dict(jpeg_segments(blob)), "GDAL wrote no restart interval"
+    s = start_server("--layer", f"g={tmp_path / 'g.mbtiles'}")
+    for labels in ("places", "places,graticule"):
+        r = s.get(f"/v1/tiles/g/3/4/2.jpg?labels={labels}")
+        assert r.status_code == 200, r.text
+        assert 0xDD not in dict(jpeg_segments(r.content)), "encoded whole (TurboJPEG, no restarts)"
+        jpg = Image.open(io.BytesIO(r.content)).convert("RGB")
+        png = Image.open(io.BytesIO(s.get(f"/v1/tiles/g/3/4/2.png?labels={labels}").content)).convert("RGB")
+        assert jpg.size == (256, 256) and block_worst(jpg, png) < 30
+        plain = Image.open(io.BytesIO(blob)).convert("RGB")
+        assert ImageChops.difference(jpg, plain).getbbox() is not None  # the labels show
+
+
 from test_web import chromium  # noqa: E402,F401  (the headless Chromium fixture)
 
 
 def test_chromium_decodes_spliced_cards(server, chromium):
-    """Chromium's own decoder reads a spliced card (W1-all, 4:2:0, a 2x 4:4:4 og, a refcard) to the pixels
+    """Chromium's own decoder reads a spliced card (W1-all, 4:2:0, a 2x 4:4:4 og, a refcard, a labelled tile) to the pixels
     Pillow reads, within a couple of levels (decoders may upsample chroma differently)."""
     desc = server.get("/v1/templates/w1").json()
     w1_all = "&".join(f"text.{s['id']}={quote(s['default'] + ' #77')}" for s in desc["slots"])
@@ -163,7 +240,8 @@ def test_chromium_decodes_spliced_cards(server, chromium):
                  if d["device"] == "warthog-stick")
     d = chromium()
     for path in (f"/v1/cards/w1.jpg?{w1_all}",
-                 f"/v1/cards/og.jpg?{texts_for(og, 3)}&scale=2&subsampling=444", stick):
+                 f"/v1/cards/og.jpg?{texts_for(og, 3)}&scale=2&subsampling=444", stick,
+                 "/v1/tiles/bluemarble/6/33/22.jpg?labels=places,graticule"):
         ref = Image.open(io.BytesIO(server.get(path).content)).convert("RGB")
         d.get(server.url + path)
         got = d.execute_script("""
