@@ -320,14 +320,12 @@ static tiles_label_hit *places_in_view(const tiles_label_set *set, double ox, do
 static void places_boxes(const tiles_label_set *set, const tiles_label_hit *hits, size_t n, double ox, double oy,
                          box_list *marks)
 {
-    text_style st;
     for (size_t i = 0; i < n; i++) {
         const tiles_label *l = &set->labels[hits[i].index];
         double dx = l->dot_x + hits[i].shift - ox, dy = l->dot_y - oy, r = TILES_LABEL_DOT_R + 0.5;
         box_add(marks, dx - r, dy - r, dx + r, dy + r, 1);
-        tiles_place_style(l->size, l->bold, &st);
         double x = l->x + hits[i].shift - ox, y = l->y - oy;
-        box_add(marks, x, y, x + l->w, y + l->h, st.halo_width + 2);
+        box_add(marks, x, y, x + l->w, y + l->h, 1); /* the box has room for the halo (labels.c) */
     }
 }
 
