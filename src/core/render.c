@@ -1,6 +1,7 @@
 /* render.c — per-thread render state (fonts, TurboJPEG handle, a reused surface charged to the
  * memory budget, an encode buffer, a splice encoder) and the image job: target → draw → encode →
- * blob, where a JPEG drawn over a known background is encoded by splicing (splice.h). */
+ * blob, where a JPEG drawn over a known background, or over a stored JPEG in cell form, is
+ * encoded by splicing (splice.h). */
 #include "core/render.h"
 
 #include <cairo-pdf.h>

@@ -107,7 +107,8 @@ int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, re
  * encoded and written between the stored bytes — the other pixels of the target are left as
  * they were. Returns 1 then (jpeg, malloc'd, is taken and freed after the encode), 0 when the job
  * is not a JPEG job or the file not in cell form (jpeg stays the caller's, who lays the
- * background itself), -1 when the stored cells cannot be decoded (err set). */
+ * background itself), -1 when the stored cells cannot be decoded (err set; jpeg stays the
+ * caller's). */
 int render_stored_under(render_ctx *rc, cairo_t *cr, unsigned char *jpeg, size_t len,
                         const text_box *boxes, int n_boxes, err_t *err);
 

@@ -1,6 +1,8 @@
 /* splice.c — restart-segment JPEG splicing (splice.h): libjpeg's full API with a restart marker
  * every MCU row, the index of each background's segments, the caches of those backgrounds and of
- * recurring bands, and writing a file from cached and new segments. */
+ * recurring bands, and writing a file from cached and new segments; and over a stored file in
+ * cell form (a baked tile), checking its tables, decoding and encoding again only the touched
+ * cells, and writing it with them. */
 #include "core/splice.h"
 
 #include <setjmp.h>

@@ -1,6 +1,7 @@
 /* labels.c — greedy, deterministic place-label placement over the world at one zoom
  * (see labels.h). Collisions are found with a uniform grid of 64 px cells that wraps
- * horizontally like the world. */
+ * horizontally like the world; a tile finds its labels in an index by box top (a labelled tile
+ * used to scan every label of its zoom, twice). */
 #include "tiles/labels.h"
 
 #include <math.h>
