@@ -242,3 +242,20 @@ def test_old_packs_are_rebaked(start_server, user_assets):
     s = start_server("--assets-dir", str(user_assets / "assets"))
     assert s.get("/v1/tiles/old/6/33/22.png").status_code == 200
     assert s.get("/v1/tiles/alps/6/33/22.png").status_code == 200
+
+
+def test_an_older_bake_version_is_baked_again(user_assets):
+    """A layer baked before the tiles' current form (its layer.json says bake_version 3: JPEG
+    tiles without restart intervals) is baked again by `make assets`; the same bake is then up to
+    date."""
+    d = user_assets / "assets" / "baked" / "tiles"
+    args = [BIN, "bake", "--assets", user_assets / "assets", "--image", user_assets / "alps.png", "--bounds",
+            "5,40,15,50", "--layer", "older", "--datetime", "2021-06-01T00:00:00Z"]
+    assert "older: baked in" in run(*args)
+    assert "older: up to date" in run(*args)
+    meta = json.loads((d / "older.layer.json").read_text())
+    meta["bake_version"] = 3
+    (d / "older.layer.json").write_text(json.dumps(meta))
+    out = run(*args)
+    assert "older: baked in" in out
+    assert json.loads((d / "older.layer.json").read_text())["bake_version"] > 3
