@@ -940,6 +940,30 @@ void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const
 
 /* ---- encoding and writing ---- */
 
+/* The n restart intervals of the file just encoded into e->strip: the j-th's bytes are
+ * strip[seg[j] .. seg_end[j]). */
+static int strip_segments(splice_encoder *e, int n, const char *what, err_t *err)
+{
+    const unsigned char *p = e->strip.data;
+    size_t len = e->strip.len, start = scan_start(p, len);
+    if (!start || len < start + 2 || p[len - 2] != 0xFF || p[len - 1] != 0xD9) {
+        err_set(err, ERR_INTERNAL, NULL, "%s JPEG: no scan found", what);
+        return -1;
+    }
+    /* seg_end[] first holds the marker offsets: segment j ends where marker j starts. */
+    if (find_markers(p + start, len - 2 - start, e->seg_end, n - 1) != n - 1) {
+        err_set(err, ERR_INTERNAL, NULL, "%s JPEG: %d restart intervals expected", what, n);
+        return -1;
+    }
+    e->seg[0] = start;
+    for (int j = 0; j + 1 < n; j++) {
+        e->seg_end[j] += start;
+        e->seg[j + 1] = e->seg_end[j] + 2;
+    }
+    e->seg_end[n - 1] = len - 2;
+    return 0;
+}
+
 int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride, err_t *err)
 {
     const splice_fmt *f = &e->fmt;
@@ -973,23 +997,8 @@ int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride
     }
     if (encode_rows(e, f, h, 0, &e->strip, err) < 0)
         return -1;
-    const unsigned char *p = e->strip.data;
-    size_t n = e->strip.len, start = scan_start(p, n);
-    if (!start || n < start + 2 || p[n - 2] != 0xFF || p[n - 1] != 0xD9) {
-        err_set(err, ERR_INTERNAL, NULL, "band JPEG: no scan found");
+    if (strip_segments(e, n_seg, "band", err) < 0)
         return -1;
-    }
-    /* seg_end[] first holds the marker offsets: segment j ends where marker j starts. */
-    if (find_markers(p + start, n - 2 - start, e->seg_end, n_seg - 1) != n_seg - 1) {
-        err_set(err, ERR_INTERNAL, NULL, "band JPEG: %d restart intervals expected", n_seg);
-        return -1;
-    }
-    e->seg[0] = start;
-    for (int j = 0; j + 1 < n_seg; j++) {
-        e->seg_end[j] += start;
-        e->seg[j + 1] = e->seg_end[j] + 2;
-    }
-    e->seg_end[n_seg - 1] = n - 2;
     e->n_seg = n_seg;
     return 0;
 }
@@ -1266,11 +1275,6 @@ static void cell_copy(splice_encoder *e, unsigned char *data, int stride, int ac
     }
 }
 
-static void djerr_exit(j_common_ptr c)
-{
-    longjmp(((jerr_mgr *)c->err)->jump, 1);
-}
-
 int splice_cells_decode(splice_encoder *e, unsigned char *data, int stride, err_t *err)
 {
     if (!e->sf || !e->n_touched)
@@ -1304,7 +1308,7 @@ int splice_cells_decode(splice_encoder *e, unsigned char *data, int stride, err_
     struct jpeg_decompress_struct *volatile c = &e->dinfo;
     if (!e->dinit) {
         c->err = jpeg_std_error(&e->djerr.pub);
-        e->djerr.pub.error_exit = djerr_exit;
+        e->djerr.pub.error_exit = jerr_exit;
         e->djerr.pub.emit_message = jerr_silent;
         if (setjmp(e->djerr.jump)) {
             err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -1357,20 +1361,8 @@ int splice_cells_encode(splice_encoder *e, const unsigned char *data, int stride
     cell_copy(e, (unsigned char *)data, stride, across, 1);
     if (encode_image(e, &e->fmt, across * m * e->cell_mcus, down * m, e->cell_mcus, 0, &e->strip, err) < 0)
         return -1;
-    const unsigned char *p = e->strip.data;
-    size_t len = e->strip.len, start = scan_start(p, len);
-    int slots = across * down;
-    if (!start || len < start + 2 ||
-        find_markers(p + start, len - 2 - start, e->seg_end, slots - 1) != slots - 1) {
-        err_set(err, ERR_INTERNAL, NULL, "cell JPEG: %d restart intervals expected", slots);
+    if (strip_segments(e, across * down, "cell", err) < 0)
         return -1;
-    }
-    e->seg[0] = start;
-    for (int j = 0; j + 1 < slots; j++) {
-        e->seg_end[j] += start;
-        e->seg[j + 1] = e->seg_end[j] + 2;
-    }
-    e->seg_end[slots - 1] = len - 2;
     e->n_seg = n;
     return 0;
 }
