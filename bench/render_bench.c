@@ -551,7 +551,7 @@ static int tiles_split(int z, long n, int pipeline_only)
         if (j.graticule)
             tiles_draw_graticule(cr, tf, z, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE);
         if (j.places)
-            tiles_draw_places(cr, tf, labels, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, NULL, 0, &err);
+            tiles_draw_places(cr, tf, labels, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, 0, NULL, 0, &err);
         cairo_destroy(cr);
         double t5 = budget_now();
         encode_jpeg(tj, s, 85, 0, &out, &err);

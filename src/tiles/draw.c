@@ -270,23 +270,27 @@ static int cmp_hit(const void *a, const void *b)
     return x->shift < y->shift ? -1 : x->shift > y->shift;
 }
 
-static int hits_avoid(const tiles_label *l, double sx, double ox, double oy,
+/* Whether a label (dot and name, view coordinates) touches an avoid box, or, with whole, is
+ * not wholly inside the w x h view. */
+static int hits_avoid(const tiles_label *l, double sx, double ox, double oy, double w, double h, int whole,
                       const tiles_view_box *avoid, size_t navoid)
 {
     double x0 = fmin(l->x, l->dot_x - TILES_LABEL_DOT_R) + sx - ox;
     double x1 = fmax(l->x + l->w, l->dot_x + TILES_LABEL_DOT_R) + sx - ox;
     double y0 = fmin(l->y, l->dot_y - TILES_LABEL_DOT_R) - oy;
     double y1 = fmax(l->y + l->h, l->dot_y + TILES_LABEL_DOT_R) - oy;
+    if (whole && (x0 < 0 || y0 < 0 || x1 > w || y1 > h))
+        return 1;
     for (size_t i = 0; i < navoid; i++)
         if (x0 < avoid[i].x1 && avoid[i].x0 < x1 && y0 < avoid[i].y1 && avoid[i].y0 < y1)
             return 1;
     return 0;
 }
 
-/* The labels of set meeting the view, in paint order, without those touching an avoid box:
- * malloc'd (*n of them), NULL when out of memory. */
+/* The labels of set meeting the view, in paint order, without those touching an avoid box (and
+ * with whole, those the view's edge would cut): malloc'd (*n of them), NULL when out of memory. */
 static tiles_label_hit *places_in_view(const tiles_label_set *set, double ox, double oy, double w, double h,
-                                       const tiles_view_box *avoid, size_t navoid, size_t *count)
+                                       int whole, const tiles_view_box *avoid, size_t navoid, size_t *count)
 {
     enum { MAX_HITS = 4096 };
     tiles_label_hit *hits = malloc(sizeof *hits * MAX_HITS);
@@ -309,8 +313,7 @@ static tiles_label_hit *places_in_view(const tiles_label_set *set, double ox, do
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (u == 0 || hits[u - 1].index != hits[i].index || hits[u - 1].shift != hits[i].shift)
-            if (!avoid || !hits_avoid(&set->labels[hits[i].index], hits[i].shift, ox, oy,
-                                      avoid, navoid))
+            if (!hits_avoid(&set->labels[hits[i].index], hits[i].shift, ox, oy, w, h, whole, avoid, navoid))
                 hits[u++] = hits[i];
     *count = u;
     return hits;
@@ -355,11 +358,11 @@ static void draw_hits(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, c
 }
 
 int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
-                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
+                      double oy, double w, double h, int whole, const tiles_view_box *avoid, size_t navoid,
                       err_t *err)
 {
     size_t n;
-    tiles_label_hit *hits = places_in_view(set, ox, oy, w, h, avoid, navoid, &n);
+    tiles_label_hit *hits = places_in_view(set, ox, oy, w, h, whole, avoid, navoid, &n);
     if (!hits) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
@@ -414,7 +417,7 @@ int tiles_draw_tile_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     if (j->places) {
         if (!(set = tiles_store_labels(j->store, j->z, tf, err)))
             return -1;
-        if (!(hits = places_in_view(set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, NULL, 0, &n_hits))) {
+        if (!(hits = places_in_view(set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, 0, NULL, 0, &n_hits))) {
             err_set(err, ERR_INTERNAL, NULL, "out of memory");
             return -1;
         }
@@ -683,7 +686,7 @@ int tiles_draw_static_job(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
             x = nearest_copy(x, w, world);
             ink_box(tf, p->text, &free_label_style, free_label_box(x, y), &avoid[navoid++]);
         }
-        int rv = tiles_draw_places(cr, tf, set, ox, oy, w, h, avoid, navoid, err);
+        int rv = tiles_draw_places(cr, tf, set, ox, oy, w, h, 1, avoid, navoid, err);
         free(avoid);
         if (rv != 0)
             return -1;

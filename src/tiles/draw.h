@@ -56,9 +56,11 @@ typedef struct {
 } tiles_view_box;
 
 /* Draw the placed labels (and dots) of set that intersect the view; labels touching any of the
- * avoid boxes (view coordinates; may be NULL) are left out. */
+ * avoid boxes (view coordinates; may be NULL) are left out, and with whole those the view's edge
+ * would cut (a static map shows no half names; a tile draws its part of a label crossing into its
+ * neighbour, which draws the rest). */
 int tiles_draw_places(cairo_t *cr, text_fonts *tf, const tiles_label_set *set, double ox,
-                      double oy, double w, double h, const tiles_view_box *avoid, size_t navoid,
+                      double oy, double w, double h, int whole, const tiles_view_box *avoid, size_t navoid,
                       err_t *err);
 /* Separable Gaussian blur of an RGB24/ARGB32 image surface in place. */
 int tiles_blur_surface(cairo_surface_t *s, double sigma);

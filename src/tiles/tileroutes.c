@@ -16,7 +16,7 @@
 #include "tiles/tiles.h"
 
 /* Part of every rendered key: bump when drawing changes. */
-#define TILES_RENDER_VERSION "r1"
+#define TILES_RENDER_VERSION "r2"
 #define JPEG_QUALITY 85
 
 static const query_key tile_keys[] = {{"labels", 0}};

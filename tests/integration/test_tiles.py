@@ -205,3 +205,19 @@ def test_user_layer(start_server, user_assets):
     t = s.get("/v1/scenes/island/thumbnail.png?w=150")
     assert t.status_code == 200 and image(t).size == (150, 100)
     assert s.get("/v1/tiles/island.json").json()["bounds"][0] == 170
+
+
+def test_static_places_not_cut_at_edges(server):
+    """A static map's place names lie wholly inside it: the map's border is the same with
+    labels=places as without (README's example view, where names reach every edge)."""
+    def border(labels):
+        r = server.get("/v1/static?bbox=-10,35,30,60&size=800x600&format=png" + labels)
+        assert r.status_code == 200, r.text[:200]
+        im = Image.open(io.BytesIO(r.content)).convert("RGB")
+        w, h = im.size
+        px = im.load()
+        return [px[x, y] for x in range(w) for y in (0, 1, h - 2, h - 1)] + \
+               [px[x, y] for y in range(h) for x in (0, 1, w - 2, w - 1)]
+    plain, placed = border(""), border("&labels=places")
+    differ = sum(a != b for a, b in zip(plain, placed))
+    assert differ == 0, f"{differ} border pixels changed by place labels"

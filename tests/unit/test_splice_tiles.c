@@ -367,7 +367,7 @@ static int check_tile(const tiles_layer *L, int z, int x, int y, int scale, int 
     if (places) {
         const tiles_label_set *set = tiles_store_labels(store, z, tf, &err);
         assert_non_null(set);
-        assert_int_equal(tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, NULL, 0, &err), 0);
+        assert_int_equal(tiles_draw_places(cr, tf, set, ox, oy, TILES_TILE_SIZE, TILES_TILE_SIZE, 0, NULL, 0, &err), 0);
     }
     cairo_destroy(cr);
     text_fonts_free(tf);
@@ -396,6 +396,52 @@ static int check_tile(const tiles_layer *L, int z, int x, int y, int scale, int 
     cairo_surface_destroy(plain);
     free(stored);
     return kept;
+}
+
+/* Ink on the 1-pixel border of an ARGB32 surface (place labels drawn on a transparent view). */
+static int border_ink(cairo_surface_t *s)
+{
+    cairo_surface_flush(s);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int ink = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+                ink += ((const uint32_t *)(d + (size_t)y * stride))[x] >> 24 != 0;
+    return ink;
+}
+
+/* A static map's places (whole = 1) never cross the view's edge; drawn as for a tile (whole = 0)
+ * the same view has names cut by it, so the check can fail. Views at several zooms. */
+static void test_static_places_inside(void **state)
+{
+    (void)state;
+    err_t err = {0};
+    text_fonts *tf = text_fonts_new("fonts/fonts.json", &err);
+    assert_non_null(tf);
+    static const struct { int z; double ox, oy, w, h; } views[] = {
+        {4, 1900, 1250, 800, 600}, {5, 4000, 2700, 1024, 768}, {6, 8300, 5500, 640, 480}, {3, 0, 500, 2048, 700}};
+    for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+        const tiles_label_set *set = tiles_store_labels(store, views[v].z, tf, &err);
+        assert_non_null(set);
+        int ink[2];
+        for (int whole = 0; whole < 2; whole++) {
+            cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)views[v].w, (int)views[v].h);
+            cairo_t *cr = cairo_create(s);
+            assert_int_equal(tiles_draw_places(cr, tf, set, views[v].ox, views[v].oy, views[v].w, views[v].h, whole,
+                                               NULL, 0, &err), 0);
+            cairo_destroy(cr);
+            ink[whole] = border_ink(s);
+            cairo_surface_destroy(s);
+        }
+        if (ink[0] == 0)
+            fail_msg("view %zu: no place crosses its edge, so it tests nothing", v);
+        if (ink[1] != 0)
+            fail_msg("view %zu: %d border pixels inked by places cut at the edge", v, ink[1]);
+    }
+    text_fonts_free(tf);
 }
 
 /* Whether a place label of tile (z, x, y) crosses the tile's edge. */
@@ -584,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_path_and_graticule),
         cmocka_unit_test(test_places),
+        cmocka_unit_test(test_static_places_inside),
         cmocka_unit_test(test_kept_tiles_charged),
         cmocka_unit_test(test_labelled_tiles),
         cmocka_unit_test(test_labelled_tiles_2x),
