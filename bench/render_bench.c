@@ -11,8 +11,10 @@
  *                                touched segments / splice) beside the naive one, and the share of
  *                                segments re-encoded
  *   render_bench refcard FILE..  per binding file: parse ms, and per device card the draw and
- *                                draw+JPEG-encode ms on one thread (1920x1080), whole and spliced
- *                                (the share of MCU rows encoded)
+ *                                draw+JPEG-encode ms on one thread (1920x1080), alternating whole,
+ *                                spliced in MCU rows with the art drawn whole (the form before
+ *                                segments) and spliced as the server does (128-pixel segments,
+ *                                the art copied from its kept runs), with the share encoded
  *   render_bench tiles [N] [Z] [pipeline]  one thread: N labelled tiles of zoom Z (default 2000,
  *                                6) through the server's pipeline, and the whole tile step by step
  *                                (fetch, decode, copy, labels, encode); then the static map of
@@ -177,7 +179,8 @@ typedef struct {
     size_t n;
     int page;
     card_stats stats;
-    int splice; /* draw as the server does: a JPEG spliced over the device's empty card */
+    int splice; /* 0: whole; 1: spliced over the device's empty card in segments of one MCU row,
+                   the art drawn whole (the form before segments); 2: as the server does now */
 } refcard_arg;
 
 static double draw_seconds; /* time spent in the timed draw functions below */
@@ -217,7 +220,7 @@ static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err
                    .game_name = a->set->game_name, .profile = a->set->profile,
                    .device_name = a->card->dev ? NULL : a->card->name, .device_index = a->card->device_index,
                    .module = a->card->module, .page = a->page,
-                   .stats = &a->stats, .rc = a->splice ? rc : NULL};
+                   .stats = &a->stats, .rc = a->splice ? rc : NULL, .splice_seg = a->splice == 1 ? -1 : 0};
     return card_draw(cr, render_ctx_fonts(rc), &cj, err);
 }
 
@@ -268,11 +271,13 @@ static int refcard(int nfiles, char **files)
                 cairo_surface_destroy(s);
                 card_stats whole = a.stats;
                 image_spec spec = {1920, 1080, 1, IMG_JPEG, 85, 0};
-                /* Whole and spliced alternate, so that a shared machine's load weighs on both. */
-                double ms[2] = {0, 0}, sdraw = 0, wdraw = 0;
-                int rows = 0, encoded = 0;
+                /* Whole, rows and segments alternate, so that a shared machine's load weighs on all. */
+                double ms[3] = {0}, draw[3] = {0};
+                int segs[3] = {0}, encoded[3] = {0};
+                size_t bytes[3] = {0};
+                size_t kept0 = splice_cache_bytes(env.splices);
                 for (int i = 0; i < reps; i++)
-                    for (int sp = 0; sp < 2; sp++) {
+                    for (int sp = 0; sp < 3; sp++) {
                         a.splice = sp;
                         double t2 = budget_now();
                         draw_seconds = 0;
@@ -281,21 +286,20 @@ static int refcard(int nfiles, char **files)
                             fprintf(stderr, "%s\n", err.msg);
                             return 1;
                         }
+                        bytes[sp] = b->len;
                         blob_unref(b);
                         ms[sp] += (budget_now() - t2) * 1e3 / reps;
-                        if (!sp)
-                            wdraw += draw_seconds * 1e3 / reps;
-                        if (sp) {
-                            sdraw += draw_seconds * 1e3 / reps;
-                            render_ctx_spliced(rc, &rows, &encoded);
-                        }
+                        draw[sp] += draw_seconds * 1e3 / reps;
+                        render_ctx_spliced(rc, &segs[sp], &encoded[sp]);
                     }
                 a.splice = 0;
                 a.stats = whole;
-                printf("  %-34.34s p%d %3zu bindings: draw %.2f ms, draw+jpeg %.2f ms | spliced %.2f ms "
-                       "(draw %.2f, encode+splice %.2f; %d/%d rows encoded), min text %.1f px\n",
-                       cs.cards[c].slug, page, a.n, wdraw, ms[0], ms[1], sdraw, ms[1] - sdraw, encoded, rows,
-                       a.stats.min_font_px);
+                printf("  %-34.34s p%d %3zu bindings: whole %.2f ms (draw %.2f) | rows %.2f ms (draw %.2f, "
+                       "encode+splice %.2f; %d/%d rows) | segments %.2f ms (draw %.2f, encode+splice %.2f; "
+                       "%d/%d segments), min text %.1f px, newly kept %zu KB, bytes %zu / %zu / %zu\n",
+                       cs.cards[c].slug, page, a.n, ms[0], draw[0], ms[1], draw[1], ms[1] - draw[1], encoded[1],
+                       segs[1], ms[2], draw[2], ms[2] - draw[2], encoded[2], segs[2], a.stats.min_font_px,
+                       (splice_cache_bytes(env.splices) - kept0) / 1024, bytes[0], bytes[1], bytes[2]);
             }
         }
         free(sel);
@@ -333,7 +337,7 @@ static int splice_split(long n)
     splice_encoder *enc = splice_encoder_new(env.splices);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1920, 1080);
     outbuf out = {0};
-    splice_fmt f = {1920, 1080, 85, 0};
+    splice_fmt f = {1920, 1080, 85, 0, 0};
     cairo_surface_flush(w1->bg);
     splice_bg bg = {cairo_image_surface_get_data(w1->bg), cairo_image_surface_get_stride(w1->bg), 0,
                     1920, 1080, template_tag(w1, 1)};

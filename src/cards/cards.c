@@ -37,7 +37,7 @@ int cards_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
     for (int i = 0; i < t->n_slots; i++)
         if (j->text[i] && *j->text[i])
             parts[n++] = (render_part){t->slots[i].box, i, j->text[i], strlen(j->text[i]), 0};
-    render_bg bg = {template_background(t, scale), t->bg_color, template_tag(t, scale), NULL, NULL};
+    render_bg bg = {template_background(t, scale), t->bg_color, template_tag(t, scale), NULL, NULL, 0};
     render_background_under(rc, cr, &bg, parts, n);
     text_fonts *tf = render_ctx_fonts(rc);
     for (int k = 0; k < n; k++) {

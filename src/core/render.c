@@ -40,7 +40,8 @@ struct render_ctx {
     splice_encoder *spl;         /* made on the first spliced job */
     splice_base *spl_base;       /* set while a job is to be encoded by splicing */
     splice_fmt spl_fmt;
-    int spl_rows, spl_encoded;   /* of the last spliced job: MCU rows, of which encoded */
+    int spl_painted;             /* the spliced job's background is drawn (render_bg.paint) */
+    int spl_rows, spl_encoded;   /* of the last spliced job: restart segments, of which encoded */
     unsigned char *stored;       /* set while a job is to be spliced over a stored file */
     struct kept_image *kept;     /* decoded images kept between jobs, most recent first */
     size_t kept_bytes;           /* charged to the budget */
@@ -300,7 +301,7 @@ int render_stored_under(render_ctx *rc, cairo_t *cr, unsigned char *jpeg, size_t
         rc->stored || (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices))))
         return 0;
     int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
-    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444, 0};
     if (!splice_stored_open(rc->spl, &f, jpeg, len))
         return 0;
     for (int i = 0; i < n_boxes; i++) {
@@ -333,7 +334,7 @@ static int encode_spliced(render_ctx *rc, cairo_surface_t *s, double deadline, b
     }
     splice_write(rc->spl, rc->spl_base, b->data);
     *out = b;
-    rc->spl_rows = splice_rows(&rc->spl_fmt);
+    rc->spl_rows = splice_rows(&rc->spl_fmt) * splice_segs_per_row(&rc->spl_fmt);
     rc->spl_encoded = splice_rows_encoded(rc->spl);
     return 0;
 }
@@ -503,7 +504,7 @@ static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_
     if (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices)))
         return 0;
     int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
-    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444, 0};
     splice_bg sb = {.width = w, .height = h, .tag = bg->tag};
     if (bg->image) {
         cairo_surface_flush(bg->image);
@@ -542,18 +543,21 @@ static int lay_for_splice(render_ctx *rc, cairo_surface_t *target, const render_
     cairo_surface_mark_dirty(target);
     rc->spl_base = b;
     rc->spl_fmt = f;
+    rc->spl_painted = 0;
     return 1;
 }
 
-/* A drawn background's segments, drawn into the target first if the cache lacks them; the touched
- * MCU rows handed to the draw_fn as the parts' boxes. 0 when the job cannot be spliced. */
+/* A drawn background's segments, drawn into the target first if the cache lacks them; the parts'
+ * boxes touch segments (with segments of a whole MCU row, the boxes are widened to those rows for
+ * the draw_fn). 0 when the job cannot be spliced. */
 static int splice_painted(render_ctx *rc, cairo_t *cr, cairo_surface_t *target, const render_bg *bg,
                           render_part *parts, int n_parts)
 {
     if (!rc->spl && !(rc->spl = splice_encoder_new(rc->env->splices)))
         return 0;
     int w = cairo_image_surface_get_width(target), h = cairo_image_surface_get_height(target);
-    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444};
+    int m = splice_mcu_size(rc->spec->subsamp444);
+    splice_fmt f = {w, h, rc->spec->quality, rc->spec->subsamp444, bg->seg_width / m};
     int refused;
     splice_base *b = splice_base_find(rc->spl, bg->tag, &f, &refused);
     if (refused)
@@ -575,15 +579,15 @@ static int splice_painted(render_ctx *rc, cairo_t *cr, cairo_surface_t *target, 
     splice_bands_reset(rc->spl, &f);
     for (int i = 0; i < n_parts; i++) {
         const text_box *r = &parts[i].box;
-        splice_touch(rc->spl, (int)floor(r->y * rc->scale), (int)ceil((r->y + r->h) * rc->scale));
+        splice_touch_rect(rc->spl, (int)floor(r->x * rc->scale), (int)floor(r->y * rc->scale),
+                          (int)ceil((r->x + r->w) * rc->scale), (int)ceil((r->y + r->h) * rc->scale));
     }
     const splice_band *bands;
     if (splice_bands_get(rc->spl, &bands) < 0) {
         splice_base_unref(b);
         return 0;
     }
-    int m = splice_mcu_size(f.subsamp444);
-    for (int i = 0; i < n_parts; i++) {
+    for (int i = 0; i < n_parts && splice_segs_per_row(&f) == 1; i++) {
         int k = splice_band_at(rc->spl, part_row(rc, &parts[i]));
         if (k < 0)
             continue; /* a box outside the image */
@@ -592,7 +596,41 @@ static int splice_painted(render_ctx *rc, cairo_t *cr, cairo_surface_t *target, 
     }
     rc->spl_base = b;
     rc->spl_fmt = f;
+    rc->spl_painted = 1;
     return 1;
+}
+
+int render_spliced_meets(const render_ctx *rc, const text_box *box)
+{
+    if (!rc || !rc->spl_base || !rc->spl_painted)
+        return 1;
+    return splice_touched(rc->spl, (int)floor(box->x * rc->scale), (int)floor(box->y * rc->scale),
+                          (int)ceil((box->x + box->w) * rc->scale), (int)ceil((box->y + box->h) * rc->scale));
+}
+
+int render_layer(render_ctx *rc, cairo_t *cr, unsigned long long tag, draw_fn paint, void *arg, err_t *err)
+{
+    int kept = rc && rc->spl_base && rc->spl_painted && tag;
+    cairo_surface_t *target = cairo_get_target(cr);
+    int w = kept ? cairo_image_surface_get_width(target) : 0, h = kept ? cairo_image_surface_get_height(target) : 0;
+    splice_layer *l = kept ? splice_layer_find(rc->spl, tag, w, h) : NULL;
+    if (l) {
+        cairo_surface_flush(target);
+        int rv = splice_layer_lay(l, rc->spl, cairo_image_surface_get_data(target), cairo_image_surface_get_stride(target));
+        cairo_surface_mark_dirty(target);
+        splice_base_unref(l);
+        if (rv == 0)
+            return 0;
+    }
+    cairo_save(cr);
+    int rv = paint(arg, rc, cr, err);
+    cairo_restore(cr);
+    if (rv < 0 || !kept)
+        return rv;
+    cairo_surface_flush(target);
+    splice_base_unref(splice_layer_keep(rc->spl, tag, cairo_image_surface_get_data(target),
+                                        cairo_image_surface_get_stride(target), w, h));
+    return 0;
 }
 
 int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,

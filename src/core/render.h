@@ -69,6 +69,8 @@ typedef struct {
     unsigned long long tag;
     draw_fn paint;          /* or NULL */
     void *paint_arg;
+    int seg_width;          /* a drawn background's restart segments, pixels wide (a multiple of
+                               16 dividing the width); 0: one MCU row */
 } render_bg;
 
 /* A part a draw_fn draws over the background: its box (layout units; it draws nothing outside),
@@ -93,10 +95,11 @@ typedef struct {
  * surface still holds this background from the previous job. Returns 1 when the background was
  * laid only in part (spliced or restored), 0 when painted whole.
  *
- * A drawn background (bg->paint) is not laid at all. When the job is spliced, each part's box is
- * widened to the whole MCU rows it touches (full width, whole pixels) and 1 is returned: the
- * draw_fn must then draw every pixel inside the parts' boxes as the whole image has them (e.g.
- * clip to the boxes and draw everything); the other rows come from the background's segments.
+ * A drawn background (bg->paint) is not laid at all. When the job is spliced, 1 is returned and
+ * the draw_fn must draw every pixel of the touched restart segments as the whole image has them
+ * (e.g. draw everything that meets them, unclipped: render_spliced_meets tells which); the other
+ * segments come from the background's. With segments of a whole MCU row (seg_width 0), each
+ * part's box is also widened to the whole MCU rows it touches (full width, whole pixels).
  * Otherwise nothing is drawn and 0 is returned: the draw_fn draws the whole image itself. */
 int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, render_part *parts,
                             int n_parts);
@@ -112,9 +115,20 @@ int render_background_under(render_ctx *rc, cairo_t *cr, const render_bg *bg, re
 int render_stored_under(render_ctx *rc, cairo_t *cr, unsigned char *jpeg, size_t len,
                         const text_box *boxes, int n_boxes, err_t *err);
 
-/* Of the last job, if it was spliced: its MCU rows and how many were encoded (not the cached
- * background's nor the band cache's), or over a stored file its cells and how many were encoded;
- * 0 and 0 when it was encoded whole. For benches and tests. */
+/* In a job spliced over a drawn background: whether box (layout units) meets a touched segment,
+ * i.e. whether what is drawn there is seen; 1 in any other job. */
+int render_spliced_meets(const render_ctx *rc, const text_box *box);
+
+/* Draw the first layer of an image, every pixel (e.g. a refcard's device art): paint(arg, rc, cr,
+ * err). In a job spliced over a drawn background, the layer's pixels are kept as runs under tag
+ * (in the splice store, charged to the memory budget, evicted with the backgrounds' segments)
+ * and later jobs copy them into their touched segments instead of painting (the same pixels:
+ * paint must depend on nothing but tag). rc may be NULL; tag 0 always paints. */
+int render_layer(render_ctx *rc, cairo_t *cr, unsigned long long tag, draw_fn paint, void *arg, err_t *err);
+
+/* Of the last job, if it was spliced: its restart segments (MCU rows, or narrower) and how many
+ * were encoded (not the cached background's nor the band cache's), or over a stored file its
+ * cells and how many were encoded; 0 and 0 when it was encoded whole. For benches and tests. */
 void render_ctx_spliced(const render_ctx *rc, int *rows, int *encoded);
 
 /* MIME type and file extension of a format. */

@@ -1,8 +1,8 @@
 /* splice.c — restart-segment JPEG splicing (splice.h): libjpeg's full API with a restart marker
- * every MCU row, the index of each background's segments, the caches of those backgrounds and of
- * recurring bands, and writing a file from cached and new segments; and over a stored file in
- * cell form (a baked tile), checking its tables, decoding and encoding again only the touched
- * cells, and writing it with them. */
+ * every MCU row (or every k MCUs), the index of each background's segments, the caches of those
+ * backgrounds (and of kept pixel layers) and of recurring bands, and writing a file from cached
+ * and new segments; and over a stored file in cell form (a baked tile), checking its tables,
+ * decoding and encoding again only the touched cells, and writing it with them. */
 #include "core/splice.h"
 
 #include <setjmp.h>
@@ -29,24 +29,35 @@ struct splice_encoder {
     jerr_mgr jerr;
     struct jpeg_destination_mgr dest;
     outbuf *out;             /* where the running encode writes */
-    outbuf strip;            /* the band rows' encoded file */
+    outbuf strip;            /* the file of one encode pass */
+    outbuf segbytes;         /* the touched segments' entropy-coded bytes, one after another */
     JSAMPROW *rows;          /* row pointers of the image libjpeg is given */
     size_t rows_cap;
     unsigned char *colour_row; /* one row of a colour background */
     size_t colour_cap;
-    /* Touched rows and their bands. */
+    /* Touched segments (n_rows x spr of k MCUs each) and the bands of rows holding them. */
     splice_fmt fmt;
-    int n_rows;
+    int n_rows, spr, k;
     unsigned char *touched;
     size_t touched_cap;
     splice_band *bands;
     size_t bands_cap;
     int n_bands;
-    /* Segments of the last splice_encode_bands: for the k-th encoded row, its entropy-coded
-     * bytes are strip.data[seg[k] .. seg_end[k]). */
+    /* The restart intervals of the file just encoded into strip: the j-th's bytes are
+     * strip.data[seg[j] .. seg_end[j]). */
     size_t *seg, *seg_end;
     size_t seg_cap, seg_end_cap;
-    int n_seg;
+    int n_seg;               /* segments (or cells) encoded by the last splice_encode_bands */
+    /* Touched segment s's entropy-coded bytes, after splice_encode_bands: segbytes.data[seg_from[s]
+     * .. seg_to[s]); ids[j]: the segment of an encoded image's j-th restart interval, or -1. */
+    size_t *seg_from, *seg_to;
+    size_t seg_from_cap, seg_to_cap;
+    int *ids;
+    size_t ids_cap;
+    size_t *at;              /* marker offsets found in a strip; a layer's row offsets */
+    size_t at_cap;
+    int *spans;              /* a row's runs of touched segments, pixels [x0, x1) pairs */
+    size_t spans_cap;
     /* The band cache, per band: its key (a band_prefix, then what was drawn), whether it can be
      * cached, the entry found, whether to keep it once written. */
     outbuf *bkey;
@@ -108,12 +119,13 @@ struct splice_base {
     splice_fmt fmt;
     double last_used;
     size_t charged;          /* bytes held against the memory budget */
-    int n_rows;
+    int n_segs;              /* restart segments: MCU rows x segments per row */
     size_t header_len, ent_len;
     const unsigned char *header; /* SOI .. the end of SOS */
-    const unsigned char *ent;    /* entropy-coded data, RST markers in place, no EOI */
-    size_t *mark;            /* mark[i]: where row i's bytes start, its RST marker included;
-                                mark[n_rows] = ent_len */
+    const unsigned char *ent;    /* entropy-coded data, RST markers in place, no EOI; for a
+                                    layer (quality 0), its pixel runs (splice_layer_keep) */
+    size_t *mark;            /* mark[i]: where segment i's bytes start, its RST marker included;
+                                mark[n_segs] = ent_len; for a layer, where each pixel row's runs start */
     unsigned char bytes[];
 };
 
@@ -250,12 +262,18 @@ void splice_encoder_free(splice_encoder *e)
     free(e->ctouch);
     free(e->wide);
     outbuf_free(&e->strip);
+    outbuf_free(&e->segbytes);
+    free(e->at);
+    free(e->spans);
+    free(e->ids);
     free(e->rows);
     free(e->colour_row);
     free(e->touched);
     free(e->bands);
     free(e->seg);
     free(e->seg_end);
+    free(e->seg_from);
+    free(e->seg_to);
     free(e);
 }
 
@@ -268,6 +286,20 @@ int splice_rows(const splice_fmt *f)
 {
     int m = splice_mcu_size(f->subsamp444);
     return (f->height + m - 1) / m;
+}
+
+/* MCUs per restart segment: f->seg_mcus when it divides a row of whole MCUs (no partial MCU
+ * column: a segment narrower than the row must be exactly its MCUs' pixels), else one row. */
+static int mcus_across(const splice_fmt *f);
+static int seg_mcus(const splice_fmt *f)
+{
+    int mpr = mcus_across(f), k = f->seg_mcus;
+    return k > 0 && k < mpr && mpr % k == 0 && f->width % splice_mcu_size(f->subsamp444) == 0 ? k : mpr;
+}
+
+int splice_segs_per_row(const splice_fmt *f)
+{
+    return mcus_across(f) / seg_mcus(f);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -331,13 +363,7 @@ static int mcus_across(const splice_fmt *f)
     return (f->width + m - 1) / m;
 }
 
-/* Rows of f's width: a restart marker every MCU row. */
-static int encode_rows(splice_encoder *e, const splice_fmt *f, int h, int tables, outbuf *o, err_t *err)
-{
-    return encode_image(e, f, f->width, h, mcus_across(f), tables, o, err);
-}
-
-/* Where the entropy-coded data of a file from encode_rows starts (after SOS); 0 if malformed. */
+/* Where the entropy-coded data of a file from encode_image starts (after SOS); 0 if malformed. */
 static size_t scan_start(const unsigned char *p, size_t n)
 {
     size_t i = 2;
@@ -391,7 +417,8 @@ size_t splice_base_bytes(const splice_base *b)
 static int same_key(const splice_base *b, unsigned long long tag, const splice_fmt *f)
 {
     return b->tag == tag && b->fmt.width == f->width && b->fmt.height == f->height &&
-           b->fmt.quality == f->quality && b->fmt.subsamp444 == f->subsamp444;
+           b->fmt.quality == f->quality && b->fmt.subsamp444 == f->subsamp444 &&
+           (f->quality == 0 || seg_mcus(&b->fmt) == seg_mcus(f));
 }
 
 /* With st->cache.mu held. */
@@ -435,6 +462,22 @@ static void make_room(splice_store *st, size_t need, splice_base **dropped, int 
     }
 }
 
+/* With st->cache.mu held: nb put first in the cache (which takes a reference), room made for it
+ * (what is dropped goes to dropped, at most 64, to be unreferenced after unlocking). */
+static void cache_push(splice_store *st, splice_base *nb, splice_base **dropped, int *n_dropped)
+{
+    make_room(st, nb->charged, dropped, n_dropped, 64);
+    nb->last_used = budget_now();
+    push_front(st, nb);
+    atomic_fetch_add(&nb->refs, 1);
+}
+
+static void unref_all(splice_base **b, int n)
+{
+    for (int i = 0; i < n; i++)
+        splice_base_unref(b[i]);
+}
+
 static splice_base *cache_find(splice_store *st, unsigned long long tag, const splice_fmt *f)
 {
     for (splice_base *b = st->cache.head; b; b = b->next) {
@@ -463,36 +506,36 @@ static splice_base *base_build(splice_encoder *e, const splice_bg *bg, const spl
     }
     for (int y = 0; y < f->height; y++)
         e->rows[y] = bg->data ? (JSAMPROW)(bg->data + (size_t)y * (size_t)bg->stride) : e->colour_row;
-    if (encode_rows(e, f, f->height, 1, &e->strip, err) < 0)
+    if (encode_image(e, f, f->width, f->height, seg_mcus(f), 1, &e->strip, err) < 0)
         return NULL;
 
     const unsigned char *p = e->strip.data;
     size_t n = e->strip.len, start = scan_start(p, n);
-    int n_rows = splice_rows(f);
+    int n_segs = splice_rows(f) * splice_segs_per_row(f);
     if (!start || n < start + 2 || p[n - 2] != 0xFF || p[n - 1] != 0xD9) {
         err_set(err, ERR_INTERNAL, NULL, "background JPEG: no scan found");
         return NULL;
     }
     size_t ent_len = n - 2 - start;
-    size_t total = sizeof(splice_base) + (size_t)(n_rows + 1) * sizeof(size_t) + n;
+    size_t total = sizeof(splice_base) + (size_t)(n_segs + 1) * sizeof(size_t) + n;
     splice_base *b = calloc(1, total);
     if (!b)
         goto oom;
     b->mark = (size_t *)b->bytes;
-    unsigned char *d = b->bytes + (size_t)(n_rows + 1) * sizeof(size_t);
+    unsigned char *d = b->bytes + (size_t)(n_segs + 1) * sizeof(size_t);
     memcpy(d, p, n - 2);
     b->header = d;
     b->header_len = start;
     b->ent = d + start;
     b->ent_len = ent_len;
-    b->n_rows = n_rows;
+    b->n_segs = n_segs;
     b->mark[0] = 0;
-    if (find_markers(b->ent, ent_len, b->mark + 1, n_rows - 1) != n_rows - 1) {
+    if (find_markers(b->ent, ent_len, b->mark + 1, n_segs - 1) != n_segs - 1) {
         free(b);
-        err_set(err, ERR_INTERNAL, NULL, "background JPEG: %d restart intervals expected", n_rows);
+        err_set(err, ERR_INTERNAL, NULL, "background JPEG: %d restart intervals expected", n_segs);
         return NULL;
     }
-    b->mark[n_rows] = ent_len;
+    b->mark[n_segs] = ent_len;
     b->tag = bg->tag;
     b->fmt = *f;
     b->charged = total;
@@ -572,17 +615,13 @@ splice_base *splice_base_get(splice_encoder *e, const splice_bg *bg, const splic
             }
             b = nb;
         } else {
-            make_room(st, nb->charged, dropped, &n_dropped, 64);
-            nb->last_used = budget_now();
-            push_front(st, nb);
-            atomic_fetch_add(&nb->refs, 1); /* the cache's reference */
+            cache_push(st, nb, dropped, &n_dropped);
             b = nb;
         }
         nb = NULL;
     }
     pthread_mutex_unlock(&st->cache.mu);
-    for (int i = 0; i < n_dropped; i++)
-        splice_base_unref(dropped[i]);
+    unref_all(dropped, n_dropped);
     splice_base_unref(nb);
     if (b && !b->too_big)
         return b;
@@ -748,25 +787,76 @@ void splice_bands_reset(splice_encoder *e, const splice_fmt *f)
     band_release(e);
     e->fmt = *f;
     e->n_rows = splice_rows(f);
+    e->spr = splice_segs_per_row(f);
+    e->k = seg_mcus(f);
     e->n_bands = 0;
-    if (grow((void **)&e->touched, &e->touched_cap, (size_t)e->n_rows, 1) < 0 ||
+    size_t n = (size_t)e->n_rows * (size_t)e->spr;
+    if (grow((void **)&e->touched, &e->touched_cap, n, 1) < 0 ||
         grow((void **)&e->bands, &e->bands_cap, (size_t)e->n_rows, sizeof *e->bands) < 0) {
         e->n_rows = 0; /* out of memory: nothing can be marked, splice_bands_get reports -1 */
         return;
     }
-    memset(e->touched, 0, (size_t)e->n_rows);
+    memset(e->touched, 0, n);
+}
+
+/* The segments [*c0, *c1) and rows [*r0, *r1) that pixels [x0, x1) x [y0, y1) meet; 0 if none
+ * (outside the image). */
+static int seg_span(const splice_encoder *e, int x0, int y0, int x1, int y1, int *c0, int *c1, int *r0, int *r1)
+{
+    int m = splice_mcu_size(e->fmt.subsamp444), sw = e->k * m;
+    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > e->fmt.width ? e->fmt.width : x1, y1 = y1 > e->fmt.height ? e->fmt.height : y1;
+    if (x1 <= x0 || y1 <= y0 || !e->n_rows)
+        return 0;
+    *c0 = x0 / sw, *c1 = (x1 - 1) / sw + 1, *r0 = y0 / m, *r1 = (y1 - 1) / m + 1;
+    if (*c1 > e->spr) /* a row of one segment: its last MCU may be partial */
+        *c1 = e->spr;
+    return 1;
+}
+
+void splice_touch_rect(splice_encoder *e, int x0, int y0, int x1, int y1)
+{
+    int c0, c1, r0, r1;
+    if (seg_span(e, x0, y0, x1, y1, &c0, &c1, &r0, &r1))
+        for (int r = r0; r < r1; r++)
+            memset(e->touched + (size_t)r * (size_t)e->spr + (size_t)c0, 1, (size_t)(c1 - c0));
 }
 
 void splice_touch(splice_encoder *e, int y0, int y1)
 {
-    int m = splice_mcu_size(e->fmt.subsamp444);
-    if (y0 < 0)
-        y0 = 0;
-    if (y1 > e->fmt.height)
-        y1 = e->fmt.height;
-    if (y1 <= y0 || !e->n_rows)
-        return;
-    memset(e->touched + y0 / m, 1, (size_t)((y1 - 1) / m - y0 / m + 1));
+    splice_touch_rect(e, 0, y0, e->fmt.width, y1);
+}
+
+int splice_touched(const splice_encoder *e, int x0, int y0, int x1, int y1)
+{
+    int c0, c1, r0, r1;
+    if (!seg_span(e, x0, y0, x1, y1, &c0, &c1, &r0, &r1))
+        return 0;
+    for (int r = r0; r < r1; r++)
+        if (memchr(e->touched + (size_t)r * (size_t)e->spr + (size_t)c0, 1, (size_t)(c1 - c0)))
+            return 1;
+    return 0;
+}
+
+int splice_touched_runs(const splice_encoder *e, int row, int from, int *x0, int *x1)
+{
+    const unsigned char *t = e->touched + (size_t)row * (size_t)e->spr;
+    int m = splice_mcu_size(e->fmt.subsamp444), sw = e->k * m;
+    while (from < e->spr && !t[from])
+        from++;
+    if (from >= e->spr)
+        return -1;
+    int to = from;
+    while (to < e->spr && t[to])
+        to++;
+    *x0 = from * sw;
+    *x1 = to * sw < e->fmt.width ? to * sw : e->fmt.width;
+    return to;
+}
+
+static int row_touched(const splice_encoder *e, int r)
+{
+    return memchr(e->touched + (size_t)r * (size_t)e->spr, 1, (size_t)e->spr) != NULL;
 }
 
 int splice_bands_get(splice_encoder *e, const splice_band **bands)
@@ -775,12 +865,12 @@ int splice_bands_get(splice_encoder *e, const splice_band **bands)
         return -1;
     e->n_bands = 0;
     for (int r = 0; r < e->n_rows;) {
-        if (!e->touched[r]) {
+        if (!row_touched(e, r)) {
             r++;
             continue;
         }
         int r0 = r;
-        while (r < e->n_rows && e->touched[r])
+        while (r < e->n_rows && row_touched(e, r))
             r++;
         e->bands[e->n_bands++] = (splice_band){r0, r};
     }
@@ -833,6 +923,8 @@ int splice_bands_lookup(splice_encoder *e, const splice_base *b)
 {
     splice_store *st = e->st;
     int hits = 0;
+    if (e->spr > 1)
+        return 0; /* a band of narrower segments is not all drawn: not kept */
     for (int i = 0; i < e->n_bands; i++) {
         if ((e->bflags[i] & (BAND_DESCRIBED | BAND_UNCACHEABLE)) != BAND_DESCRIBED)
             continue;
@@ -938,6 +1030,151 @@ void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const
     }
 }
 
+/* ---- layers ---- */
+
+/* A layer's pixels are kept as runs of 32-bit words, row by row: a word n < 2^31 followed by n
+ * pixels as they are, or n | 2^31 followed by one pixel repeated n times. Its mark[y] is where
+ * row y's words start (in words). Layers share the bases' cache (quality 0 tells them apart). */
+#define LAYER_RUN 0x80000000u
+
+splice_layer *splice_layer_find(splice_encoder *e, unsigned long long tag, int width, int height)
+{
+    splice_fmt f = {width, height, 0, 0, 0};
+    pthread_mutex_lock(&e->st->cache.mu);
+    splice_base *b = e->st->cache.limit ? cache_find(e->st, tag, &f) : NULL;
+    pthread_mutex_unlock(&e->st->cache.mu);
+    return b;
+}
+
+/* Append row px[0..w) as runs to o (as words). */
+static int layer_runs(outbuf *o, const uint32_t *px, int w)
+{
+    for (int x = 0; x < w;) {
+        int r = 1;
+        while (x + r < w && px[x + r] == px[x])
+            r++;
+        uint32_t head[2] = {LAYER_RUN | (uint32_t)r, px[x]};
+        if (r >= 3) {
+            if (outbuf_append(o, head, sizeof head) < 0)
+                return -1;
+            x += r;
+            continue;
+        }
+        /* Literal pixels up to the next run of three alike. */
+        int n = 0;
+        while (x + n < w && !(x + n + 2 < w && px[x + n] == px[x + n + 1] && px[x + n] == px[x + n + 2]))
+            n++;
+        head[0] = (uint32_t)n;
+        if (outbuf_append(o, head, 4) < 0 || outbuf_append(o, px + x, (size_t)n * 4) < 0)
+            return -1;
+        x += n;
+    }
+    return 0;
+}
+
+splice_layer *splice_layer_keep(splice_encoder *e, unsigned long long tag, const unsigned char *data,
+                                int stride, int width, int height)
+{
+    splice_store *st = e->st;
+    outbuf *o = &e->strip;
+    o->len = 0;
+    if (grow((void **)&e->at, &e->at_cap, (size_t)height + 1, sizeof *e->at) < 0)
+        return NULL;
+    for (int y = 0; y < height; y++) {
+        e->at[y] = o->len / 4;
+        if (layer_runs(o, (const uint32_t *)(data + (size_t)y * (size_t)stride), width) < 0)
+            return NULL;
+    }
+    e->at[height] = o->len / 4;
+    size_t marks = (size_t)(height + 1) * sizeof(size_t), total = sizeof(splice_base) + marks + o->len;
+    pthread_mutex_lock(&st->cache.mu);
+    size_t limit = st->cache.limit;
+    pthread_mutex_unlock(&st->cache.mu);
+    if (total > limit / 2 || budget_try_reserve(st->budget, total) < 0)
+        return NULL; /* the job draws the layer itself, as without the cache */
+    splice_base *nb = calloc(1, total);
+    if (!nb) {
+        budget_release(st->budget, total);
+        return NULL;
+    }
+    nb->mark = (size_t *)nb->bytes;
+    memcpy(nb->mark, e->at, marks);
+    memcpy(nb->bytes + marks, o->data, o->len);
+    nb->ent = nb->bytes + marks;
+    nb->ent_len = o->len;
+    nb->n_segs = height;
+    nb->tag = tag;
+    nb->fmt = (splice_fmt){width, height, 0, 0, 0};
+    nb->charged = total;
+    nb->budget = st->budget;
+    atomic_init(&nb->refs, 1);
+    splice_base *dropped[64];
+    int n_dropped = 0;
+    pthread_mutex_lock(&st->cache.mu);
+    splice_base *b = cache_find(st, tag, &nb->fmt);
+    if (!b) {
+        cache_push(st, nb, dropped, &n_dropped);
+        b = nb;
+        nb = NULL;
+    }
+    pthread_mutex_unlock(&st->cache.mu);
+    unref_all(dropped, n_dropped);
+    splice_base_unref(nb); /* another worker kept it first */
+    return b;
+}
+
+/* n pixels of value v from d, 32 bytes a store (a pixel a store is most of a layer's laying). */
+static void fill_px(uint32_t *d, uint32_t v, int n)
+{
+    const uint32_t block[8] = {v, v, v, v, v, v, v, v};
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        memcpy(d + i, block, sizeof block);
+    for (; i < n; i++)
+        d[i] = v;
+}
+
+/* The pixels of the layer's row y inside the n ascending, disjoint spans [x[2i], x[2i+1]) into
+ * dst (the row's first pixel): one walk along the row's runs. */
+static void layer_row(const splice_layer *l, int y, const int *x, int n, uint32_t *dst)
+{
+    const uint32_t *w = (const uint32_t *)(const void *)l->ent + l->mark[y];
+    int i = 0;
+    for (int at = 0; i < n;) {
+        int len = (int)(*w & ~LAYER_RUN), run = (*w & LAYER_RUN) != 0;
+        w++;
+        /* Every span meeting [at, at + len), the last one possibly going on past it. */
+        while (i < n && x[2 * i] < at + len) {
+            int a = x[2 * i] > at ? x[2 * i] : at, z = x[2 * i + 1] < at + len ? x[2 * i + 1] : at + len;
+            if (run)
+                fill_px(dst + a, *w, z - a);
+            else
+                memcpy(dst + a, w + (a - at), (size_t)(z - a) * 4);
+            if (x[2 * i + 1] > at + len)
+                break;
+            i++;
+        }
+        w += run ? 1 : len;
+        at += len;
+    }
+}
+
+int splice_layer_lay(const splice_layer *l, splice_encoder *e, unsigned char *data, int stride)
+{
+    int m = splice_mcu_size(e->fmt.subsamp444);
+    if (grow((void **)&e->spans, &e->spans_cap, (size_t)e->spr * 2, sizeof *e->spans) < 0)
+        return -1;
+    int *x = e->spans;
+    for (int r = 0; r < e->n_rows; r++) {
+        int n = 0, y1 = (r + 1) * m < e->fmt.height ? (r + 1) * m : e->fmt.height;
+        for (int c = 0; (c = splice_touched_runs(e, r, c, &x[2 * n], &x[2 * n + 1])) >= 0;)
+            n++;
+        for (int y = r * m; y < y1 && n; y++)
+            layer_row(l, y, x, n, (uint32_t *)(void *)(data + (size_t)y * (size_t)stride));
+    }
+    return 0;
+}
+
 /* ---- encoding and writing ---- */
 
 /* The n restart intervals of the file just encoded into e->strip: the j-th's bytes are
@@ -964,43 +1201,89 @@ static int strip_segments(splice_encoder *e, int n, const char *what, err_t *err
     return 0;
 }
 
+/* Encode an image (e->rows, w x h) of n restart segments, and keep the entropy-coded bytes of its
+ * j-th as those of segment e->ids[j] (none if -1). */
+static int encode_segments(splice_encoder *e, int w, int h, int n, err_t *err)
+{
+    if (grow((void **)&e->seg, &e->seg_cap, (size_t)n, sizeof *e->seg) < 0 ||
+        grow((void **)&e->seg_end, &e->seg_end_cap, (size_t)n, sizeof *e->seg_end) < 0)
+        goto oom;
+    if (encode_image(e, &e->fmt, w, h, e->k, 0, &e->strip, err) < 0 || strip_segments(e, n, "segments'", err) < 0)
+        return -1;
+    for (int j = 0; j < n; j++) {
+        int s = e->ids[j];
+        if (s < 0)
+            continue;
+        e->seg_from[s] = e->segbytes.len;
+        if (outbuf_append(&e->segbytes, e->strip.data + e->seg[j], e->seg_end[j] - e->seg[j]) < 0)
+            goto oom;
+        e->seg_to[s] = e->segbytes.len;
+        e->n_seg++;
+    }
+    return 0;
+oom:
+    err_set(err, ERR_INTERNAL, NULL, "out of memory");
+    return -1;
+}
+
+/* Row pointers to pixel rows [y0, y1) from column x (pixels) of the frame, after the first `at`. */
+static int add_rows(splice_encoder *e, int at, const unsigned char *data, int stride, int x, int y0, int y1)
+{
+    for (int y = y0; y < y1; y++)
+        e->rows[at++] = (JSAMPROW)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
+    return at;
+}
+
 int splice_encode_bands(splice_encoder *e, const unsigned char *data, int stride, err_t *err)
 {
     const splice_fmt *f = &e->fmt;
-    int m = splice_mcu_size(f->subsamp444);
-    int h = 0, n_seg = 0;
+    int m = splice_mcu_size(f->subsamp444), spr = e->spr, sw = e->k * m;
+    /* Two images: the rows whose segments are all touched, whole (a partial last MCU row, any of
+     * it touched, as the last: libjpeg pads it as the bottom edge it is; its untouched segments
+     * are not taken); and the other touched segments stacked as the MCU rows of images sw wide
+     * (row pointers into the frame, no copy; at most JPEG's 65500 rows an image). */
+    int last = e->n_rows - 1, n_segs = e->n_rows * spr, max_rows = 65500 / m * m;
     e->n_seg = 0;
-    for (int i = 0; i < e->n_bands; i++) {
-        if (e->bhit[i])
-            continue;
-        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
-        h += y1 - e->bands[i].r0 * m;
-        n_seg += e->bands[i].r1 - e->bands[i].r0;
-    }
-    if (n_seg == 0)
-        return 0;
-    if (grow((void **)&e->rows, &e->rows_cap, (size_t)h, sizeof *e->rows) < 0 ||
-        grow((void **)&e->seg, &e->seg_cap, (size_t)n_seg, sizeof *e->seg) < 0 ||
-        grow((void **)&e->seg_end, &e->seg_end_cap, (size_t)n_seg, sizeof *e->seg_end) < 0) {
+    e->segbytes.len = 0;
+    if (grow((void **)&e->rows, &e->rows_cap, (size_t)(max_rows > f->height ? max_rows : f->height),
+             sizeof *e->rows) < 0 ||
+        grow((void **)&e->seg_from, &e->seg_from_cap, (size_t)n_segs, sizeof *e->seg_from) < 0 ||
+        grow((void **)&e->seg_to, &e->seg_to_cap, (size_t)n_segs, sizeof *e->seg_to) < 0 ||
+        grow((void **)&e->ids, &e->ids_cap, (size_t)n_segs, sizeof *e->ids) < 0) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    /* One image of just the band rows, stacked: every band but the last is whole MCU rows, and
-     * a partial last row can only be the image's own last row, so libjpeg pads it alike. */
-    int k = 0;
-    for (int i = 0; i < e->n_bands; i++) {
-        if (e->bhit[i])
-            continue;
-        int y1 = e->bands[i].r1 * m < f->height ? e->bands[i].r1 * m : f->height;
-        for (int y = e->bands[i].r0 * m; y < y1; y++)
-            e->rows[k++] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
-    }
-    if (encode_rows(e, f, h, 0, &e->strip, err) < 0)
+    int h = 0, n = 0, partial = f->height % m != 0;
+    for (int i = 0; i < e->n_bands; i++)
+        for (int r = e->bands[i].r0; r < e->bands[i].r1 && !e->bhit[i]; r++) {
+            const unsigned char *t = e->touched + (size_t)r * (size_t)spr;
+            if ((r == last && partial) || !memchr(t, 0, (size_t)spr)) {
+                h = add_rows(e, h, data, stride, 0, r * m, (r + 1) * m < f->height ? (r + 1) * m : f->height);
+                for (int c = 0; c < spr; c++)
+                    e->ids[n++] = t[c] ? r * spr + c : -1;
+            }
+        }
+    if (n && encode_segments(e, f->width, h, n, err) < 0)
         return -1;
-    if (strip_segments(e, n_seg, "band", err) < 0)
-        return -1;
-    e->n_seg = n_seg;
-    return 0;
+    h = n = 0;
+    for (int i = 0; i < e->n_bands; i++)
+        for (int r = e->bands[i].r0; r < e->bands[i].r1 && !e->bhit[i]; r++) {
+            const unsigned char *t = e->touched + (size_t)r * (size_t)spr;
+            if ((r == last && partial) || !memchr(t, 0, (size_t)spr))
+                continue;
+            for (int c = 0; c < spr; c++) {
+                if (!t[c])
+                    continue;
+                h = add_rows(e, h, data, stride, c * sw, r * m, (r + 1) * m);
+                e->ids[n++] = r * spr + c;
+                if (h + m > max_rows) {
+                    if (encode_segments(e, sw, h, n, err) < 0)
+                        return -1;
+                    h = n = 0;
+                }
+            }
+        }
+    return n ? encode_segments(e, sw, h, n, err) : 0;
 }
 
 int splice_rows_encoded(const splice_encoder *e)
@@ -1011,34 +1294,37 @@ int splice_rows_encoded(const splice_encoder *e)
 size_t splice_size(const splice_encoder *e, const splice_base *b)
 {
     size_t n = b->header_len + b->ent_len + 2;
-    int k = 0;
+    int spr = e->spr;
     for (int i = 0; i < e->n_bands; i++) {
-        const splice_band *bd = &e->bands[i];
-        n -= b->mark[bd->r1] - b->mark[bd->r0];
+        int s0 = e->bands[i].r0 * spr, s1 = e->bands[i].r1 * spr;
         if (e->bhit[i]) {
-            n += e->bhit[i]->len;
+            n += e->bhit[i]->len - (b->mark[s1] - b->mark[s0]);
             continue;
         }
-        for (int r = bd->r0; r < bd->r1; r++, k++)
-            n += (r > 0 ? 2 : 0) + e->seg_end[k] - e->seg[k];
+        for (int s = s0; s < s1; s++)
+            if (e->touched[s])
+                n += (s > 0 ? 2 : 0) + (e->seg_to[s] - e->seg_from[s]) - (b->mark[s + 1] - b->mark[s]);
     }
     return n;
+}
+
+/* The base's segments [s0, s1), markers and all, copied to d; the end returned. */
+static unsigned char *copy_base(const splice_base *b, int s0, int s1, unsigned char *d)
+{
+    size_t len = b->mark[s1] - b->mark[s0];
+    memcpy(d, b->ent + b->mark[s0], len);
+    return d + len;
 }
 
 void splice_write(splice_encoder *e, const splice_base *b, unsigned char *d)
 {
     memcpy(d, b->header, b->header_len);
     d += b->header_len;
-    int row = 0, k = 0;
-    for (int i = 0; i <= e->n_bands; i++) {
-        int r0 = i < e->n_bands ? e->bands[i].r0 : b->n_rows;
-        /* Cached rows [row, r0): in place in the base, markers and all. */
-        size_t len = b->mark[r0] - b->mark[row];
-        memcpy(d, b->ent + b->mark[row], len);
-        d += len;
-        if (i == e->n_bands)
-            break;
-        row = e->bands[i].r1;
+    int next = 0, spr = e->spr; /* next: the first segment not yet written */
+    for (int i = 0; i < e->n_bands; i++) {
+        int s0 = e->bands[i].r0 * spr, s1 = e->bands[i].r1 * spr;
+        d = copy_base(b, next, s0, d);
+        next = s1;
         const band_entry *hit = e->bhit[i];
         if (hit) {
             memcpy(d, hit->data + hit->key_len, hit->len);
@@ -1046,13 +1332,17 @@ void splice_write(splice_encoder *e, const splice_base *b, unsigned char *d)
             continue;
         }
         unsigned char *band_start = d;
-        for (int r = r0; r < e->bands[i].r1; r++, k++) {
-            if (r > 0) {
-                *d++ = 0xFF;
-                *d++ = (unsigned char)(0xD0 + ((r - 1) & 7));
+        for (int s = s0; s < s1; s++) {
+            if (!e->touched[s]) {
+                d = copy_base(b, s, s + 1, d);
+                continue;
             }
-            len = e->seg_end[k] - e->seg[k];
-            memcpy(d, e->strip.data + e->seg[k], len);
+            if (s > 0) {
+                *d++ = 0xFF;
+                *d++ = (unsigned char)(0xD0 + ((s - 1) & 7));
+            }
+            size_t len = e->seg_to[s] - e->seg_from[s];
+            memcpy(d, e->segbytes.data + e->seg_from[s], len);
             d += len;
         }
         if (e->bflags[i] & BAND_ADMIT) {
@@ -1060,6 +1350,7 @@ void splice_write(splice_encoder *e, const splice_base *b, unsigned char *d)
             band_keep(e, i, band_start, (size_t)(d - band_start));
         }
     }
+    d = copy_base(b, next, b->n_segs, d);
     *d++ = 0xFF;
     *d++ = 0xD9;
 }
@@ -1073,7 +1364,7 @@ int splice_encode_full(splice_encoder *e, const splice_fmt *f, const unsigned ch
     }
     for (int y = 0; y < f->height; y++)
         e->rows[y] = (JSAMPROW)(data + (size_t)y * (size_t)stride);
-    return encode_rows(e, f, f->height, 1, o, err);
+    return encode_image(e, f, f->width, f->height, seg_mcus(f), 1, o, err);
 }
 
 /* ---- splicing over a stored file in cell form ---- */

@@ -12,6 +12,17 @@
  * The file is byte for byte what a full encode of the composed frame with the same restart
  * interval gives (tests/unit/test_splice.c checks that).
  *
+ * A background may have narrower segments (splice_fmt.seg_mcus: k MCUs, k dividing a row of
+ * whole MCUs): then only the touched segments of a row are encoded again, stacked as the MCU rows
+ * of one image k MCUs wide (a partial last MCU row apart, as the bottom of an image of its own),
+ * so that a thin diagonal (a refcard's leader line) costs a few segments per row, not the rows.
+ * Each RST marker costs two bytes, a byte boundary and a DC restart: a refcard of 8-MCU segments
+ * is 1.5-4 % larger than one of MCU rows.
+ *
+ * Layers: a drawing's first layer (a refcard's device art), costly to draw and mostly flat
+ * colour, can be kept as pixel runs in the same cache (splice_layer_keep); a job then copies it
+ * into its touched segments only (splice_layer_lay) instead of drawing it.
+ *
  * Where the same drawing recurs in the same rows (a card whose labels but one stay the same), the
  * caller describes what it draws in each band; a band described alike a second time is kept
  * encoded, and later images reuse its bytes without drawing or encoding it (the band cache, also
@@ -44,6 +55,8 @@ typedef struct {
     int width, height;
     int quality;             /* 1..100 */
     int subsamp444;          /* 4:4:4 (8x8 MCUs) instead of 4:2:0 (16x16) */
+    int seg_mcus;            /* MCUs per restart segment; 0 (or one that does not divide a row of
+                                whole MCUs): one MCU row */
 } splice_fmt;
 
 /* Rows [r0, r1) of MCUs. */
@@ -67,6 +80,7 @@ void splice_encoder_free(splice_encoder *enc);
 
 int splice_mcu_size(int subsamp444); /* 16 or 8 pixels */
 int splice_rows(const splice_fmt *f); /* MCU rows of the image (the last may be partial) */
+int splice_segs_per_row(const splice_fmt *f); /* restart segments per MCU row (1 or more) */
 
 /* The base for bg in format f: from the cache, else encoded now and cached (charged to the
  * memory budget). NULL (err set) when it cannot be made or the budget cannot hold it: the
@@ -79,11 +93,17 @@ splice_base *splice_base_find(splice_encoder *enc, unsigned long long tag, const
 void splice_base_unref(splice_base *b);
 size_t splice_base_bytes(const splice_base *b); /* size of the background's JPEG */
 
-/* Touched MCU rows: reset for format f, mark pixel rows [y0, y1) (clipped to the image) for
- * every box drawn into, then the ascending, disjoint bands of touched rows (valid until the next
- * reset). */
+/* Touched segments: reset for format f, mark pixel rows [y0, y1) or pixels [x0, x1) x [y0, y1)
+ * (clipped to the image) for every box drawn into, then the ascending, disjoint bands of MCU rows
+ * holding touched segments (valid until the next reset). splice_touched: whether pixels
+ * [x0, x1) x [y0, y1) meet a touched segment. splice_touched_runs: in MCU row `row`, from segment
+ * `from` on, the pixels [*x0, *x1) of the next run of touched segments and the segment after it
+ * (to continue from), or -1 when there is none. */
 void splice_bands_reset(splice_encoder *enc, const splice_fmt *f);
 void splice_touch(splice_encoder *enc, int y0, int y1);
+void splice_touch_rect(splice_encoder *enc, int x0, int y0, int x1, int y1);
+int splice_touched(const splice_encoder *enc, int x0, int y0, int x1, int y1);
+int splice_touched_runs(const splice_encoder *enc, int row, int from, int *x0, int *x1);
 int splice_bands_get(splice_encoder *enc, const splice_band **bands);
 
 /* Lay bg into the band rows of a frame (data, stride) of bg's size. */
@@ -94,24 +114,26 @@ void splice_lay_rows(const splice_bg *bg, unsigned char *data, int stride, const
  * holding pixel row y (-1 if none), and one drawn part appended to a band's description (id and
  * text must decide, with the background's tag, every pixel the part draws; text NULL: the band
  * cannot be cached). Then splice_bands_lookup finds the bands already encoded (their count):
- * those need neither background nor drawing nor encoding. */
+ * those need neither background nor drawing nor encoding. Only for segments of a whole row: a
+ * background with narrower ones has no band cache. */
 int splice_band_at(const splice_encoder *enc, int y);
 void splice_band_describe(splice_encoder *enc, int band, int id, const char *text, size_t len);
 int splice_bands_lookup(splice_encoder *enc, const splice_base *b);
 int splice_band_cached(const splice_encoder *enc, int band);
 
-/* Encode the rows of the bands not found in the band cache (of the frame data, stride) in one
- * pass; keeps their segments in enc. */
+/* Encode the touched segments of the bands not found in the band cache (of the frame data,
+ * stride) in one pass (two with narrower segments and a partial last MCU row); keeps their
+ * segments in enc. */
 int splice_encode_bands(splice_encoder *enc, const unsigned char *data, int stride, err_t *err);
-int splice_rows_encoded(const splice_encoder *enc); /* by the last splice_encode_bands */
+int splice_rows_encoded(const splice_encoder *enc); /* segments by the last splice_encode_bands */
 
 /* Bytes of the spliced file for the last splice_encode_bands, and writing it to dst (which also
  * keeps bands described a second time in the band cache). */
 size_t splice_size(const splice_encoder *enc, const splice_base *b);
 void splice_write(splice_encoder *enc, const splice_base *b, unsigned char *dst);
 
-/* Encode a whole frame with the base's settings (restart interval one MCU row): what a splice
- * must equal. Replaces o's contents. */
+/* Encode a whole frame with the base's settings (restart interval one MCU row, or f->seg_mcus):
+ * what a splice must equal. Replaces o's contents. */
 int splice_encode_full(splice_encoder *enc, const splice_fmt *f, const unsigned char *data,
                        int stride, outbuf *o, err_t *err);
 
@@ -146,7 +168,18 @@ int splice_cells_encode(splice_encoder *enc, const unsigned char *data, int stri
 size_t splice_cells_size(const splice_encoder *enc);
 void splice_cells_write(const splice_encoder *enc, unsigned char *dst);
 
-/* The cache of bases: its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
+/* A layer of width x height pixels kept as runs under tag: the cache's (a new reference), or
+ * NULL. splice_layer_keep encodes one from pixels (data, stride) and keeps it, charged to the
+ * budget (NULL: no room; the caller then draws the layer itself). splice_layer_lay copies its
+ * pixels into the segments touched in enc (after splice_bands_reset and the touches) of a frame
+ * of the layer's size. Release with splice_base_unref. */
+typedef struct splice_base splice_layer;
+splice_layer *splice_layer_find(splice_encoder *enc, unsigned long long tag, int width, int height);
+splice_layer *splice_layer_keep(splice_encoder *enc, unsigned long long tag, const unsigned char *data,
+                                int stride, int width, int height);
+int splice_layer_lay(const splice_layer *l, splice_encoder *enc, unsigned char *data, int stride); /* -1: out of memory */
+
+/* The cache of bases (and layers): its byte limit (default SPLICE_CACHE_DEFAULT_BYTES), dropping the bases
  * no job holds and none used in the last idle_seconds (under memory pressure), and all. */
 #define SPLICE_CACHE_DEFAULT_BYTES ((size_t)8 << 20)
 void splice_cache_set_limit(splice_store *st, size_t bytes);

@@ -157,8 +157,8 @@ typedef struct {
     } pill_memo[16];      /* widths of the tags measured so far ("M3", "hold", "fwd") */
     int n_pill_memo;
     card_stats st;
-    const render_part *vis; /* a spliced job: only the rows of these (full-width) boxes are drawn */
-    int n_vis;
+    int spliced;          /* a spliced job: only what meets its touched segments is drawn */
+    device_rect *key_ext; /* a spliced keyboard: what each bound key can paint (card_key_extents) */
 } card_state;
 
 static void card_oom(card_state *st)
@@ -492,41 +492,92 @@ static void card_leader(cairo_t *cr, const device_rect *b, const device_point *v
     cairo_fill(cr);
 }
 
-/* What a box and its leader (through via to anchor; n_via < 0: none) can paint: the box grown by
- * the widest stroke and the anchor's dot. */
-static device_rect card_extent(const device_rect *b, const device_point *via, int n_via, const device_point *anchor)
+static device_rect card_grow(device_rect r, double m)
 {
-    const double m = 6;
-    double x0 = b->x, y0 = b->y, x1 = b->x + b->w, y1 = b->y + b->h;
+    return (device_rect){r.x - m, r.y - m, r.w + 2 * m, r.h + 2 * m};
+}
+
+/* What a box and its leader (through via to anchor; n_via < 0: none) can paint, in pieces, each
+ * given to fn: the box grown by its frame's stroke, the leader cut in short pieces grown by its
+ * stroke and round joins (a diagonal leader meets a few restart segments per row; its bounding
+ * box would meet most of the card), and the anchor's dot. */
+#define CARD_PIECE 16.0 /* layout units of leader per piece */
+typedef void (*card_piece_fn)(void *ctx, device_rect r);
+
+static void card_pieces(const device_rect *b, int with_box, const device_point *via, int n_via,
+                        const device_point *anchor, card_piece_fn fn, void *ctx)
+{
+    if (with_box)
+        fn(ctx, card_grow(*b, 3));
+    if (n_via < 0)
+        return;
+    device_point p = card_leader_start(b, n_via ? via[0] : *anchor);
     for (int i = 0; i <= n_via; i++) {
-        const device_point *p = i < n_via ? &via[i] : anchor;
-        x0 = fmin(x0, p->x), y0 = fmin(y0, p->y), x1 = fmax(x1, p->x), y1 = fmax(y1, p->y);
+        device_point q = i < n_via ? via[i] : *anchor;
+        int n = (int)ceil(hypot(q.x - p.x, q.y - p.y) / CARD_PIECE);
+        n = n < 1 ? 1 : n;
+        for (int k = 0; k < n; k++) {
+            double ax = p.x + (q.x - p.x) * k / n, ay = p.y + (q.y - p.y) * k / n;
+            double bx = p.x + (q.x - p.x) * (k + 1) / n, by = p.y + (q.y - p.y) * (k + 1) / n;
+            fn(ctx, (device_rect){fmin(ax, bx) - 3, fmin(ay, by) - 3, fabs(bx - ax) + 6, fabs(by - ay) + 6});
+        }
+        p = q;
     }
-    return (device_rect){x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m};
+    fn(ctx, (device_rect){anchor->x - 6, anchor->y - 6, 12, 12});
 }
 
-static device_rect card_callout_extent(const device *d, const device_callout *co)
+/* A callout's pieces. A key is one piece: what card_key_extents found it paints. */
+static void card_callout_pieces(const card_state *st, size_t idx, card_piece_fn fn, void *ctx)
 {
-    if (d->kind == DEVICE_KEYBOARD) /* a key's outline may be the art's (ISO Enter): one key taller */
-        return (device_rect){co->box.x - co->box.w, co->box.y - co->box.h - 3, 3 * co->box.w, 3 * co->box.h + 6};
-    return card_extent(&co->box, co->via, co->has_anchor ? co->n_via : -1, &co->anchor);
+    const device *d = st->job->dev;
+    const device_callout *co = &d->callouts[idx];
+    if (d->kind == DEVICE_KEYBOARD && st->key_ext)
+        fn(ctx, card_grow(st->key_ext[idx], 3));
+    else if (d->kind == DEVICE_KEYBOARD) /* a tall key's outline may be the art's, up to a key more */
+        fn(ctx, (device_rect){co->box.x - co->box.w, co->box.y - co->box.h - 3, 3 * co->box.w, 3 * co->box.h + 6});
+    else
+        card_pieces(&co->box, 1, co->via, co->has_anchor ? co->n_via : -1, &co->anchor, fn, ctx);
 }
 
-static device_rect card_group_extent(const device_group *gr)
+/* A group's pieces; with_box 0: only what a bound member changes (the leader; the group's frame
+ * and name are drawn alike, bound or not, over it). */
+static void card_group_pieces(const device_group *gr, int with_box, card_piece_fn fn, void *ctx)
 {
-    return card_extent(&gr->box, gr->via, gr->n_via, &gr->anchor);
+    card_pieces(&gr->box, with_box, gr->via, gr->n_via, &gr->anchor, fn, ctx);
 }
 
-/* Whether anything in rows [y, y + h) is drawn: always, except in a spliced job (only its parts'
- * rows; the others are the background's). Skipping is only a saving: the job's clip holds the rest. */
+/* Whether anything in e is seen: always, except in a spliced job (only what meets its touched
+ * restart segments; the others are the background's). Skipping is only a saving. */
 static int card_shown(const card_state *st, device_rect e)
 {
-    if (!st->vis)
-        return 1;
-    for (int i = 0; i < st->n_vis; i++)
-        if (e.y < st->vis[i].box.y + st->vis[i].box.h && st->vis[i].box.y < e.y + e.h)
-            return 1;
-    return 0;
+    return !st->spliced || render_spliced_meets(st->job->rc, &(text_box){e.x, e.y, e.w, e.h});
+}
+
+typedef struct {
+    const card_state *st;
+    int shown;
+} card_meet;
+
+static void card_meet_piece(void *ctx, device_rect r)
+{
+    card_meet *m = ctx;
+    m->shown = m->shown || card_shown(m->st, r);
+}
+
+static int card_callout_shown(const card_state *st, size_t idx)
+{
+    card_meet m = {st, !st->spliced};
+    if (!m.shown)
+        card_callout_pieces(st, idx, card_meet_piece, &m);
+    return m.shown;
+}
+
+static int card_group_shown(const card_state *st, const device_group *gr)
+{
+    card_meet m = {st, !st->spliced};
+    if (!m.shown)
+        card_group_pieces(gr, 1, card_meet_piece, &m);
+    return m.shown;
 }
 
 /* ---- rows ----------------------------------------------------------------------------- */
@@ -1571,6 +1622,8 @@ static void card_callout(card_state *st, size_t idx)
     const device_rect *b = &co->box;
     if (co->has_anchor)
         card_leader(cr, b, co->via, co->n_via, co->anchor, p->n > 0);
+    if (!card_shown(st, card_grow(*b, 3)))
+        return; /* a spliced job where only the leader is seen: the box and its text are not */
     if (p->n)
         card_frame(cr, b, 6, 1, 1, 1, 0.42, 0.47, 0.53, 1.4);
     else
@@ -1608,9 +1661,11 @@ static void card_groups(card_state *st)
         int bound = 0;
         for (size_t i = 0; i < d->n_callouts && !bound; i++)
             bound = d->callouts[i].group == (int)g && st->boxes[i].n > 0;
-        if (!card_shown(st, card_group_extent(gr)))
+        if (!card_group_shown(st, gr))
             continue;
         card_leader(st->cr, &gr->box, gr->via, gr->n_via, gr->anchor, bound);
+        if (!card_shown(st, card_grow(gr->box, 3)))
+            continue;
         card_frame(st->cr, &gr->box, 9, 0.955, 0.962, 0.97, 0.62, 0.66, 0.71, 1.2);
         /* The hat's name goes in the middle cell when no push button sits there. */
         double cx = gr->box.x + gr->box.w / 2, cy = gr->box.y + gr->box.h / 2;
@@ -1627,13 +1682,14 @@ static void card_groups(card_state *st)
         }
     }
     for (size_t i = 0; i < d->n_callouts; i++)
-        if (card_shown(st, card_callout_extent(d, &d->callouts[i])))
+        if (card_callout_shown(st, i))
             card_callout(st, i);
 }
 
 /* A key cap whose drawing is not a rectangle (the ISO Enter): the art's path around the box.
  * Appends the path to cr and returns 1 if there is one. */
-static int card_key_path(cairo_t *cr, const device *d, const device_rect *b)
+/* The outline of card_key_path as points (pts[0..*np)); 0 if there is none. */
+static int card_key_outline(const device *d, const device_rect *b, double *pts, int *np)
 {
     size_t i;
     const json_t *sh;
@@ -1642,14 +1698,14 @@ static int card_key_path(cairo_t *cr, const device *d, const device_rect *b)
         const json_t *v = json_object_get(sh, "path");
         if (!json_is_string(v))
             continue;
-        double pts[32];
         char cmd[16];
-        int np = 0, nc = 0;
-        for (const char *p = json_string_value(v); *p && np < 32 && nc < 16;) {
+        int nc = 0;
+        *np = 0;
+        for (const char *p = json_string_value(v); *p && *np < 32 && nc < 16;) {
             char *end;
             double x = strtod(p, &end);
             if (end != p) {
-                pts[np++] = x;
+                pts[(*np)++] = x;
                 p = end;
             } else {
                 if (isalpha((unsigned char)*p))
@@ -1659,23 +1715,54 @@ static int card_key_path(cairo_t *cr, const device *d, const device_rect *b)
         }
         /* Only straight outlines (M, L, Z) that enclose the box. */
         double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-        int ok = np >= 6 && np % 2 == 0 && nc > 0;
+        int ok = *np >= 6 && *np % 2 == 0 && nc > 0;
         for (int k = 0; k < nc && ok; k++)
             ok = cmd[k] == 'M' || cmd[k] == 'L' || cmd[k] == 'Z';
-        for (int k = 0; ok && k + 1 < np; k += 2) {
+        for (int k = 0; ok && k + 1 < *np; k += 2) {
             x0 = fmin(x0, pts[k]), x1 = fmax(x1, pts[k]);
             y0 = fmin(y0, pts[k + 1]), y1 = fmax(y1, pts[k + 1]);
         }
         if (!ok || x0 > b->x + 1 || y0 > b->y + 1 || x1 < b->x + b->w - 1 || y1 < b->y + b->h - 1 ||
             (x1 - x0) * (y1 - y0) > 2 * b->w * b->h)
             continue;
-        cairo_move_to(cr, pts[0], pts[1]);
-        for (int k = 2; k + 1 < np; k += 2)
-            cairo_line_to(cr, pts[k], pts[k + 1]);
-        cairo_close_path(cr);
         return 1;
     }
     return 0;
+}
+
+static int card_key_path(cairo_t *cr, const device *d, const device_rect *b)
+{
+    double pts[32];
+    int np;
+    if (!card_key_outline(d, b, pts, &np))
+        return 0;
+    cairo_move_to(cr, pts[0], pts[1]);
+    for (int k = 2; k + 1 < np; k += 2)
+        cairo_line_to(cr, pts[k], pts[k + 1]);
+    cairo_close_path(cr);
+    return 1;
+}
+
+/* What each key of a keyboard paints beyond the empty card's, for a spliced job: its box, with
+ * the art's outline when it is a bound tall key drawn in that outline (card_keyboard). NULL when
+ * out of memory (each key is then taken as one key taller and wider each way). */
+static device_rect *card_key_extents(const card_state *st)
+{
+    const device *d = st->job->dev;
+    device_rect *ext = malloc((d->n_callouts ? d->n_callouts : 1) * sizeof *ext);
+    for (size_t i = 0; ext && i < d->n_callouts; i++) {
+        const device_rect *b = &d->callouts[i].box;
+        double pts[32];
+        int np;
+        ext[i] = *b;
+        if (st->boxes[i].n && b->h > b->w && card_key_outline(d, b, pts, &np))
+            for (int k = 0; k + 1 < np; k += 2) {
+                double x0 = fmin(ext[i].x, pts[k]), y0 = fmin(ext[i].y, pts[k + 1]);
+                double x1 = fmax(ext[i].x + ext[i].w, pts[k]), y1 = fmax(ext[i].y + ext[i].h, pts[k + 1]);
+                ext[i] = (device_rect){x0, y0, x1 - x0, y1 - y0};
+            }
+    }
+    return ext;
 }
 
 static void card_keyboard(card_state *st)
@@ -1686,7 +1773,7 @@ static void card_keyboard(card_state *st)
         const card_box_plan *p = &st->boxes[i];
         const device_rect *b = &co->box;
         const char *legend = co->legend[0] ? co->legend : co->label;
-        if (!card_shown(st, card_callout_extent(d, co)))
+        if (!card_callout_shown(st, i))
             continue;
         if (!p->n) {
             text_style ts = card_style("sans", 15, CARD_MIN_FONT, 0, TEXT_ALIGN_CENTER, card_faint);
@@ -1712,11 +1799,6 @@ static void card_keyboard(card_state *st)
                            body.max_lines);
         st->compact = 0;
     }
-}
-
-static device_rect card_grow(device_rect r, double m)
-{
-    return (device_rect){r.x - m, r.y - m, r.w + 2 * m, r.h + 2 * m};
 }
 
 /* The frame of panel region r on page 1 around the units placed in it; 0 if none is. */
@@ -1887,53 +1969,71 @@ static void card_state_free(card_state *st)
     free(st->entries);
     free(st->units);
     free(st->cols);
+    free(st->key_ext);
 }
 
 /* ---- splicing: the bindings' rows over the empty card ----------------------------------- */
 
-#define CARD_TITLE_ROWS 100.0 /* title, subtitle and header legend lie above this */
+#define CARD_TITLE_ROWS 96.0 /* title (to y 60), subtitle (90) and header legend (3 rows of 29 from 8) lie above this */
 
-static void card_part_add(render_part *parts, int *n, device_rect r)
+typedef struct {
+    render_part *p;
+    int n, cap, failed;
+} card_partlist;
+
+static void card_part_add(void *ctx, device_rect r)
 {
-    parts[(*n)++] = (render_part){{r.x, r.y, r.w, r.h}, *n, NULL, 0, 0};
+    card_partlist *l = ctx;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 256;
+        render_part *p = realloc(l->p, (size_t)cap * sizeof *p);
+        if (!p) {
+            l->failed = 1;
+            return;
+        }
+        l->p = p, l->cap = cap;
+    }
+    l->p[l->n] = (render_part){{r.x, r.y, r.w, r.h}, l->n, NULL, 0, 0};
+    l->n++;
 }
 
 /* What depends on the bindings, as boxes that hold every pixel it paints: the title and legend,
- * each bound callout or key with its leader, each group with a bound member, and the panel and
- * flow of the page. The rest is the empty card's (or, off page 1 of a device, the plain page's).
- * NULL when out of memory. */
+ * each bound callout or key with its leader (in pieces), each group with a bound member, and the
+ * panel and flow of the page. The rest is the empty card's (or, off page 1 of a device, the plain
+ * page's). NULL when out of memory. */
 static render_part *card_parts(const card_state *st, int *n)
 {
     const device *d = st->job->dev;
     int page1 = d && st->page == 1;
-    size_t cap = 2 + (size_t)st->n_regions + (size_t)st->n_units + (page1 ? d->n_callouts + d->n_groups : 0);
-    render_part *parts = malloc(cap * sizeof *parts);
-    if (!parts)
-        return NULL;
-    *n = 0;
-    card_part_add(parts, n, (device_rect){0, 0, CARD_W, CARD_TITLE_ROWS});
+    card_partlist l = {0};
+    card_part_add(&l, (device_rect){0, 0, CARD_W, CARD_TITLE_ROWS});
     if (st->page > 1)
-        card_part_add(parts, n, (device_rect){CARD_PAGE_X0, CARD_PAGE_Y0 - 4, 600, card_text_h(16, 1)});
+        card_part_add(&l, (device_rect){CARD_PAGE_X0, CARD_PAGE_Y0 - 4, 600, card_text_h(16, 1)});
     if (page1) {
         for (size_t g = 0; g < d->n_groups; g++)
             for (size_t i = 0; i < d->n_callouts; i++)
                 if (d->callouts[i].group == (int)g && st->boxes[i].n > 0) {
-                    card_part_add(parts, n, card_group_extent(&d->groups[g]));
+                    card_group_pieces(&d->groups[g], 0, card_part_add, &l);
                     break;
                 }
         for (size_t i = 0; i < d->n_callouts; i++)
             if (st->boxes[i].n > 0)
-                card_part_add(parts, n, card_callout_extent(d, &d->callouts[i]));
+                card_callout_pieces(st, i, card_part_add, &l);
         for (int r = 0; r < st->n_regions; r++) {
             device_rect fr;
             if (card_region_frame(st, r, &fr))
-                card_part_add(parts, n, card_grow(fr, 2));
+                card_part_add(&l, card_grow(fr, 2));
         }
     }
     for (int i = 0; i < st->n_units; i++)
         if (st->units[i].page == st->page && st->units[i].col >= 0)
-            card_part_add(parts, n, card_unit_extent(&st->units[i]));
-    return parts;
+            card_part_add(&l, card_unit_extent(&st->units[i]));
+    if (l.failed) {
+        free(l.p);
+        return NULL;
+    }
+    *n = l.n;
+    return l.p;
 }
 
 /* The empty card: the device drawing with every callout unbound (what a card of no bindings
@@ -1969,24 +2069,37 @@ static unsigned long long card_background_tag(const card_job *j, int empty, int 
     return h ? h : 1;
 }
 
-/* Lay the job's background under the parts; 1 when the job is spliced: cr is then clipped to the
- * rows the parts touch and st->vis set (to be freed). */
+/* Lay the job's background under the parts; 1 when the job is spliced (st->spliced: only what
+ * meets the touched segments is drawn). */
 static int card_splice(card_state *st, cairo_t *cr)
 {
     const card_job *j = st->job;
-    int n = 0, empty = j->dev && st->page == 1;
+    int n = 0, empty = j->dev && st->page == 1, scale = render_ctx_scale(j->rc);
+    if (empty && j->dev->kind == DEVICE_KEYBOARD && j->splice_seg >= 0)
+        st->key_ext = card_key_extents(st);
     render_part *parts = card_parts(st, &n);
     if (!parts)
         return 0;
-    render_bg bg = {.tag = card_background_tag(j, empty, render_ctx_scale(j->rc)),
-                    .paint = empty ? card_paint_empty : card_paint_plain, .paint_arg = (void *)j};
-    if (!render_background_under(j->rc, cr, &bg, parts, n)) {
-        free(parts);
-        return 0;
-    }
-    st->vis = parts;
-    st->n_vis = n;
-    return 1;
+    render_bg bg = {.tag = card_background_tag(j, empty, scale), .paint = empty ? card_paint_empty : card_paint_plain,
+                    .paint_arg = (void *)j,
+                    .seg_width = j->splice_seg < 0 ? 0 : j->splice_seg ? j->splice_seg : CARD_SEG_W * scale};
+    st->spliced = render_background_under(j->rc, cr, &bg, parts, n);
+    free(parts);
+    return st->spliced;
+}
+
+/* The card's first layer, every pixel: the device drawing on page 1 (baked or drawn), else the
+ * plain page. */
+static int card_paint_art(void *arg, render_ctx *rc, cairo_t *cr, err_t *err)
+{
+    const card_job *job = arg;
+    if (job->dev && job->page == 1 && job->background)
+        render_paint_background(NULL, cr, job->background); /* made at the card's size */
+    else if (job->dev && job->page == 1)
+        devart_draw(cr, job->dev); /* no baked background: correct, only slower */
+    else
+        card_paint_plain(arg, rc, cr, err);
+    return 0;
 }
 
 int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
@@ -2064,14 +2177,16 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
     /* Line art and boxes: cairo's fast antialiasing looks the same here and saves ~1 ms a card
      * (text keeps its own font options). */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
-    if (job->dev && st.page == 1 && job->background) {
-        render_paint_background(NULL, cr, job->background); /* made at the card's size */
-    } else if (job->dev && st.page == 1) {
-        devart_draw(cr, job->dev); /* no baked background: correct, only slower */
-    } else {
-        cairo_set_source_rgb(cr, 0.992, 0.992, 0.988);
-        cairo_paint(cr);
+    /* A spliced job copies the art into its touched segments from the runs kept by the first. */
+    card_job art = *job;
+    art.page = st.page;
+    unsigned long long art_tag = 0;
+    if (st.spliced && job->splice_seg >= 0) {
+        art_tag = etag_hash(card_background_tag(job, job->dev && st.page == 1, render_ctx_scale(job->rc)), "art", 4);
+        art_tag = art_tag ? art_tag : 1;
     }
+    if (render_layer(job->rc, cr, art_tag, card_paint_art, &art, err) < 0)
+        st.failed = 1;
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     card_title(&st);
@@ -2093,7 +2208,6 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
 done:
     if (job->stats)
         *job->stats = st.st;
-    free((void *)st.vis);
     free(owner);
     card_state_free(&st);
     return st.failed ? -1 : 0;

@@ -25,6 +25,8 @@
  * the drawing or layout of cards changes, so that cached (immutable) cards are drawn again. */
 #define CARD_LAYOUT_VERSION "cards-2026-11-29"
 #define CARD_MIN_FONT 12.0 /* px at 1920x1080: nothing on a card is smaller */
+/* Width of a spliced card's restart segments, in layout units (x scale in pixels): 15 per row. */
+#define CARD_SEG_W 128
 
 /* What a drawn card contains, for the refcard summary ("controls not shown and why") and tests. */
 /* Counts are of the page drawn, except bindings, controls*, pages and mods (the whole card). */
@@ -68,13 +70,17 @@ typedef struct {
     size_t n_contexts;
     struct render_ctx *rc;        /* the image job's (render.h): a JPEG job is then spliced over
                                      the device's empty card (card_draw); NULL draws it all */
+    int splice_seg;               /* a spliced job's restart segments, pixels wide: 0 = CARD_SEG_W
+                                     x scale; -1 = one MCU row and the art drawn whole (the form
+                                     before segments, for benches and tests) */
 } card_job;
 
 /* Draw the card. -1 + err only on text engine failure (e.g. invalid UTF-8 in a label).
  * With job->rc, what does not depend on the bindings (the device drawing and its unbound callouts,
  * i.e. the empty card of that device; a plain page for later pages and generic cards) is the
- * job's background (render_background_under): a JPEG job draws only the MCU rows the bindings
- * touch, and stats then count only what was drawn there.
+ * job's background (render_background_under): a JPEG job draws only what meets the restart
+ * segments the bindings touch (the device art copied there from runs kept by the first such job),
+ * and stats then count only what was drawn there.
  * cr NULL only lays the card out and fills job->stats' whole-card counts (bindings, controls,
  * controls_on_layout, mods, pages): how many pages a card has, at a fraction of a draw. */
 int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err);

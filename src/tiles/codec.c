@@ -244,7 +244,7 @@ int tiles_codec_encode_jpeg_cells(const tiles_raster *r, int quality, int cell_m
         const uint8_t *p = r->px + i * (size_t)r->channels;
         px[i] = 0xFF000000u | (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
     }
-    splice_fmt f = {r->w, r->h, quality, 0};
+    splice_fmt f = {r->w, r->h, quality, 0, 0};
     rc = splice_encode_cells(enc, &f, cell_mcus, (const unsigned char *)px, r->w * 4, &o, err);
 done:
     free(px);

@@ -200,7 +200,7 @@ static size_t check_card(const template *t, template_job *j, int scale, int sub4
         fail_msg("render %s: %s", t->name, err.msg);
 
     cairo_surface_t *frame = compose(t, j, scale);
-    splice_fmt f = {t->width * scale, t->height * scale, quality, sub444};
+    splice_fmt f = {t->width * scale, t->height * scale, quality, sub444, 0};
     outbuf full = {0};
     assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(frame),
                                         cairo_image_surface_get_stride(frame), &full, &err), 0);
@@ -330,7 +330,7 @@ static void test_random_frames(void **state)
 {
     err_t err = {0};
     for (int iter = 0; iter < 60; iter++) {
-        splice_fmt f = {1 + (int)rnd(300), 1 + (int)rnd(300), 1 + (int)rnd(100), (int)rnd(2)};
+        splice_fmt f = {1 + (int)rnd(300), 1 + (int)rnd(300), 1 + (int)rnd(100), (int)rnd(2), 0};
         int stride = f.width * 4 + (int)rnd(3) * 4;
         unsigned char *bgpx = malloc((size_t)stride * (size_t)f.height);
         fill_noise(bgpx, stride, f.width, 0, f.height);
@@ -397,6 +397,164 @@ static void test_random_frames(void **state)
     splice_cache_clear(st);
 }
 
+/* ---- restart segments narrower than a row ---- */
+
+/* One frame spliced in segments of f's seg_mcus: boxes (rects) touched and drawn over garbage
+ * outside the touched segments, against the full encode of the background with the touched
+ * segments' pixels. Returns the segments encoded. */
+static int check_segments(const splice_fmt *f, int n_boxes, const int (*box)[4], unsigned tag)
+{
+    err_t err = {0};
+    int stride = f->width * 4 + 4, m = splice_mcu_size(f->subsamp444);
+    size_t bytes = (size_t)stride * (size_t)f->height;
+    unsigned char *bgpx = malloc(bytes), *frame = malloc(bytes), *whole = malloc(bytes);
+    fill_noise(bgpx, stride, f->width, 0, f->height);
+    splice_bg bg = {bgpx, stride, 0, f->width, f->height, tag};
+    splice_base *b = splice_base_get(enc, &bg, f, &err);
+    assert_non_null(b);
+    splice_bands_reset(enc, f);
+    for (int k = 0; k < n_boxes; k++)
+        splice_touch_rect(enc, box[k][0], box[k][1], box[k][2], box[k][3]);
+    const splice_band *bands;
+    assert_true(splice_bands_get(enc, &bands) >= 0);
+    /* The frame: garbage, the drawing over the touched segments' pixels (as a job lays them). */
+    memset(frame, 0xA5, bytes);
+    fill_noise(frame, stride, f->width, 0, f->height);
+    memcpy(whole, bgpx, bytes);
+    int spr = splice_segs_per_row(f), sw = f->width / spr, touched = 0;
+    for (int r = 0; r < splice_rows(f); r++)
+        for (int c = 0; c < spr; c++) {
+            int x0 = c * sw, x1 = c == spr - 1 ? f->width : x0 + sw, y1 = (r + 1) * m < f->height ? (r + 1) * m : f->height;
+            if (!splice_touched(enc, x0, r * m, x1, y1))
+                continue;
+            touched++;
+            for (int y = r * m; y < y1; y++)
+                memcpy(whole + (size_t)y * stride + (size_t)x0 * 4, frame + (size_t)y * stride + (size_t)x0 * 4,
+                       (size_t)(x1 - x0) * 4);
+        }
+    assert_int_equal(splice_encode_bands(enc, frame, stride, &err), 0);
+    assert_int_equal(splice_rows_encoded(enc), touched);
+    size_t len = splice_size(enc, b);
+    unsigned char *spliced = malloc(len);
+    splice_write(enc, b, spliced);
+    outbuf full = {0};
+    assert_int_equal(splice_encode_full(enc, f, whole, stride, &full, &err), 0);
+    if (len != full.len || memcmp(spliced, full.data, len) != 0)
+        fail_msg("%dx%d q%d %s, %d MCUs a segment: spliced %zu bytes, full %zu", f->width, f->height, f->quality,
+                 f->subsamp444 ? "444" : "420", f->seg_mcus, len, full.len);
+    assert_restarts(spliced, len, splice_rows(f) * spr);
+    int w, h;
+    unsigned char *px = decode(spliced, len, &w, &h);
+    assert_non_null(px);
+    assert_int_equal(w, f->width);
+    free(px);
+    outbuf_free(&full);
+    free(spliced);
+    splice_base_unref(b);
+    free(bgpx), free(frame), free(whole);
+    return touched;
+}
+
+/* Random sizes (partial last MCU rows; widths of whole MCUs get narrower segments, others fall
+ * back to one a row), random segment sizes and boxes, thin diagonals of small boxes. */
+static void test_random_segments(void **state)
+{
+    for (int iter = 0; iter < 60; iter++) {
+        splice_fmt f = {16 * (1 + (int)rnd(24)), 1 + (int)rnd(300), 1 + (int)rnd(100), (int)rnd(2), 1 + (int)rnd(6)};
+        if (iter % 7 == 0)
+            f.width += 1 + (int)rnd(15); /* a partial MCU column: one segment a row */
+        int mpr = (f.width + splice_mcu_size(f.subsamp444) - 1) / splice_mcu_size(f.subsamp444);
+        assert_int_equal(splice_segs_per_row(&f),
+                         mpr % f.seg_mcus == 0 && f.width % splice_mcu_size(f.subsamp444) == 0 ? mpr / f.seg_mcus : 1);
+        int box[24][4], n = 0;
+        for (int k = (int)rnd(4); k > 0; k--, n++) {
+            box[n][0] = (int)rnd((unsigned)f.width) - 5, box[n][1] = (int)rnd((unsigned)f.height) - 5;
+            box[n][2] = box[n][0] + 1 + (int)rnd(60), box[n][3] = box[n][1] + 1 + (int)rnd(60);
+        }
+        /* A leader: a diagonal of small boxes from a corner to the other, down to the last row. */
+        for (int k = 0; k < 12 && iter % 2; k++, n++) {
+            int x = f.width * k / 12, y = f.height * k / 12;
+            box[n][0] = x - 2, box[n][1] = y - 2, box[n][2] = x + f.width / 12 + 2, box[n][3] = y + f.height / 12 + 3;
+        }
+        check_segments(&f, n, (const int(*)[4])box, 2000u + (unsigned)iter);
+    }
+    splice_cache_clear(st);
+}
+
+/* Every segment touched of an image whose stack is taller than a JPEG can be (65500 rows): the
+ * segments are encoded in several images. And a card-sized frame with a leader crossing it. */
+static void test_segments_tall_stack(void **state)
+{
+    splice_fmt f = {2048, 1040, 85, 0, 1};
+    int all[1][4] = {{0, 0, 2048, 1040}};
+    assert_int_equal(check_segments(&f, 1, (const int(*)[4])all, 3001), 128 * 65);
+    splice_fmt card = {1920, 1080, 85, 0, 8};
+    int leader[40][4];
+    for (int k = 0; k < 40; k++) {
+        int x = 200 + 1500 * k / 40, y = 1075 - 1070 * k / 40;
+        leader[k][0] = x - 3, leader[k][1] = y - 30, leader[k][2] = x + 41, leader[k][3] = y + 3;
+    }
+    int n = check_segments(&card, 40, (const int(*)[4])leader, 3002);
+    assert_true(n > 68 && n < 68 * 4); /* a few segments a row, not the rows */
+    splice_cache_clear(st);
+}
+
+/* A layer kept as runs: charged to the budget, laid into exactly the touched segments, dropped
+ * with the cache. */
+static void test_layer_runs(void **state)
+{
+    splice_cache_clear(st);
+    long before = atomic_load(&m.g.pool_bytes);
+    const int w = 320, h = 200, stride = w * 4;
+    unsigned char *art = malloc((size_t)stride * h), *frame = malloc((size_t)stride * h);
+    /* Flat colour with runs, single odd pixels and noise: every kind of run. */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t v = 0xF0F0E0;
+            if (x % 37 == 0 || (y % 11 == 0 && x % 3))
+                v = (uint32_t)(x * 7 + y);
+            if (y > 150 && x > 250)
+                v = rnd(1u << 24);
+            ((uint32_t *)(art + (size_t)y * stride))[x] = v;
+        }
+    splice_layer *l = splice_layer_keep(enc, 4001, art, stride, w, h);
+    assert_non_null(l);
+    assert_true(splice_cache_bytes(st) > 0 && splice_cache_bytes(st) < (size_t)stride * h / 4);
+    assert_int_equal(atomic_load(&m.g.pool_bytes) - before, (long)splice_cache_bytes(st));
+    splice_layer *again = splice_layer_find(enc, 4001, w, h);
+    assert_ptr_equal(again, l);
+    splice_base_unref(again);
+    assert_null(splice_layer_find(enc, 4001, w, h + 1));
+    for (int sub = 0; sub <= 1; sub++) {
+        splice_fmt f = {w, h, 85, sub, 4};
+        splice_bands_reset(enc, &f);
+        splice_touch_rect(enc, 10, 10, 12, 12);
+        splice_touch_rect(enc, 100, 50, 250, 60);
+        splice_touch_rect(enc, 300, 190, 400, 400);
+        memset(frame, 0x5A, (size_t)stride * h);
+        assert_int_equal(splice_layer_lay(l, enc, frame, stride), 0);
+        int msz = splice_mcu_size(sub), sw = 4 * msz;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t got = ((uint32_t *)(frame + (size_t)y * stride))[x];
+                uint32_t want = splice_touched(enc, x / sw * sw, y / msz * msz, x / sw * sw + 1, y / msz * msz + 1)
+                                    ? ((uint32_t *)(art + (size_t)y * stride))[x]
+                                    : 0x5A5A5A5Au;
+                if (got != want)
+                    fail_msg("%s: pixel %d,%d is %08x, not %08x", sub ? "444" : "420", x, y, got, want);
+            }
+    }
+    splice_base_unref(l);
+    splice_cache_trim(st, -1);
+    assert_int_equal(splice_cache_bytes(st), 0);
+    assert_int_equal(atomic_load(&m.g.pool_bytes), before);
+    /* A cache too small for it: not kept (the caller draws the layer itself). */
+    splice_cache_set_limit(st, 1000);
+    assert_null(splice_layer_keep(enc, 4002, art, stride, w, h));
+    splice_cache_set_limit(st, SPLICE_CACHE_DEFAULT_BYTES);
+    free(art), free(frame);
+}
+
 /* ---- the cache ---- */
 
 static void test_cache_shares_and_charges(void **state)
@@ -406,7 +564,7 @@ static void test_cache_shares_and_charges(void **state)
     long before = atomic_load(&m.g.pool_bytes);
     unsigned char px[64 * 48 * 4] = {0};
     splice_bg bg = {px, 64 * 4, 0, 64, 48, 77};
-    splice_fmt f = {64, 48, 85, 0};
+    splice_fmt f = {64, 48, 85, 0, 0};
     splice_base *a = splice_base_get(enc, &bg, &f, &err);
     splice_base *b = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(a);
@@ -433,7 +591,7 @@ static void test_cache_limit_and_trim_while_held(void **state)
     long before = atomic_load(&m.g.pool_bytes);
     unsigned char px[64 * 48 * 4] = {0};
     splice_bg bg = {px, 64 * 4, 0, 64, 48, 78};
-    splice_fmt f = {64, 48, 85, 0};
+    splice_fmt f = {64, 48, 85, 0, 0};
     splice_base *a = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(a);
     size_t one = splice_cache_bytes(st);
@@ -516,7 +674,7 @@ static void *splice_thread(void *p)
     splice_encoder *e = splice_encoder_new(st);
     err_t err = {0};
     static unsigned char px[3][96 * 40 * 4];
-    splice_fmt f = {96, 40, 80, 0};
+    splice_fmt f = {96, 40, 80, 0, 0};
     outbuf full = {0};
     unsigned char *frame = malloc(sizeof px[0]);
     for (int i = 0; i < 200; i++) {
@@ -555,7 +713,7 @@ static void test_cache_threads(void **state)
     err_t err = {0};
     unsigned char px[96 * 40 * 4] = {0};
     splice_bg bg = {px, 96 * 4, 0, 96, 40, 1};
-    splice_fmt f = {96, 40, 80, 0};
+    splice_fmt f = {96, 40, 80, 0, 0};
     splice_base *probe = splice_base_get(enc, &bg, &f, &err);
     assert_non_null(probe);
     splice_cache_set_limit(st, splice_cache_bytes(st) * 5 / 2);
@@ -605,7 +763,7 @@ static void test_band_cache_keys(void **state)
     err_t err = {0};
     splice_cache_clear(st);
     long before = atomic_load(&m.g.pool_bytes);
-    splice_fmt f = {200, 120, 85, 0};
+    splice_fmt f = {200, 120, 85, 0, 0};
     int stride = 200 * 4;
     unsigned char *bgpx = malloc((size_t)stride * 120), *frame = malloc((size_t)stride * 120);
     fill_noise(bgpx, stride, 200, 0, 120);
@@ -711,7 +869,7 @@ static void *w1_thread(void *p)
                       w1->slots[k].box, NULL, &err);
         cairo_destroy(cr);
         cairo_surface_flush(frame);
-        splice_fmt f = {w1->width, w1->height, 85, 0};
+        splice_fmt f = {w1->width, w1->height, 85, 0, 0};
         if (splice_encode_full(e, &f, cairo_image_surface_get_data(frame), cairo_image_surface_get_stride(frame),
                                &full, &err) < 0 || full.len != b->len || memcmp(full.data, b->data, b->len) != 0)
             a->failures++;
@@ -824,7 +982,7 @@ static void drawn_full(drawn_job *j, int scale, int sub444, outbuf *full)
     assert_int_equal(copy.spliced, 0); /* not the job's surface: never spliced */
     cairo_destroy(cr);
     cairo_surface_flush(s);
-    splice_fmt f = {700 * scale, 453 * scale, 85, sub444};
+    splice_fmt f = {700 * scale, 453 * scale, 85, sub444, 0};
     assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
                                         full, &err), 0);
     cairo_surface_destroy(s);
@@ -889,6 +1047,9 @@ int main(void)
         cmocka_unit_test(test_edges_image_background),
         cmocka_unit_test(test_edges_colour_background),
         cmocka_unit_test(test_random_frames),
+        cmocka_unit_test(test_random_segments),
+        cmocka_unit_test(test_segments_tall_stack),
+        cmocka_unit_test(test_layer_runs),
         cmocka_unit_test(test_cache_shares_and_charges),
         cmocka_unit_test(test_cache_limit_and_trim_while_held),
         cmocka_unit_test(test_cache_threads),

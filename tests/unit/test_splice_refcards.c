@@ -1,15 +1,17 @@
 /* Unit tests of spliced controller reference cards (card.c over render.c's drawn backgrounds).
  *
  * The claim: a refcard JPEG drawn as the server does it (card_job.rc set: the empty card of the
- * device, or the plain page, is the background; only the MCU rows the bindings touch are drawn
- * and encoded) is byte for byte the file a full encode of the whole card (card_draw without rc,
- * what PNG and PDF still get) gives with one restart interval per MCU row. Checked for every card
- * of real binding files (stick, throttle, pedals, gamepad, keyboard, a generic card, a card of
- * several pages) at 1x and 2x, 4:2:0 and 4:4:4 (1080 rows at 1x 4:2:0 end in a partial MCU row),
- * with the background's segments made during the job (the first) and taken from the cache (the
- * second). A binding drawn outside the boxes card.c declares for it, or an empty card that is not
- * what a card shows where nothing is bound, makes the files differ. The PNG of a card is the whole
- * card's pixels, as before. */
+ * device, or the plain page, is the background; only the restart segments the bindings touch are
+ * drawn, the device art copied into them from its kept runs, and encoded) is byte for byte the
+ * file a full encode of the whole card (card_draw without rc, what PNG and PDF still get) gives
+ * with the same restart interval. Checked for every card of real binding files (stick, throttle,
+ * pedals, gamepad, keyboard, a generic card, a card of several pages) at 1x and 2x, 4:2:0 and
+ * 4:4:4 (1080 rows at 1x 4:2:0 end in a partial MCU row), in segments of 128 pixels (served),
+ * one MCU row (the art drawn whole) and 32 pixels, with the background's segments and the art's
+ * runs made during the job (the first) and taken from the cache (the second). A binding drawn
+ * outside the pieces card.c declares for it (a leader, a key's outline), or an empty card that is
+ * not what a card shows where nothing is bound, makes the files differ. The PNG of a card is the
+ * whole card's pixels, as before. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,11 +106,20 @@ static cairo_surface_t *compose(const card_job *job, int scale)
     return s;
 }
 
-static void check_spliced(const char *what, card_arg *a, int scale, int sub444, cairo_surface_t *frame)
+/* The forms of splicing a card (card_job.splice_seg): the server's segments, one MCU row each
+ * (with the art drawn whole), and narrow segments of 32 pixels (2 or 4 MCUs). */
+static const int FORMS[] = {0, -1, 32};
+#define N_FORMS ((int)(sizeof FORMS / sizeof FORMS[0]))
+
+/* Share of the segments encoded, summed over the checks of a file, per form. */
+static double share[N_FORMS];
+
+static void check_spliced(const char *what, card_arg *a, int form, int scale, int sub444, cairo_surface_t *frame)
 {
     err_t err = {0};
     image_spec spec = {CARD_W, CARD_H, scale, IMG_JPEG, 85, sub444};
-    splice_fmt f = {CARD_W * scale, CARD_H * scale, 85, sub444};
+    int seg = a->job.splice_seg < 0 ? 0 : a->job.splice_seg ? a->job.splice_seg : CARD_SEG_W * scale;
+    splice_fmt f = {CARD_W * scale, CARD_H * scale, 85, sub444, seg / splice_mcu_size(sub444)};
     outbuf full = {0};
     assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(frame),
                                         cairo_image_surface_get_stride(frame), &full, &err), 0);
@@ -131,10 +142,14 @@ static void check_spliced(const char *what, card_arg *a, int scale, int sub444, 
                 fwrite(full.data, 1, full.len, o);
                 fclose(o);
             }
-            fail_msg("%s %dx %s round %d: spliced %zu bytes, full %zu, first difference at %zu", what, scale,
-                     sub444 ? "444" : "420", round, b->len, full.len, i);
+            fail_msg("%s %dx %s segments %d round %d: spliced %zu bytes, full %zu, first difference at %zu",
+                     what, scale, sub444 ? "444" : "420", a->job.splice_seg, round, b->len, full.len, i);
         }
         blob_unref(b);
+        int total, encoded;
+        render_ctx_spliced(rc, &total, &encoded);
+        assert_int_equal(total, splice_rows(&f) * splice_segs_per_row(&f));
+        share[form] += (double)encoded / total / 2;
     }
     outbuf_free(&full);
 }
@@ -209,8 +224,12 @@ static int check_file(const char *name, int max_pages, int png)
             snprintf(what, sizeof what, "%s %s p%d", name, cs.cards[c].slug, page);
             for (int scale = 1; scale <= 2; scale++) {
                 cairo_surface_t *frame = compose(&a.job, scale);
-                for (int sub = 0; sub <= 1; sub++)
-                    check_spliced(what, &a, scale, sub, frame);
+                for (int form = 0; form < N_FORMS; form++)
+                    for (int sub = 0; sub <= 1; sub++) {
+                        a.job.splice_seg = FORMS[form];
+                        check_spliced(what, &a, form, scale, sub, frame);
+                    }
+                a.job.splice_seg = 0;
                 if (png && scale == 1)
                     check_png(what, &a, frame);
                 cairo_surface_destroy(frame);
@@ -225,10 +244,14 @@ static int check_file(const char *name, int max_pages, int png)
     return n;
 }
 
-/* Stick, throttle, pedals, gamepad and keyboard cards of one upload. */
+/* Stick, throttle, pedals, gamepad and keyboard cards of one upload; cut in pieces, their leaders
+ * touch a far smaller share of 128-pixel segments than of MCU rows (0.60 of it; 0.80 when a
+ * leader is its bounding box). */
 static void test_elite_warthog(void **state)
 {
+    memset(share, 0, sizeof share);
     assert_true(check_file("elite_warthog.binds", 2, 1) >= 5);
+    assert_true(share[0] < 0.7 * share[1]);
 }
 
 /* A card that flows onto further pages (page 2 has the plain page as its background). */
@@ -243,11 +266,14 @@ static void test_generic(void **state)
     assert_true(check_file("dcs_warthog_stick.diff.lua", 1, 1) >= 1);
 }
 
-/* A device with hat groups, and a keyboard full of bound keys. */
+/* A device with hat groups, and a keyboard full of bound keys (each key its own box: 0.59 of the
+ * share in MCU rows; more than 0.7 when every key is taken three keys wide). */
 static void test_groups_and_keys(void **state)
 {
     assert_true(check_file("squadrons_warthog.profile", 1, 0) >= 4);
+    memset(share, 0, sizeof share);
     assert_true(check_file("msfs_keyboard.xml", 1, 0) >= 1);
+    assert_true(share[0] < 0.7 * share[1]);
 }
 
 int main(void)

@@ -145,7 +145,7 @@ static int check_map(const char *raw)
         cairo_surface_t *frame = whole_map(j, w, h, scale);
         for (int sub = 0; sub <= 1; sub++) {
             err_t err = {0};
-            splice_fmt f = {w * scale, h * scale, 85, sub};
+            splice_fmt f = {w * scale, h * scale, 85, sub, 0};
             outbuf full = {0};
             assert_int_equal(splice_encode_full(enc, &f, cairo_image_surface_get_data(frame),
                                                 cairo_image_surface_get_stride(frame), &full, &err), 0);
@@ -352,7 +352,7 @@ static int check_tile(const tiles_layer *L, int z, int x, int y, int scale, int 
     if (tiles_pack_read(&L->packs[scale - 1][0], z, x, y, &stored, &stn, &err) != 0)
         fail_msg("read %d/%d/%d: %s", z, x, y, err.msg);
     int size = TILES_TILE_SIZE * scale;
-    splice_fmt f = {size, size, 85, 0};
+    splice_fmt f = {size, size, 85, 0, 0};
     if (splice_stored_open(enc, &f, stored, stn) != 1)
         fail_msg("tile %d/%d/%d@%dx is not in cell form: assets/baked is an older bake (make assets)", z, x, y, scale);
     /* The composed frame: the stored tile decoded whole, the labels drawn as the job draws them. */
@@ -522,7 +522,7 @@ static void test_cells_direct(void **state)
     for (size_t t = 0; t < sizeof kinds / sizeof kinds[0]; t++) {
         err_t err = {0};
         int sub = kinds[t][0], k = kinds[t][1], m = splice_mcu_size(sub);
-        splice_fmt f = {w, h, 85, sub};
+        splice_fmt f = {w, h, 85, sub, 0};
         outbuf stored = {0}, full = {0};
         assert_int_equal(splice_encode_cells(enc, &f, k, cairo_image_surface_get_data(src),
                                              cairo_image_surface_get_stride(src), &stored, &err), 0);
@@ -598,7 +598,7 @@ static void test_not_cell_form(void **state)
     cairo_surface_flush(s);
     const unsigned char *px = cairo_image_surface_get_data(s);
     int stride = cairo_image_surface_get_stride(s);
-    splice_fmt f = {w, h, 85, 0}, f80 = {w, h, 80, 0}, f444 = {w, h, 85, 1};
+    splice_fmt f = {w, h, 85, 0, 0}, f80 = {w, h, 80, 0, 0}, f444 = {w, h, 85, 1, 0};
     outbuf o = {0};
     assert_int_equal(splice_encode_cells(enc, &f, 1, px, stride, &o, &err), 0);
     assert_int_equal(splice_stored_open(enc, &f, o.data, o.len), 1); /* the form itself */
