@@ -23,7 +23,7 @@
 #define CARD_H 1080
 /* Part of every card's cache key with the registry, game table and usb.ids digests: bump it when
  * the drawing or layout of cards changes, so that cached (immutable) cards are drawn again. */
-#define CARD_LAYOUT_VERSION "cards-2026-11-29"
+#define CARD_LAYOUT_VERSION "cards-2026-11-29b"
 #define CARD_MIN_FONT 12.0 /* px at 1920x1080: nothing on a card is smaller */
 /* Width of a spliced card's restart segments, in layout units (x scale in pixels): 15 per row. */
 #define CARD_SEG_W 128
