@@ -22,11 +22,20 @@
 #define MAX_SOURCES 64
 /* Pixels a side of the sample a stretch is measured on. */
 #define STRETCH_SAMPLE 1024
+/* Warps that can run at once: the bake's two threads. */
+#define WARP_SLOTS 2
 
 struct tiles_georaster {
-    GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
+    /* Each slot has its own handles on every source (a GDAL dataset serves one thread at a
+     * time); slot 0's also serve the measures taken at open. */
+    struct {
+        GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
+        pthread_mutex_t lock;
+    } slot[WARP_SLOTS];
     struct {
         int color[3], ncolor, alpha, palette, assume_lonlat;
+        int assigned;    /* placed by the caller: ullr over EPSG:4326, not the file's own */
+        double ullr[4];  /* west, north, east, south */
     } pick[MAX_SOURCES];
     size_t n;
     int ncolor;          /* 1 (grey) or 3 */
@@ -35,7 +44,6 @@ struct tiles_georaster {
     double bounds[4];
     char stretch[256];
     char *wkt_mercator, *wkt_lonlat;
-    pthread_mutex_t lock;
 };
 
 static char *srs_wkt(int epsg)
@@ -165,18 +173,26 @@ static int sample_band(GDALRasterBandH band, int w, int h, double **vals, size_t
     return 0;
 }
 
-static int add_source(tiles_georaster *g, const char *path, err_t *err)
+/* Add the file at path; with ullr (west, north, east, south in degrees) its pixels are placed
+ * there in EPSG:4326 whatever georeferencing the file has or lacks. */
+static int add_source(tiles_georaster *g, const char *path, const double ullr[4], err_t *err)
 {
     GDALDatasetH ds = GDAL->GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", path, GDAL->CPLGetLastErrorMsg());
         return -1;
     }
-    g->src[g->n] = ds; /* owned from here: closed by tiles_georaster_close */
-    int assume_lonlat = GDAL->GDALGetSpatialRef(ds) == NULL;
+    g->slot[0].src[g->n] = ds; /* owned from here: closed by tiles_georaster_close */
+    int assume_lonlat = !ullr && GDAL->GDALGetSpatialRef(ds) == NULL;
     double b[4];
-    if (extent_lonlat(ds, assume_lonlat, b, err, path) != 0)
+    if (ullr) {
+        g->pick[g->n].assigned = 1;
+        memcpy(g->pick[g->n].ullr, ullr, sizeof g->pick[g->n].ullr);
+        b[0] = fmax(ullr[0], -180), b[1] = fmax(ullr[3], -TILES_MAX_LAT);
+        b[2] = fmin(ullr[2], 180), b[3] = fmin(ullr[1], TILES_MAX_LAT);
+    } else if (extent_lonlat(ds, assume_lonlat, b, err, path) != 0) {
         return -1;
+    }
     if (assume_lonlat && (b[0] < -180.001 || b[2] > 180.001)) {
         err_set(err, ERR_CONFIG, NULL, "%s: no coordinate system, and its coordinates are not "
                                        "longitude/latitude (add a .prj)", path);
@@ -199,11 +215,11 @@ static int add_source(tiles_georaster *g, const char *path, err_t *err)
     return 0;
 }
 
-/* Source i seen as the mosaic's bands: its colour bands (grey repeated when the mosaic is
- * RGB), then its alpha band if it has one. */
-static int make_vrt(tiles_georaster *g, size_t i, const char *path, err_t *err)
+/* Source i of slot sl seen as the mosaic's bands: its colour bands (grey repeated when the
+ * mosaic is RGB), then its alpha band if it has one. */
+static int make_vrt(tiles_georaster *g, int sl, size_t i, const char *path, err_t *err)
 {
-    char *argv[32], num[4][16];
+    char *argv[32], num[4][16], ullr[4][32];
     int argc = 0;
     argv[argc++] = "-of";
     argv[argc++] = "VRT";
@@ -223,16 +239,24 @@ static int make_vrt(tiles_georaster *g, size_t i, const char *path, err_t *err)
             argv[argc++] = num[3];
         }
     }
-    if (g->pick[i].assume_lonlat) {
+    if (g->pick[i].assume_lonlat || g->pick[i].assigned) {
         argv[argc++] = "-a_srs";
         argv[argc++] = "EPSG:4326";
+    }
+    if (g->pick[i].assigned) {
+        argv[argc++] = "-a_ullr";
+        for (int k = 0; k < 4; k++) {
+            snprintf(ullr[k], sizeof ullr[k], "%.17g", g->pick[i].ullr[k]);
+            argv[argc++] = ullr[k];
+        }
     }
     argv[argc] = NULL;
     GDALTranslateOptions *to = GDAL->GDALTranslateOptionsNew(argv, NULL);
     int usage = 0;
-    g->vrt[i] = to ? GDAL->GDALTranslate("", g->src[i], to, &usage) : NULL;
+    GDALDatasetH *vrt = &g->slot[sl].vrt[i];
+    *vrt = to ? GDAL->GDALTranslate("", g->slot[sl].src[i], to, &usage) : NULL;
     GDAL->GDALTranslateOptionsFree(to);
-    if (!g->vrt[i]) {
+    if (!*vrt) {
         err_set(err, ERR_CONFIG, NULL, "%s: %s", path, GDAL->CPLGetLastErrorMsg());
         return -1;
     }
@@ -250,10 +274,11 @@ static int measure_stretch(tiles_georaster *g, err_t *err)
     for (int c = 0; c < g->ncolor; c++) {
         size_t n = 0, cap = 0;
         for (size_t i = 0; i < g->n; i++) {
-            GDALRasterBandH band = GDAL->GDALGetRasterBand(g->vrt[i], c + 1);
+            GDALDatasetH vrt = g->slot[0].vrt[i];
+            GDALRasterBandH band = GDAL->GDALGetRasterBand(vrt, c + 1);
             type = GDAL->GDALGetDataTypeName(GDAL->GDALGetRasterDataType(band));
-            if (sample_band(band, GDAL->GDALGetRasterXSize(g->vrt[i]),
-                            GDAL->GDALGetRasterYSize(g->vrt[i]), &vals, &n, &cap) != 0) {
+            if (sample_band(band, GDAL->GDALGetRasterXSize(vrt), GDAL->GDALGetRasterYSize(vrt),
+                            &vals, &n, &cap) != 0) {
                 free(vals);
                 err_set(err, ERR_CONFIG, NULL, "reading band %d: %s", c + 1,
                         GDAL->CPLGetLastErrorMsg());
@@ -279,35 +304,86 @@ static int measure_stretch(tiles_georaster *g, err_t *err)
     return 0;
 }
 
-tiles_georaster *tiles_georaster_open(const char *const *paths, size_t n, err_t *err)
+static tiles_georaster *georaster_new(err_t *err)
 {
     if (tiles_gdal_load(err) != 0)
         return NULL;
-    if (n == 0 || n > MAX_SOURCES) {
-        err_set(err, ERR_CONFIG, NULL, "1 to %d images make a layer", MAX_SOURCES);
-        return NULL;
-    }
     tiles_georaster *g = calloc(1, sizeof *g);
     if (!g) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return NULL;
     }
-    pthread_mutex_init(&g->lock, NULL);
+    for (int sl = 0; sl < WARP_SLOTS; sl++)
+        pthread_mutex_init(&g->slot[sl].lock, NULL);
     g->ncolor = 1;
     g->wkt_mercator = srs_wkt(3857);
     g->wkt_lonlat = srs_wkt(4326);
     if (!g->wkt_mercator || !g->wkt_lonlat) {
         err_set(err, ERR_INTERNAL, NULL, "GDAL has no EPSG:3857 (is gdal-data installed?)");
-        goto fail;
+        tiles_georaster_close(g);
+        return NULL;
     }
-    for (size_t i = 0; i < n; i++)
-        if (add_source(g, paths[i], err) != 0)
-            goto fail;
-    for (size_t i = 0; i < n; i++)
-        if (make_vrt(g, i, paths[i], err) != 0)
-            goto fail;
+    return g;
+}
+
+/* Once every source is added to slot 0: the other slots' handles, the VRTs, and the stretch
+ * of deep sources. */
+static int georaster_ready(tiles_georaster *g, const char *const *paths, err_t *err)
+{
+    for (int sl = 0; sl < WARP_SLOTS; sl++)
+        for (size_t i = 0; i < g->n; i++) {
+            if (sl > 0 && !(g->slot[sl].src[i] = GDAL->GDALOpenEx(
+                                paths[i], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL))) {
+                err_set(err, ERR_CONFIG, NULL, "%s: GDAL cannot read it (%s)", paths[i],
+                        GDAL->CPLGetLastErrorMsg());
+                return -1;
+            }
+            if (make_vrt(g, sl, i, paths[i], err) != 0)
+                return -1;
+        }
     if (g->deep && measure_stretch(g, err) != 0)
+        return -1;
+    return 0;
+}
+
+tiles_georaster *tiles_georaster_open(const char *const *paths, size_t n, err_t *err)
+{
+    if (n == 0 || n > MAX_SOURCES) {
+        err_set(err, ERR_CONFIG, NULL, "1 to %d images make a layer", MAX_SOURCES);
+        return NULL;
+    }
+    tiles_georaster *g = georaster_new(err);
+    if (!g)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (add_source(g, paths[i], NULL, err) != 0)
+            goto fail;
+    if (georaster_ready(g, paths, err) != 0)
         goto fail;
+    return g;
+fail:
+    tiles_georaster_close(g);
+    return NULL;
+}
+
+tiles_georaster *tiles_georaster_open_lonlat(const char *path, const double b[4], err_t *err)
+{
+    tiles_georaster *g = georaster_new(err);
+    if (!g)
+        return NULL;
+    /* Across the antimeridian the image is placed twice, east of -180 and west of 180: the
+     * warper maps each tile back to longitudes in [-180, 180], where one copy or the other is. */
+    const int across = b[2] < b[0];
+    const double ullr[2][4] = {{b[0], b[3], across ? b[2] + 360 : b[2], b[1]},
+                               {b[0] - 360, b[3], b[2], b[1]}};
+    const char *paths[2] = {path, path};
+    for (int i = 0; i <= across; i++)
+        if (add_source(g, path, ullr[i], err) != 0)
+            goto fail;
+    if (georaster_ready(g, paths, err) != 0)
+        goto fail;
+    g->bounds[0] = b[0], g->bounds[1] = fmax(b[1], -TILES_MAX_LAT);
+    g->bounds[2] = b[2], g->bounds[3] = fmin(b[3], TILES_MAX_LAT);
     return g;
 fail:
     tiles_georaster_close(g);
@@ -318,15 +394,17 @@ void tiles_georaster_close(tiles_georaster *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < MAX_SOURCES; i++) {
-        if (g->vrt[i])
-            GDAL->GDALClose(g->vrt[i]);
-        if (g->src[i])
-            GDAL->GDALClose(g->src[i]);
+    for (int sl = 0; sl < WARP_SLOTS; sl++) {
+        for (size_t i = 0; i < MAX_SOURCES; i++) {
+            if (g->slot[sl].vrt[i])
+                GDAL->GDALClose(g->slot[sl].vrt[i]);
+            if (g->slot[sl].src[i])
+                GDAL->GDALClose(g->slot[sl].src[i]);
+        }
+        pthread_mutex_destroy(&g->slot[sl].lock);
     }
     GDAL->VSIFree(g->wkt_mercator);
     GDAL->VSIFree(g->wkt_lonlat);
-    pthread_mutex_destroy(&g->lock);
     free(g);
 }
 
@@ -340,47 +418,54 @@ const char *tiles_georaster_stretch(const tiles_georaster *g)
     return g->stretch;
 }
 
+/* A free slot, locked (slot 0 is waited for when all are busy). */
+static int slot_lock(tiles_georaster *g)
+{
+    for (int sl = 0; sl < WARP_SLOTS; sl++)
+        if (pthread_mutex_trylock(&g->slot[sl].lock) == 0)
+            return sl;
+    pthread_mutex_lock(&g->slot[0].lock);
+    return 0;
+}
+
 /* Warp every source into a w x h region (geotransform gt, CRS wkt) as RGBA. */
 static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], int w, int h,
                        uint8_t *out, err_t *err)
 {
     const int nb = g->ncolor + 1;
     const GDALDataType type = g->deep ? GDT_Float32 : GDT_Byte;
-    const size_t px = (size_t)w * h, bytes = g->deep ? 4 : 1;
+    const size_t px = (size_t)w * h;
     int rc = -1;
-    unsigned char *buf = malloc(px * nb * bytes);
-    if (!buf) {
+    /* Deep values are stretched from Float32 here; bytes are read straight into RGBA. */
+    float *deep = g->deep ? malloc(px * nb * sizeof *deep) : NULL;
+    if (g->deep && !deep) {
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    pthread_mutex_lock(&g->lock);
+    const int sl = slot_lock(g);
     GDALDatasetH dst = GDAL->GDALCreate(GDAL->GDALGetDriverByName("MEM"), "", w, h, nb, type, NULL);
     char *argv[] = {"-r", "bilinear", "-dstalpha", "-q", NULL};
     GDALWarpAppOptions *wo = GDAL->GDALWarpAppOptionsNew(argv, NULL);
-    int usage = 0;
+    int usage = 0, rgba[4] = {1, 2, 3, 4}, grey[4] = {1, 1, 1, 2};
     double gtc[6];
     memcpy(gtc, gt, sizeof gtc);
     if (!dst || !wo || GDAL->GDALSetGeoTransform(dst, gtc) != CE_None ||
         GDAL->GDALSetProjection(dst, wkt) != CE_None ||
-        !GDAL->GDALWarp(NULL, dst, (int)g->n, g->vrt, wo, &usage) ||
-        GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, buf, w, h, type, nb, NULL, 0, 0, 0) !=
-            CE_None) {
+        !GDAL->GDALWarp(NULL, dst, (int)g->n, g->slot[sl].vrt, wo, &usage) ||
+        (deep ? GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, deep, w, h, type, nb, NULL, 0,
+                                          0, 0)
+              : GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, out, w, h, type, 4,
+                                          g->ncolor == 3 ? rgba : grey, 4, w * 4, 1)) != CE_None) {
         err_set(err, ERR_INTERNAL, NULL, "GDAL warp: %s", GDAL->CPLGetLastErrorMsg());
         goto done;
     }
-    /* Band-sequential → RGBA; grey repeated; deep values stretched. */
-    for (size_t i = 0; i < px; i++) {
+    /* Band-sequential → RGBA, grey repeated, stretched. */
+    for (size_t i = 0; deep && i < px; i++) {
         uint8_t *o = out + i * 4;
         for (int c = 0; c < 4; c++) {
             int band = c == 3 ? nb - 1 : g->ncolor == 3 ? c : 0;
-            double v;
-            if (g->deep) {
-                float f;
-                memcpy(&f, buf + (band * px + i) * 4, 4);
-                v = c == 3 ? f : (f - g->lo[band]) / (g->hi[band] - g->lo[band]) * 255.0;
-            } else {
-                v = buf[band * px + i];
-            }
+            double f = deep[band * px + i];
+            double v = c == 3 ? f : (f - g->lo[band]) / (g->hi[band] - g->lo[band]) * 255.0;
             o[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
         }
     }
@@ -389,8 +474,8 @@ done:
     GDAL->GDALWarpAppOptionsFree(wo);
     if (dst)
         GDAL->GDALClose(dst);
-    pthread_mutex_unlock(&g->lock);
-    free(buf);
+    pthread_mutex_unlock(&g->slot[sl].lock);
+    free(deep);
     return rc;
 }
 
@@ -426,7 +511,7 @@ int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_
 
 int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
 {
-    GDALDatasetH ds = g->src[0];
+    GDALDatasetH ds = g->slot[0].src[0];
     double gt[6];
     const char *wkt = g->pick[0].assume_lonlat ? g->wkt_lonlat : GDAL->GDALGetProjectionRef(ds);
     int sw = GDAL->GDALGetRasterXSize(ds), sh = GDAL->GDALGetRasterYSize(ds);

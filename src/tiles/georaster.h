@@ -20,6 +20,10 @@ typedef struct tiles_georaster tiles_georaster;
 /* Open n files as one layer (a mosaic when n > 1; later files drawn over earlier ones).
  * ERR_CONFIG naming the file when one cannot be read or has no georeferencing. */
 tiles_georaster *tiles_georaster_open(const char *const *paths, size_t n, err_t *err);
+/* Open one image whose pixels span the longitude/latitude box b (w, s, e, n; e < w crosses the
+ * antimeridian) whatever georeferencing it has or lacks: a plain equirectangular JPEG/PNG such
+ * as Marble's Blue Marble. GDAL is told its geotransform and EPSG:4326; the rest is as above. */
+tiles_georaster *tiles_georaster_open_lonlat(const char *path, const double b[4], err_t *err);
 void tiles_georaster_close(tiles_georaster *g);
 
 /* The imagery's extent in degrees: w, s, e, n (w > e when it crosses the antimeridian). */
@@ -29,7 +33,8 @@ void tiles_georaster_bounds(const tiles_georaster *g, double b[4]);
 const char *tiles_georaster_stretch(const tiles_georaster *g);
 
 /* Warp Web Mercator tiles tx0..tx1 of row ty at zoom z, each size px, side by side into out
- * (RGBA, straight alpha). Calls are serialized (GDAL datasets are not shared between threads). */
+ * (RGBA, straight alpha). Two calls run at once, each on its own GDAL handles of the sources;
+ * more wait. */
 int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx1, int size,
                               uint8_t *out, err_t *err);
 

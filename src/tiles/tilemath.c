@@ -61,6 +61,24 @@ void tiles_tile_bounds(int z, int x, int y, double out[4])
     out[3] = tiles_y_to_lat(y, world);
 }
 
+int tiles_bounds_cover_tile(const double b[4], int z, int x, int y)
+{
+    double span = b[2] - b[0];
+    if (span <= 0)
+        span += 360.0;
+    if (span >= 359.999)
+        return 1;
+    double t[4];
+    tiles_tile_bounds(z, x, y, t);
+    if (t[1] >= b[3] || t[3] <= b[1])
+        return 0;
+    /* Tile west edge east of the bounds' west edge, in [0, 360). */
+    double d = fmod(t[0] - b[0], 360.0);
+    if (d < 0)
+        d += 360.0;
+    return d < span || d + (t[2] - t[0]) > 360.0;
+}
+
 long tiles_pyramid_count(int maxzoom)
 {
     return ((1L << (2 * (maxzoom + 1))) - 1) / 3;

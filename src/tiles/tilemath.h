@@ -27,6 +27,10 @@ void tiles_tile_of(double lat, double lng, int z, int *tx, int *ty);
 /* Bounds of tile (z, x, y): west, south, east, north in degrees. */
 void tiles_tile_bounds(int z, int x, int y, double out[4]);
 
+/* 1 if tile (z, x, y) overlaps bounds b (w, s, e, n; e < w crosses the antimeridian); always
+ * 1 for bounds that go round the world. */
+int tiles_bounds_cover_tile(const double b[4], int z, int x, int y);
+
 /* Number of tiles z0..z; index of (z, x, y) in the dense z-major order used by tile packs. */
 long tiles_pyramid_count(int maxzoom);
 long tiles_pyramid_index(int z, int x, int y);

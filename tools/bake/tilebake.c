@@ -25,7 +25,6 @@
 #include "tiles/georaster.h"
 #include "tiles/layer.h"
 #include "tiles/pack.h"
-#include "bake/reproject.h"
 #include "tiles/tilemath.h"
 #include "tiles/timeutil.h"
 
@@ -35,7 +34,7 @@
 /* What JPEG tiles show where a user layer's image has no pixels. */
 static const uint8_t jpeg_background[3] = {0, 0, 0};
 
-static const int tile_sizes[2] = {256, 512};
+static const int tile_sizes[2] = {256, 512}; /* the second twice the first (bake_band) */
 static const char *const legacy_ext[2] = {"jpg", "png"};
 
 typedef struct {
@@ -43,7 +42,7 @@ typedef struct {
 } band_job;
 
 typedef struct {
-    const tiles_source *src;
+    tiles_georaster *geo;
     const tiles_layer_meta *meta;
     tiles_pack_writer *packs[2][2]; /* [size][0 PMTiles, 1 MBTiles] (NULL: not written) */
     band_job *jobs;
@@ -108,8 +107,10 @@ static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, 
         for (long i = 0; i < n; i++) {
             const uint8_t *p = t->px + i * 4;
             for (int ch = 0; ch < 3; ch++)
-                rgb[i * 3 + ch] =
-                    (uint8_t)((p[ch] * p[3] + jpeg_background[ch] * (255 - p[3]) + 127) / 255);
+                rgb[i * 3 + ch] = p[3] == 255 ? p[ch]
+                                              : (uint8_t)((p[ch] * p[3] +
+                                                           jpeg_background[ch] * (255 - p[3]) +
+                                                           127) / 255);
         }
         tiles_raster jr = {t->w, t->h, 3, rgb};
         /* In cell form: a labelled tile re-encodes only the cells its labels touch. */
@@ -124,28 +125,46 @@ static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, 
     return rc;
 }
 
+/* Cut the tile (z, x, y) of size tile_sizes[si] at column x0, row y0 of a band ncols wide, and
+ * bake it unless it is outside the layer. */
+static int cut_tile(bake_ctx *c, int si, int z, int x, int y, const uint8_t *band, int ncols,
+                    int x0, int y0, uint8_t *tilepx, uint8_t *rgb, err_t *err)
+{
+    const int size = tile_sizes[si];
+    if (!tiles_bounds_cover_tile(c->meta->bounds, z, x, y))
+        return 0;
+    for (int row = 0; row < size; row++)
+        memcpy(tilepx + (size_t)row * size * 4, band + ((size_t)(y0 + row) * ncols + x0) * 4,
+               (size_t)size * 4);
+    tiles_raster t = {size, size, 4, tilepx};
+    if (c->scenes && z == TILES_SCENE_ZOOM && size == TILES_TILE_SIZE)
+        scene_stats(&t, &c->scenes[y * (1 << TILES_SCENE_ZOOM) + x]);
+    if (bake_tile(c, si, z, x, y, &t, rgb, err) != 0)
+        return -1;
+    pthread_mutex_lock(&c->lock);
+    c->tiles_done++;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+/* Warp a band of tiles and bake them. A band of 512 px tiles of zoom z is, on the same pixel
+ * grid, two rows of 256 px tiles of zoom z + 1: one warp gives both. */
 static int bake_band(bake_ctx *c, const band_job *j, uint8_t *band, uint8_t *tilepx,
                      uint8_t *rgb, err_t *err)
 {
-    const int size = tile_sizes[j->size_idx];
+    const int size = tile_sizes[j->size_idx], half = tile_sizes[0];
     const int ncols = (j->tx1 - j->tx0 + 1) * size;
-    if (tiles_reproject_band(c->src, j->z, j->ty, j->tx0, j->tx1, size, band, err) != 0)
+    const int children = j->size_idx == 1 && j->z < c->meta->maxzoom;
+    if (tiles_georaster_warp_band(c->geo, j->z, j->ty, j->tx0, j->tx1, size, band, err) != 0)
         return -1;
     for (int tx = j->tx0; tx <= j->tx1; tx++) {
-        if (!tiles_source_covers_tile(c->src, j->z, tx, j->ty))
-            continue;
-        for (int row = 0; row < size; row++)
-            memcpy(tilepx + (size_t)row * size * 4,
-                   band + ((size_t)row * ncols + (size_t)(tx - j->tx0) * size) * 4,
-                   (size_t)size * 4);
-        tiles_raster t = {size, size, 4, tilepx};
-        if (c->scenes && j->z == TILES_SCENE_ZOOM && size == TILES_TILE_SIZE)
-            scene_stats(&t, &c->scenes[j->ty * (1 << TILES_SCENE_ZOOM) + tx]);
-        if (bake_tile(c, j->size_idx, j->z, tx, j->ty, &t, rgb, err) != 0)
+        const int x0 = (tx - j->tx0) * size;
+        if (cut_tile(c, j->size_idx, j->z, tx, j->ty, band, ncols, x0, 0, tilepx, rgb, err) != 0)
             return -1;
-        pthread_mutex_lock(&c->lock);
-        c->tiles_done++;
-        pthread_mutex_unlock(&c->lock);
+        for (int q = 0; children && q < 4; q++)
+            if (cut_tile(c, 0, j->z + 1, 2 * tx + (q & 1), 2 * j->ty + (q >> 1), band, ncols,
+                         x0 + (q & 1) * half, (q >> 1) * half, tilepx, rgb, err) != 0)
+                return -1;
     }
     return 0;
 }
@@ -213,13 +232,13 @@ static void archive_info(const tiles_layer_meta *m, tiles_archive_info *in)
     snprintf(in->attribution, sizeof in->attribution, "%s", m->attribution);
 }
 
-/* Bake the archives of one layer from src; fills meta->scenes for a world layer. */
-static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles_source *src,
+/* Bake the archives of one layer from geo; fills meta->scenes for a world layer. */
+static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, tiles_georaster *geo,
                             int which, err_t *err)
 {
     bake_ctx c;
     memset(&c, 0, sizeof c);
-    c.src = src;
+    c.geo = geo;
     c.meta = meta;
     pthread_mutex_init(&c.lock, NULL);
     int rc = -1;
@@ -243,16 +262,19 @@ static int bake_layer_tiles(const char *dir, tiles_layer_meta *meta, const tiles
             goto done;
         }
     }
-    /* Largest bands first so that the two threads finish together. */
+    /* Bands of 512 px tiles (each also gives the 256 px tiles of the next zoom) and the 256 px
+     * tiles of the first zoom; largest bands first so that the two threads finish together. */
     for (int si = 1; si >= 0; si--)
         for (int z = meta->maxzoom; z >= meta->minzoom; z--) {
             int n = 1 << z;
+            if (si == 0 && z != meta->minzoom)
+                continue;
             for (int ty = 0; ty < n; ty++)
                 for (int tx0 = 0; tx0 < n; tx0 += BAND_TILES) {
                     int tx1 = tx0 + BAND_TILES - 1 < n - 1 ? tx0 + BAND_TILES - 1 : n - 1;
                     int any = 0;
                     for (int tx = tx0; tx <= tx1 && !any; tx++)
-                        any = tiles_source_covers_tile(src, z, tx, ty);
+                        any = tiles_bounds_cover_tile(meta->bounds, z, tx, ty);
                     if (!any)
                         continue;
                     if (c.njobs == cap) {
@@ -405,8 +427,8 @@ static void remove_stale(const char *dir, const char *name, int which)
     }
 }
 
-/* Bake one layer: from meta->source (an equirectangular JPEG/PNG over meta->bounds) or, with
- * images, from georeferenced rasters read and warped by GDAL (bounds from the files). */
+/* Bake one layer through GDAL's warper: from images, georeferenced rasters (bounds from the
+ * files); without, from meta->source, a plain equirectangular JPEG/PNG placed on meta->bounds. */
 static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const *images,
                       size_t nimages, int force, int which, err_t *err)
 {
@@ -422,10 +444,11 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
             meta->source_mtime = (long long)st.st_mtime;
         meta->source_size += (long long)st.st_size;
     }
-    tiles_georaster *geo = NULL;
+    tiles_georaster *geo = images ? tiles_georaster_open(images, nimages, err)
+                                  : tiles_georaster_open_lonlat(meta->source, meta->bounds, err);
+    if (!geo)
+        return -1;
     if (images) {
-        if (!(geo = tiles_georaster_open(images, nimages, err)))
-            return -1;
         tiles_georaster_bounds(geo, meta->bounds);
         if (*tiles_georaster_stretch(geo)) /* stated in the layer's (and archives') metadata */
             snprintf(meta->title, sizeof meta->title, "%s", tiles_georaster_stretch(geo));
@@ -442,23 +465,17 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    tiles_raster img;
-    /* GDAL imagery: its preview (1024 px) gives the thumbnail and the scene statistics. */
-    if (geo ? tiles_georaster_preview(geo, 1024, &img, err) != 0
-            : tiles_codec_read_file(meta->source, &img, err) != 0) {
-        tiles_georaster_close(geo);
-        return -1;
-    }
-    tiles_source src = {&img, meta->bounds[0], meta->bounds[1], meta->bounds[2],
-                        meta->bounds[3], geo};
     int rc = -1;
     if (meta->user) {
-        /* One catalogue scene for the whole image, and its thumbnail. */
-        tiles_raster th = {0};
+        /* One catalogue scene for the whole image, and its thumbnail, from its preview. */
+        tiles_raster img = {0}, th = {0};
         unsigned char *jpg = NULL;
         size_t len;
+        if (tiles_georaster_preview(geo, 1024, &img, err) != 0)
+            goto done;
         meta->scenes = calloc(1, sizeof *meta->scenes);
         if (!meta->scenes || shrink_raster(&img, 256, &th) != 0) {
+            tiles_raster_free(&img);
             err_set(err, ERR_INTERNAL, NULL, "out of memory");
             goto done;
         }
@@ -468,6 +485,7 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
         s->z = -1;
         memcpy(s->bbox, meta->bounds, sizeof s->bbox);
         scene_stats(&img, s);
+        tiles_raster_free(&img);
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.thumb.jpg", dir, meta->name);
         int ok = tiles_codec_encode_jpeg(&th, JPEG_QUALITY, &jpg, &len, err) == 0 &&
@@ -482,7 +500,7 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
     snprintf(path, sizeof path, "%s/%s.layer.json", dir, meta->name);
     unlink(path);
     remove_stale(dir, meta->name, which);
-    if (bake_layer_tiles(dir, meta, &src, which, err) != 0)
+    if (bake_layer_tiles(dir, meta, geo, which, err) != 0)
         goto done;
     if (tiles_layer_write(meta, path, err) != 0)
         goto done;
@@ -491,7 +509,6 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
            (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     rc = 0;
 done:
-    tiles_raster_free(&img);
     tiles_georaster_close(geo);
     return rc;
 }
