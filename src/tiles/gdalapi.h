@@ -13,6 +13,7 @@ typedef void *GDALMajorObjectH, *GDALDatasetH, *GDALRasterBandH, *GDALDriverH, *
     *OGRCoordinateTransformationH;
 typedef struct GDALTranslateOptions GDALTranslateOptions;
 typedef struct GDALWarpAppOptions GDALWarpAppOptions;
+typedef struct GDALBuildVRTOptions GDALBuildVRTOptions;
 typedef int GDALDataType, GDALColorInterp, CPLErr;
 enum { CE_None = 0, OGRERR_NONE = 0, GF_Read = 0, GDT_Byte = 1, GDT_Float32 = 6, GDT_Float64 = 7 };
 enum { GCI_PaletteIndex = 2, GCI_RedBand = 3, GCI_GreenBand = 4, GCI_BlueBand = 5,
@@ -55,6 +56,10 @@ typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
     X(void, GDALWarpAppOptionsFree, (GDALWarpAppOptions *))                                        \
     X(GDALDatasetH, GDALWarp,                                                                      \
       (const char *, GDALDatasetH, int, GDALDatasetH *, const GDALWarpAppOptions *, int *))        \
+    X(GDALBuildVRTOptions *, GDALBuildVRTOptionsNew, (char **, void *))                            \
+    X(void, GDALBuildVRTOptionsFree, (GDALBuildVRTOptions *))                                      \
+    X(GDALDatasetH, GDALBuildVRT,                                                                  \
+      (const char *, int, GDALDatasetH *, const char *const *, const GDALBuildVRTOptions *, int *)) \
     X(OGRSpatialReferenceH, OSRNewSpatialReference, (const char *))                                \
     X(void, OSRDestroySpatialReference, (OGRSpatialReferenceH))                                    \
     X(int, OSRImportFromEPSG, (OGRSpatialReferenceH, int))                                         \

@@ -30,8 +30,13 @@ struct tiles_georaster {
      * time); slot 0's also serve the measures taken at open. */
     struct {
         GDALDatasetH src[MAX_SOURCES], vrt[MAX_SOURCES];
+        GDALDatasetH wrapped; /* with wrap: the three copies as one raster */
         pthread_mutex_t lock;
     } slot[WARP_SLOTS];
+    /* A whole-world lon/lat image placed three times side by side (-540..540), so that the
+     * warper's filter reads across the antimeridian what lies beyond it: no seam there. */
+    int wrap;
+    double wrap_deg_per_px; /* its pixel width in degrees */
     struct {
         int color[3], ncolor, alpha, palette, assume_lonlat;
         int assigned;    /* placed by the caller: ullr over EPSG:4326, not the file's own */
@@ -341,6 +346,17 @@ static int georaster_ready(tiles_georaster *g, const char *const *paths, err_t *
             if (make_vrt(g, sl, i, paths[i], err) != 0)
                 return -1;
         }
+    for (int sl = 0; g->wrap && sl < WARP_SLOTS; sl++) {
+        GDALBuildVRTOptions *bo = GDAL->GDALBuildVRTOptionsNew(NULL, NULL);
+        int usage = 0;
+        g->slot[sl].wrapped =
+            bo ? GDAL->GDALBuildVRT("", (int)g->n, g->slot[sl].vrt, NULL, bo, &usage) : NULL;
+        GDAL->GDALBuildVRTOptionsFree(bo);
+        if (!g->slot[sl].wrapped) {
+            err_set(err, ERR_CONFIG, NULL, "%s: %s", paths[0], GDAL->CPLGetLastErrorMsg());
+            return -1;
+        }
+    }
     if (g->deep && measure_stretch(g, err) != 0)
         return -1;
     return 0;
@@ -372,16 +388,23 @@ tiles_georaster *tiles_georaster_open_lonlat(const char *path, const double b[4]
     if (!g)
         return NULL;
     /* Across the antimeridian the image is placed twice, east of -180 and west of 180: the
-     * warper maps each tile back to longitudes in [-180, 180], where one copy or the other is. */
-    const int across = b[2] < b[0];
-    const double ullr[2][4] = {{b[0], b[3], across ? b[2] + 360 : b[2], b[1]},
-                               {b[0] - 360, b[3], b[2], b[1]}};
-    const char *paths[2] = {path, path};
-    for (int i = 0; i <= across; i++)
+     * warper maps each tile back to longitudes in [-180, 180], where one copy or the other is.
+     * A whole-world image is placed three times and wrapped (struct tiles_georaster). */
+    double span = b[2] - b[0];
+    const int across = span <= 0;
+    span += across ? 360 : 0;
+    g->wrap = span >= 359.999;
+    const double ullr[3][4] = {{b[0], b[3], b[0] + span, b[1]},
+                               {b[0] - 360, b[3], b[0] + span - 360, b[1]},
+                               {b[0] + 360, b[3], b[0] + span + 360, b[1]}};
+    const char *paths[3] = {path, path, path};
+    const int copies = g->wrap ? 3 : across ? 2 : 1;
+    for (int i = 0; i < copies; i++)
         if (add_source(g, path, ullr[i], err) != 0)
             goto fail;
     if (georaster_ready(g, paths, err) != 0)
         goto fail;
+    g->wrap_deg_per_px = span / GDAL->GDALGetRasterXSize(g->slot[0].src[0]);
     g->bounds[0] = b[0], g->bounds[1] = fmax(b[1], -TILES_MAX_LAT);
     g->bounds[2] = b[2], g->bounds[3] = fmin(b[3], TILES_MAX_LAT);
     return g;
@@ -395,6 +418,8 @@ void tiles_georaster_close(tiles_georaster *g)
     if (!g)
         return;
     for (int sl = 0; sl < WARP_SLOTS; sl++) {
+        if (g->slot[sl].wrapped) /* before the VRTs it reads */
+            GDAL->GDALClose(g->slot[sl].wrapped);
         for (size_t i = 0; i < MAX_SOURCES; i++) {
             if (g->slot[sl].vrt[i])
                 GDAL->GDALClose(g->slot[sl].vrt[i]);
@@ -428,9 +453,11 @@ static int slot_lock(tiles_georaster *g)
     return 0;
 }
 
-/* Warp every source into a w x h region (geotransform gt, CRS wkt) as RGBA. */
+/* Warp every source into a w x h region (geotransform gt, CRS wkt) as RGBA. xscale > 0 sets
+ * the filter's horizontal scale (destination pixels per source pixel) instead of GDAL's guess
+ * from the source window. */
 static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], int w, int h,
-                       uint8_t *out, err_t *err)
+                       double xscale, uint8_t *out, err_t *err)
 {
     const int nb = g->ncolor + 1;
     const GDALDataType type = g->deep ? GDT_Float32 : GDT_Byte;
@@ -444,14 +471,19 @@ static int warp_region(tiles_georaster *g, const char *wkt, const double gt[6], 
     }
     const int sl = slot_lock(g);
     GDALDatasetH dst = GDAL->GDALCreate(GDAL->GDALGetDriverByName("MEM"), "", w, h, nb, type, NULL);
-    char *argv[] = {"-r", "bilinear", "-dstalpha", "-q", NULL};
+    char scale[64];
+    snprintf(scale, sizeof scale, "XSCALE=%.17g", xscale);
+    /* A scale given is in the full-resolution source's pixels: no overview then. */
+    char *argv[] = {"-r", "bilinear", "-dstalpha", "-q", xscale > 0 ? "-wo" : NULL, scale,
+                    "-ovr", "NONE", NULL};
     GDALWarpAppOptions *wo = GDAL->GDALWarpAppOptionsNew(argv, NULL);
     int usage = 0, rgba[4] = {1, 2, 3, 4}, grey[4] = {1, 1, 1, 2};
     double gtc[6];
     memcpy(gtc, gt, sizeof gtc);
     if (!dst || !wo || GDAL->GDALSetGeoTransform(dst, gtc) != CE_None ||
         GDAL->GDALSetProjection(dst, wkt) != CE_None ||
-        !GDAL->GDALWarp(NULL, dst, (int)g->n, g->slot[sl].vrt, wo, &usage) ||
+        !(g->wrap ? GDAL->GDALWarp(NULL, dst, 1, &g->slot[sl].wrapped, wo, &usage)
+                  : GDAL->GDALWarp(NULL, dst, (int)g->n, g->slot[sl].vrt, wo, &usage)) ||
         (deep ? GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, deep, w, h, type, nb, NULL, 0,
                                           0, 0)
               : GDAL->GDALDatasetRasterIO(dst, GF_Read, 0, 0, w, h, out, w, h, type, 4,
@@ -485,7 +517,10 @@ int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx
     const double res = 2 * HALF_WORLD / ((double)size * (1 << z));
     const double gt[6] = {-HALF_WORLD + (double)tx0 * size * res, res, 0,
                           HALF_WORLD - (double)ty * size * res, 0, -res};
-    return warp_region(g, g->wkt_mercator, gt, (tx1 - tx0 + 1) * size, size, out, err);
+    /* A wrapped world: a band touching ±180 has a source window across all three copies, from
+     * which GDAL would take a scale three times too small (a blur); the scale is constant. */
+    const double xscale = g->wrap ? g->wrap_deg_per_px / (360.0 / ((double)size * (1 << z))) : 0;
+    return warp_region(g, g->wkt_mercator, gt, (tx1 - tx0 + 1) * size, size, xscale, out, err);
 }
 
 int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
@@ -502,7 +537,8 @@ int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    if (warp_region(g, g->wkt_lonlat, gt, w, h, out->px, err) != 0) {
+    const double xscale = g->wrap ? g->wrap_deg_per_px / (dw / w) : 0; /* as for the tiles */
+    if (warp_region(g, g->wkt_lonlat, gt, w, h, xscale, out->px, err) != 0) {
         tiles_raster_free(out);
         return -1;
     }
@@ -531,7 +567,7 @@ int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    if (warp_region(g, wkt, ogt, w, h, out->px, err) != 0) {
+    if (warp_region(g, wkt, ogt, w, h, 0, out->px, err) != 0) {
         tiles_raster_free(out);
         return -1;
     }
