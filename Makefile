@@ -32,10 +32,12 @@ LEAFLET  := assets/baked/web/leaflet
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-# Debian packages: what running needs, and what testing/benchmarking adds.
+# Debian packages: what running needs, and what testing/benchmarking adds. libgdal32 (Debian 12's
+# GDAL) warps the built-in Marble layers at `make assets`; gdalapi.c loads any libgdal.so.30-36
+# with dlopen, in `cartouche bake` and `cartouche scenes index` only.
 RUN_PKGS  := gcc make pkg-config libcairo2-dev libfreetype-dev libharfbuzz-dev libfribidi-dev \
              libpng-dev libturbojpeg0-dev libjpeg62-turbo-dev libevent-dev libjansson-dev libexpat1-dev libsqlite3-dev \
-             libmemcached-dev libarchive-dev nettle-dev uthash-dev usb.ids \
+             libmemcached-dev libarchive-dev nettle-dev uthash-dev usb.ids libgdal32 \
              fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-noto-core marble-qt-data
 TEST_PKGS := libcmocka-dev python3-pytest python3-requests python3-pil poppler-utils wrk \
              clang libclang-rt-14-dev nginx-light memcached \
@@ -78,7 +80,8 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
-# Pre-baked backgrounds (tiles, device art); skips what is already baked.
+# Pre-baked backgrounds (tiles, device art); skips what is already baked (a layer whose source,
+# bounds or TILES_BAKE_VERSION changed is baked again).
 assets: $(BIN) $(LEAFLET)/leaflet.js
 	$(BIN) bake --assets assets
 

@@ -1,4 +1,4 @@
-/* codec.c — JPEG (libjpeg-turbo) and PNG (libpng) encode/decode for tiles and source imagery.
+/* codec.c — JPEG (libjpeg-turbo) and PNG (libpng) encode/decode for tiles.
  * A tjhandle is made per call: bake encodes thousands of tiles per handle-less call cheaply
  * enough (handle creation is microseconds), and decoding on workers stays free of shared state. */
 #include "tiles/codec.h"
@@ -109,43 +109,6 @@ int tiles_codec_decode_raster(const unsigned char *data, size_t len, tiles_raste
         return decode_png(data, len, PNG_FORMAT_RGBA, out, NULL, err);
     err_set(err, ERR_UNSUPPORTED, NULL, "neither JPEG nor PNG data");
     return -1;
-}
-
-int tiles_codec_read_file(const char *path, tiles_raster *out, err_t *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_set(err, ERR_NOT_FOUND, NULL, "%s: cannot open", path);
-        return -1;
-    }
-    unsigned char *buf = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            unsigned char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                err_set(err, ERR_INTERNAL, NULL, "%s: out of memory", path);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        if (n == 0)
-            break;
-        len += n;
-    }
-    fclose(f);
-    int rc = tiles_codec_decode_raster(buf, len, out, err);
-    free(buf);
-    if (rc != 0) {
-        char m[sizeof err->msg];
-        snprintf(m, sizeof m, "%s", err ? err->msg : "");
-        err_set(err, ERR_UNPROCESSABLE, NULL, "%s: %s", path, m);
-    }
-    return rc;
 }
 
 cairo_surface_t *tiles_codec_decode_surface(const unsigned char *data, size_t len, err_t *err)

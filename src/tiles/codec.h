@@ -1,6 +1,6 @@
-/* codec.h — the image codecs the tile module needs: decoding source imagery (JPEG/PNG files)
- * into RGBA rasters at bake time, encoding tiles (libjpeg-turbo tjCompress2, libpng with fast
- * compression) into memory, and decoding pre-encoded tiles into cairo surfaces on a worker. */
+/* codec.h — the image codecs the tile module needs: encoding tiles (libjpeg-turbo tjCompress2,
+ * libpng with fast compression) into memory, and decoding pre-encoded tiles into rasters or
+ * cairo surfaces on a worker. */
 #ifndef CARTOUCHE_TILES_CODEC_H
 #define CARTOUCHE_TILES_CODEC_H
 
@@ -17,9 +17,6 @@ typedef struct {
 } tiles_raster;
 
 void tiles_raster_free(tiles_raster *r);
-
-/* Read a .jpg/.jpeg/.png file into an RGBA raster (alpha 255 for JPEG). */
-int tiles_codec_read_file(const char *path, tiles_raster *out, err_t *err);
 
 /* Encode a raster; *out is malloc'd (caller frees). JPEG ignores alpha (caller flattens). */
 int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **out, size_t *len,

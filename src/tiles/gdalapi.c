@@ -25,7 +25,7 @@ static void gdal_init(void)
     for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
         h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        gdal.missing = "libgdal is not installed (Debian: libgdal-dev)";
+        gdal.missing = "libgdal is not installed (Debian: libgdal32)";
         return;
     }
 #define LOAD(ret, name, args)                                                                      \

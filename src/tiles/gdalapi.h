@@ -59,7 +59,8 @@ typedef void (*CPLErrorHandler)(CPLErr, int, const char *);
     X(GDALBuildVRTOptions *, GDALBuildVRTOptionsNew, (char **, void *))                            \
     X(void, GDALBuildVRTOptionsFree, (GDALBuildVRTOptions *))                                      \
     X(GDALDatasetH, GDALBuildVRT,                                                                  \
-      (const char *, int, GDALDatasetH *, const char *const *, const GDALBuildVRTOptions *, int *)) \
+      (const char *, int, GDALDatasetH *, const char *const *, const GDALBuildVRTOptions *,        \
+       int *))                                                                                     \
     X(OGRSpatialReferenceH, OSRNewSpatialReference, (const char *))                                \
     X(void, OSRDestroySpatialReference, (OGRSpatialReferenceH))                                    \
     X(int, OSRImportFromEPSG, (OGRSpatialReferenceH, int))                                         \

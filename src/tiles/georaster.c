@@ -1,9 +1,10 @@
 /* georaster.c — georeferenced imagery through GDAL (see georaster.h).
  *
- * Each file is opened once and seen through an in-memory VRT that picks its colour bands (red,
- * green, blue by colour interpretation, else the first three, else one grey band; a palette is
- * expanded) and its alpha band. Every band of tiles is one GDALWarp() call of all the VRTs into
- * a MEM dataset in EPSG:3857 with a destination alpha band, so reprojection, resampling,
+ * Each file is opened once per warp slot and seen through an in-memory VRT that picks its
+ * colour bands (red, green, blue by colour interpretation, else the first three, else one grey
+ * band; a palette is expanded) and its alpha band, and places a plain image on the
+ * longitude/latitude bounds it is given. Every band of tiles is one GDALWarp() call of all the
+ * VRTs into a MEM dataset in EPSG:3857 with a destination alpha band, so reprojection, resampling,
  * nodata, alpha and the mosaic are GDAL's. Sources deeper than 8 bits are warped as Float32 and
  * scaled afterwards with percentiles of a sample of their pixels, so the stretch is the same in
  * every tile. Nothing is written next to the sources. */

@@ -1,7 +1,9 @@
 /* georaster.h — georeferenced imagery read through GDAL (GeoTIFF and COG, JPEG 2000, PNG/JPEG
  * with a world file, any raster GDAL opens, in any CRS GDAL knows), one file or several as one
- * mosaic, warped into Web Mercator tiles by GDAL's warper. Rasters deeper than 8 bits are
- * scaled to 8 bits by a per-band percentile stretch; nodata and alpha become transparency. */
+ * mosaic, or one plain equirectangular image placed on given bounds (the built-in Marble
+ * layers), warped into Web Mercator tiles by GDAL's warper: the bake's one way to reproject.
+ * Rasters deeper than 8 bits are scaled to 8 bits by a per-band percentile stretch; nodata and
+ * alpha become transparency. */
 #ifndef CARTOUCHE_TILES_GEORASTER_H
 #define CARTOUCHE_TILES_GEORASTER_H
 

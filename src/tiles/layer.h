@@ -10,7 +10,7 @@
 #include "util/err.h"
 
 /* Bump when the bake's output changes (filters, formats, pack layout): forces a re-bake. */
-#define TILES_BAKE_VERSION 4
+#define TILES_BAKE_VERSION 5 /* 4: JPEG tiles in cell form; 5: every layer warped by GDAL */
 /* Zoom of the scene catalogue's tiles. */
 #define TILES_SCENE_ZOOM 2
 

@@ -111,6 +111,17 @@ def test_builtin_layer_matches_gdalwarp(server, tmp_path, z, x, y, size):
     assert psnr(mine, ref) > psnr(stored, ref) - 4, (psnr(mine, ref), psnr(stored, ref))
 
 
+def test_server_maps_no_gdal(server):
+    """GDAL is the bake's: serving the GDAL-baked layer (tiles, labels, static maps, scenes) never
+    loads libgdal, so a server runs without it."""
+    for path in ["/v1/tiles/bluemarble/3/4/2.jpg", "/v1/tiles/bluemarble/3/4/2@2x.png?labels=places",
+                 "/v1/static?bbox=-10,35,30,60&size=300x200", "/v1/scenes?limit=2",
+                 "/v1/scenes/bluemarble-2-2-1/thumbnail.jpg"]:
+        assert server.get(path).status_code == 200, path
+    with open(f"/proc/{server.proc.pid}/maps") as f:
+        assert "libgdal" not in f.read()
+
+
 def test_utm_geotiff_matches_gdalwarp(start_server, inputs):
     d, flags = inputs
     s = start_server(*flags)

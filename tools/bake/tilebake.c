@@ -1,8 +1,8 @@
-/* tilebake.c — `cartouche bake`, tile part: reprojects source imagery into tile archives (256 px
- * and 512 px @2x; PMTiles by default, MBTiles on request), records each layer's stamp and
- * scene statistics, and bakes the place index from Marble's gazetteer. Work already done (same
- * source mtime/size, bounds and TILES_BAKE_VERSION, archives present) is skipped. Two threads
- * share the bands of tiles.
+/* tilebake.c — `cartouche bake`, tile part: warps source imagery with GDAL (georaster.h) into
+ * tile archives (256 px and 512 px @2x; PMTiles by default, MBTiles on request), records each
+ * layer's stamp and scene statistics, and bakes the place index from Marble's gazetteer. Work
+ * already done (same source mtime/size, bounds and TILES_BAKE_VERSION, archives present) is
+ * skipped. Two threads share the bands of tiles.
  *
  * Each tile is stored once, in one format: JPEG q85 for an opaque layer, PNG (alpha) for a
  * user image that covers part of the world. The server encodes the other format on demand
