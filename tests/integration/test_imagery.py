@@ -99,7 +99,7 @@ def test_builtin_layer_matches_gdalwarp(server, tmp_path, z, x, y, size):
     """The built-in layer is Marble's JPEG placed on -180,-90,180,90 and warped by GDAL: its
     stored JPEG tiles are gdalwarp's output of the same JPEG and area but for the JPEG q85 losses,
     measured on gdalwarp's tile itself (a coastline one source pixel off costs 10-18 dB at z3-z6;
-    the old hand-written reprojection was 5 dB off on the polar tile)."""
+    the hand-written reprojection this replaced fell 5.4 dB short on Greenland, 6.4 at Gibraltar)."""
     run("gdal_translate", "-q", "-of", "VRT", "-a_srs", "EPSG:4326", "-a_ullr", -180, 90, 180, -90,
         MARBLE, tmp_path / "marble.vrt")
     ref = gdal_tile([tmp_path / "marble.vrt"], z, x, y, tmp_path / "ref.tif", size, ("-ovr", "NONE"))
