@@ -527,7 +527,8 @@ int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx
 int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
 {
     const double *b = g->bounds;
-    double dw = b[2] - b[0], dh = b[3] - b[1], f = fmax(dw, dh) / max;
+    double dw = b[2] - b[0] + (b[2] <= b[0] ? 360 : 0), dh = b[3] - b[1]; /* w > e: across ±180 */
+    double f = fmax(dw, dh) / max;
     int w = (int)fmax(1, round(dw / f)), h = (int)fmax(1, round(dh / f));
     const double gt[6] = {b[0], dw / w, 0, b[3], 0, -dh / h};
     out->w = w;

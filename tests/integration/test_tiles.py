@@ -202,8 +202,12 @@ def test_user_layer(start_server, user_assets):
     j = s.get("/v1/scenes?datetime=2021-01-01T00:00:00Z/..").json()
     assert [f["id"] for f in j["features"]] == ["island"]
     assert j["features"][0]["properties"]["cartouche:greenness"] > 0.5
+    # The thumbnail is the layer's preview in longitude/latitude, as for every layer GDAL warps:
+    # 20 x 10 degrees (the 300 x 200 px image is stretched over them).
     t = s.get("/v1/scenes/island/thumbnail.png?w=150")
-    assert t.status_code == 200 and image(t).size == (150, 100)
+    assert t.status_code == 200 and image(t).size == (150, 75)
+    px = image(t).convert("RGBA").getpixel((75, 37))
+    assert px[1] > 140 and px[0] < 50 and px[3] == 255, px
     assert s.get("/v1/tiles/island.json").json()["bounds"][0] == 170
 
 
