@@ -173,8 +173,10 @@ def intervals(data):
     return data[:i], parts
 
 
+# z0 with places only: its graticule (a meridian every 30°: 21 px at 256 px) touches every 32 px
+# cell, so none is left as stored but by the chance of a uniform cell encoding to the same bytes.
 LABELLED = [("6/33/22", "places"), ("6/33/22", "graticule"), ("6/8/25", "places,graticule"),
-            ("5/16/11", "places,graticule"), ("3/4/2", "places"), ("0/0/0", "places,graticule")]
+            ("5/16/11", "places,graticule"), ("3/4/2", "places"), ("0/0/0", "places")]
 
 
 @pytest.mark.parametrize("scale", ["", "@2x"])
