@@ -2,7 +2,8 @@
 # The hostile-mix row of `make bench` (issue 12): W1 uncached at c1000 alone on a fresh server
 # (the clean figure), then on another fresh server the same W1 load with 200 slow readers (1 KB/s,
 # distinct @2x PNGs), 50 concurrent 4 MB uploads and a stream of many-key JSON bodies
-# (bench/hostile_mix.py). Prints one RESULT JSON line. MIX_BUDGET_MB (default 64), MIX_S (10).
+# (bench/hostile_mix.py). Prints one RESULT JSON line. MIX_BUDGET_MB (default 64), MIX_S (10),
+# MIX_JSON_RATE (many-key bodies a second; 0, the default: each sent as soon as the last is answered).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

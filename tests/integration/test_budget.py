@@ -132,9 +132,14 @@ class Mix:
         if isinstance(st, int):
             self.note("many-keys", st, data.decode("utf-8", "replace"))
 
-    def json_stream(self):
+    def json_stream(self, rate=0):
+        """Many-key bodies one after another: as fast as they are answered, or rate a second."""
+        t = time.time()
         while not self.stop.is_set():
             self.many_keys(random.choice([600, 5000, 60_000]))
+            if rate:
+                t += 1.0 / rate
+                self.stop.wait(max(0.0, t - time.time()))
 
     def slow_reader(self, i, seconds):
         """Asks for a distinct @2x PNG with a tiny receive window, then takes 1 KB a second."""
