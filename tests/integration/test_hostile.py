@@ -844,7 +844,7 @@ def test_many_keys_refused_fast(server, observe):
     observe("413 both; /healthz answered throughout")
 
 
-@case(sends="POST /v1/cards/og.jpg bodies with 1.5 MB of whitespace before their content (many pieces in memory): "
+@case(sends="POST /v1/cards/og.png bodies with 1.5 MB of whitespace before their content (many pieces in memory): "
             "a title holding an escaped quote and a ':'; 600 keys; nesting 3 deep",
       expected="200 with the title drawn; 413 naming QUERY_MAX_PARAMS; 400 naming the depth")
 def test_body_scanned_in_pieces(server, observe):
