@@ -531,43 +531,64 @@ static void devices_free_array(device **arr, size_t n)
     free(arr);
 }
 
-devices_registry *devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
+int devices_each(const char *templates_dir, int (*fn)(device *d, const char *path, void *ctx, err_t *err),
+                 void *ctx, err_t *err)
 {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/devices", templates_dir);
-    device **arr = NULL;
-    size_t n = 0, cap = 0;
     DIR *dh = opendir(dir);
     if (!dh) {
         err_set(err, ERR_CONFIG, NULL, "%s: cannot open the device registry directory", dir);
-        return NULL;
+        return -1;
     }
+    int rc = 0;
     struct dirent *de;
-    while ((de = readdir(dh))) {
+    while (rc == 0 && (de = readdir(dh))) {
         size_t len = strlen(de->d_name);
         if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
             continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         device *d = devices_parse_file(path, err);
-        if (!d)
-            goto fail;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            device **na = realloc(arr, nc * sizeof *na);
-            if (!na) {
-                devices_free(d);
-                err_set(err, ERR_INTERNAL, NULL, "out of memory");
-                goto fail;
-            }
-            arr = na, cap = nc;
-        }
-        arr[n++] = d;
-        if (assets_dir && devices_decode_backgrounds(d, assets_dir, err) < 0)
-            goto fail;
+        rc = d ? fn(d, path, ctx, err) : -1;
     }
     closedir(dh);
-    dh = NULL;
+    return rc;
+}
+
+typedef struct {
+    device **arr;
+    size_t n, cap;
+    const char *assets_dir;
+} devices_list;
+
+static int devices_keep(device *d, const char *path, void *ctx, err_t *err)
+{
+    devices_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 16;
+        device **na = realloc(l->arr, nc * sizeof *na);
+        if (!na) {
+            devices_free(d);
+            err_set(err, ERR_INTERNAL, NULL, "out of memory");
+            return -1;
+        }
+        l->arr = na, l->cap = nc;
+    }
+    l->arr[l->n++] = d;
+    return l->assets_dir ? devices_decode_backgrounds(d, l->assets_dir, err) : 0;
+}
+
+devices_registry *devices_load(const char *templates_dir, const char *assets_dir, err_t *err)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/devices", templates_dir);
+    devices_list l = {.assets_dir = assets_dir};
+    int listed = devices_each(templates_dir, devices_keep, &l, err);
+    device **arr = l.arr;
+    size_t n = l.n;
+    if (listed < 0)
+        goto fail;
     if (n == 0) {
         err_set(err, ERR_CONFIG, NULL, "%s: no device files", dir);
         goto fail;
@@ -612,8 +633,6 @@ devices_registry *devices_load(const char *templates_dir, const char *assets_dir
     reg->n = n;
     return reg;
 fail:
-    if (dh)
-        closedir(dh);
     devices_free_array(arr, n);
     return NULL;
 }

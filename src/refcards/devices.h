@@ -98,6 +98,11 @@ typedef struct devices_registry devices_registry;
 /* Load every JSON file of templates_dir/devices/, validate, decode the baked backgrounds from
  * assets_dir (NULL: do not decode). NULL + err naming the file and field on the first problem. */
 devices_registry *devices_load(const char *templates_dir, const char *assets_dir, err_t *err);
+/* Each device file of templates_dir/devices (NAME.json, hidden files skipped), parsed: fn takes
+ * the device (frees or keeps it) and its path; its -1 stops the walk. -1 + err when the folder
+ * cannot be read, a file is not a device, or fn failed. */
+int devices_each(const char *templates_dir, int (*fn)(device *d, const char *path, void *ctx, err_t *err),
+                 void *ctx, err_t *err);
 void devices_registry_free(devices_registry *reg);
 /* SHA-256 (hex) of every device file of the registry, in id order: a part of every card's cache
  * key (a fixed drawing or layout reaches cards already cached). "" for NULL. */

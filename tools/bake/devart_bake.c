@@ -3,7 +3,6 @@
 #include "bake/devart_bake.h"
 
 #include <cairo.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,51 +50,38 @@ static int devart_write(const device *d, const char path[1024], int scale, err_t
     return 0;
 }
 
+typedef struct {
+    const char *assets_dir;
+    int baked;
+} devart_run;
+
+/* One device's art at 1x and 2x, unless both PNGs are newer than its file. Frees d. */
+static int devart_one(device *d, const char *src, void *ctx, err_t *err)
+{
+    devart_run *run = ctx;
+    char out[2][1024];
+    size_t stem = strlen(d->background) - 4;
+    snprintf(out[0], sizeof out[0], "%s/%s", run->assets_dir, d->background);
+    snprintf(out[1], sizeof out[1], "%s/%.*s@2x.png", run->assets_dir, (int)stem, d->background);
+    struct stat js, ps;
+    int fresh = stat(src, &js) == 0, rc = 0;
+    for (int s = 0; s < 2; s++)
+        fresh = fresh && stat(out[s], &ps) == 0 && ps.st_mtime >= js.st_mtime;
+    if (!fresh) {
+        if (devart_mkdirs(out[0]) < 0) {
+            err_set(err, ERR_CONFIG, NULL, "%s: cannot create the directory of %s", d->file, out[0]);
+            rc = -1;
+        }
+        for (int s = 0; s < 2 && rc == 0; s++)
+            rc = devart_write(d, out[s], s + 1, err);
+        run->baked += rc == 0;
+    }
+    devices_free(d);
+    return rc;
+}
+
 int devart_bake(const char *templates_dir, const char *assets_dir, err_t *err)
 {
-    char dir[512];
-    int baked = 0;
-    snprintf(dir, sizeof dir, "%s/devices", templates_dir);
-    DIR *dh = opendir(dir);
-    if (!dh) {
-        err_set(err, ERR_CONFIG, NULL, "%s: cannot open the device registry directory", dir);
-        return -1;
-    }
-    struct dirent *de;
-    while ((de = readdir(dh))) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
-            continue;
-        char src[1024], out[2][1024];
-        snprintf(src, sizeof src, "%s/%s", dir, de->d_name);
-        device *d = devices_parse_file(src, err);
-        if (!d)
-            goto fail;
-        size_t stem = strlen(d->background) - 4;
-        snprintf(out[0], sizeof out[0], "%s/%s", assets_dir, d->background);
-        snprintf(out[1], sizeof out[1], "%s/%.*s@2x.png", assets_dir, (int)stem, d->background);
-        struct stat js, ps;
-        int fresh = stat(src, &js) == 0;
-        for (int s = 0; s < 2; s++)
-            fresh = fresh && stat(out[s], &ps) == 0 && ps.st_mtime >= js.st_mtime;
-        if (!fresh) {
-            if (devart_mkdirs(out[0]) < 0) {
-                err_set(err, ERR_CONFIG, NULL, "%s: cannot create the directory of %s", d->file, out[0]);
-                devices_free(d);
-                goto fail;
-            }
-            for (int s = 0; s < 2; s++)
-                if (devart_write(d, out[s], s + 1, err) < 0) {
-                    devices_free(d);
-                    goto fail;
-                }
-            baked++;
-        }
-        devices_free(d);
-    }
-    closedir(dh);
-    return baked;
-fail:
-    closedir(dh);
-    return -1;
+    devart_run run = {assets_dir, 0};
+    return devices_each(templates_dir, devart_one, &run, err) < 0 ? -1 : run.baked;
 }
