@@ -15,6 +15,8 @@
  *                                spliced in MCU rows with the art drawn whole (the form before
  *                                segments) and spliced as the server does (128-pixel segments,
  *                                the art copied from its kept runs), with the share encoded
+ *   render_bench refcard-segments FILE..  the same, the segments form only and 400 times each
+ *                                (to profile what the server does)
  *   render_bench tiles [N] [Z] [pipeline]  one thread: N labelled tiles of zoom Z (default 2000,
  *                                6) through the server's pipeline, and the whole tile step by step
  *                                (fetch, decode, copy, labels, encode); then the static map of
@@ -36,6 +38,7 @@
 #include "refcards/devices.h"
 #include "refcards/games/games.h"
 #include "core/encode.h"
+#include "core/etag.h"
 #include "core/budget.h"
 #include "core/render.h"
 #include "core/splice.h"
@@ -226,7 +229,7 @@ static int refcard_bench_draw(void *arg, render_ctx *rc, cairo_t *cr, err_t *err
 
 /* Parse time per file (the bundle of that one file), then draw and draw+JPEG per card and page,
  * on one thread, as the server's workers do. */
-static int refcard(int nfiles, char **files)
+static int refcard(int nfiles, char **files, int only_segments)
 {
     err_t err = {0};
     if (!(GT = games_load("templates/games", &err)) || !(DR = devices_load("templates", NULL, &err)) ||
@@ -236,7 +239,7 @@ static int refcard(int nfiles, char **files)
     }
     RD = (refcards_data){.games = GT, .devices = DR, .usb = UT};
     render_ctx *rc = render_ctx_new(0, &env, &err);
-    const int reps = 40;
+    const int reps = only_segments ? 400 : 40;
     for (int f = 0; f < nfiles; f++) {
         size_t len;
         char *data = slurp(files[f], &len);
@@ -275,9 +278,10 @@ static int refcard(int nfiles, char **files)
                 double ms[3] = {0}, draw[3] = {0};
                 int segs[3] = {0}, encoded[3] = {0};
                 size_t bytes[3] = {0};
+                unsigned long long digest[3] = {0}; /* of each form's file: a change to the drawing shows */
                 size_t kept0 = splice_cache_bytes(env.splices);
                 for (int i = 0; i < reps; i++)
-                    for (int sp = 0; sp < 3; sp++) {
+                    for (int sp = only_segments ? 2 : 0; sp < 3; sp++) {
                         a.splice = sp;
                         double t2 = budget_now();
                         draw_seconds = 0;
@@ -287,6 +291,7 @@ static int refcard(int nfiles, char **files)
                             return 1;
                         }
                         bytes[sp] = b->len;
+                        digest[sp] = etag_hash(ETAG_SEED, b->data, b->len);
                         blob_unref(b);
                         ms[sp] += (budget_now() - t2) * 1e3 / reps;
                         draw[sp] += draw_seconds * 1e3 / reps;
@@ -296,10 +301,12 @@ static int refcard(int nfiles, char **files)
                 a.stats = whole;
                 printf("  %-34.34s p%d %3zu bindings: whole %.2f ms (draw %.2f) | rows %.2f ms (draw %.2f, "
                        "encode+splice %.2f; %d/%d rows) | segments %.2f ms (draw %.2f, encode+splice %.2f; "
-                       "%d/%d segments), min text %.1f px, newly kept %zu KB, bytes %zu / %zu / %zu\n",
+                       "%d/%d segments), min text %.1f px, newly kept %zu KB, bytes %zu / %zu / %zu, "
+                       "digest %016llx / %016llx / %016llx\n",
                        cs.cards[c].slug, page, a.n, ms[0], draw[0], ms[1], draw[1], ms[1] - draw[1], encoded[1],
                        segs[1], ms[2], draw[2], ms[2] - draw[2], encoded[2], segs[2], a.stats.min_font_px,
-                       (splice_cache_bytes(env.splices) - kept0) / 1024, bytes[0], bytes[1], bytes[2]);
+                       (splice_cache_bytes(env.splices) - kept0) / 1024, bytes[0], bytes[1], bytes[2],
+                       digest[0], digest[1], digest[2]);
             }
         }
         free(sel);
@@ -660,7 +667,9 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "split") == 0)
         rc = split(argc > 2 ? atol(argv[2]) : 200);
     else if (argc >= 3 && strcmp(argv[1], "refcard") == 0)
-        rc = refcard(argc - 2, argv + 2);
+        rc = refcard(argc - 2, argv + 2, 0);
+    else if (argc >= 3 && strcmp(argv[1], "refcard-segments") == 0)
+        rc = refcard(argc - 2, argv + 2, 1);
     else if (argc >= 2 && (strcmp(argv[1], "bound") == 0 || strcmp(argv[1], "spliced") == 0)) {
         bound_draw = strcmp(argv[1], "bound") == 0 ? naive_draw : cards_draw;
         rc = bound(argc > 2 ? atoi(argv[2]) : 2, argc > 3 ? atof(argv[3]) : 10);
@@ -674,7 +683,7 @@ int main(int argc, char **argv)
                          argc > 4 && !strcmp(argv[4], "pipeline"));
     } else {
         fprintf(stderr, "usage: render_bench split [N] | bound|spliced [THREADS] [SECONDS] [all] | "
-                        "splice [N] | refcard FILE... | tiles [N] [Z]\n");
+                        "splice [N] | refcard|refcard-segments FILE... | tiles [N] [Z]\n");
         rc = 2;
     }
     template_set_unref(set);
