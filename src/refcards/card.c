@@ -1631,7 +1631,8 @@ static void card_callout(card_state *st, size_t idx)
     if (!p->n) {
         /* Unbound: just what the control is, faded, so the layout still reads. */
         text_style ts = card_style("sans-condensed", 13, CARD_MIN_FONT, 1, TEXT_ALIGN_LEFT, card_faint);
-        card_text(st, co->label, &ts, b->x + 5, b->y + 2, b->w - 10, b->h - 4, 0);
+        if (card_shown(st, (device_rect){b->x + 5, b->y + 2, b->w - 10, b->h - 4})) /* ink stays in its box */
+            card_text(st, co->label, &ts, b->x + 5, b->y + 2, b->w - 10, b->h - 4, 0);
         return;
     }
     double hw = b->w - 10;
@@ -1678,7 +1679,8 @@ static void card_groups(card_state *st)
         if (free_mid) {
             double cw = gr->box.w / 3 - 8, ch = gr->box.h / 3 - 8;
             text_style ts = card_style("sans-condensed-bold", 14, CARD_MIN_FONT, 1, TEXT_ALIGN_CENTER, card_grey);
-            card_text(st, gr->label, &ts, cx - cw / 2, cy - ch / 2, cw, ch, 0);
+            if (card_shown(st, (device_rect){cx - cw / 2, cy - ch / 2, cw, ch}))
+                card_text(st, gr->label, &ts, cx - cw / 2, cy - ch / 2, cw, ch, 0);
         }
     }
     for (size_t i = 0; i < d->n_callouts; i++)
@@ -2106,6 +2108,8 @@ int card_draw(cairo_t *cr, text_fonts *tf, const card_job *job, err_t *err)
 {
     card_state st = {0};
     st.cr = cr, st.tf = tf, st.job = job, st.err = err;
+    /* Every label is measured (often at several sizes and widths) before it is drawn: shaped once. */
+    text_memo_begin(tf);
     size_t n = job->n_items;
     st.n = n;
     st.item_lctx = calloc(n + 1, sizeof *st.item_lctx);
@@ -2210,5 +2214,6 @@ done:
         *job->stats = st.st;
     free(owner);
     card_state_free(&st);
+    text_memo_end(tf);
     return st.failed ? -1 : 0;
 }

@@ -658,6 +658,7 @@ void text_fonts_free(text_fonts *tf)
         cairo_font_face_destroy(tf->faces[i].cairo);
     }
     pthread_rwlock_unlock(&fonts_lock);
+    text_memo_clear(tf);
     text_shaped_free(&tf->sh);
     free(tf->scratch);
     if (tf->buf)

@@ -113,6 +113,10 @@ typedef struct {
     int missing; /* glyphs no font of the chain covers */
 } text_shaped;
 
+/* A shaped label kept between text_memo_begin and text_memo_end (shape.c). */
+typedef struct text_memo_entry text_memo_entry;
+#define TEXT_MEMO_MAX_BYTES ((size_t)2 << 20) /* past this, labels are shaped as if not kept */
+
 typedef struct { /* glyphs stroked for halos: a cairo user font over a face, per width */
     int face;
     double width; /* user-space units */
@@ -145,6 +149,9 @@ struct text_fonts {
     int nhalos;
     text_sf_entry *sf; /* scaled fonts by face, size and device matrix (util/hash.h) */
     text_shaped sh; /* scratch for the label being laid out */
+    text_memo_entry *memo; /* labels shaped since text_memo_begin, by family, newlines and bytes */
+    int memo_depth;        /* text_memo_begin calls not yet ended */
+    size_t memo_bytes;
     void *scratch;  /* layout.c's line scratch */
     size_t scratch_cap;
 };
@@ -175,6 +182,7 @@ int text_font_glyph_ink(const text_fonts *tf, int face, uint32_t gid, float *x0,
 int text_shape_label(text_fonts *tf, int family, const char *utf8, size_t len, int keep_newlines,
                      err_t *err);
 void text_shaped_free(text_shaped *sh);
+void text_memo_clear(text_fonts *tf);
 
 /* utf8.c: decode valid UTF-8 (checked before) into at most max code points;
  * returns the count, *cut = 1 if there was more. */

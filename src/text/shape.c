@@ -292,8 +292,143 @@ static void family_ellipsis(text_fonts *tf, text_family *fam)
     }
 }
 
+/* ---- labels kept between text_memo_begin and text_memo_end ---- */
+
+#define MEMO_KEY_MAX 512 /* longer labels are not kept (a card's are under 320 bytes) */
+
+struct text_memo_entry {
+    UT_hash_handle hh;
+    int nc, ng, nr, np, cut, missing;
+    text_char *c;
+    text_glyph *g;
+    text_run *r;
+    text_para *p;
+    unsigned char key[]; /* family, keep_newlines, the label's bytes */
+};
+
+static size_t memo_align(size_t n)
+{
+    return (n + 15) & ~(size_t)15;
+}
+
+void text_memo_begin(text_fonts *tf)
+{
+    tf->memo_depth++;
+}
+
+void text_memo_clear(text_fonts *tf)
+{
+    text_memo_entry *e, *tmp;
+    HASH_ITER(hh, tf->memo, e, tmp) {
+        HASH_DEL(tf->memo, e);
+        free(e);
+    }
+    tf->memo = NULL;
+    tf->memo_bytes = 0;
+}
+
+void text_memo_end(text_fonts *tf)
+{
+    if (tf->memo_depth > 0 && --tf->memo_depth == 0)
+        text_memo_clear(tf);
+}
+
+/* The key of a label: its family and newline handling, then its bytes; 0 if too long to keep. */
+static size_t memo_key(unsigned char *key, int family, int keep_newlines, const char *utf8, size_t len)
+{
+    if (len + 2 > MEMO_KEY_MAX)
+        return 0;
+    key[0] = (unsigned char)family;
+    key[1] = (unsigned char)(keep_newlines != 0);
+    memcpy(key + 2, utf8, len);
+    return len + 2;
+}
+
+/* The kept shape of a label into tf->sh: 1 if it was kept, 0 if not, -1 out of memory. */
+static int memo_restore(text_fonts *tf, const unsigned char *key, size_t klen)
+{
+    text_memo_entry *e;
+    HASH_FIND(hh, tf->memo, key, klen, e);
+    if (!e)
+        return 0;
+    text_shaped *sh = &tf->sh;
+    if (grow((void **)&sh->c, &sh->cap_c, e->nc + 1, sizeof *sh->c) != 0 ||
+        grow((void **)&sh->g, &sh->cap_g, e->ng + 1, sizeof *sh->g) != 0 ||
+        grow((void **)&sh->r, &sh->cap_r, e->nr + 1, sizeof *sh->r) != 0 ||
+        grow((void **)&sh->p, &sh->cap_p, e->np + 1, sizeof *sh->p) != 0)
+        return -1;
+    memcpy(sh->c, e->c, (size_t)e->nc * sizeof *sh->c);
+    memcpy(sh->g, e->g, (size_t)e->ng * sizeof *sh->g);
+    memcpy(sh->r, e->r, (size_t)e->nr * sizeof *sh->r);
+    memcpy(sh->p, e->p, (size_t)e->np * sizeof *sh->p);
+    sh->nc = e->nc, sh->ng = e->ng, sh->nr = e->nr, sh->np = e->np;
+    sh->cut = e->cut, sh->missing = e->missing;
+    return 1;
+}
+
+/* Keep tf->sh, just shaped, under key (not when the memo is full or memory short: only slower). */
+static void memo_keep(text_fonts *tf, const unsigned char *key, size_t klen)
+{
+    const text_shaped *sh = &tf->sh;
+    size_t oc = memo_align(sizeof(text_memo_entry) + klen);
+    size_t og = oc + memo_align((size_t)sh->nc * sizeof *sh->c);
+    size_t orr = og + memo_align((size_t)sh->ng * sizeof *sh->g);
+    size_t op = orr + memo_align((size_t)sh->nr * sizeof *sh->r);
+    size_t bytes = op + (size_t)sh->np * sizeof *sh->p;
+    if (tf->memo_bytes + bytes > TEXT_MEMO_MAX_BYTES)
+        return;
+    text_memo_entry *e = malloc(bytes);
+    if (!e)
+        return;
+    memset(e, 0, sizeof *e);
+    unsigned char *base = (unsigned char *)e;
+    e->nc = sh->nc, e->ng = sh->ng, e->nr = sh->nr, e->np = sh->np;
+    e->cut = sh->cut, e->missing = sh->missing;
+    e->c = (text_char *)(base + oc);
+    e->g = (text_glyph *)(base + og);
+    e->r = (text_run *)(base + orr);
+    e->p = (text_para *)(base + op);
+    memcpy(e->key, key, klen);
+    memcpy(e->c, sh->c, (size_t)sh->nc * sizeof *sh->c);
+    memcpy(e->g, sh->g, (size_t)sh->ng * sizeof *sh->g);
+    memcpy(e->r, sh->r, (size_t)sh->nr * sizeof *sh->r);
+    memcpy(e->p, sh->p, (size_t)sh->np * sizeof *sh->p);
+    HASH_ADD_KEYPTR(hh, tf->memo, e->key, klen, e);
+    if (!HASH_ADDED(e)) {
+        free(e);
+        return;
+    }
+    tf->memo_bytes += bytes;
+}
+
+static int shape_label(text_fonts *tf, int family, const char *utf8, size_t len, int keep_newlines,
+                       err_t *err);
+
 int text_shape_label(text_fonts *tf, int family, const char *utf8, size_t len, int keep_newlines,
                      err_t *err)
+{
+    unsigned char key[MEMO_KEY_MAX];
+    size_t klen = tf->memo_depth > 0 ? memo_key(key, family, keep_newlines, utf8, len) : 0;
+    if (klen) {
+        int kept = memo_restore(tf, key, klen);
+        if (kept < 0) {
+            err_set(err, ERR_INTERNAL, NULL, "out of memory shaping a label");
+            return -1;
+        }
+        if (kept) {
+            tf->sh.family = family;
+            return 0;
+        }
+    }
+    if (shape_label(tf, family, utf8, len, keep_newlines, err) != 0)
+        return -1;
+    if (klen)
+        memo_keep(tf, key, klen);
+    return 0;
+}
+
+static int shape_label(text_fonts *tf, int family, const char *utf8, size_t len, int keep_newlines,
+                       err_t *err)
 {
     text_shaped *sh = &tf->sh;
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();

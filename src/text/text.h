@@ -69,6 +69,14 @@ void text_fonts_free(text_fonts *tf);
  * is (cairo 1.16 deadlocks otherwise: see text/font.c). Not nested, not around text_draw. */
 void text_cairo_enter(void);
 void text_cairo_leave(void);
+/* From text_memo_begin to the matching text_memo_end (pairs may nest; the outermost counts),
+ * every label shaped is kept, and laying it out again (another size, box or style of the same
+ * family) does not shape it again: for a caller that measures its labels many times before it
+ * draws them (a refcard). Shaping depends on nothing else, so the layouts are the same. The kept
+ * labels (at most TEXT_MEMO_MAX_BYTES, text/impl.h) are freed by the outermost text_memo_end, so
+ * nothing is kept from one image to the next. */
+void text_memo_begin(text_fonts *tf);
+void text_memo_end(text_fonts *tf);
 /* 1 if the manifest knows this family name (for template validation). */
 int text_fonts_has_family(const text_fonts *tf, const char *family);
 

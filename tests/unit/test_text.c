@@ -743,6 +743,80 @@ static void test_sheet(void **state)
     assert_int_equal(access(path, R_OK), 0);
 }
 
+/* ---- labels kept between text_memo_begin and text_memo_end ---- */
+
+typedef struct {
+    int n;
+    text_glyph_pos g[128];
+    text_metrics m;
+} glyph_dump;
+
+static void dump_layout(const char *s, const char *font, int wrap, double size, double w, glyph_dump *d)
+{
+    text_style st = style(size, size * 0.5, wrap);
+    st.font = font;
+    text_layout *lo = fit(s, &st, (text_box){10, 20, w, 3 * size + 12}, &d->m);
+    d->n = text_layout_glyph_count(lo);
+    assert_true(d->n <= 128);
+    for (int i = 0; i < d->n; i++)
+        text_layout_glyph_at(lo, i, &d->g[i]);
+    text_layout_free(lo);
+}
+
+static void assert_same_glyphs(const glyph_dump *a, const glyph_dump *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_true(a->m.size == b->m.size && a->m.lines == b->m.lines && a->m.truncated == b->m.truncated &&
+                a->m.ink.x == b->m.ink.x && a->m.ink.w == b->m.ink.w && a->m.ink.h == b->m.ink.h);
+    for (int i = 0; i < a->n; i++)
+        assert_true(a->g[i].index == b->g[i].index && a->g[i].x == b->g[i].x && a->g[i].y == b->g[i].y &&
+                    a->g[i].cluster == b->g[i].cluster);
+}
+
+/* A kept label lays out exactly as one shaped afresh, whatever size, box, family or newline
+ * handling it is laid out with next (the key holds the family and the newline handling). */
+static void test_memo(void **state)
+{
+    static const char *labels[] = {"Landing gear toggle", "Landing gear\ntoggle", "\u0645\u0631\u062d\u0628\u0627 Hello",
+                                   "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8", "Wheel brakes"};
+    static const char *fonts[] = {"sans", "mono", "sans-condensed-bold"};
+    static const double sizes[] = {13, 24};
+    enum { NL = 5, NF = 3, NS = 2 };
+    static glyph_dump ref[NL][NF][2][NS];
+    for (int l = 0; l < NL; l++)
+        for (int f = 0; f < NF; f++)
+            for (int wr = 0; wr < 2; wr++)
+                for (int k = 0; k < NS; k++)
+                    dump_layout(labels[l], fonts[f], wr, sizes[k], 160, &ref[l][f][wr][k]);
+    /* The families and newline handlings differ for these labels, or the test proves nothing. */
+    assert_true(ref[0][0][0][0].m.ink.w != ref[0][1][0][0].m.ink.w);
+    assert_true(ref[1][0][0][1].m.lines != ref[1][0][1][1].m.lines);
+    char long_label[700];
+    memset(long_label, 'x', sizeof long_label - 1);
+    long_label[sizeof long_label - 1] = '\0';
+    glyph_dump long_ref, d;
+    dump_layout(long_label, "sans", 1, 13, 400, &long_ref);
+
+    text_memo_begin(tf);
+    for (int pass = 0; pass < 2; pass++) {
+        text_memo_begin(tf); /* nested: the outer pair keeps the labels */
+        for (int l = NL - 1; l >= 0; l--)
+            for (int k = 0; k < NS; k++)
+                for (int wr = 0; wr < 2; wr++)
+                    for (int f = 0; f < NF; f++) {
+                        dump_layout(labels[l], fonts[f], wr, sizes[k], 160, &d);
+                        assert_same_glyphs(&d, &ref[l][f][wr][k]);
+                    }
+        dump_layout(long_label, "sans", 1, 13, 400, &d);
+        assert_same_glyphs(&d, &long_ref);
+        text_memo_end(tf);
+    }
+    text_memo_end(tf);
+    text_memo_end(tf); /* unmatched: ignored */
+    dump_layout(labels[0], "sans", 0, 13, 160, &d);
+    assert_same_glyphs(&d, &ref[0][0][0][0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -750,7 +824,7 @@ int main(void)
         cmocka_unit_test(test_fit_flags),   cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_rtl_order),   cmocka_unit_test(test_shaping),
         cmocka_unit_test(test_hostile),     cmocka_unit_test(test_fit_matrix),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_threads),     cmocka_unit_test(test_memo),
         cmocka_unit_test(test_sheet),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
