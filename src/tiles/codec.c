@@ -19,6 +19,23 @@ void tiles_raster_free(tiles_raster *r)
     r->w = r->h = 0;
 }
 
+void tiles_raster_colour(const tiles_raster *r, double mean[3], double *coverage)
+{
+    double sum[3] = {0, 0, 0};
+    long n = 0, total = (long)r->w * r->h;
+    for (long i = 0; i < total; i++) {
+        const uint8_t *p = r->px + i * 4;
+        if (p[3] < 128)
+            continue;
+        for (int c = 0; c < 3; c++)
+            sum[c] += p[c];
+        n++;
+    }
+    for (int c = 0; c < 3; c++)
+        mean[c] = n ? sum[c] / n : 0;
+    *coverage = total ? (double)n / total : 0;
+}
+
 static int is_png(const unsigned char *d, size_t len)
 {
     return len >= 8 && png_sig_cmp((png_const_bytep)d, 0, 8) == 0;

@@ -17,6 +17,9 @@ typedef struct {
 } tiles_raster;
 
 void tiles_raster_free(tiles_raster *r);
+/* Of an RGBA raster: the mean R, G, B over its opaque pixels (alpha >= 128; 0 if none) and the
+ * share of them (0..1). */
+void tiles_raster_colour(const tiles_raster *r, double mean[3], double *coverage);
 
 /* Encode a raster; *out is malloc'd (caller frees). JPEG ignores alpha (caller flattens). */
 int tiles_codec_encode_jpeg(const tiles_raster *r, int quality, unsigned char **out, size_t *len,

@@ -524,13 +524,10 @@ int tiles_georaster_warp_band(tiles_georaster *g, int z, int ty, int tx0, int tx
     return warp_region(g, g->wkt_mercator, gt, (tx1 - tx0 + 1) * size, size, xscale, out, err);
 }
 
-int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
+/* warp_region into a new w x h RGBA raster (freed again on failure). */
+static int warp_raster(tiles_georaster *g, const char *wkt, const double gt[6], int w, int h, double xscale,
+                       tiles_raster *out, err_t *err)
 {
-    const double *b = g->bounds;
-    double dw = b[2] - b[0] + (b[2] <= b[0] ? 360 : 0), dh = b[3] - b[1]; /* w > e: across ±180 */
-    double f = fmax(dw, dh) / max;
-    int w = (int)fmax(1, round(dw / f)), h = (int)fmax(1, round(dh / f));
-    const double gt[6] = {b[0], dw / w, 0, b[3], 0, -dh / h};
     out->w = w;
     out->h = h;
     out->channels = 4;
@@ -539,12 +536,22 @@ int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_
         err_set(err, ERR_INTERNAL, NULL, "out of memory");
         return -1;
     }
-    const double xscale = g->wrap ? g->wrap_deg_per_px / (dw / w) : 0; /* as for the tiles */
-    if (warp_region(g, g->wkt_lonlat, gt, w, h, xscale, out->px, err) != 0) {
+    if (warp_region(g, wkt, gt, w, h, xscale, out->px, err) != 0) {
         tiles_raster_free(out);
         return -1;
     }
     return 0;
+}
+
+int tiles_georaster_preview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
+{
+    const double *b = g->bounds;
+    double dw = b[2] - b[0] + (b[2] <= b[0] ? 360 : 0), dh = b[3] - b[1]; /* w > e: across ±180 */
+    double f = fmax(dw, dh) / max;
+    int w = (int)fmax(1, round(dw / f)), h = (int)fmax(1, round(dh / f));
+    const double gt[6] = {b[0], dw / w, 0, b[3], 0, -dh / h};
+    const double xscale = g->wrap ? g->wrap_deg_per_px / (dw / w) : 0; /* as for the tiles */
+    return warp_raster(g, g->wkt_lonlat, gt, w, h, xscale, out, err);
 }
 
 int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err_t *err)
@@ -561,19 +568,7 @@ int tiles_georaster_overview(tiles_georaster *g, int max, tiles_raster *out, err
     int w = (int)fmax(1, round(sw / f)), h = (int)fmax(1, round(sh / f));
     double fx = (double)sw / w, fy = (double)sh / h;
     const double ogt[6] = {gt[0], gt[1] * fx, gt[2] * fy, gt[3], gt[4] * fx, gt[5] * fy};
-    out->w = w;
-    out->h = h;
-    out->channels = 4;
-    out->px = malloc((size_t)w * h * 4);
-    if (!out->px) {
-        err_set(err, ERR_INTERNAL, NULL, "out of memory");
-        return -1;
-    }
-    if (warp_region(g, wkt, ogt, w, h, 0, out->px, err) != 0) {
-        tiles_raster_free(out);
-        return -1;
-    }
-    return 0;
+    return warp_raster(g, wkt, ogt, w, h, 0, out, err);
 }
 
 int tiles_georaster_stretch_bands(const tiles_georaster *g, double lo[3], double hi[3])

@@ -255,22 +255,6 @@ static void apply_sidecar(const char *path, json_t *props, json_t *exts,
     json_decref(doc);
 }
 
-static void colour_stats(const tiles_raster *r, double mean[3], double *coverage)
-{
-    double sum[3] = {0, 0, 0};
-    long n = 0, total = (long)r->w * r->h;
-    for (long i = 0; i < total; i++) {
-        const uint8_t *p = r->px + i * 4;
-        if (p[3] < 128)
-            continue;
-        sum[0] += p[0], sum[1] += p[1], sum[2] += p[2];
-        n++;
-    }
-    for (int c = 0; c < 3; c++)
-        mean[c] = n ? sum[c] / n : 0;
-    *coverage = total ? (double)n / total : 0;
-}
-
 static int write_file(const char *path, const void *data, size_t len)
 {
     char tmp[2100];
@@ -312,7 +296,7 @@ static int make_preview(const char *path, const char *out_png, json_t *entry, js
                                       TILES_STRETCH_HIGH, "low", l, "high", h));
     }
     double mean[3], coverage;
-    colour_stats(&r, mean, &coverage);
+    tiles_raster_colour(&r, mean, &coverage);
     unsigned char *png = NULL;
     size_t len = 0;
     rc = tiles_codec_encode_png(&r, &png, &len, err);

@@ -69,23 +69,6 @@ static int mkdirs(const char *path)
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static void scene_stats(const tiles_raster *t, tiles_scene_stat *s)
-{
-    double sum[3] = {0, 0, 0};
-    long n = 0, total = (long)t->w * t->h;
-    for (long i = 0; i < total; i++) {
-        const uint8_t *p = t->px + i * 4;
-        if (p[3] < 128)
-            continue;
-        for (int c = 0; c < 3; c++)
-            sum[c] += p[c];
-        n++;
-    }
-    for (int c = 0; c < 3; c++)
-        s->mean[c] = n ? sum[c] / n : 0;
-    s->coverage = total ? (double)n / total : 0;
-}
-
 /* Encode one tile (RGBA in t) in the layer's format and append it to the archives of its
  * size: PNG with alpha where the image may be absent, else JPEG. */
 static int bake_tile(bake_ctx *c, int si, int z, int x, int y, tiles_raster *t, uint8_t *rgb,
@@ -137,8 +120,10 @@ static int cut_tile(bake_ctx *c, int si, int z, int x, int y, const uint8_t *ban
         memcpy(tilepx + (size_t)row * size * 4, band + ((size_t)(y0 + row) * ncols + x0) * 4,
                (size_t)size * 4);
     tiles_raster t = {size, size, 4, tilepx};
-    if (c->scenes && z == TILES_SCENE_ZOOM && size == TILES_TILE_SIZE)
-        scene_stats(&t, &c->scenes[y * (1 << TILES_SCENE_ZOOM) + x]);
+    if (c->scenes && z == TILES_SCENE_ZOOM && size == TILES_TILE_SIZE) {
+        tiles_scene_stat *st = &c->scenes[y * (1 << TILES_SCENE_ZOOM) + x];
+        tiles_raster_colour(&t, st->mean, &st->coverage);
+    }
     if (bake_tile(c, si, z, x, y, &t, rgb, err) != 0)
         return -1;
     pthread_mutex_lock(&c->lock);
@@ -484,7 +469,7 @@ static int bake_layer(const char *dir, tiles_layer_meta *meta, const char *const
         snprintf(s->id, sizeof s->id, "%s", meta->name);
         s->z = -1;
         memcpy(s->bbox, meta->bounds, sizeof s->bbox);
-        scene_stats(&img, s);
+        tiles_raster_colour(&img, s->mean, &s->coverage);
         tiles_raster_free(&img);
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.thumb.jpg", dir, meta->name);
