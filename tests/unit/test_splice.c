@@ -31,31 +31,20 @@
 #include "core/pool.h"
 #include "core/render.h"
 #include "core/splice.h"
+#include "test_render_util.h"
 
-static metrics m;
-static budget *bud;
-static splice_store *st;
-static render_env env;
 static template_set *set;
-static render_ctx *rc;
-static splice_encoder *enc;
 static tjhandle tj;
 
 static int setup(void **state)
 {
     err_t err = {0};
-    bud = budget_new((size_t)1 << 30, &m);
-    st = bud ? splice_store_new(bud) : NULL;
-    if (!st)
-        return -1;
-    env = (render_env){"fonts/fonts.json", bud, st};
     text_fonts *tf = text_fonts_new("fonts/fonts.json", &err);
     set = tf ? template_set_load("templates", "assets", tf, &err) : NULL;
     text_fonts_free(tf);
-    rc = render_ctx_new(0, &env, &err);
-    enc = splice_encoder_new(st);
+    int rig = rig_open(&err);
     tj = tjInitCompress();
-    if (!set || !rc || !enc || !tj) {
+    if (!set || rig != 0 || !tj) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
@@ -64,13 +53,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    splice_cache_clear(st);
     tjDestroy(tj);
-    splice_encoder_free(enc);
-    render_ctx_free(rc);
+    rig_close();
     template_set_unref(set);
-    splice_store_free(st);
-    budget_free(bud);
     return 0;
 }
 

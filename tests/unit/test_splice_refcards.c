@@ -32,33 +32,16 @@
 #include "refcards/games/games.h"
 #include "refcards/usbids.h"
 #include "test_refcard_util.h"
+#include "test_render_util.h"
 
 static devices_registry *DR; /* the device registry under test */
 static usbids_table *UT; /* usb.ids names */
 
-static metrics m;
-static budget *bud;
-static splice_store *st;
-static render_env env;
-static render_ctx *rc;
-static splice_encoder *enc;
-
 static int setup(void **state)
 {
     err_t err = {0};
-    bud = budget_new((size_t)1 << 30, &m);
-    st = bud ? splice_store_new(bud) : NULL;
-    if (!st)
-        return -1;
-    env = (render_env){"fonts/fonts.json", bud, st};
     if (!(GT = games_load("templates/games", &err)) || !(DR = devices_load("templates", NULL, &err)) ||
-        !(UT = usbids_load(NULL, "templates/usb/vendors.json", &err))) {
-        fprintf(stderr, "setup: %s\n", err.msg);
-        return -1;
-    }
-    rc = render_ctx_new(0, &env, &err);
-    enc = splice_encoder_new(st);
-    if (!rc || !enc) {
+        !(UT = usbids_load(NULL, "templates/usb/vendors.json", &err)) || rig_open(&err) != 0) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
@@ -67,14 +50,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    splice_cache_clear(st);
-    splice_encoder_free(enc);
-    render_ctx_free(rc);
+    rig_close();
     usbids_free(UT);
     devices_registry_free(DR);
     games_free(GT);
-    splice_store_free(st);
-    budget_free(bud);
     return 0;
 }
 
@@ -154,21 +133,6 @@ static void check_spliced(const char *what, card_arg *a, int form, int scale, in
     outbuf_free(&full);
 }
 
-typedef struct {
-    const unsigned char *p;
-    size_t n, at;
-} png_src;
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int len)
-{
-    png_src *s = closure;
-    if (s->at + len > s->n)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, s->p + s->at, len);
-    s->at += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* A PNG of a card drawn with the render context is the whole card, pixel for pixel. */
 static void check_png(const char *what, card_arg *a, cairo_surface_t *frame)
 {
@@ -178,9 +142,7 @@ static void check_png(const char *what, card_arg *a, cairo_surface_t *frame)
     a->splice = 1;
     if (render_image(rc, &spec, draw_card, a, budget_now() + 60, &b, &err) < 0)
         fail_msg("render %s: %s", what, err.msg);
-    png_src src = {b->data, b->len, 0};
-    cairo_surface_t *png = cairo_image_surface_create_from_png_stream(png_read, &src);
-    assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_t *png = png_surface(b);
     cairo_surface_flush(png);
     int stride = cairo_image_surface_get_stride(frame);
     const unsigned char *x = cairo_image_surface_get_data(png), *y = cairo_image_surface_get_data(frame);

@@ -43,56 +43,25 @@
 #include "tiles/pack.h"
 #include "tiles/tilemath.h"
 #include "tiles/tiles.h"
+#include "test_render_util.h"
 
-static metrics m;
-static budget *bud;
-static splice_store *st;
-static render_env env;
-static render_ctx *rc;
-static splice_encoder *enc;
 static tiles_store *store; /* the layers and places under test */
 
 static int setup(void **state)
 {
     err_t err = {0};
-    bud = budget_new((size_t)1 << 30, &m);
-    st = bud ? splice_store_new(bud) : NULL;
-    if (!st)
-        return -1;
-    env = (render_env){"fonts/fonts.json", bud, st};
     if (!(store = tiles_store_load("assets", NULL, 0, NULL, &err))) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
-    rc = render_ctx_new(0, &env, &err);
-    enc = splice_encoder_new(st);
-    return rc && enc ? 0 : -1;
+    return rig_open(&err);
 }
 
 static int teardown(void **state)
 {
-    splice_cache_clear(st);
-    splice_encoder_free(enc);
-    render_ctx_free(rc);
+    rig_close();
     tiles_store_free(store);
-    splice_store_free(st);
-    budget_free(bud);
     return 0;
-}
-
-typedef struct {
-    const unsigned char *p;
-    size_t n, at;
-} png_src;
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int len)
-{
-    png_src *s = closure;
-    if (s->at + len > s->n)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, s->p + s->at, len);
-    s->at += len;
-    return CAIRO_STATUS_SUCCESS;
 }
 
 static tiles_static_job *job_of(const char *raw)
@@ -118,9 +87,7 @@ static cairo_surface_t *whole_map(tiles_static_job *j, int w, int h, int scale)
     blob *b = NULL;
     if (render_image(rc, &spec, tiles_draw_static_job, j, budget_now() + 60, &b, &err) < 0)
         fail_msg("png: %s", err.msg);
-    png_src src = {b->data, b->len, 0};
-    cairo_surface_t *png = cairo_image_surface_create_from_png_stream(png_read, &src);
-    assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_t *png = png_surface(b);
     blob_unref(b);
     /* As RGB24 (the PNG is opaque): the layout splice_encode_full reads. */
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * scale, h * scale);
