@@ -16,6 +16,16 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("CARTOUCHE_BIN", os.path.join(ROOT, "build", "cartouche"))
 
 
+def wait_for(pred, timeout, step=0.05):
+    """Poll pred until it is true or timeout seconds pass; its last answer."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(step)
+    return pred()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

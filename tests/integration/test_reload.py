@@ -10,13 +10,12 @@ import shutil
 import signal
 import socket
 import sqlite3
-import time
 
 import pytest
 import requests
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 
 pytest.register_assert_rewrite("reliability_report")
 from reliability_report import case  # noqa: E402  (after the rewrite registration)
@@ -25,15 +24,6 @@ pytest_plugins = ["reliability_report"]
 DATA = os.path.join(ROOT, "tests", "data", "bindings")
 OK = 'cartouche_reloads_total{result="ok"}'
 FAILED = 'cartouche_reloads_total{result="failed"}'
-
-
-def wait_for(pred, timeout, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 def reload(s, expect_ok=True):

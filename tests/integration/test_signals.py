@@ -14,22 +14,13 @@ import time
 import pytest
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 
 pytest.register_assert_rewrite("reliability_report")
 from reliability_report import case  # noqa: E402  (after the rewrite registration)
 
 pytest_plugins = ["reliability_report"]
 DATA = os.path.join(ROOT, "tests", "data", "bindings")
-
-
-def wait_for(pred, timeout, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 @case(sends="1 worker, 8 distinct 2x PNG renders in flight plus a keep-alive connection opened before; "
