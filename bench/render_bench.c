@@ -262,7 +262,10 @@ static int refcard(int nfiles, char **files, int only_segments)
             return 1;
         }
         const binding **sel = calloc(set.n ? set.n : 1, sizeof *sel);
+        const char *only = getenv("REFCARD_ONLY"); /* one card's slug: for a profile of it */
         for (size_t c = 0; c < cs.n; c++) {
+            if (only && strcmp(only, cs.cards[c].slug) != 0)
+                continue;
             refcard_arg a = {&cs.cards[c], &cs, &set, sel, cardset_select(&set, &cs.cards[c], sel), 1, {0}, 0};
             for (int page = 1; page <= (a.stats.pages ? a.stats.pages : 1); page++) {
                 a.page = page;

@@ -43,28 +43,29 @@ struct render_ctx {
     int spl_painted;             /* the spliced job's background is drawn (render_bg.paint) */
     int spl_rows, spl_encoded;   /* of the last spliced job: restart segments, of which encoded */
     unsigned char *stored;       /* set while a job is to be spliced over a stored file */
-    struct kept_image *kept;     /* decoded images kept between jobs, most recent first */
+    struct kept_item *kept;      /* decoded images and such kept between jobs, most recent first */
     size_t kept_bytes;           /* charged to the budget */
 };
 
-/* ---- decoded images kept between jobs ---- */
+/* ---- things kept between jobs ---- */
 
-typedef struct kept_image {
-    struct kept_image *next;
-    cairo_surface_t *s;
+typedef struct kept_item {
+    struct kept_item *next;
+    void *obj;
+    void (*drop)(void *obj); /* frees obj; also tells kinds apart */
     size_t bytes;
     double last_used;
     size_t key_len;
     char key[];
-} kept_image;
+} kept_item;
 
-static void kept_drop(render_ctx *rc, kept_image **at)
+static void kept_drop(render_ctx *rc, kept_item **at)
 {
-    kept_image *k = *at;
+    kept_item *k = *at;
     *at = k->next;
     rc->kept_bytes -= k->bytes;
     budget_release(rc->env->budget, k->bytes);
-    cairo_surface_destroy(k->s);
+    k->drop(k->obj);
     free(k);
 }
 
@@ -79,17 +80,17 @@ size_t render_ctx_kept_bytes(const render_ctx *rc)
     return rc->kept_bytes;
 }
 
-cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len)
+void *render_ctx_kept_obj(render_ctx *rc, const void *key, size_t len, void (*drop)(void *obj))
 {
     double now = budget_now();
-    for (kept_image **at = &rc->kept; *at;) {
-        kept_image *k = *at;
-        if (k->key_len == len && memcmp(k->key, key, len) == 0) {
+    for (kept_item **at = &rc->kept; *at;) {
+        kept_item *k = *at;
+        if (k->key_len == len && k->drop == drop && memcmp(k->key, key, len) == 0) {
             k->last_used = now;
             *at = k->next; /* to the front */
             k->next = rc->kept;
             rc->kept = k;
-            return cairo_surface_reference(k->s);
+            return k->obj;
         }
         if (now - k->last_used > RENDER_KEPT_IDLE_SECONDS)
             kept_drop(rc, at);
@@ -99,23 +100,24 @@ cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len)
     return NULL;
 }
 
-void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_t *s)
+int render_ctx_keep_obj(render_ctx *rc, const void *key, size_t len, void *obj, size_t bytes,
+                        void (*drop)(void *obj))
 {
-    size_t bytes = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
     if (bytes > RENDER_KEPT_BYTES)
-        return;
+        return -1;
     while (rc->kept && rc->kept_bytes + bytes > RENDER_KEPT_BYTES) { /* the least recent go */
-        kept_image **last = &rc->kept;
+        kept_item **last = &rc->kept;
         while ((*last)->next)
             last = &(*last)->next;
         kept_drop(rc, last);
     }
-    kept_image *k = malloc(sizeof *k + len);
+    kept_item *k = malloc(sizeof *k + len);
     if (!k || budget_try_reserve(rc->env->budget, bytes) < 0) {
         free(k);
-        return;
+        return -1;
     }
-    k->s = cairo_surface_reference(s);
+    k->obj = obj;
+    k->drop = drop;
     k->bytes = bytes;
     k->last_used = budget_now();
     k->key_len = len;
@@ -123,6 +125,25 @@ void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_
     k->next = rc->kept;
     rc->kept = k;
     rc->kept_bytes += bytes;
+    return 0;
+}
+
+static void surface_drop(void *s)
+{
+    cairo_surface_destroy(s);
+}
+
+cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len)
+{
+    cairo_surface_t *s = render_ctx_kept_obj(rc, key, len, surface_drop);
+    return s ? cairo_surface_reference(s) : NULL;
+}
+
+void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_t *s)
+{
+    size_t bytes = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
+    if (render_ctx_keep_obj(rc, key, len, cairo_surface_reference(s), bytes, surface_drop) < 0)
+        cairo_surface_destroy(s);
 }
 
 render_ctx *render_ctx_new(int id, const render_env *env, err_t *err)

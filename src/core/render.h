@@ -38,6 +38,12 @@ text_fonts *render_ctx_fonts(render_ctx *rc);
 cairo_surface_t *render_ctx_kept(render_ctx *rc, const void *key, size_t len);
 void render_ctx_keep(render_ctx *rc, const void *key, size_t len, cairo_surface_t *s);
 size_t render_ctx_kept_bytes(const render_ctx *rc);
+/* The same for any object of `bytes` freed by drop (which also tells kinds apart under one key):
+ * render_ctx_kept_obj's answer stays valid until the next keep on rc; render_ctx_keep_obj takes
+ * obj (0), or leaves it with the caller when there is no room (-1). */
+void *render_ctx_kept_obj(render_ctx *rc, const void *key, size_t len, void (*drop)(void *obj));
+int render_ctx_keep_obj(render_ctx *rc, const void *key, size_t len, void *obj, size_t bytes,
+                        void (*drop)(void *obj));
 void render_ctx_drop_kept(render_ctx *rc);
 int render_ctx_scale(render_ctx *rc); /* 1 or 2: the job's pixels per unit (pick a 2x background) */
 

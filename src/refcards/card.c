@@ -23,6 +23,7 @@
 
 #include "core/etag.h"
 #include "core/render.h"
+#include "core/sprite.h"
 #include "refcards/cardset.h"
 #include "refcards/controls.h"
 #include "refcards/devart.h"
@@ -159,6 +160,7 @@ typedef struct {
     card_stats st;
     int spliced;          /* a spliced job: only what meets its touched segments is drawn */
     device_rect *key_ext; /* a spliced keyboard: what each bound key can paint (card_key_extents) */
+    const struct card_leaders *leaders; /* the worker's sprites of the device's leaders, or NULL */
 } card_state;
 
 static void card_oom(card_state *st)
@@ -473,20 +475,109 @@ static device_point card_leader_start(const device_rect *b, device_point first)
 }
 
 /* Leader from the side of box facing the next point, through the via points, to the anchor. */
-static void card_leader(cairo_t *cr, const device_rect *b, const device_point *via, int n_via,
-                        device_point anchor, int bound)
+static void card_leader_path(cairo_t *cr, const device_rect *b, const device_point *via, int n_via,
+                             device_point anchor, int bound)
 {
     device_point s = card_leader_start(b, n_via ? via[0] : anchor);
     cairo_move_to(cr, s.x, s.y);
     for (int i = 0; i < n_via; i++)
         cairo_line_to(cr, via[i].x, via[i].y);
     cairo_line_to(cr, anchor.x, anchor.y);
-    if (bound)
-        cairo_set_source_rgba(cr, 0.22, 0.27, 0.33, 0.9);
-    else
-        cairo_set_source_rgba(cr, 0.55, 0.58, 0.62, 0.6);
     cairo_set_line_width(cr, bound ? 1.5 : 1.0);
-    cairo_stroke(cr);
+}
+
+/* The lines of a device's leaders as sprites, made by the first card of the device a worker draws
+ * at a scale and kept by it (render_ctx_keep_obj): s[2 * e + bound] for element e (a group, or
+ * n_groups + a callout), NULL where there is no leader. */
+typedef struct card_leaders {
+    size_t n;
+    sprite **s;
+} card_leaders;
+
+static void card_leaders_free(void *obj)
+{
+    card_leaders *l = obj;
+    for (size_t i = 0; l && i < l->n; i++)
+        sprite_free(l->s[i]);
+    if (l)
+        free(l->s);
+    free(l);
+}
+
+/* The sprite of one leader line (NULL: none, or out of memory: then it is stroked). */
+static sprite *card_leader_sprite(cairo_t *cr, const device_rect *b, const device_point *via, int n_via,
+                                  device_point anchor, int bound, size_t *bytes)
+{
+    cairo_new_path(cr);
+    card_leader_path(cr, b, via, n_via, anchor, bound);
+    sprite *sp = sprite_new(cr, 1);
+    cairo_new_path(cr);
+    *bytes += sp ? sprite_bytes(sp) : 0;
+    return sp;
+}
+
+/* The worker's leader sprites of the job's device under cr's matrix: kept, or made and kept; NULL
+ * without a render context, on a surface other than an image, or when the budget has no room. */
+static const card_leaders *card_leaders_of(card_state *st)
+{
+    const card_job *j = st->job;
+    const device *d = j->dev;
+    if (!j->rc || cairo_surface_get_type(cairo_get_target(st->cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+        return NULL;
+    /* The key: the registry, the device, the matrix (the scale, and any offset). */
+    char key[512];
+    cairo_matrix_t m;
+    cairo_get_matrix(st->cr, &m);
+    int n = snprintf(key, sizeof key, "leaders %s %s ", devices_digest(j->devices), d->id);
+    if (n < 0 || (size_t)n + sizeof m > sizeof key)
+        return NULL;
+    memcpy(key + n, &m, sizeof m);
+    size_t len = (size_t)n + sizeof m;
+    card_leaders *l = render_ctx_kept_obj(j->rc, key, len, card_leaders_free);
+    if (l)
+        return l;
+    size_t n_el = d->n_groups + d->n_callouts, bytes = sizeof *l + 2 * n_el * sizeof *l->s;
+    if (!(l = calloc(1, sizeof *l)) || !(l->s = calloc(2 * n_el, sizeof *l->s))) {
+        card_leaders_free(l);
+        return NULL;
+    }
+    l->n = 2 * n_el;
+    for (int bound = 0; bound <= 1; bound++) {
+        for (size_t g = 0; g < d->n_groups; g++) {
+            const device_group *gr = &d->groups[g];
+            l->s[2 * g + bound] = card_leader_sprite(st->cr, &gr->box, gr->via, gr->n_via, gr->anchor, bound, &bytes);
+        }
+        for (size_t i = 0; i < d->n_callouts; i++) {
+            const device_callout *co = &d->callouts[i];
+            if (co->has_anchor)
+                l->s[2 * (d->n_groups + i) + bound] =
+                    card_leader_sprite(st->cr, &co->box, co->via, co->n_via, co->anchor, bound, &bytes);
+        }
+    }
+    if (render_ctx_keep_obj(j->rc, key, len, l, bytes, card_leaders_free) < 0) {
+        card_leaders_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* The leader of element e (card_element), bound or not, with its anchor's dot. The line is the
+ * worker's sprite of it when there is one (cairo's cost per span is most of a card's line art;
+ * the pixels are the same), else stroked. */
+static void card_leader(card_state *st, int e, const device_rect *b, const device_point *via, int n_via,
+                        device_point anchor, int bound)
+{
+    cairo_t *cr = st->cr;
+    double r = bound ? 0.22 : 0.55, g = bound ? 0.27 : 0.58, bl = bound ? 0.33 : 0.62, a = bound ? 0.9 : 0.6;
+    const sprite *sp = st->leaders ? st->leaders->s[2 * e + bound] : NULL;
+    st->st.leaders++;
+    if (sp && sprite_paint(sp, cr, r, g, bl, a) == 0) {
+        st->st.leaders_sprites++;
+    } else {
+        card_leader_path(cr, b, via, n_via, anchor, bound);
+        cairo_set_source_rgba(cr, r, g, bl, a);
+        cairo_stroke(cr);
+    }
     cairo_arc(cr, anchor.x, anchor.y, bound ? 4.5 : 3, 0, 2 * M_PI);
     cairo_set_source_rgb(cr, bound ? 0.22 : 0.6, bound ? 0.27 : 0.63, bound ? 0.33 : 0.67);
     cairo_fill(cr);
@@ -1621,7 +1712,7 @@ static void card_callout(card_state *st, size_t idx)
     cairo_t *cr = st->cr;
     const device_rect *b = &co->box;
     if (co->has_anchor)
-        card_leader(cr, b, co->via, co->n_via, co->anchor, p->n > 0);
+        card_leader(st, (int)(d->n_groups + idx), b, co->via, co->n_via, co->anchor, p->n > 0);
     if (!card_shown(st, card_grow(*b, 3)))
         return; /* a spliced job where only the leader is seen: the box and its text are not */
     if (p->n)
@@ -1657,6 +1748,7 @@ static void card_callout(card_state *st, size_t idx)
 static void card_groups(card_state *st)
 {
     const device *d = st->job->dev;
+    st->leaders = card_leaders_of(st); /* valid while nothing else is kept: to the card's end */
     for (size_t g = 0; g < d->n_groups; g++) {
         const device_group *gr = &d->groups[g];
         int bound = 0;
@@ -1664,7 +1756,7 @@ static void card_groups(card_state *st)
             bound = d->callouts[i].group == (int)g && st->boxes[i].n > 0;
         if (!card_group_shown(st, gr))
             continue;
-        card_leader(st->cr, &gr->box, gr->via, gr->n_via, gr->anchor, bound);
+        card_leader(st, (int)g, &gr->box, gr->via, gr->n_via, gr->anchor, bound);
         if (!card_shown(st, card_grow(gr->box, 3)))
             continue;
         card_frame(st->cr, &gr->box, 9, 0.955, 0.962, 0.97, 0.62, 0.66, 0.71, 1.2);

@@ -47,6 +47,7 @@ typedef struct {
                              header legend repeats on later pages): summed over pages = mods */
     double min_font_px;   /* smallest text size used for an action, in 1920x1080 units */
     double min_text_px;   /* smallest text size of anything drawn (0 if nothing) */
+    int leaders, leaders_sprites; /* leader lines drawn, and of them painted from sprites (rc set) */
 } card_stats;
 
 typedef struct {

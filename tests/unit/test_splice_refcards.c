@@ -8,7 +8,9 @@
  * pedals, gamepad, keyboard, a generic card, a card of several pages) at 1x and 2x, 4:2:0 and
  * 4:4:4 (1080 rows at 1x 4:2:0 end in a partial MCU row), in segments of 128 pixels (served),
  * one MCU row (the art drawn whole) and 32 pixels, with the background's segments and the art's
- * runs made during the job (the first) and taken from the cache (the second). A binding drawn
+ * runs made during the job (the first) and taken from the cache (the second); the spliced jobs
+ * paint every leader line from the worker's sprites (sprite.c), the whole card strokes it with
+ * cairo, and the files are still the same. A binding drawn
  * outside the pieces card.c declares for it (a leader, a key's outline), or an empty card that is
  * not what a card shows where nothing is bound, makes the files differ. The PNG of a card is the
  * whole card's pixels, as before. */
@@ -92,6 +94,7 @@ static const int FORMS[] = {0, -1, 32};
 
 /* Share of the segments encoded, summed over the checks of a file, per form. */
 static double share[N_FORMS];
+static int leaders_seen; /* leader lines drawn in spliced jobs */
 
 static void check_spliced(const char *what, card_arg *a, int form, int scale, int sub444, cairo_surface_t *frame)
 {
@@ -106,7 +109,9 @@ static void check_spliced(const char *what, card_arg *a, int form, int scale, in
     splice_cache_clear(st);
     for (int round = 0; round < 2; round++) {
         blob *b = NULL;
+        card_stats stats = {0};
         a->splice = 1;
+        a->job.stats = &stats;
         if (render_image(rc, &spec, draw_card, a, budget_now() + 60, &b, &err) < 0)
             fail_msg("render %s: %s", what, err.msg);
         if (b->len != full.len || memcmp(b->data, full.data, full.len) != 0) {
@@ -125,6 +130,11 @@ static void check_spliced(const char *what, card_arg *a, int form, int scale, in
                      what, scale, sub444 ? "444" : "420", a->job.splice_seg, round, b->len, full.len, i);
         }
         blob_unref(b);
+        a->job.stats = NULL;
+        /* Every leader line seen is painted from the worker's sprites (the same pixels, above). */
+        if (stats.leaders_sprites != stats.leaders)
+            fail_msg("%s: %d of %d leaders painted from sprites", what, stats.leaders_sprites, stats.leaders);
+        leaders_seen += stats.leaders;
         int total, encoded;
         render_ctx_spliced(rc, &total, &encoded);
         assert_int_equal(total, splice_rows(&f) * splice_segs_per_row(&f));
@@ -212,7 +222,9 @@ static int check_file(const char *name, int max_pages, int png)
 static void test_elite_warthog(void **state)
 {
     memset(share, 0, sizeof share);
+    leaders_seen = 0;
     assert_true(check_file("elite_warthog.binds", 2, 1) >= 5);
+    assert_true(leaders_seen > 100);
     assert_true(share[0] < 0.7 * share[1]);
 }
 
