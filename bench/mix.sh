@@ -3,7 +3,8 @@
 # (the clean figure), then on another fresh server the same W1 load with 200 slow readers (1 KB/s,
 # distinct @2x PNGs), 50 concurrent 4 MB uploads and a stream of many-key JSON bodies
 # (bench/hostile_mix.py). Prints one RESULT JSON line. MIX_BUDGET_MB (default 64), MIX_S (10),
-# MIX_JSON_RATE (many-key bodies a second; 0, the default: each sent as soon as the last is answered).
+# MIX_JSON_RATE (many-key bodies a second; 0, the default: each sent as soon as the last is answered),
+# MIX_REFUSAL_RATE (the server's --refusal-rate; unset: its default, 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -19,6 +20,7 @@ trap '[ -z "$PID" ] || kill $PID 2>/dev/null || true; rm -rf "$db"' EXIT
 
 start() {
     $BIN --listen 127.0.0.1:$PORT --max-connections 2000 --memory-budget-mb "$BUDGET" \
+         ${MIX_REFUSAL_RATE:+--refusal-rate "$MIX_REFUSAL_RATE"} \
          --db-path "$db/uploads-$1.db" >"$db/server-$1.log" 2>&1 &
     PID=$!
     for _ in $(seq 100); do curl -sf $URL/readyz >/dev/null && break; sleep 0.1; done

@@ -149,6 +149,7 @@ char *metrics_render(metrics *m)
     gauge(&sb, "cartouche_l2_errors_total", "Shared L2 (memcached) errors.", "counter", atomic_load(&g->l2_errors));
     gauge(&sb, "cartouche_bodies_refused_total", "Request bodies refused because the memory budget could not hold them.", "counter", atomic_load(&g->bodies_refused));
     gauge(&sb, "cartouche_slow_readers_closed_total", "Connections closed because a reply was not read within --io-timeout-s.", "counter", atomic_load(&g->slow_readers));
+    gauge(&sb, "cartouche_refusals_paced_total", "Refusals answered later because their client address was past --refusal-rate.", "counter", atomic_load(&g->refusals_paced));
     sb_printf(&sb, "# HELP cartouche_reloads_total SIGHUP reloads by result.\n"
                    "# TYPE cartouche_reloads_total counter\n"
                    "cartouche_reloads_total{result=\"ok\"} %ld\n"

@@ -30,6 +30,7 @@ typedef struct {
     atomic_long l2_errors;
     atomic_long bodies_refused;  /* request bodies the memory budget could not hold (503/413) */
     atomic_long slow_readers;    /* connections closed: a reply not read within --io-timeout-s */
+    atomic_long refusals_paced;  /* refusals answered later: their address was past --refusal-rate */
     atomic_long reloads_ok;      /* SIGHUP reloads that took effect */
     atomic_long reloads_failed;  /* SIGHUP reloads refused (a broken file: the running data stays) */
 } metrics_gauges;

@@ -39,6 +39,7 @@
 #include "core/metrics.h"
 #include "core/pool.h"
 #include "core/render.h"
+#include "http/pace.h"
 #include "http/router.h"
 #include "util/hash.h"
 
@@ -63,6 +64,7 @@ struct http_req {
     const char *image_mime;
     char image_cc[128];
     void *held;         /* the data dispatched with (reload.hold); released when written out */
+    int paced;          /* its refusal waited for its address's pace (pace.h): not again */
 };
 
 /* ---------------------------------------------------------------- connections */
@@ -126,6 +128,9 @@ struct server {
     int rewriting;           /* on_output_added is replacing libevent's error page */
     lingerer *lingering;     /* sockets closing after an error reply (list) */
     long n_lingering;
+    pace *pace;              /* refusals per client address (--refusal-rate) */
+    struct paced *paced;     /* refusals waiting for their address's pace (list) */
+    long n_paced;
     /* the image-job core */
     metrics m;
     budget *budget;
@@ -663,11 +668,15 @@ static void on_reply_written(struct evhttp_request *ev, void *arg)
     maybe_finish_drain(srv);
 }
 
+static int pace_hold(http_req *rq, int status, const char *reason, struct evbuffer *body, size_t body_len);
+
 /* The one place a reply leaves: status, metrics, access log, connection state. */
 static void send_and_free(http_req *rq, int status, const char *reason, struct evbuffer *body,
                           size_t body_len)
 {
     server *srv = rq->srv;
+    if (pace_hold(rq, status, reason, body, body_len))
+        return; /* sent by on_paced */
     struct evhttp_request *ev = rq->ev;
     struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
     conn *c = conn_find(srv, evcon);
@@ -696,6 +705,85 @@ static void send_and_free(http_req *rq, int status, const char *reason, struct e
     srv->pending--;
     req_free(rq);
     maybe_finish_drain(srv);
+}
+
+/* ---------------------------------------------------------------- paced refusals */
+
+/* A refusal waiting for its client address's pace (pace.h): sent when its timer fires, or at
+ * once when draining. At most PACE_HELD wait; past that, and for addresses the table cannot
+ * hold, refusals are answered at once. */
+#define PACE_HELD 256
+#define PACE_ADDRS 4096
+
+typedef struct paced {
+    http_req *rq;
+    int status;
+    const char *reason;
+    struct evbuffer *body;
+    size_t body_len;
+    struct event *ev;
+    struct paced *prev, *next;
+} paced;
+
+static void on_paced(evutil_socket_t fd, short what, void *arg)
+{
+    paced *p = arg;
+    server *srv = p->rq->srv;
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        srv->paced = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    srv->n_paced--;
+    event_free(p->ev);
+    send_and_free(p->rq, p->status, p->reason, p->body, p->body_len);
+    evbuffer_free(p->body);
+    free(p);
+}
+
+static int is_refusal(int status)
+{
+    return status == 400 || status == 413 || status == 414 || status == 422 || status == 431;
+}
+
+static int pace_hold(http_req *rq, int status, const char *reason, struct evbuffer *body, size_t body_len)
+{
+    server *srv = rq->srv;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(rq->ev);
+    char *addr = NULL;
+    ev_uint16_t port;
+    if (rq->paced || !is_refusal(status) || srv->draining || srv->n_paced >= PACE_HELD || !evcon)
+        return 0;
+    rq->paced = 1;
+    evhttp_connection_get_peer(evcon, &addr, &port);
+    double wait = addr ? pace_refusal(srv->pace, addr, budget_now()) : 0;
+    paced *p = wait > 0 ? calloc(1, sizeof *p) : NULL;
+    if (!p || !(p->ev = evtimer_new(srv->base, on_paced, p)) || !(p->body = evbuffer_new()) ||
+        (body && evbuffer_add_buffer(p->body, body) < 0)) { /* the caller frees its buffer */
+        if (p && p->ev)
+            event_free(p->ev);
+        if (p && p->body)
+            evbuffer_free(p->body);
+        free(p);
+        return 0;
+    }
+    *p = (paced){rq, status, reason, p->body, body_len, p->ev, NULL, srv->paced};
+    if (p->next)
+        p->next->prev = p;
+    srv->paced = p;
+    srv->n_paced++;
+    atomic_fetch_add(&srv->m.g.refusals_paced, 1);
+    struct timeval tv = {(long)wait, (long)((wait - (long)wait) * 1e6)};
+    evtimer_add(p->ev, &tv);
+    return 1;
+}
+
+/* Draining, or the loop ending: every waiting refusal goes out now. */
+static void pace_flush(server *srv)
+{
+    for (paced *p = srv->paced; p; p = p->next)
+        event_active(p->ev, EV_TIMEOUT, 0);
 }
 
 static const char *reason_of(int status)
@@ -1481,6 +1569,7 @@ static void on_sigterm(evutil_socket_t sig, short what, void *arg)
     srv->draining = 1;
     log_msg("info", "signal %d: draining (%ld in flight), deadline %lds", (int)sig, srv->pending,
             srv->cfg.drain_s);
+    pace_flush(srv);
     if (srv->bound) { /* close the listening socket: new connections are refused */
         evhttp_del_accept_socket(srv->http, srv->bound);
         srv->bound = NULL;
@@ -1527,6 +1616,7 @@ static void *reload_build(server *srv, config *c, err_t *err)
         c->deadline_ms = fresh.deadline_ms;
         c->header_timeout_s = fresh.header_timeout_s;
         c->max_text = fresh.max_text;
+        c->refusal_rate = fresh.refusal_rate;
         memcpy(c->public_url, fresh.public_url, sizeof c->public_url);
     }
     return srv->reload.build(srv->reload.ctx, c, err);
@@ -1536,6 +1626,20 @@ static void *reload_build(server *srv, config *c, err_t *err)
 static void reload_swap(server *srv, const config *c, void *data)
 {
     srv->reload.swap(srv->reload.ctx, data);
+    pace *fresh = c->refusal_rate != srv->cfg.refusal_rate ? pace_new((double)c->refusal_rate, (double)c->refusal_rate,
+                                                                        PACE_ADDRS) : NULL;
+    if (fresh) { /* the addresses' debts start over at the new rate */
+        while (srv->paced) { /* the loop ended before their time: their connections go with it */
+        paced *p = srv->paced;
+        srv->paced = p->next;
+        event_free(p->ev);
+        evbuffer_free(p->body);
+        req_free(p->rq);
+        free(p);
+    }
+    pace_free(srv->pace);
+        srv->pace = fresh;
+    }
     srv->cfg = *c;
     set_cache_control(srv);
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->cfg.max_body);
@@ -1631,6 +1735,15 @@ static void server_free(server *srv)
         evhttp_free(srv->http);
     while (srv->lingering)
         linger_end(srv->lingering);
+    while (srv->paced) { /* the loop ended before their time: their connections go with it */
+        paced *p = srv->paced;
+        srv->paced = p->next;
+        event_free(p->ev);
+        evbuffer_free(p->body);
+        req_free(p->rq);
+        free(p);
+    }
+    pace_free(srv->pace);
     if (srv->sig_term)
         event_free(srv->sig_term);
     if (srv->sig_int)
@@ -1690,6 +1803,7 @@ static int server_loop(server *srv)
     }
     srv->base = event_base_new();
     srv->http = evhttp_new(srv->base);
+    srv->pace = pace_new((double)srv->cfg.refusal_rate, (double)srv->cfg.refusal_rate, PACE_ADDRS);
     if (!srv->base || !srv->http) {
         log_msg("error", "cannot create the event loop");
         return 1;

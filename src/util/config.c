@@ -46,6 +46,8 @@ static const opt_def opts[] = {
     LNG(io_timeout_s, 1, 3600, "idle keep-alive / slow client timeout, seconds (default 30)"),
     LNG(drain_s, 0, 3600, "SIGTERM drain deadline, seconds (default 10)"),
     LNG(max_text, 1, 100000, "characters per text value (default 1000)"),
+    LNG(refusal_rate, 0, 1000000, "refusals (400/413/414/422/431) answered a second per client address past a "
+                                  "burst of as many; the rest wait (default 100, 0: off)"),
 };
 
 void config_defaults(config *c)
@@ -79,6 +81,7 @@ void config_defaults(config *c)
     c->io_timeout_s = 30;
     c->drain_s = 10;
     c->max_text = 1000;
+    c->refusal_rate = 100;
 }
 
 void config_usage(FILE *f)

@@ -40,6 +40,8 @@ typedef struct {
     long io_timeout_s;        /* idle keep-alive / slow reader timeout */
     long drain_s;             /* SIGTERM: finish in-flight work within this */
     long max_text;            /* characters per text value */
+    long refusal_rate;        /* refusals (400/413/414/422/431) answered a second per client
+                                 address past a burst of as many; the rest wait (0: off) */
     int etag_bits;            /* bits of the digest an ETag keeps: 128, fewer only under the test
                                  hook CARTOUCHE_TEST_ETAG_BITS (so that different URLs share tags) */
 } config;
