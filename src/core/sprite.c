@@ -52,6 +52,16 @@ static cairo_t *same_state(cairo_t *cr, cairo_surface_t *a8)
     return c;
 }
 
+/* A row's span [*a, *z) from its first covered pixel to its last (empty: *a == *z). */
+static void covered(const unsigned char *row, int w, int *a, int *z)
+{
+    *a = 0, *z = w;
+    while (*a < w && !row[*a])
+        (*a)++;
+    while (*z > *a && !row[*z - 1])
+        (*z)--;
+}
+
 sprite *sprite_new(cairo_t *cr, int stroke)
 {
     double ox, oy, x0, y0, x1, y1;
@@ -85,14 +95,10 @@ sprite *sprite_new(cairo_t *cr, int stroke)
     cairo_surface_flush(a8);
     const unsigned char *d = cairo_image_surface_get_data(a8);
     int stride = cairo_image_surface_get_stride(a8);
-    /* Each row's span from its first covered pixel to its last. */
     size_t total = 0;
     for (int y = 0; y < h; y++) {
-        int a = 0, z = w;
-        while (a < w && !d[(size_t)y * stride + a])
-            a++;
-        while (z > a && !d[(size_t)y * stride + z - 1])
-            z--;
+        int a, z;
+        covered(d + (size_t)y * stride, w, &a, &z);
         total += (size_t)(z - a);
     }
     size_t bytes = sizeof(sprite) + (size_t)h * (2 * sizeof(int) + sizeof(size_t)) + total;
@@ -106,11 +112,8 @@ sprite *sprite_new(cairo_t *cr, int stroke)
         s->cov = (unsigned char *)(s->len + h);
         size_t at = 0;
         for (int y = 0; y < h; y++) {
-            int a = 0, z = w;
-            while (a < w && !d[(size_t)y * stride + a])
-                a++;
-            while (z > a && !d[(size_t)y * stride + z - 1])
-                z--;
+            int a, z;
+            covered(d + (size_t)y * stride, w, &a, &z);
             s->from[y] = box[0] + a, s->len[y] = z - a, s->at[y] = at;
             memcpy(s->cov + at, d + (size_t)y * stride + a, (size_t)(z - a));
             at += (size_t)(z - a);

@@ -1628,16 +1628,8 @@ static void reload_swap(server *srv, const config *c, void *data)
     srv->reload.swap(srv->reload.ctx, data);
     pace *fresh = c->refusal_rate != srv->cfg.refusal_rate ? pace_new((double)c->refusal_rate, (double)c->refusal_rate,
                                                                         PACE_ADDRS) : NULL;
-    if (fresh) { /* the addresses' debts start over at the new rate */
-        while (srv->paced) { /* the loop ended before their time: their connections go with it */
-        paced *p = srv->paced;
-        srv->paced = p->next;
-        event_free(p->ev);
-        evbuffer_free(p->body);
-        req_free(p->rq);
-        free(p);
-    }
-    pace_free(srv->pace);
+    if (fresh) { /* the addresses' debts start over at the new rate; waiting refusals keep their time */
+        pace_free(srv->pace);
         srv->pace = fresh;
     }
     srv->cfg = *c;
