@@ -561,9 +561,9 @@ static const card_leaders *card_leaders_of(card_state *st)
     return l;
 }
 
-/* The leader of element e (a group, or n_groups + a callout), bound or not, with its anchor's dot. The line is the
- * worker's sprite of it when there is one (cairo's cost per span is most of a card's line art;
- * the pixels are the same), else stroked. */
+/* The leader of element e (a group, or n_groups + a callout), bound or not, with its anchor's
+ * dot. The line is the worker's sprite of it when there is one (cairo's cost per span is most of
+ * a card's line art; the pixels are the same), else stroked. */
 static void card_leader(card_state *st, int e, const device_rect *b, const device_point *via, int n_via,
                         device_point anchor, int bound)
 {
