@@ -3,10 +3,12 @@
 `server` is one shared instance for the module; `start_server(*flags)` starts a private one
 (stopped at the end of the test). CARTOUCHE_BIN picks the binary (the Makefile sets it, e.g. to
 the sanitizer build)."""
+import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -24,6 +26,30 @@ def wait_for(pred, timeout, step=0.05):
             return True
         time.sleep(step)
     return pred()
+
+
+def flood_refusals(url, threads, each, during=None):
+    """POST a body of 600 text keys (over the key cap: 413) to /v1/cards/og.jpg `each` times on each
+    of `threads` threads, a connection per request, while during(got) runs; got: (status,
+    names QUERY_MAX_PARAMS) of every answer so far, in the order they came. Returns got."""
+    body = json.dumps({"text": {f"k{i}": "x" for i in range(600)}}).encode()
+    got, lock = [], threading.Lock()
+
+    def flood():
+        for _ in range(each):
+            r = requests.post(url + "/v1/cards/og.jpg", data=body, headers={"Content-Type": "application/json"},
+                              timeout=60)
+            with lock:
+                got.append((r.status_code, "QUERY_MAX_PARAMS" in r.text))
+
+    ts = [threading.Thread(target=flood) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    if during:
+        during(got)
+    for t in ts:
+        t.join(120)
+    return got
 
 
 def free_port():

@@ -23,7 +23,7 @@ import pytest
 import requests
 from PIL import Image
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, flood_refusals, wait_for
 
 pytest.register_assert_rewrite("reliability_report")
 from reliability_report import case  # noqa: E402  (after the rewrite registration)
@@ -850,38 +850,23 @@ def test_many_keys_refused_fast(server, observe):
                "(cartouche_refusals_paced_total counts them) while /healthz and the card are answered before the "
                "flood ends; with --refusal-rate 0 none is paced")
 def test_refusal_flood_paced(start_server, observe):
-    body = json.dumps({"text": {f"k{i}": "x" for i in range(600)}}).encode()
-    got, lock = [], threading.Lock()
-
-    def flood(url, n):
-        for _ in range(n):
-            r = requests.post(url + "/v1/cards/og.jpg", data=body, headers={"Content-Type": "application/json"},
-                              timeout=60)
-            with lock:
-                got.append((r.status_code, "QUERY_MAX_PARAMS" in r.text))
-
     s = start_server("--refusal-rate", "50")
-    threads = [threading.Thread(target=flood, args=(s.url, 10)) for _ in range(30)]
-    for t in threads:
-        t.start()
-    assert wait_for(lambda: (s.metric("cartouche_refusals_paced_total") or 0) >= 30, 30), s.logtext()
-    # Good requests from the same address are not paced: answered while the flood still waits.
-    assert s.get("/healthz").status_code == 200
-    assert s.get("/v1/cards/og.jpg", params={"text.title": "between"}).status_code == 200
-    with lock:
-        answered = len(got)
-    for t in threads:
-        t.join(120)
+    seen = {}
+
+    def meanwhile(got):
+        assert wait_for(lambda: (s.metric("cartouche_refusals_paced_total") or 0) >= 30, 30), s.logtext()
+        # Good requests from the same address are not paced: answered while the flood still waits.
+        assert s.get("/healthz").status_code == 200
+        assert s.get("/v1/cards/og.jpg", params={"text.title": "between"}).status_code == 200
+        seen["answered"] = len(got)
+
+    got = flood_refusals(s.url, 30, 10, meanwhile)
+    answered = seen["answered"]
     assert answered < 300 and len(got) == 300 and set(got) == {(413, True)}, (answered, set(got))
     paced = s.metric("cartouche_refusals_paced_total")
     assert paced >= 150, paced  # 300 sent as fast as answered: all but the burst and a few wait
-    got.clear()
     off = start_server("--refusal-rate", "0")
-    threads = [threading.Thread(target=flood, args=(off.url, 10)) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    got = flood_refusals(off.url, 20, 10)
     assert len(got) == 200 and set(got) == {(413, True)} and off.metric("cartouche_refusals_paced_total") == 0
     observe(f"300 × 413, {paced:.0f} paced, /healthz and a card answered {answered} refusals in; rate 0: 200 × 413, "
             "none paced")

@@ -14,7 +14,7 @@ import pytest
 import requests
 from PIL import Image
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, flood_refusals, wait_for
 
 pytest.register_assert_rewrite("reliability_report")
 from reliability_report import case  # noqa: E402  (after the rewrite registration)
@@ -277,40 +277,21 @@ def test_sighup_picks_up_a_baked_layer(start_server, tmp_path, observe):
       expected="first none paced; after the reload they are (cartouche_refusals_paced_total grows); the second "
                "reload drops none of those waiting: all 210 answered 413")
 def test_sighup_changes_refusal_rate(start_server, tmp_path, observe):
-    import threading
     cfg = tmp_path / "c.json"
     cfg.write_text(json.dumps({"refusal_rate": 0}))
     s = start_server("--config", str(cfg))
-    body = json.dumps({"text": {f"k{i}": "x" for i in range(600)}}).encode()
-    got, lock = [], threading.Lock()
-
-    def flood(n):
-        for _ in range(n):
-            r = requests.post(s.url + "/v1/cards/og.jpg", data=body, headers={"Content-Type": "application/json"},
-                              timeout=60)
-            with lock:
-                got.append(r.status_code)
-
-    def run(threads, each, during=None):
-        ts = [threading.Thread(target=flood, args=(each,)) for _ in range(threads)]
-        for t in ts:
-            t.start()
-        if during:
-            during()
-        for t in ts:
-            t.join(120)
-
-    run(15, 10)
+    got = flood_refusals(s.url, 15, 10)
     assert s.metric("cartouche_refusals_paced_total") == 0
     cfg.write_text(json.dumps({"refusal_rate": 10}))
     reload(s)
 
-    def slower():
+    def slower(_):
         assert wait_for(lambda: s.metric("cartouche_refusals_paced_total") >= 10, 30), s.logtext()
         cfg.write_text(json.dumps({"refusal_rate": 5}))
         reload(s)
 
-    run(30, 2, slower)
+    got += flood_refusals(s.url, 30, 2, slower)
     paced = s.metric("cartouche_refusals_paced_total")
-    assert len(got) == 210 and set(got) == {413} and paced >= 10, (len(got), set(got), paced)
+    statuses = {st for st, _ in got}
+    assert len(got) == 210 and statuses == {413} and paced >= 10, (len(got), statuses, paced)
     observe(f"rate 0: none paced; rate 10: {paced:.0f} paced; a reload while they waited: all 210 answered 413")
