@@ -742,6 +742,12 @@ static void on_paced(evutil_socket_t fd, short what, void *arg)
     free(p);
 }
 
+/* The pace of cfg's --refusal-rate: past a burst of as many as a second's worth. */
+static pace *refusal_pace(const config *cfg)
+{
+    return pace_new((double)cfg->refusal_rate, (double)cfg->refusal_rate, PACE_ADDRS);
+}
+
 static int is_refusal(int status)
 {
     return status == 400 || status == 413 || status == 414 || status == 422 || status == 431;
@@ -768,7 +774,8 @@ static int pace_hold(http_req *rq, int status, const char *reason, struct evbuff
         free(p);
         return 0;
     }
-    *p = (paced){rq, status, reason, p->body, body_len, p->ev, NULL, srv->paced};
+    p->rq = rq, p->status = status, p->reason = reason, p->body_len = body_len;
+    p->next = srv->paced;
     if (p->next)
         p->next->prev = p;
     srv->paced = p;
@@ -1626,8 +1633,7 @@ static void *reload_build(server *srv, config *c, err_t *err)
 static void reload_swap(server *srv, const config *c, void *data)
 {
     srv->reload.swap(srv->reload.ctx, data);
-    pace *fresh = c->refusal_rate != srv->cfg.refusal_rate ? pace_new((double)c->refusal_rate, (double)c->refusal_rate,
-                                                                        PACE_ADDRS) : NULL;
+    pace *fresh = c->refusal_rate != srv->cfg.refusal_rate ? refusal_pace(c) : NULL;
     if (fresh) { /* the addresses' debts start over at the new rate; waiting refusals keep their time */
         pace_free(srv->pace);
         srv->pace = fresh;
@@ -1795,7 +1801,7 @@ static int server_loop(server *srv)
     }
     srv->base = event_base_new();
     srv->http = evhttp_new(srv->base);
-    srv->pace = pace_new((double)srv->cfg.refusal_rate, (double)srv->cfg.refusal_rate, PACE_ADDRS);
+    srv->pace = refusal_pace(&srv->cfg);
     if (!srv->base || !srv->http) {
         log_msg("error", "cannot create the event loop");
         return 1;
